@@ -1,0 +1,98 @@
+"""Use cases for opening and running a process: budget, rules, areas, phases, the ballot box."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from coprod.application.base import CoprodBase, Receipt
+from coprod.phases import Phase
+from coprod.process import Area, PhaseDates, Process, ProcessKind
+from coprod.values import Actor, Money
+from coprod.voting import SelectionRule, VotingRules
+
+
+class ProcessCommands(CoprodBase):
+    """Council-side commands on a process; each takes the version the caller last saw."""
+
+    def open_process(
+        self,
+        actor: Actor,
+        council_id: UUID,
+        code: str,
+        name: str,
+        currency: str,
+        kind: ProcessKind = ProcessKind.PB_CYCLE,
+    ) -> Receipt:
+        """Open a process; opening the same (council, code) twice is refused as AlreadyExists."""
+        process = Process.open(actor, council_id, code, name, kind, currency)
+        return self.commit(process)
+
+    def set_budget(
+        self,
+        actor: Actor,
+        process_id: UUID,
+        pot: Money,
+        budget_base: Money | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        process = self.load(Process, process_id, expected_version)
+        process.set_budget(actor, pot, budget_base)
+        return self.commit(process)
+
+    def set_eligible_population(
+        self, actor: Actor, process_id: UUID, eligible: int, expected_version: int | None = None
+    ) -> Receipt:
+        process = self.load(Process, process_id, expected_version)
+        process.set_eligible_population(actor, eligible)
+        return self.commit(process)
+
+    def define_areas(
+        self,
+        actor: Actor,
+        process_id: UUID,
+        areas: tuple[Area, ...],
+        expected_version: int | None = None,
+    ) -> Receipt:
+        process = self.load(Process, process_id, expected_version)
+        process.define_areas(actor, areas)
+        return self.commit(process)
+
+    def set_rules(
+        self,
+        actor: Actor,
+        process_id: UUID,
+        voting: VotingRules,
+        selection: SelectionRule,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        process = self.load(Process, process_id, expected_version)
+        process.set_rules(actor, voting, selection)
+        return self.commit(process)
+
+    def schedule_phases(
+        self,
+        actor: Actor,
+        process_id: UUID,
+        schedule: tuple[PhaseDates, ...],
+        expected_version: int | None = None,
+    ) -> Receipt:
+        process = self.load(Process, process_id, expected_version)
+        process.schedule_phases(actor, schedule)
+        return self.commit(process)
+
+    def advance_phase(
+        self, actor: Actor, process_id: UUID, to_phase: Phase, expected_version: int | None = None
+    ) -> Receipt:
+        process = self.load(Process, process_id, expected_version)
+        process.advance_phase(actor, to_phase)
+        return self.commit(process)
+
+    def close_ballot(
+        self, actor: Actor, process_id: UUID, expected_version: int | None = None
+    ) -> Receipt:
+        process = self.load(Process, process_id, expected_version)
+        process.close_ballot(actor)
+        return self.commit(process)
+
+    def get_process(self, process_id: UUID) -> Process:
+        return self.load(Process, process_id)

@@ -1,0 +1,114 @@
+"""Domain errors: every refusal the write side can give, each naming the rule it enforces.
+
+Callers (the CLI, the HTTP API) map these classes to exit codes and status codes, so the
+hierarchy is the contract::
+
+    CoprodError
+    ├── InvalidInput            a value is malformed (negative money, empty title, bad currency)
+    ├── NotFound                an id names nothing of the expected kind
+    ├── RuleViolation           a well-formed command breaks a rule of DOMAIN.md §5
+    │   ├── PhaseError          the process is in the wrong phase for this command
+    │   ├── BallotRejected      a ballot breaks the declared voting rules
+    │   ├── DecisionRecordIncomplete   an adverse decision lacks its legal record
+    │   └── HearingRequired     an adverse decision relies on facts the party was not heard on
+    ├── Conflict                the write would clash with what is already stored
+    │   ├── AlreadyExists       repeating a create for the same natural key
+    │   ├── DuplicateBallot     a second ballot from the same voter pseudonym
+    │   └── StaleVersion        the writer's view of the aggregate is out of date
+    └── StoreUnavailable        the store cannot take the write now (lock timeout, down)
+"""
+
+from __future__ import annotations
+
+
+class CoprodError(Exception):
+    """Base of all refusals; the message is written for the person who sent the command."""
+
+
+class InvalidInput(CoprodError):
+    """A field value is malformed; the message names the field."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+class NotFound(CoprodError):
+    """No aggregate of the expected kind has this id."""
+
+    def __init__(self, kind: str, ident: object) -> None:
+        self.kind = kind
+        self.ident = ident
+        super().__init__(f"no {kind} with id {ident}")
+
+
+class RuleViolation(CoprodError):
+    """The command is well formed but breaks a rule; `rule` names it for the audit trail."""
+
+    rule: str = "rule"
+
+    def __init__(self, message: str, *, rule: str | None = None) -> None:
+        if rule is not None:
+            self.rule = rule
+        super().__init__(message)
+
+
+class PhaseError(RuleViolation):
+    """The process phase does not allow this command (e.g. a ballot outside the vote phase)."""
+
+    rule = "phase"
+
+
+class BallotRejected(RuleViolation):
+    """A ballot breaks the declared voting rules; it is refused, never truncated."""
+
+    rule = "ballot"
+
+
+class DecisionRecordIncomplete(RuleViolation):
+    """An adverse decision lacks legal basis, considerations, facts or complaints guidance."""
+
+    rule = "decision-record"
+
+
+class HearingRequired(RuleViolation):
+    """An adverse decision relies on an adverse, essential fact unknown to the party."""
+
+    rule = "party-hearing"
+
+
+class Conflict(CoprodError):
+    """The write clashes with stored state; nothing was written."""
+
+
+class AlreadyExists(Conflict):
+    """A create was repeated for a natural key that already has an aggregate."""
+
+    def __init__(self, kind: str, ident: object) -> None:
+        self.kind = kind
+        self.ident = ident
+        super().__init__(f"{kind} {ident} already exists")
+
+
+class DuplicateBallot(Conflict):
+    """This voter pseudonym already has a counted ballot in this vote."""
+
+
+class StaleVersion(Conflict):
+    """Another write reached the aggregate first; reload and retry."""
+
+    def __init__(self, kind: str, ident: object, expected: int | None, actual: int | None) -> None:
+        self.kind = kind
+        self.ident = ident
+        self.expected = expected
+        self.actual = actual
+        if expected is None:
+            detail = "another writer saved it first"
+        else:
+            detail = f"you expected version {expected}, it is at version {actual}"
+        super().__init__(f"conflict on {kind} {ident}: {detail}; reload and retry")
+
+
+class StoreUnavailable(CoprodError):
+    """The store is down or a lock could not be taken in time; retry later."""
