@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -35,3 +36,52 @@ def officer(council_id: uuid.UUID) -> Actor:
 @pytest.fixture
 def member() -> Actor:
     return Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, uuid.uuid4())
+
+
+# -- real stores --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_database_url() -> Iterator[str]:
+    """A fresh database on a real PostgreSQL server for this run; fails (never skips) without one."""
+    from tests.postgres_server import fresh_database, postgres_server
+
+    try:
+        server_cm = postgres_server()
+        server_url = server_cm.__enter__()
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    try:
+        with fresh_database(server_url) as url:
+            yield url
+    finally:
+        server_cm.__exit__(None, None, None)
+
+
+@pytest.fixture
+def postgres_url(postgres_database_url: str) -> Iterator[str]:
+    """A COPROD_DATABASE_URL for one test: its own empty schema in the run's database."""
+    from tests.postgres_server import fresh_schema
+
+    with fresh_schema(postgres_database_url) as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path}/coprod.sqlite"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest) -> str:
+    """Each store in turn: the same test runs on the embedded default and on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def store_app(store_url: str) -> Iterator[Coprod]:
+    """The application on a real store (SQLite file, then PostgreSQL)."""
+    application = Coprod(parse_database_url(store_url))
+    yield application
+    application.close()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum
 
 from coprod.transcodings import stored_as
 
 
 @stored_as("phase")
-class Phase(StrEnum):
+class Phase(Enum):
     """DOMAIN.md §3: ideas → development → review → vote → decision → delivery → evaluation."""
 
     IDEAS = "ideas"

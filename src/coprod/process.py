@@ -7,9 +7,10 @@ exactly what voters were shown.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+from enum import Enum
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -23,7 +24,7 @@ from coprod.voting import BallotChoices, BallotOption, SelectionRule, VotingRule
 
 
 @stored_as("process_kind")
-class ProcessKind(StrEnum):
+class ProcessKind(Enum):
     PB_CYCLE = "pb_cycle"
     COPRODUCTION_PROGRAMME = "coproduction_programme"
 
@@ -57,7 +58,17 @@ class Process(CoprodAggregate):
     """A PB cycle or co-production programme run by one council."""
 
     class Opened(CoprodAggregate.Created):
-        """A council opened a process; its id derives from (council, code)."""
+        """A council opened a process; its id derives from (council, code).
+
+        Version 2 added `kind`: version-1 processes predate co-production programmes and
+        were all PB cycles, which is what the upcaster fills in.
+        """
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["kind"] = ProcessKind.PB_CYCLE
 
         council_id: UUID
         code: str
@@ -197,7 +208,7 @@ class Process(CoprodAggregate):
 
     def schedule_phases(self, actor: Actor, schedule: tuple[PhaseDates, ...]) -> None:
         ordered = sorted(schedule, key=lambda p: p.phase.order)
-        for earlier, later in zip(ordered, ordered[1:], strict=False):
+        for earlier, later in itertools.pairwise(ordered):
             if later.starts_on < earlier.ends_on:
                 raise InvalidInput(
                     "schedule", f"{later.phase.value} starts before {earlier.phase.value} ends"

@@ -25,6 +25,11 @@ def stored_as(name: str) -> Callable[[T], T]:
     """Register a frozen dataclass or an Enum under a stable stored name."""
 
     def register(cls: T) -> T:
+        if issubclass(cls, Enum) and issubclass(cls, (str, int)):
+            raise TypeError(
+                f"{cls.__name__}: stored enums must be plain Enum subclasses, not StrEnum/IntEnum; "
+                "JSON would store a str/int subclass as a bare value and load it back as str/int"
+            )
         if name in _REGISTRY and _REGISTRY[name] is not cls:
             raise ValueError(f"stored name {name!r} already used by {_REGISTRY[name]}")
         _REGISTRY[name] = cls
@@ -62,7 +67,8 @@ class EnumAsValue(Transcoding):
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        return self.type(data)
+        member: Enum = self.type(data)
+        return member
 
 
 class DataclassAsDict(Transcoding):

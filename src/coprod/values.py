@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
+from enum import Enum
 from uuid import UUID
 
 from coprod.errors import InvalidInput
@@ -19,7 +19,7 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 @stored_as("role")
-class Role(StrEnum):
+class Role(Enum):
     """What capacity an actor acted in; access rules and reports depend on it."""
 
     COUNCIL_OFFICER = "council_officer"

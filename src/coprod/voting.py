@@ -7,7 +7,7 @@ refused with the rule it broke, never truncated or silently repaired.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum
 from uuid import UUID
 
 from coprod.errors import BallotRejected, InvalidInput
@@ -16,7 +16,7 @@ from coprod.values import Money
 
 
 @stored_as("vote_method")
-class VoteMethod(StrEnum):
+class VoteMethod(Enum):
     """How a ballot expresses preferences."""
 
     APPROVAL = "approval"  # any number of approvals (up to max_choices if set)

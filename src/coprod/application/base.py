@@ -77,7 +77,7 @@ class CoprodBase(Application[UUID]):
         """Load an aggregate of the given class, or refuse with NotFound / StaleVersion."""
         kind = cls.__name__.lower()
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(kind, aggregate_id) from None
         except OperationalError as e:

@@ -1,0 +1,80 @@
+"""The ``coprod`` command: one entry point for users, operators and evaluators.
+
+Domain refusals are printed as one clear line and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from coprod.application import Coprod
+from coprod.catalogue import render_catalogue
+from coprod.config import settings_from_env
+from coprod.errors import CoprodError
+
+cli = typer.Typer(
+    help="coprod: an event-sourced tracker for participatory budgeting and co-production.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+@cli.command()
+def demo(
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed seeds the same cycle.")
+    ] = 2026,
+) -> None:
+    """Seed a realistic PB cycle into the configured store and print a summary."""
+    from coprod.demo import seed_demo
+
+    settings = settings_from_env()
+    started = time.perf_counter()
+    with Coprod(settings) as app:
+        summary = seed_demo(app, seed=seed, progress=lambda msg: console.print(f"[dim]{msg}[/dim]"))
+    elapsed = time.perf_counter() - started
+    if summary.already_present:
+        console.print(
+            f"The demo for seed {seed} is already in {settings.display}: nothing was added."
+        )
+    table = Table(title=f"Demo PB cycle (seed {seed}) in {settings.display}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in summary.rows():
+        table.add_row(label, str(value))
+    console.print(table)
+    if not summary.already_present:
+        console.print(f"{summary.events} events recorded in {elapsed:.1f} s.")
+
+
+@cli.command()
+def catalogue(
+    output: Annotated[
+        Path | None, typer.Option(help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the event catalogue (the data dictionary of the event log) as Markdown."""
+    text = render_catalogue()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}")
+
+
+def main() -> None:
+    """Run the CLI, turning domain refusals into a one-line message and exit code 2."""
+    try:
+        cli()
+    except CoprodError as e:
+        errors.print(f"[red]error:[/red] {e}")
+        raise SystemExit(2) from None
