@@ -9,7 +9,7 @@ pseudonym): a second ballot by the same voter clashes on save instead of being c
 from __future__ import annotations
 
 import re
-from enum import StrEnum
+from enum import Enum
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -26,7 +26,7 @@ _PSEUDONYM = re.compile(r"^[0-9a-f]{64}$")
 
 
 @stored_as("ballot_channel")
-class BallotChannel(StrEnum):
+class BallotChannel(Enum):
     """How the ballot reached the box; turnout is reported per channel."""
 
     ONLINE = "online"
@@ -35,7 +35,7 @@ class BallotChannel(StrEnum):
 
 
 @stored_as("ballot_age_band")
-class AgeBand(StrEnum):
+class AgeBand(Enum):
     """Coarse age bands only, so a ballot cannot single anyone out (DOMAIN.md §6)."""
 
     UNDER_16 = "under-16"
@@ -49,7 +49,7 @@ class AgeBand(StrEnum):
 
 
 @stored_as("ballot_sex")
-class Sex(StrEnum):
+class Sex(Enum):
     """Coarse, optional, self-declared; used only for the representation ratio."""
 
     FEMALE = "female"
@@ -157,5 +157,5 @@ class Ballot(CoprodAggregate):
         )
 
 
-def _values(enum_cls: type[StrEnum]) -> str:
+def _values(enum_cls: type[Enum]) -> str:
     return ", ".join(m.value for m in enum_cls)

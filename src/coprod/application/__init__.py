@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from coprod.application.ballots import BallotCommands
 from coprod.application.base import SYSTEM_ACTOR, CoprodBase, Receipt
+from coprod.application.contributions import ContributionCommands
+from coprod.application.decisions import DecisionCommands
+from coprod.application.people import PeopleCommands
 from coprod.application.processes import ProcessCommands
+from coprod.application.projects import ProjectCommands
+from coprod.application.proposals import ProposalCommands
 
 __all__ = ["SYSTEM_ACTOR", "Coprod", "CoprodBase", "Receipt"]
 
 
-class Coprod(ProcessCommands):
+class Coprod(
+    ProcessCommands,
+    BallotCommands,
+    ProjectCommands,
+    PeopleCommands,
+    ContributionCommands,
+    ProposalCommands,
+    DecisionCommands,
+):
     """Every write-side use case of coprod; construct one per process and share it."""
 
     name = "coprod"

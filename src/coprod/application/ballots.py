@@ -1,0 +1,118 @@
+"""Use cases for the ballot box: casting one ballot online, importing a batch of paper ballots."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from coprod.application.base import CoprodBase, Receipt
+from coprod.ballot import AgeBand, Ballot, BallotChannel, Sex
+from coprod.errors import (
+    AlreadyExists,
+    CoprodError,
+    DuplicateBallot,
+    InvalidInput,
+    RuleViolation,
+)
+from coprod.process import Process
+from coprod.values import Actor
+from coprod.voting import BallotChoices
+
+
+@dataclass(frozen=True)
+class BallotInput:
+    """One ballot of an import batch (a paper ballot, a Pabulib vote); never stored as such."""
+
+    voter_pseudonym: str
+    choices: BallotChoices
+    channel: BallotChannel = BallotChannel.PAPER
+    area_code: str | None = None
+    age_band: AgeBand | None = None
+    sex: Sex | None = None
+
+
+class BallotCommands(CoprodBase):
+    """Casting ballots; each is checked against the rules the process declared before the vote."""
+
+    def cast_ballot(
+        self,
+        actor: Actor,
+        process_id: UUID,
+        voter_pseudonym: str,
+        choices: BallotChoices,
+        channel: BallotChannel,
+        area_code: str | None = None,
+        age_band: AgeBand | None = None,
+        sex: Sex | None = None,
+    ) -> Receipt:
+        """Cast one ballot; a second ballot from the same pseudonym is a DuplicateBallot.
+
+        ``voter_pseudonym`` must be the HMAC-SHA256 hex digest of the voter under the
+        process's secret (see :func:`coprod.ballot.require_pseudonym`).
+        """
+        process = self.load(Process, process_id)
+        ballot = Ballot.cast(
+            actor, process, voter_pseudonym, choices, channel, area_code, age_band, sex
+        )
+        try:
+            return self.commit(ballot)
+        except AlreadyExists:
+            raise DuplicateBallot(
+                f"this voter already has a counted ballot in process {process_id}; "
+                "a second ballot is not counted"
+            ) from None
+
+    def cast_ballots(self, actor: Actor, process_id: UUID, ballots: Sequence[BallotInput]) -> int:
+        """Import a batch all-or-nothing, so a failed paper import never leaves half a count.
+
+        Every ballot is checked first; the first bad one refuses the whole batch and the
+        error names its index (``ballots[i]``, counting from 0). Returns how many were cast.
+        """
+        if not ballots:
+            raise InvalidInput("ballots", "the batch is empty")
+        process = self.load(Process, process_id)
+        cast: list[Ballot] = []
+        seen: dict[str, int] = {}
+        for index, item in enumerate(ballots):
+            try:
+                ballot = Ballot.cast(
+                    actor,
+                    process,
+                    item.voter_pseudonym,
+                    item.choices,
+                    item.channel,
+                    item.area_code,
+                    item.age_band,
+                    item.sex,
+                )
+            except CoprodError as e:
+                raise _at_index(index, e) from e
+            if item.voter_pseudonym in seen:
+                raise DuplicateBallot(
+                    f"ballots[{index}]: this voter already has a ballot in this batch "
+                    f"(ballots[{seen[item.voter_pseudonym]}]); nothing was imported"
+                )
+            if self.exists(ballot.id):
+                raise DuplicateBallot(
+                    f"ballots[{index}]: this voter already has a counted ballot in process "
+                    f"{process_id}; nothing was imported"
+                )
+            seen[item.voter_pseudonym] = index
+            cast.append(ballot)
+        try:
+            self.commit(*cast)
+        except AlreadyExists:
+            raise DuplicateBallot(
+                "a voter in this batch cast a counted ballot meanwhile; nothing was imported"
+            ) from None
+        return len(cast)
+
+
+def _at_index(index: int, error: CoprodError) -> CoprodError:
+    """The same refusal, saying which ballot of the batch it concerns."""
+    if isinstance(error, InvalidInput):
+        return InvalidInput(f"ballots[{index}].{error.field}", error.problem)
+    if isinstance(error, RuleViolation):
+        return type(error)(f"ballots[{index}]: {error}; nothing was imported", rule=error.rule)
+    return error

@@ -1,0 +1,137 @@
+"""Use cases for organisations and people, and the app's door to the personal-data store.
+
+Personal details never reach an event: ``register_person`` writes them to the deletable
+store and records only an opaque id, and ``erase_person`` really deletes them, destroys the
+person's key and leaves a marker event, so every aggregate and projection still rebuilds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from uuid import UUID, uuid4
+
+from coprod.application.base import CoprodBase, Receipt
+from coprod.errors import InvalidInput
+from coprod.organisation import Organisation, OrganisationKind, Person
+from coprod.privacy import (
+    REMOVED,
+    PersonalDataStore,
+    person_subject,
+    personal_data_store_for,
+)
+from coprod.values import Actor, Role, require_text
+
+_DETAIL_MAX = 500
+
+
+class PeopleCommands(CoprodBase):
+    """Organisations, memberships and people; each command takes the version last seen."""
+
+    @cached_property
+    def personal_data(self) -> PersonalDataStore:
+        """The personal-data and key store, in the same database as the events.
+
+        Built on first use so the application's constructor stays the library's.
+        """
+        return personal_data_store_for(self.factory)
+
+    def pseudonymise(self, process_id: UUID, voter_ref: str) -> str:
+        """The voter's pseudonym in this process (64 hex characters); see coprod.privacy."""
+        return self.personal_data.pseudonymise(process_id, voter_ref)
+
+    # -- organisations -------------------------------------------------------------------------
+
+    def register_organisation(
+        self, actor: Actor, slug: str, kind: OrganisationKind, display_name: str
+    ) -> Receipt:
+        """Register an organisation; the same slug twice is refused as AlreadyExists."""
+        return self.commit(Organisation.register(actor, slug, kind, display_name))
+
+    def add_member(
+        self,
+        actor: Actor,
+        organisation_id: UUID,
+        person_id: UUID,
+        role: Role,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Add a registered person to an organisation in a role that fits it."""
+        organisation = self.load(Organisation, organisation_id, expected_version)
+        self.load(Person, person_id)
+        organisation.add_member(actor, person_id, role)
+        return self.commit(organisation)
+
+    def remove_member(
+        self,
+        actor: Actor,
+        organisation_id: UUID,
+        person_id: UUID,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        organisation = self.load(Organisation, organisation_id, expected_version)
+        organisation.remove_member(actor, person_id)
+        return self.commit(organisation)
+
+    def get_organisation(self, organisation_id: UUID) -> Organisation:
+        return self.load(Organisation, organisation_id)
+
+    # -- people --------------------------------------------------------------------------------
+
+    def register_person(self, actor: Actor, details: Mapping[str, str]) -> Receipt:
+        """A new person with a fresh id; the details go to the personal-data store only.
+
+        The details are stored first and removed again if the event cannot be recorded, so
+        no personal data is ever left behind without a person to erase it through.
+        """
+        clean = {
+            field: require_text(field, value, max_length=_DETAIL_MAX)
+            for field, value in _as_text_mapping(details).items()
+        }
+        person = Person.register(actor, uuid4(), tuple(clean))
+        self.personal_data.put(person.id, clean)
+        try:
+            return self.commit(person)
+        except BaseException:
+            self.personal_data.erase(person.id)
+            raise
+
+    def person_details(self, person_id: UUID) -> dict[str, str]:
+        """The person's details; after erasure every known field reads "[removed]".
+
+        Details missing without an erasure event can only come from an erasure that deleted
+        the data but could not record its marker, so they also read as removed.
+        """
+        person = self.load(Person, person_id)
+        stored = None if person.erased else self.personal_data.get(person_id)
+        if stored is None:
+            return dict.fromkeys(person.detail_fields, REMOVED)
+        return stored
+
+    def erase_person(
+        self, actor: Actor, person_id: UUID, expected_version: int | None = None
+    ) -> Receipt:
+        """GDPR erasure: delete the details, destroy the key, then record the marker.
+
+        Deleting first means a failure to record leaves the data gone, never the reverse;
+        a retry then records the marker.
+        """
+        person = self.load(Person, person_id, expected_version)
+        person.erase(actor)
+        self.personal_data.erase(person_id)
+        self.personal_data.destroy_key(person_subject(person_id))
+        return self.commit(person)
+
+    def get_person(self, person_id: UUID) -> Person:
+        return self.load(Person, person_id)
+
+
+def _as_text_mapping(details: Mapping[str, str]) -> dict[str, str]:
+    if not isinstance(details, Mapping):
+        raise InvalidInput(
+            "details", f"must be a mapping of field to text, not {type(details).__name__}"
+        )
+    for field, value in details.items():
+        if not isinstance(value, str):
+            raise InvalidInput(str(field), f"must be text, not {type(value).__name__}")
+    return dict(details)

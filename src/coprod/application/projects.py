@@ -1,0 +1,207 @@
+"""Use cases for delivery: fund a project from a decision, then plan, spend, finish, report."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+from coprod.application.base import CoprodBase, Receipt
+from coprod.decision import IN_FORCE, Decision
+from coprod.errors import NotFound, RuleViolation
+from coprod.project import Project
+from coprod.proposal import Proposal
+from coprod.values import Actor, Money
+
+
+class ProjectCommands(CoprodBase):
+    """Officer-side delivery commands; each takes the project version the caller last saw."""
+
+    def fund_project(
+        self, actor: Actor, decision_id: UUID, expected_version: int | None = None
+    ) -> Receipt:
+        """Turn an in-force funding decision into a project with approved = the decided amount.
+
+        ``expected_version`` is the version of the *decision* the caller saw, so a project is
+        never funded from a decision that was corrected or reopened in the meantime. Funding
+        the same proposal twice is refused as AlreadyExists.
+        """
+        decision = self.load(Decision, decision_id, expected_version)
+        if decision.status != IN_FORCE:
+            raise RuleViolation(
+                f"decision {decision_id} is {decision.status}; only a decision in force "
+                "funds a project",
+                rule="funding-decision",
+            )
+        if not decision.outcome.funded or decision.amount is None:
+            raise RuleViolation(
+                f"decision {decision_id} is {decision.outcome.value}; only a decision to fund "
+                "in full or partially funds a project",
+                rule="funding-decision",
+            )
+        proposal = self.load(Proposal, decision.proposal_id)
+        project = Project.fund(
+            actor,
+            decision.process_id,
+            decision.proposal_id,
+            decision_id,
+            proposal.title,
+            decision.amount,
+        )
+        return self.commit(project)
+
+    def schedule_milestone(
+        self,
+        actor: Actor,
+        project_id: UUID,
+        code: str,
+        title: str,
+        due_on: date,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        project = self._project(project_id, expected_version)
+        project.schedule_milestone(actor, code, title, due_on)
+        return self.commit(project)
+
+    def start_milestone(
+        self,
+        actor: Actor,
+        project_id: UUID,
+        code: str,
+        started_on: date,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        project = self._project(project_id, expected_version)
+        project.start_milestone(actor, code, started_on)
+        return self.commit(project)
+
+    def meet_milestone(
+        self,
+        actor: Actor,
+        project_id: UUID,
+        code: str,
+        met_on: date,
+        evidence_url: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        project = self._project(project_id, expected_version)
+        project.meet_milestone(actor, code, met_on, evidence_url)
+        return self.commit(project)
+
+    def delay_milestone(
+        self,
+        actor: Actor,
+        project_id: UUID,
+        code: str,
+        new_due_on: date,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        project = self._project(project_id, expected_version)
+        project.delay_milestone(actor, code, new_due_on, reason)
+        return self.commit(project)
+
+    def cancel_milestone(
+        self,
+        actor: Actor,
+        project_id: UUID,
+        code: str,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        project = self._project(project_id, expected_version)
+        project.cancel_milestone(actor, code, reason)
+        return self.commit(project)
+
+    def record_spend(
+        self,
+        actor: Actor,
+        project_id: UUID,
+        amount: Money,
+        spent_on: date,
+        purpose: str,
+        spend_id: UUID | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Record spend against a funded project.
+
+        Pass your own ``spend_id`` to make a retry safe (a repeat is AlreadyExists) and to
+        correct the spend later; without one a fresh id is generated and can be read from
+        ``get_project(...).spends``.
+        """
+        project = self._project(project_id, expected_version, doing="spend is recorded")
+        project.record_spend(actor, spend_id or uuid4(), amount, spent_on, purpose)
+        return self.commit(project)
+
+    def correct_spend(
+        self,
+        actor: Actor,
+        project_id: UUID,
+        spend_id: UUID,
+        amount: Money,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        project = self._project(project_id, expected_version, doing="spend is corrected")
+        project.correct_spend(actor, spend_id, amount, reason)
+        return self.commit(project)
+
+    def complete_project(
+        self,
+        actor: Actor,
+        project_id: UUID,
+        completed_on: date,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        project = self._project(project_id, expected_version)
+        project.complete(actor, completed_on)
+        return self.commit(project)
+
+    def cancel_project(
+        self, actor: Actor, project_id: UUID, reason: str, expected_version: int | None = None
+    ) -> Receipt:
+        project = self._project(project_id, expected_version)
+        project.cancel(actor, reason)
+        return self.commit(project)
+
+    def define_indicator(
+        self,
+        actor: Actor,
+        project_id: UUID,
+        code: str,
+        description: str,
+        unit: str,
+        target: Decimal,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        project = self._project(project_id, expected_version)
+        project.define_indicator(actor, code, description, unit, target)
+        return self.commit(project)
+
+    def report_outcome(
+        self,
+        actor: Actor,
+        project_id: UUID,
+        code: str,
+        actual: Decimal,
+        beneficiaries: int | None,
+        reported_on: date,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        project = self._project(project_id, expected_version)
+        project.report_outcome(actor, code, actual, beneficiaries, reported_on)
+        return self.commit(project)
+
+    def get_project(self, project_id: UUID) -> Project:
+        return self.load(Project, project_id)
+
+    def _project(
+        self, project_id: UUID, expected_version: int | None, doing: str | None = None
+    ) -> Project:
+        """Load a project; for spend, say why an id that is not a project is refused."""
+        try:
+            return self.load(Project, project_id, expected_version)
+        except NotFound as e:
+            if doing is not None:
+                e.args = (f"{e}; {doing} against funded projects only",)
+            raise

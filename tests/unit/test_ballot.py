@@ -1,0 +1,317 @@
+"""The ballot box: one counted ballot per pseudonym, refused (never trimmed) when it breaks a rule."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from uuid import UUID
+
+import pytest
+
+from coprod.application import Coprod
+from coprod.application.ballots import BallotInput
+from coprod.ballot import AgeBand, Ballot, BallotChannel, Sex
+from coprod.errors import BallotRejected, DuplicateBallot, InvalidInput, PhaseError
+from coprod.phases import Phase
+from coprod.process import Area, Process
+from coprod.values import Actor, Money
+from coprod.voting import BallotChoices, BallotOption, SelectionRule, VoteMethod, VotingRules
+
+P1, P2, P3 = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+
+
+def pseudonym(n: int) -> str:
+    return hashlib.sha256(f"voter-{n}".encode()).hexdigest()
+
+
+def approve(*proposals: UUID) -> BallotChoices:
+    return BallotChoices(approvals=proposals)
+
+
+def open_vote(
+    app: Coprod,
+    officer: Actor,
+    council_id: UUID,
+    *,
+    areas: tuple[Area, ...] = (),
+    open_ballot: bool = True,
+) -> UUID:
+    """A knapsack vote with a limit of 1000 DKK over three options costing 600, 500 and 300."""
+    pid = app.open_process(officer, council_id, "pb-2025", "PB 2025", "DKK").aggregate_id
+    app.set_budget(officer, pid, Money.of(1000, "DKK"))
+    app.set_rules(
+        officer,
+        pid,
+        VotingRules(VoteMethod.KNAPSACK, budget_limit=Money.of(1000, "DKK")),
+        SelectionRule("greedy"),
+    )
+    if areas:
+        app.define_areas(officer, pid, areas)
+    app.advance_phase(officer, pid, Phase.VOTE)
+    if open_ballot:
+        process = app.load(Process, pid)
+        process.open_ballot(
+            officer,
+            (
+                BallotOption(P1, Money.of(600, "DKK")),
+                BallotOption(P2, Money.of(500, "DKK")),
+                BallotOption(P3, Money.of(300, "DKK")),
+            ),
+        )
+        app.commit(process)
+    return pid
+
+
+def events_written(app: Coprod) -> int:
+    return app.recorder.max_notification_id() or 0
+
+
+@pytest.fixture
+def vote(app: Coprod, officer: Actor, council_id: UUID) -> UUID:
+    return open_vote(app, officer, council_id)
+
+
+# -- cast_ballot ----------------------------------------------------------------------------
+
+
+def test_a_valid_ballot_is_stored_with_choices_channel_and_coarse_demographics(
+    app: Coprod, officer: Actor, vote: UUID
+) -> None:
+    receipt = app.cast_ballot(
+        officer,
+        vote,
+        pseudonym(1),
+        approve(P1, P3),
+        BallotChannel.ONLINE,
+        age_band=AgeBand.AGE_25_34,
+        sex=Sex.FEMALE,
+    )
+
+    assert receipt.aggregate_id == Ballot.create_id(vote, pseudonym(1))
+    assert receipt.version == 1
+    ballot = app.load(Ballot, receipt.aggregate_id)
+    assert ballot.process_id == vote
+    assert ballot.voter_pseudonym == pseudonym(1)
+    assert ballot.choices == approve(P1, P3)
+    assert ballot.channel is BallotChannel.ONLINE
+    assert ballot.age_band is AgeBand.AGE_25_34
+    assert ballot.sex is Sex.FEMALE
+    assert ballot.area_code is None
+
+
+def test_a_second_ballot_from_the_same_pseudonym_is_refused_and_the_first_stands(
+    app: Coprod, officer: Actor, vote: UUID
+) -> None:
+    app.cast_ballot(officer, vote, pseudonym(1), approve(P1), BallotChannel.ONLINE)
+    before = events_written(app)
+
+    with pytest.raises(DuplicateBallot, match="already has a counted ballot"):
+        app.cast_ballot(officer, vote, pseudonym(1), approve(P2, P3), BallotChannel.PAPER)
+
+    assert events_written(app) == before
+    ballot = app.load(Ballot, Ballot.create_id(vote, pseudonym(1)))
+    assert ballot.choices == approve(P1)
+    assert ballot.version == 1
+
+
+def test_the_same_pseudonym_may_vote_in_another_process(
+    app: Coprod, officer: Actor, council_id: UUID, vote: UUID
+) -> None:
+    other = app.open_process(officer, council_id, "pb-2026", "PB 2026", "DKK").aggregate_id
+
+    assert Ballot.create_id(vote, pseudonym(1)) != Ballot.create_id(other, pseudonym(1))
+
+
+def test_an_over_budget_knapsack_ballot_is_refused_not_trimmed(
+    app: Coprod, officer: Actor, vote: UUID
+) -> None:
+    before = events_written(app)
+
+    with pytest.raises(BallotRejected, match="over the limit") as refused:
+        app.cast_ballot(officer, vote, pseudonym(1), approve(P1, P2), BallotChannel.ONLINE)
+
+    assert refused.value.rule == "over-budget"
+    assert events_written(app) == before
+    assert not app.exists(Ballot.create_id(vote, pseudonym(1)))
+
+
+def test_a_ballot_on_a_closed_vote_is_refused(app: Coprod, officer: Actor, vote: UUID) -> None:
+    app.close_ballot(officer, vote)
+    before = events_written(app)
+
+    with pytest.raises(PhaseError, match="closed") as refused:
+        app.cast_ballot(officer, vote, pseudonym(1), approve(P1), BallotChannel.ONLINE)
+
+    assert refused.value.rule == "phase"
+    assert events_written(app) == before
+
+
+def test_a_ballot_before_the_vote_opens_is_refused(
+    app: Coprod, officer: Actor, council_id: UUID
+) -> None:
+    pid = open_vote(app, officer, council_id, open_ballot=False)
+
+    with pytest.raises(PhaseError, match="not opened"):
+        app.cast_ballot(officer, pid, pseudonym(1), approve(P1), BallotChannel.ONLINE)
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ("", "must not be empty"),
+        ("jane@example.org", "HMAC-SHA256 hex digest"),
+        (pseudonym(1).upper(), "HMAC-SHA256 hex digest"),
+        (pseudonym(1)[:63], "HMAC-SHA256 hex digest"),
+        (pseudonym(1) + "0", "HMAC-SHA256 hex digest"),
+    ],
+)
+def test_a_pseudonym_must_be_an_hmac_sha256_hex_digest(
+    app: Coprod, officer: Actor, vote: UUID, given: str, problem: str
+) -> None:
+    before = events_written(app)
+
+    with pytest.raises(InvalidInput, match=problem) as refused:
+        app.cast_ballot(officer, vote, given, approve(P1), BallotChannel.ONLINE)
+
+    assert refused.value.field == "voter_pseudonym"
+    assert events_written(app) == before
+
+
+def test_the_area_must_be_one_of_the_process_areas_when_areas_are_defined(
+    app: Coprod, officer: Actor, council_id: UUID
+) -> None:
+    areas = (Area("N", "Nord"), Area("S", "Syd"))
+    pid = open_vote(app, officer, council_id, areas=areas)
+
+    with pytest.raises(InvalidInput, match="'X' is not an area of this process") as refused:
+        app.cast_ballot(officer, pid, pseudonym(1), approve(P1), BallotChannel.ONLINE, "X")
+    assert refused.value.field == "area_code"
+    assert not app.exists(Ballot.create_id(pid, pseudonym(1)))
+
+    receipt = app.cast_ballot(officer, pid, pseudonym(1), approve(P1), BallotChannel.ONLINE, "S")
+    assert app.load(Ballot, receipt.aggregate_id).area_code == "S"
+
+
+def test_any_area_code_is_kept_when_the_process_defines_no_areas(
+    app: Coprod, officer: Actor, vote: UUID
+) -> None:
+    receipt = app.cast_ballot(officer, vote, pseudonym(1), approve(P1), BallotChannel.ONLINE, "7")
+
+    assert app.load(Ballot, receipt.aggregate_id).area_code == "7"
+
+
+def test_a_blank_area_code_is_refused(app: Coprod, officer: Actor, vote: UUID) -> None:
+    with pytest.raises(InvalidInput, match="area_code: must not be empty"):
+        app.cast_ballot(officer, vote, pseudonym(1), approve(P1), BallotChannel.ONLINE, " ")
+
+
+def test_channel_and_demographics_must_be_the_declared_vocabularies(
+    app: Coprod, officer: Actor, vote: UUID
+) -> None:
+    with pytest.raises(InvalidInput, match="channel"):
+        app.cast_ballot(officer, vote, pseudonym(1), approve(P1), "online")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="age_band"):
+        app.cast_ballot(
+            officer,
+            vote,
+            pseudonym(1),
+            approve(P1),
+            BallotChannel.ONLINE,
+            age_band="34",  # type: ignore[arg-type]
+        )
+    with pytest.raises(InvalidInput, match="sex"):
+        app.cast_ballot(
+            officer,
+            vote,
+            pseudonym(1),
+            approve(P1),
+            BallotChannel.ONLINE,
+            sex="f",  # type: ignore[arg-type]
+        )
+    assert not app.exists(Ballot.create_id(vote, pseudonym(1)))
+
+
+def test_a_ballot_for_an_unknown_process_is_not_found(app: Coprod, officer: Actor) -> None:
+    with pytest.raises(Exception, match="no process with id"):
+        app.cast_ballot(officer, uuid.uuid4(), pseudonym(1), approve(P1), BallotChannel.ONLINE)
+
+
+# -- cast_ballots (paper import) ------------------------------------------------------------
+
+
+def paper(n: int, *choices: UUID, area_code: str | None = None) -> BallotInput:
+    return BallotInput(pseudonym(n), approve(*choices), area_code=area_code)
+
+
+def test_a_batch_is_saved_whole_as_paper_ballots(app: Coprod, officer: Actor, vote: UUID) -> None:
+    before = events_written(app)
+
+    count = app.cast_ballots(officer, vote, [paper(1, P1), paper(2, P2, P3), paper(3, P3)])
+
+    assert count == 3
+    assert events_written(app) == before + 3
+    for n in (1, 2, 3):
+        ballot = app.load(Ballot, Ballot.create_id(vote, pseudonym(n)))
+        assert ballot.channel is BallotChannel.PAPER
+
+
+def test_one_bad_ballot_refuses_the_whole_batch_and_names_its_index(
+    app: Coprod, officer: Actor, vote: UUID
+) -> None:
+    before = events_written(app)
+
+    with pytest.raises(BallotRejected, match=r"ballots\[2\]: .*over the limit") as refused:
+        app.cast_ballots(officer, vote, [paper(1, P1), paper(2, P2), paper(3, P1, P2)])
+
+    assert refused.value.rule == "over-budget"
+    assert events_written(app) == before
+    assert not any(app.exists(Ballot.create_id(vote, pseudonym(n))) for n in (1, 2, 3))
+
+
+def test_a_malformed_field_in_a_batch_names_the_index_and_field(
+    app: Coprod, officer: Actor, vote: UUID
+) -> None:
+    bad = BallotInput("not-a-digest", approve(P1))
+
+    with pytest.raises(InvalidInput) as refused:
+        app.cast_ballots(officer, vote, [paper(1, P1), bad])
+
+    assert refused.value.field == "ballots[1].voter_pseudonym"
+    assert not app.exists(Ballot.create_id(vote, pseudonym(1)))
+
+
+def test_a_pseudonym_twice_in_one_batch_refuses_the_batch(
+    app: Coprod, officer: Actor, vote: UUID
+) -> None:
+    before = events_written(app)
+
+    with pytest.raises(DuplicateBallot, match=r"ballots\[2\].*ballots\[0\]"):
+        app.cast_ballots(officer, vote, [paper(1, P1), paper(2, P2), paper(1, P3)])
+
+    assert events_written(app) == before
+
+
+def test_a_batch_with_an_already_counted_voter_imports_nothing(
+    app: Coprod, officer: Actor, vote: UUID
+) -> None:
+    app.cast_ballot(officer, vote, pseudonym(2), approve(P2), BallotChannel.ONLINE)
+    before = events_written(app)
+
+    with pytest.raises(DuplicateBallot, match=r"ballots\[1\]: this voter already has a counted"):
+        app.cast_ballots(officer, vote, [paper(1, P1), paper(2, P3), paper(3, P3)])
+
+    assert events_written(app) == before
+    assert not app.exists(Ballot.create_id(vote, pseudonym(1)))
+    assert app.load(Ballot, Ballot.create_id(vote, pseudonym(2))).choices == approve(P2)
+
+
+def test_a_batch_on_a_closed_vote_is_refused(app: Coprod, officer: Actor, vote: UUID) -> None:
+    app.close_ballot(officer, vote)
+
+    with pytest.raises(PhaseError, match="closed"):
+        app.cast_ballots(officer, vote, [paper(1, P1)])
+
+
+def test_an_empty_batch_is_refused(app: Coprod, officer: Actor, vote: UUID) -> None:
+    with pytest.raises(InvalidInput, match="ballots: the batch is empty"):
+        app.cast_ballots(officer, vote, [])

@@ -1,0 +1,193 @@
+"""Organisations and their members; people known to the log only as opaque ids."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+import pytest
+
+from coprod.application import Coprod
+from coprod.domain import natural_id
+from coprod.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation, StaleVersion
+from coprod.organisation import Organisation, OrganisationKind, Person
+from coprod.values import Actor, Role
+
+
+@pytest.fixture
+def group_id(app: Coprod, officer: Actor) -> uuid.UUID:
+    receipt = app.register_organisation(
+        officer, "noerrebro-gardeners", OrganisationKind.COMMUNITY_GROUP, "Nørrebro Gardeners"
+    )
+    return receipt.aggregate_id
+
+
+@pytest.fixture
+def person_id(app: Coprod, officer: Actor) -> uuid.UUID:
+    return app.register_person(officer, {"name": "Anna"}).aggregate_id
+
+
+def test_register_organisation(app: Coprod, officer: Actor, group_id: uuid.UUID) -> None:
+    assert group_id == natural_id("organisation", "noerrebro-gardeners")
+    organisation = app.get_organisation(group_id)
+    assert organisation.slug == "noerrebro-gardeners"
+    assert organisation.kind is OrganisationKind.COMMUNITY_GROUP
+    assert organisation.display_name == "Nørrebro Gardeners"
+    assert organisation.members == {}
+
+
+def test_registering_a_slug_twice_is_refused(
+    app: Coprod, officer: Actor, group_id: uuid.UUID
+) -> None:
+    with pytest.raises(AlreadyExists, match="already exists"):
+        app.register_organisation(
+            officer, "noerrebro-gardeners", OrganisationKind.COUNCIL, "Another name"
+        )
+    assert app.get_organisation(group_id).kind is OrganisationKind.COMMUNITY_GROUP
+
+
+@pytest.mark.parametrize(
+    "slug", ["Upper", "with space", "trailing-", "-leading", "double--hyphen", "", "æøå", "a" * 64]
+)
+def test_bad_slug_is_refused(app: Coprod, officer: Actor, slug: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        app.register_organisation(officer, slug, OrganisationKind.COUNCIL, "Council")
+    assert err.value.field == "slug"
+    assert app.recorder.max_notification_id() in (None, 0)
+
+
+def test_blank_display_name_is_refused(app: Coprod, officer: Actor) -> None:
+    with pytest.raises(InvalidInput, match="display_name: must not be empty"):
+        app.register_organisation(officer, "aarhus", OrganisationKind.COUNCIL, " ")
+
+
+def test_kind_must_be_an_organisation_kind(app: Coprod, officer: Actor) -> None:
+    with pytest.raises(InvalidInput, match="kind: 'club' is not one of"):
+        app.register_organisation(officer, "aarhus", "club", "Aarhus")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("role", [Role.RESIDENT, Role.COMMUNITY_MEMBER, Role.PUBLIC])
+def test_only_officers_register_organisations(app: Coprod, role: Role) -> None:
+    with pytest.raises(RuleViolation, match="only a council officer may register") as err:
+        app.register_organisation(
+            Actor(uuid.uuid4(), role), "aarhus", OrganisationKind.COUNCIL, "Aarhus"
+        )
+    assert err.value.rule == "permission"
+    assert app.recorder.max_notification_id() in (None, 0)
+
+
+def test_add_and_remove_member(
+    app: Coprod, officer: Actor, group_id: uuid.UUID, person_id: uuid.UUID
+) -> None:
+    receipt = app.add_member(
+        officer, group_id, person_id, Role.COMMUNITY_MEMBER, expected_version=1
+    )
+    assert receipt.version == 2
+    assert app.get_organisation(group_id).members == {person_id: Role.COMMUNITY_MEMBER}
+    app.remove_member(officer, group_id, person_id, expected_version=2)
+    assert app.get_organisation(group_id).members == {}
+
+
+def test_member_must_be_a_registered_person(
+    app: Coprod, officer: Actor, group_id: uuid.UUID
+) -> None:
+    with pytest.raises(NotFound, match="no person with id"):
+        app.add_member(officer, group_id, uuid.uuid4(), Role.COMMUNITY_MEMBER)
+    assert app.get_organisation(group_id).version == 1
+
+
+def test_adding_a_member_twice_is_refused(
+    app: Coprod, officer: Actor, group_id: uuid.UUID, person_id: uuid.UUID
+) -> None:
+    app.add_member(officer, group_id, person_id, Role.COMMUNITY_MEMBER)
+    with pytest.raises(RuleViolation, match="already a member") as err:
+        app.add_member(officer, group_id, person_id, Role.COMMUNITY_MEMBER)
+    assert err.value.rule == "already-member"
+    assert app.get_organisation(group_id).version == 2
+
+
+def test_removing_a_non_member_is_refused(
+    app: Coprod, officer: Actor, group_id: uuid.UUID, person_id: uuid.UUID
+) -> None:
+    with pytest.raises(RuleViolation, match="is not a member") as err:
+        app.remove_member(officer, group_id, person_id)
+    assert err.value.rule == "not-a-member"
+
+
+def test_role_must_fit_the_organisation(
+    app: Coprod, officer: Actor, group_id: uuid.UUID, person_id: uuid.UUID
+) -> None:
+    with pytest.raises(InvalidInput, match="a community_group cannot have a council_officer"):
+        app.add_member(officer, group_id, person_id, Role.COUNCIL_OFFICER)
+    council = app.register_organisation(
+        officer, "copenhagen", OrganisationKind.COUNCIL, "Copenhagen"
+    ).aggregate_id
+    with pytest.raises(InvalidInput, match="a council cannot have a community_member"):
+        app.add_member(officer, council, person_id, Role.COMMUNITY_MEMBER)
+    app.add_member(officer, council, person_id, Role.COUNCIL_OFFICER)
+    assert app.get_organisation(council).members == {person_id: Role.COUNCIL_OFFICER}
+
+
+def test_a_group_manages_only_its_own_members(
+    app: Coprod, officer: Actor, group_id: uuid.UUID, person_id: uuid.UUID
+) -> None:
+    own = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, group_id)
+    other = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, uuid.uuid4())
+    with pytest.raises(RuleViolation, match="only a council officer or a member of") as err:
+        app.add_member(other, group_id, person_id, Role.COMMUNITY_MEMBER)
+    assert err.value.rule == "permission"
+    app.add_member(own, group_id, person_id, Role.COMMUNITY_MEMBER)
+    assert person_id in app.get_organisation(group_id).members
+
+
+def test_stale_membership_change_is_refused(
+    app: Coprod, officer: Actor, group_id: uuid.UUID, person_id: uuid.UUID
+) -> None:
+    app.add_member(officer, group_id, person_id, Role.COMMUNITY_MEMBER, expected_version=1)
+    with pytest.raises(StaleVersion, match="expected version 1, it is at version 2"):
+        app.remove_member(officer, group_id, person_id, expected_version=1)
+
+
+def test_person_events_carry_no_personal_fields() -> None:
+    registered = {f.name for f in dataclasses.fields(Person.PersonRegistered)}
+    erased = {f.name for f in dataclasses.fields(Person.PersonalDataErased)}
+    bookkeeping = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+    assert registered - bookkeeping == {"actor", "person_id", "detail_fields"}
+    assert erased - bookkeeping == {"actor"}
+
+
+def test_person_aggregate_rules(officer: Actor) -> None:
+    pid = uuid.uuid4()
+    person = Person.register(officer, pid, ("name", "email"))
+    assert person.id == pid
+    with pytest.raises(InvalidInput, match="field names must be unique"):
+        Person.register(officer, pid, ("name", "name"))
+    with pytest.raises(InvalidInput, match="must be a lowercase identifier"):
+        Person.register(officer, pid, ("x" * 41,))
+    person.erase(officer)
+    assert person.erased
+    assert [type(e) for e in person.collect_events()] == [
+        Person.PersonRegistered,
+        Person.PersonalDataErased,
+    ]
+
+
+def test_repeating_a_person_id_is_refused(app: Coprod, officer: Actor) -> None:
+    pid = uuid.uuid4()
+    app.commit(Person.register(officer, pid, ("name",)))
+    with pytest.raises(AlreadyExists):
+        app.commit(Person.register(officer, pid, ("name",)))
+
+
+def test_organisation_replays_its_members(officer: Actor) -> None:
+    organisation = Organisation.register(officer, "grp", OrganisationKind.COMMUNITY_GROUP, "Grp")
+    a, b = uuid.uuid4(), uuid.uuid4()
+    organisation.add_member(officer, a, Role.COMMUNITY_MEMBER)
+    organisation.add_member(officer, b, Role.COMMUNITY_MEMBER)
+    organisation.remove_member(officer, a)
+    events = organisation.collect_events()
+    replayed: Organisation | None = None
+    for e in events:
+        replayed = e.mutate(replayed)
+    assert replayed is not None
+    assert replayed.members == {b: Role.COMMUNITY_MEMBER}
