@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from eventsourcing.persistence import PersistenceError
 from rich.console import Console
 from rich.table import Table
 
@@ -78,3 +79,8 @@ def main() -> None:
     except CoprodError as e:
         errors.print(f"[red]error:[/red] {e}")
         raise SystemExit(2) from None
+    except PersistenceError as e:
+        errors.print(
+            f"[red]error:[/red] the store failed: {e}. Nothing half-written was kept; retry."
+        )
+        raise SystemExit(3) from None

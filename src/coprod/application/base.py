@@ -15,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
+    InterfaceError,
     JSONTranscoder,
     Mapper,
     OperationalError,
@@ -55,7 +56,13 @@ class CoprodBase(Application[UUID]):
         self.settings = settings or settings_from_env()
         merged = dict(self.settings.env)
         merged.update(env or {})
-        super().__init__(env=merged)
+        try:
+            super().__init__(env=merged)
+        except (OperationalError, InterfaceError, OSError) as e:
+            raise StoreUnavailable(
+                f"cannot open the store {self.settings.display}: {e}. "
+                "Check COPROD_DATABASE_URL and that the database server is running."
+            ) from e
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
