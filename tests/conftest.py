@@ -14,13 +14,19 @@ from coprod.values import Actor, Role
 
 
 @pytest.fixture
-def app() -> Iterator[Coprod]:
+def memory_app() -> Iterator[Coprod]:
     """An application on the library's in-memory store: fast, isolated per test."""
     application = Coprod(
         parse_database_url("sqlite:///:memory:"), env={"PERSISTENCE_MODULE": "eventsourcing.popo"}
     )
     yield application
     application.close()
+
+
+@pytest.fixture
+def app(memory_app: Coprod) -> Coprod:
+    """The application use-case tests run on; tests/integration re-runs them on real stores."""
+    return memory_app
 
 
 @pytest.fixture

@@ -74,8 +74,8 @@ def test_key_is_made_once_and_can_be_destroyed(store: InMemoryPersonalDataStore)
     store.destroy_key("s")  # harmless
 
 
-def test_factory_without_datastore_gets_in_memory_store(app: Coprod) -> None:
-    assert isinstance(personal_data_store_for(app.factory), InMemoryPersonalDataStore)
+def test_factory_without_datastore_gets_in_memory_store(memory_app: Coprod) -> None:
+    assert isinstance(personal_data_store_for(memory_app.factory), InMemoryPersonalDataStore)
 
 
 def test_unknown_datastore_is_refused() -> None:
@@ -185,8 +185,9 @@ def test_registered_person_details_stay_out_of_the_log(app: Coprod, officer: Act
 
 
 def test_register_person_refuses_bad_details_and_writes_nothing(
-    app: Coprod, officer: Actor
+    memory_app: Coprod, officer: Actor
 ) -> None:
+    app = memory_app
     with pytest.raises(InvalidInput, match="name: must not be empty"):
         app.register_person(officer, {"name": "  "})
     with pytest.raises(InvalidInput, match="field name 'Full Name' must be a lowercase identifier"):
