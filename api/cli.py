@@ -15,6 +15,7 @@ from eventsourcing.persistence import PersistenceError
 from rich.console import Console
 from rich.table import Table
 
+from api.cli_pabulib import export_app, import_app
 from coprod.application import Coprod
 from coprod.catalogue import render_catalogue
 from coprod.config import settings_from_env
@@ -25,6 +26,8 @@ cli = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+cli.add_typer(import_app, name="import", help="Import data from open standards.")
+cli.add_typer(export_app, name="export", help="Export data in open standards.")
 console = Console()
 errors = Console(stderr=True)
 

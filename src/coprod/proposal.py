@@ -47,6 +47,10 @@ def refuse_personal_data(field: str, text: str) -> None:
         raise InvalidInput(field, "contains a CPR-like number; refer to the document instead")
 
 
+#: Long enough for real project names (Pabulib files carry names of several hundred characters).
+TITLE_MAX_LENGTH = 1_000
+
+
 @dataclass(frozen=True)
 class CaseFact:
     """A fact on the case file, as the hearing rule needs it (state only, never stored)."""
@@ -221,7 +225,7 @@ class Proposal(CoprodAggregate):
         return cls(
             actor=actor,
             process_id=process_id,
-            title=require_text("title", title, max_length=200),
+            title=require_text("title", title, max_length=TITLE_MAX_LENGTH),
             description=require_text("description", description),
             area_code=None
             if area_code is None
@@ -240,7 +244,9 @@ class Proposal(CoprodAggregate):
 
     def amend(self, actor: Actor, title: str | None = None, description: str | None = None) -> None:
         self._require_active("amend")
-        new_title = None if title is None else require_text("title", title, max_length=200)
+        new_title = (
+            None if title is None else require_text("title", title, max_length=TITLE_MAX_LENGTH)
+        )
         new_description = None if description is None else require_text("description", description)
         changed_title = new_title if new_title != self.title else None
         changed_description = new_description if new_description != self.description else None

@@ -24,6 +24,7 @@ class VoteMethod(Enum):
     KNAPSACK = "knapsack"  # approvals whose total cost fits the budget limit
     CUMULATIVE = "cumulative"  # points spread over projects, up to an allowance
     RANKED = "ranked"  # an ordering of projects, up to max_choices long
+    SCORING = "scoring"  # a score per project within a declared range (may be 0 or negative)
 
 
 @stored_as("voting_rules")
@@ -37,6 +38,9 @@ class VotingRules:
     budget_limit: Money | None = None
     points: int | None = None
     max_points_per_project: int | None = None
+    #: Added for Pabulib elections; the defaults keep rules stored before them unchanged.
+    min_points_per_project: int | None = None
+    min_points_total: int | None = None
 
     def __post_init__(self) -> None:
         if self.min_choices < 0:
@@ -49,6 +53,14 @@ class VotingRules:
             raise InvalidInput("budget_limit", "knapsack voting needs a budget limit")
         if self.method is VoteMethod.CUMULATIVE and (self.points is None or self.points < 1):
             raise InvalidInput("points", "cumulative voting needs a positive points allowance")
+        if (
+            self.min_points_per_project is not None
+            and self.max_points_per_project is not None
+            and self.min_points_per_project > self.max_points_per_project
+        ):
+            raise InvalidInput("min_points_per_project", "is above max_points_per_project")
+        if self.min_points_total is not None and self.min_points_total < 0:
+            raise InvalidInput("min_points_total", "must not be negative")
 
 
 @stored_as("ballot_option")
@@ -79,7 +91,7 @@ def check_ballot(
     rules: VotingRules, options: tuple[BallotOption, ...], ballot: BallotChoices
 ) -> None:
     """Refuse a ballot that breaks `rules`; the error names the rule and the numbers."""
-    costs = {o.proposal_id: o.cost for o in options}
+    costs = _costs_of(options)
     chosen = ballot.chosen
     unknown = [str(p) for p in chosen if p not in costs]
     if unknown:
@@ -113,6 +125,23 @@ def check_ballot(
             )
     if rules.method is VoteMethod.CUMULATIVE:
         _check_points(rules, ballot)
+    if rules.method is VoteMethod.SCORING:
+        _check_scores(rules, ballot)
+
+
+#: The last ballot paper seen and its costs: a bulk import checks thousands of ballots against
+#: the same paper, and rebuilding the mapping per ballot dominated the check's time.
+_last_paper: tuple[tuple[BallotOption, ...], dict[UUID, Money]] | None = None
+
+
+def _costs_of(options: tuple[BallotOption, ...]) -> dict[UUID, Money]:
+    global _last_paper
+    last = _last_paper
+    if last is not None and last[0] is options:
+        return last[1]
+    costs = {o.proposal_id: o.cost for o in options}
+    _last_paper = (options, costs)
+    return costs
 
 
 def _check_points(rules: VotingRules, ballot: BallotChoices) -> None:
@@ -127,11 +156,32 @@ def _check_points(rules: VotingRules, ballot: BallotChoices) -> None:
                 f"{pts} points for {proposal_id}, at most {rules.max_points_per_project} per project",
                 rule="points-per-project",
             )
+        if rules.min_points_per_project is not None and pts < rules.min_points_per_project:
+            raise BallotRejected(
+                f"{pts} points for {proposal_id}, at least {rules.min_points_per_project} per project",
+                rule="points-per-project",
+            )
     total = sum(p for _, p in ballot.points)
     if total > rules.points:
         raise BallotRejected(
             f"{total} points given, allowance is {rules.points}", rule="points-allowance"
         )
+    if rules.min_points_total is not None and total < rules.min_points_total:
+        raise BallotRejected(
+            f"{total} points given, at least {rules.min_points_total} required",
+            rule="points-minimum",
+        )
+
+
+def _check_scores(rules: VotingRules, ballot: BallotChoices) -> None:
+    """Scores may be zero or negative; only the declared range binds them."""
+    low, high = rules.min_points_per_project, rules.max_points_per_project
+    for proposal_id, score in ballot.points:
+        if (low is not None and score < low) or (high is not None and score > high):
+            raise BallotRejected(
+                f"score {score} for {proposal_id} is outside the range {low}..{high}",
+                rule="score-range",
+            )
 
 
 def _fields_used(ballot: BallotChoices) -> set[str]:
@@ -139,7 +189,7 @@ def _fields_used(ballot: BallotChoices) -> set[str]:
 
 
 def _expected_field(method: VoteMethod) -> str:
-    if method is VoteMethod.CUMULATIVE:
+    if method in (VoteMethod.CUMULATIVE, VoteMethod.SCORING):
         return "points"
     if method is VoteMethod.RANKED:
         return "ranking"

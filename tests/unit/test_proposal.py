@@ -22,7 +22,7 @@ from coprod.errors import (
 )
 from coprod.phases import Phase
 from coprod.process import Area, Process, ProcessKind
-from coprod.proposal import Proposal
+from coprod.proposal import TITLE_MAX_LENGTH, Proposal
 from coprod.values import Actor, Money
 from coprod.voting import SelectionRule, VoteMethod, VotingRules
 
@@ -108,7 +108,7 @@ def test_submit_records_an_idea_with_a_random_id(member: Actor) -> None:
 
 @pytest.mark.parametrize(
     ("title", "description", "field"),
-    [("  ", "text", "title"), ("x" * 201, "text", "title"), ("t", "", "description")],
+    [("  ", "text", "title"), ("x" * (TITLE_MAX_LENGTH + 1), "text", "title"), ("t", "", "description")],
 )
 def test_submit_refuses_blank_or_oversized_text(
     member: Actor, title: str, description: str, field: str
