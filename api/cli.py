@@ -15,7 +15,9 @@ from eventsourcing.persistence import PersistenceError
 from rich.console import Console
 from rich.table import Table
 
+from api.cli_api import keys_app, serve
 from api.cli_pabulib import export_app, import_app
+from api.cli_projections import project_app
 from coprod.application import Coprod
 from coprod.catalogue import render_catalogue
 from coprod.config import settings_from_env
@@ -27,6 +29,11 @@ cli = typer.Typer(
     add_completion=False,
 )
 cli.add_typer(import_app, name="import", help="Import data from open standards.")
+cli.add_typer(keys_app, name="keys", help="Create, revoke and list API keys.")
+cli.command()(serve)
+cli.add_typer(
+    project_app, name="project", help="Keep the read models up to date (the projection worker)."
+)
 cli.add_typer(export_app, name="export", help="Export data in open standards.")
 console = Console()
 errors = Console(stderr=True)

@@ -108,7 +108,11 @@ def test_submit_records_an_idea_with_a_random_id(member: Actor) -> None:
 
 @pytest.mark.parametrize(
     ("title", "description", "field"),
-    [("  ", "text", "title"), ("x" * (TITLE_MAX_LENGTH + 1), "text", "title"), ("t", "", "description")],
+    [
+        ("  ", "text", "title"),
+        ("x" * (TITLE_MAX_LENGTH + 1), "text", "title"),
+        ("t", "", "description"),
+    ],
 )
 def test_submit_refuses_blank_or_oversized_text(
     member: Actor, title: str, description: str, field: str

@@ -6,6 +6,7 @@ reads in one sitting, and :class:`coprod.application.Coprod` composes them.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -14,6 +15,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
+    DatabaseError,
     IntegrityError,
     InterfaceError,
     JSONTranscoder,
@@ -29,6 +31,7 @@ from coprod.transcodings import TupleRestoringMapper, register_all
 from coprod.values import Actor, Role
 
 A = TypeVar("A", bound=Aggregate)
+_CREATE_ATTEMPTS = 5
 
 #: The actor recorded for facts the system derives itself (imports, the demo seeder).
 SYSTEM_ACTOR = Actor(natural_id("actor", "system"), Role.SYSTEM)
@@ -56,13 +59,21 @@ class CoprodBase(Application[UUID]):
         self.settings = settings or settings_from_env()
         merged = dict(self.settings.env)
         merged.update(env or {})
-        try:
-            super().__init__(env=merged)
-        except (OperationalError, InterfaceError, OSError) as e:
-            raise StoreUnavailable(
-                f"cannot open the store {self.settings.display}: {e}. "
-                "Check COPROD_DATABASE_URL and that the database server is running."
-            ) from e
+        for attempt in range(1, _CREATE_ATTEMPTS + 1):
+            try:
+                super().__init__(env=merged)
+                break
+            except (OperationalError, InterfaceError, OSError) as e:
+                raise StoreUnavailable(
+                    f"cannot open the store {self.settings.display}: {e}. "
+                    "Check COPROD_DATABASE_URL and that the database server is running."
+                ) from e
+            except (DatabaseError, IntegrityError):
+                # Two processes creating the tables at once on PostgreSQL can collide in the
+                # catalog ("tuple concurrently updated"); the loser retries and finds them made.
+                if attempt == _CREATE_ATTEMPTS:
+                    raise
+                time.sleep(0.05 * attempt)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -1,0 +1,98 @@
+"""The app factory: ``create_app(settings)`` builds the HTTP API around one Coprod application.
+
+The application, the key store and the idempotency store are created in the lifespan and
+kept on ``app.state`` (no module globals), so tests build as many isolated apps as they like
+and ``coprod serve`` builds exactly one. The library is synchronous, so every endpoint is a
+plain ``def`` and runs in the threadpool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from api.errors import install_error_handlers
+from api.idempotency import IdempotencyMiddleware, IdempotencyStore, document_idempotency
+from api.keys import KeyStore, SqlTables
+from api.routes import ROUTERS
+from coprod.application import Coprod
+from coprod.config import StoreSettings, settings_from_env
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+Commands and reads for participatory budgeting and co-production.
+
+* **Keys.** Send `Authorization: Bearer <key>` (or `X-API-Key`). A key acts for one
+  organisation in one role; evaluators and the public only read.
+* **Safe retries.** Send an `Idempotency-Key` with every POST: a repeat records nothing new
+  and gets the first response back.
+* **Concurrency.** Responses carry `ETag: "<version>"`; send it back as `If-Match` on a
+  write and a stale version gets 412. `If-Match` is the version of the object the path names.
+* **Read your writes.** A command's result carries `position` in the event log.
+* **Errors** are `application/problem+json`, naming the field or rule at fault.
+"""
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operation ids: ``<tag>_<function name>``, e.g. ``processes_set_budget``."""
+    tag = str(route.tags[0]) if route.tags else "api"
+    return f"{tag}_{route.name}"
+
+
+def create_app(
+    settings: StoreSettings | None = None,
+    *,
+    on_start: Callable[[Coprod], Any] | None = None,
+) -> FastAPI:
+    """Build the API on the store the settings name (default: ``COPROD_DATABASE_URL``).
+
+    ``on_start`` runs once the application is open (``coprod serve --demo`` seeds with it).
+    """
+
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        coprod = Coprod(settings or settings_from_env())
+        try:
+            tables = SqlTables(coprod)
+            api.state.coprod = coprod
+            api.state.keys = KeyStore(coprod, tables)
+            api.state.idempotency = IdempotencyStore(tables)
+            if on_start is not None:
+                on_start(coprod)
+            yield
+        finally:
+            coprod.close()
+
+    api = FastAPI(
+        title="coprod",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    for router in ROUTERS:
+        api.include_router(router, prefix=API_PREFIX)
+    install_error_handlers(api)
+    api.add_middleware(IdempotencyMiddleware)
+
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema is None:
+            schema = get_openapi(
+                title=api.title,
+                version=api.version,
+                description=api.description,
+                routes=api.routes,
+            )
+            api.openapi_schema = document_idempotency(schema)
+        return api.openapi_schema
+
+    api.openapi = openapi  # type: ignore[method-assign]
+    return api

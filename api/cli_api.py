@@ -1,0 +1,148 @@
+"""The CLI side of the HTTP API: ``coprod keys create|revoke|list`` and ``coprod serve``.
+
+The lead wires these into :mod:`api.cli` (``cli.add_typer(keys_app, name="keys")`` and
+``cli.command()(serve)``). Refusals are domain errors, which ``api.cli.main`` already turns
+into one clear line and exit code 2.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.keys import KEY_ROLES, KeyStore
+from coprod.application import SYSTEM_ACTOR, Coprod
+from coprod.config import settings_from_env
+from coprod.errors import InvalidInput
+from coprod.organisation import Organisation, OrganisationKind
+from coprod.values import Role
+
+__all__ = ["keys_app", "serve"]
+
+console = Console()
+keys_app = typer.Typer(
+    help="API keys: one organisation and one role each, stored hashed.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+_ROLE_NAMES = ", ".join(r.value for r in KEY_ROLES)
+
+
+def _organisation_id(app: Coprod, ref: str, register: str | None, kind: OrganisationKind) -> UUID:
+    """An organisation by id or slug; with ``--register NAME`` a missing slug is registered."""
+    try:
+        return UUID(ref)
+    except ValueError:
+        pass
+    organisation_id = Organisation.create_id(slug=ref)
+    if not app.exists(organisation_id):
+        if register is None:
+            raise InvalidInput(
+                "organisation",
+                f"no organisation with slug {ref!r}; add --register 'Display name' to create it",
+            )
+        app.register_organisation(SYSTEM_ACTOR, ref, kind, register)
+        console.print(f"registered {kind.value} {ref} ({organisation_id})")
+    return organisation_id
+
+
+@keys_app.command("create")
+def create_key(
+    organisation: Annotated[str, typer.Option(help="The organisation's id or slug.")],
+    role: Annotated[str, typer.Option(help=f"One of: {_ROLE_NAMES}.")],
+    person: Annotated[
+        str | None, typer.Option(help="The person id the key's commands are recorded under.")
+    ] = None,
+    label: Annotated[str, typer.Option(help="What the key is for (no personal data).")] = "",
+    register: Annotated[
+        str | None, typer.Option(help="Register the organisation under this name if missing.")
+    ] = None,
+    kind: Annotated[
+        OrganisationKind, typer.Option(help="The kind of organisation --register creates.")
+    ] = OrganisationKind.COUNCIL,
+) -> None:
+    """Create a key and print its secret once: it is stored only as a hash."""
+    try:
+        key_role = Role(role)
+    except ValueError:
+        raise InvalidInput("role", f"{role!r} is not one of {_ROLE_NAMES}") from None
+    person_id = None if person is None else _uuid("person", person)
+    with Coprod(settings_from_env()) as app:
+        organisation_id = _organisation_id(app, organisation, register, kind)
+        new = KeyStore(app).create(organisation_id, key_role, person_id, label)
+    console.print(f"key id   {new.key.key_id}")
+    console.print(f"actor id {new.key.actor_id}")
+    console.print(f"secret   [bold]{new.secret}[/bold]")
+    console.print("[yellow]Store the secret now: it cannot be shown again.[/yellow]")
+
+
+@keys_app.command("revoke")
+def revoke_key(key_id: Annotated[str, typer.Argument(help="The key id (not the secret).")]) -> None:
+    """Revoke a key at once; requests signed with it then get 401."""
+    with Coprod(settings_from_env()) as app:
+        key = KeyStore(app).revoke(_uuid("key_id", key_id))
+    console.print(f"revoked {key.key_id} at {key.revoked_at}")
+
+
+@keys_app.command("list")
+def list_keys(
+    all_keys: Annotated[bool, typer.Option("--all", help="Include revoked keys.")] = False,
+) -> None:
+    """List keys (never their secrets)."""
+    with Coprod(settings_from_env()) as app:
+        keys = KeyStore(app).list(include_revoked=all_keys)
+    table = Table(title="API keys")
+    for column in ("key id", "role", "organisation", "actor", "label", "created", "revoked"):
+        table.add_column(column)
+    for k in keys:
+        table.add_row(
+            str(k.key_id),
+            k.role.value,
+            str(k.organisation_id),
+            str(k.actor_id),
+            k.label,
+            k.created_at[:19],
+            (k.revoked_at or "")[:19],
+        )
+    console.print(table)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool, typer.Option(help="Seed the demo PB cycle first, if the store is empty.")
+    ] = False,
+) -> None:
+    """Start the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = settings_from_env()
+
+    def seed(app: Coprod) -> None:
+        from coprod.demo import seed_demo
+
+        if app.recorder.max_notification_id():
+            console.print("The store is not empty: the demo was not seeded.")
+            return
+        summary = seed_demo(app, progress=lambda msg: console.print(f"[dim]{msg}[/dim]"))
+        council_id = app.get_process(summary.process_id).council_id
+        new = KeyStore(app).create(council_id, Role.COUNCIL_OFFICER, label="demo officer")
+        console.print(f"Demo seeded: {summary.events} events; process {summary.process_id}.")
+        console.print(f"Demo officer key (shown once): [bold]{new.secret}[/bold]")
+
+    console.print(f"coprod API on http://{host}:{port}/docs, store {settings.display}")
+    uvicorn.run(create_app(settings, on_start=seed if demo else None), host=host, port=port)
+
+
+def _uuid(field: str, text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not a UUID") from None

@@ -1,0 +1,118 @@
+"""``coprod project``: run the read-model projector as a worker, once, or rebuild a read model.
+
+Without options it follows the log until Ctrl-C or SIGTERM (the worker process of a
+PostgreSQL deployment); a stop lets the current batch commit or roll back, never half.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from coprod.config import settings_from_env
+from projections.runner import Projector
+
+project_app = typer.Typer(
+    help="Keep the read models up to date (worker), catch up once, rebuild, or show health.",
+    add_completion=False,
+)
+console = Console()
+
+
+@project_app.callback(invoke_without_command=True)
+def project(
+    once: Annotated[
+        bool, typer.Option("--once", help="Catch up every read model, print counts, exit.")
+    ] = False,
+    rebuild: Annotated[
+        str | None,
+        typer.Option(
+            "--rebuild", metavar="NAME", help="Rebuild this read model beside the old one."
+        ),
+    ] = None,
+    status: Annotated[
+        bool, typer.Option("--status", help="Print position and lag of every read model.")
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option(help="Events per transaction when catching up.", min=1)
+    ] = 2_000,
+    poll_interval: Annotated[
+        float, typer.Option(help="Seconds between polls when caught up.", min=0.001)
+    ] = 0.05,
+) -> None:
+    """Project the event log into the read models."""
+    settings = settings_from_env()
+    with Projector(settings=settings, batch_size=batch_size) as projector:
+        if status:
+            _print_status(projector)
+        elif rebuild is not None:
+            started = time.perf_counter()
+            stats = projector.rebuild(rebuild)
+            elapsed = time.perf_counter() - started
+            console.print(
+                f"rebuilt {stats.model} as generation {stats.generation}: {stats.events} events "
+                f"in {elapsed:.1f} s ({stats.events / elapsed if elapsed else 0:,.0f} events/s); "
+                "readers switched, the old generation was dropped."
+            )
+        elif once:
+            started = time.perf_counter()
+            results = projector.catch_up()
+            elapsed = time.perf_counter() - started
+            table = Table(title=f"Read models in {settings.display}")
+            for column in ("read model", "generation", "events applied", "position", "events/s"):
+                table.add_column(column, justify="left" if column == "read model" else "right")
+            for s in results:
+                table.add_row(
+                    s.model,
+                    str(s.generation),
+                    str(s.events),
+                    str(s.position),
+                    f"{s.events_per_second:,.0f}",
+                )
+            console.print(table)
+            console.print(f"caught up in {elapsed:.2f} s")
+        else:
+            _run(projector, poll_interval)
+
+
+def _run(projector: Projector, poll_interval: float) -> None:
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    console.print(
+        f"projecting {', '.join(projector.model_names)} from {projector.settings.display}; "
+        "Ctrl-C or SIGTERM stops"
+    )
+    try:
+        projector.run_forever(stop, poll_interval)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    console.print("stopped; every applied batch is committed with its position")
+
+
+def _print_status(projector: Projector) -> None:
+    table = Table(title=f"Read-model health in {projector.settings.display}")
+    for column in ("read model", "generation", "position", "log max", "lag events", "lag s"):
+        table.add_column(column, justify="left" if column == "read model" else "right")
+    for h in projector.health():
+        table.add_row(
+            h.model,
+            str(h.generation),
+            str(h.position),
+            str(h.max_notification_id),
+            str(h.lag_events),
+            f"{h.lag_seconds:.1f}",
+        )
+    console.print(table)

@@ -1,0 +1,226 @@
+"""Typed dependencies: the application, who is calling, and what their key lets them touch.
+
+Every route declares exactly one *security dependency* (the functions marked with
+:func:`security`): :data:`PublicReader` for reads anyone may make, :data:`CurrentPrincipal`
+for reads that need a key, :data:`Writer` for commands by officers and community members,
+:data:`Officer` for council commands. A test walks ``app.routes`` and checks each has one.
+
+Object-level checks live here too, so every route applies them the same way: an officer
+acts only on their own council's processes; a community member edits only their own
+organisation's ideas and sees only its own commitments and contributions. Another
+organisation's *private* object answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+from uuid import UUID
+
+from fastapi import Depends, Header, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from api.errors import Forbidden, Unauthenticated
+from api.keys import KeyStore, Principal
+from coprod.application import Coprod
+from coprod.commitment import Commitment, Contribution
+from coprod.errors import InvalidInput, NotFound
+from coprod.process import Process
+from coprod.project import Project
+from coprod.proposal import Proposal
+from coprod.values import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Marks a dependency as a route's security dependency (the route-walking test looks for it).
+SECURITY_MARK = "__coprod_security__"
+
+
+def security(func: F) -> F:
+    setattr(func, SECURITY_MARK, True)
+    return func
+
+
+def get_coprod(request: Request) -> Coprod:
+    """The one application object, created in the lifespan."""
+    app: Coprod = request.app.state.coprod
+    return app
+
+
+def get_keys(request: Request) -> KeyStore:
+    keys: KeyStore = request.app.state.keys
+    return keys
+
+
+CoprodApp = Annotated[Coprod, Depends(get_coprod)]
+Keys = Annotated[KeyStore, Depends(get_keys)]
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer cpk_...`")
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="The same key, as a header")
+
+
+def _authenticate(
+    keys: KeyStore,
+    bearer: HTTPAuthorizationCredentials | None,
+    api_key: str | None,
+) -> Principal | None:
+    secret = bearer.credentials if bearer is not None else api_key
+    if secret is None:
+        return None
+    principal = keys.authenticate(secret)
+    if principal is None:
+        raise Unauthenticated("the API key is unknown or has been revoked; ask for a new one")
+    return principal
+
+
+@security
+def public_allowed(
+    keys: Keys,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+    api_key: Annotated[str | None, Security(_api_key)],
+) -> Principal | None:
+    """Anyone may read; a key, if sent, must be valid. None means an anonymous caller."""
+    return _authenticate(keys, bearer, api_key)
+
+
+@security
+def current_principal(
+    keys: Keys,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+    api_key: Annotated[str | None, Security(_api_key)],
+) -> Principal:
+    """A valid key is required."""
+    principal = _authenticate(keys, bearer, api_key)
+    if principal is None:
+        raise Unauthenticated(
+            "send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
+        )
+    return principal
+
+
+@security
+def writer(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """Council officers and community members write; evaluators and the public only read."""
+    if principal.role not in (Role.COUNCIL_OFFICER, Role.COMMUNITY_MEMBER):
+        raise Forbidden(f"the {principal.role.value} role is read-only")
+    return principal
+
+
+@security
+def council_officer(principal: Annotated[Principal, Depends(writer)]) -> Principal:
+    """Council commands need a council officer's key."""
+    if principal.role is not Role.COUNCIL_OFFICER:
+        raise Forbidden(f"only a council officer may do this; this key is {principal.role.value}")
+    return principal
+
+
+PublicReader = Annotated[Principal | None, Depends(public_allowed)]
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+Writer = Annotated[Principal, Depends(writer)]
+Officer = Annotated[Principal, Depends(council_officer)]
+
+
+def if_match(
+    value: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='The version you last saw, from the ETag (e.g. "3"); stale gives 412.',
+        ),
+    ] = None,
+) -> int | None:
+    """The expected version from ``If-Match``; ``*`` or no header means "any version"."""
+    if value is None or value.strip() == "*":
+        return None
+    text = value.strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    text = text.strip('"')
+    if not text.isdigit():
+        raise InvalidInput("If-Match", f'{value!r} is not a version; send the ETag, e.g. "3"')
+    return int(text)
+
+
+ExpectedVersion = Annotated[int | None, Depends(if_match)]
+
+
+# -- object-level checks ---------------------------------------------------------------------
+
+
+def own_process(app: Coprod, who: Principal, process_id: UUID) -> Process:
+    """The process, if this officer's council runs it."""
+    process = app.get_process(process_id)
+    if process.council_id != who.organisation_id:
+        raise Forbidden(
+            f"process {process_id} is run by another council; this key acts for "
+            f"organisation {who.organisation_id}"
+        )
+    return process
+
+
+def idea_organisation(app: Coprod, proposal_id: UUID) -> UUID | None:
+    """The organisation the submitter acted for, read from the idea's first event."""
+    first = next(iter(app.events.get(proposal_id, lte=1)), None)
+    actor = getattr(first, "actor", None)
+    return getattr(actor, "organisation_id", None)
+
+
+def editable_proposal(app: Coprod, who: Principal, proposal_id: UUID) -> Proposal:
+    """An idea its own organisation may change, or an officer of the process's council."""
+    proposal = app.get_proposal(proposal_id)
+    if who.role is Role.COUNCIL_OFFICER:
+        own_process(app, who, proposal.process_id)
+    elif idea_organisation(app, proposal_id) != who.organisation_id:
+        raise Forbidden(
+            f"proposal {proposal_id} was submitted by another organisation; only it or an "
+            "officer of the council may change it"
+        )
+    return proposal
+
+
+def council_proposal(app: Coprod, who: Principal, proposal_id: UUID) -> Proposal:
+    proposal = app.get_proposal(proposal_id)
+    own_process(app, who, proposal.process_id)
+    return proposal
+
+
+def council_project(app: Coprod, who: Principal, project_id: UUID) -> Project:
+    project = app.get_project(project_id)
+    own_process(app, who, project.process_id)
+    return project
+
+
+def visible_commitment(app: Coprod, who: Principal, commitment_id: UUID) -> Commitment:
+    """A commitment this key may see; another group's is hidden (404)."""
+    commitment = app.get_commitment(commitment_id)
+    _require_visible(
+        app, who, "commitment", commitment_id, commitment.organisation_id, commitment.project_id
+    )
+    return commitment
+
+
+def visible_contribution(app: Coprod, who: Principal, contribution_id: UUID) -> Contribution:
+    contribution = app.get_contribution(contribution_id)
+    _require_visible(
+        app,
+        who,
+        "contribution",
+        contribution_id,
+        contribution.organisation_id,
+        contribution.project_id,
+    )
+    return contribution
+
+
+def _require_visible(
+    app: Coprod, who: Principal, kind: str, ident: UUID, organisation_id: UUID, project_id: UUID
+) -> None:
+    if who.role is Role.EVALUATOR:
+        return
+    if who.role is Role.COMMUNITY_MEMBER and who.organisation_id == organisation_id:
+        return
+    if who.role is Role.COUNCIL_OFFICER:
+        project = app.get_project(project_id)
+        if app.get_process(project.process_id).council_id == who.organisation_id:
+            return
+    raise NotFound(kind, ident)

@@ -1,0 +1,323 @@
+"""Idempotency-Key on POST: a retried request records its fact once and gets the first answer.
+
+The first request with a key *reserves* it by inserting a row (the primary key makes the
+insert the arbiter, on SQLite and PostgreSQL alike), runs, and stores its response in that
+row. A repeat with the same key and the same request waits for the first one to finish and
+replays its response; the same key with a different request is refused (422). Answers a
+retry may change (a lost race, a busy store, a missing key) are not kept: the reservation is
+released and the retry runs again. Keys are scoped to the API key that sent them, so two
+clients can never collide or read each other's answers.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import problem_response
+from api.keys import SqlTables, hash_secret
+
+__all__ = ["IDEMPOTENCY_HEADER", "IdempotencyMiddleware", "IdempotencyStore"]
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+TABLE = "coprod_api_idempotency_v1"
+_DDL = (
+    "scope TEXT NOT NULL, idem_key TEXT NOT NULL, fingerprint TEXT NOT NULL, "
+    "token TEXT NOT NULL, reserved_at DOUBLE PRECISION NOT NULL, status INTEGER, "
+    "response TEXT, PRIMARY KEY (scope, idem_key)"
+)
+#: A reservation older than this belongs to a request that died; another may take it over.
+LEASE_S = 30.0
+#: How long a repeat waits for the first request before answering "still in progress".
+WAIT_S = 15.0
+_POLL_S = 0.02
+_MAX_KEY = 255
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A finished first response, ready to replay."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class IdempotencyStore:
+    """The reservation table; each method is one short transaction."""
+
+    def __init__(self, tables: SqlTables) -> None:
+        self.tables = tables
+        self.table = tables.name(TABLE)
+
+    def _cursor(self) -> Any:
+        return self.tables.cursor(TABLE, _DDL)
+
+    def reserve(self, scope: str, key: str, fingerprint: str) -> str | Stored | None:
+        """Our token if we now own the key, the stored response, or None if another runs it.
+
+        Raises :class:`ValueError` when the key was used for a different request.
+        """
+        p = self.tables.p
+        token = secrets.token_hex(16)
+        now = time.time()
+        with self._cursor() as c:
+            c.execute(
+                f"INSERT INTO {self.table} (scope, idem_key, fingerprint, token, reserved_at) "
+                f"VALUES ({p}, {p}, {p}, {p}, {p}) ON CONFLICT (scope, idem_key) DO NOTHING",
+                (scope, key, fingerprint, token, now),
+            )
+            c.execute(
+                f"SELECT fingerprint, token, reserved_at, status, response FROM {self.table} "
+                f"WHERE scope = {p} AND idem_key = {p}",
+                (scope, key),
+            )
+            row = c.fetchone()
+            if row is None:  # released between our insert and select: try again
+                return None
+            if row["fingerprint"] != fingerprint:
+                raise ValueError(key)
+            if row["status"] is not None:
+                return _decode(int(row["status"]), row["response"])
+            if row["token"] == token:
+                return token
+            if now - float(row["reserved_at"]) > LEASE_S:
+                c.execute(
+                    f"UPDATE {self.table} SET token = {p}, reserved_at = {p} "
+                    f"WHERE scope = {p} AND idem_key = {p} AND token = {p}",
+                    (token, now, scope, key, row["token"]),
+                )
+                c.execute(
+                    f"SELECT token FROM {self.table} WHERE scope = {p} AND idem_key = {p}",
+                    (scope, key),
+                )
+                taken = c.fetchone()
+                if taken is not None and taken["token"] == token:
+                    return token  # the first request died; we run it now
+        return None
+
+    def complete(self, scope: str, key: str, token: str, response: Stored) -> None:
+        p = self.tables.p
+        encoded = json.dumps(
+            {"headers": response.headers, "body": base64.b64encode(response.body).decode()}
+        )
+        with self._cursor() as c:
+            c.execute(
+                f"UPDATE {self.table} SET status = {p}, response = {p} "
+                f"WHERE scope = {p} AND idem_key = {p} AND token = {p}",
+                (response.status, encoded, scope, key, token),
+            )
+
+    def release(self, scope: str, key: str, token: str) -> None:
+        p = self.tables.p
+        with self._cursor() as c:
+            c.execute(
+                f"DELETE FROM {self.table} WHERE scope = {p} AND idem_key = {p} AND token = {p}",
+                (scope, key, token),
+            )
+
+
+def _decode(status: int, response: str) -> Stored:
+    data = json.loads(response)
+    headers = [(str(k), str(v)) for k, v in data["headers"]]
+    return Stored(status, headers, base64.b64decode(data["body"]))
+
+
+def fingerprint(method: str, path: str, query: bytes, body: bytes) -> str:
+    """What makes two requests "the same": method, path, query and the JSON body's content.
+
+    A JSON body is canonicalised (sorted keys, no spacing) so a client that re-serialises
+    the same object on retry is not refused.
+    """
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:
+        canonical = body
+    digest = hashlib.sha256()
+    for part in (method.encode(), path.encode(), query, canonical):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+def _credential(headers: Headers) -> str | None:
+    auth = headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return headers.get("x-api-key") or None
+
+
+class IdempotencyMiddleware:
+    """Pure ASGI middleware around every POST that carries an Idempotency-Key.
+
+    Requests without the header, or without credentials (they get 401 anyway), pass
+    straight through. The store is read from ``app.state.idempotency`` (set in the lifespan).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        key = headers.get(IDEMPOTENCY_HEADER.lower())
+        credential = _credential(headers)
+        if key is None or credential is None:
+            await self.app(scope, receive, send)
+            return
+        if not 1 <= len(key) <= _MAX_KEY or not key.isascii() or not key.isprintable():
+            await _send_problem(
+                scope,
+                send,
+                422,
+                "invalid-input",
+                "Invalid input",
+                f"{IDEMPOTENCY_HEADER} must be 1 to {_MAX_KEY} printable ASCII characters "
+                "(a UUID is a good choice)",
+                field=IDEMPOTENCY_HEADER,
+            )
+            return
+        body = await _read_body(receive)
+        store: IdempotencyStore = scope["app"].state.idempotency
+        owner = hash_secret(credential)
+        print_ = fingerprint("POST", scope["path"], scope.get("query_string", b""), body)
+        deadline = time.monotonic() + WAIT_S
+        while True:
+            try:
+                found = await run_in_threadpool(store.reserve, owner, key, print_)
+            except ValueError:
+                await _send_problem(
+                    scope,
+                    send,
+                    422,
+                    "idempotency-key-reused",
+                    "Idempotency-Key reused",
+                    f"{IDEMPOTENCY_HEADER} {key!r} was already used for a different request; "
+                    "use a new key for a new request",
+                    field=IDEMPOTENCY_HEADER,
+                )
+                return
+            if isinstance(found, Stored):
+                await _replay(send, found)
+                return
+            if isinstance(found, str):
+                await self._run_first(scope, body, send, store, owner, key, found)
+                return
+            if time.monotonic() > deadline:
+                await _send_problem(
+                    scope,
+                    send,
+                    409,
+                    "idempotency-in-progress",
+                    "Request in progress",
+                    f"the first request with {IDEMPOTENCY_HEADER} {key!r} is still running; "
+                    "retry shortly with the same key",
+                )
+                return
+            await anyio.sleep(_POLL_S)
+
+    async def _run_first(
+        self,
+        scope: Scope,
+        body: bytes,
+        send: Send,
+        store: IdempotencyStore,
+        owner: str,
+        key: str,
+        token: str,
+    ) -> None:
+        scope.setdefault("state", {})
+        captured: list[Message] = []
+        sent_body = False
+
+        async def replay_body() -> Message:
+            nonlocal sent_body
+            if sent_body:
+                return {"type": "http.disconnect"}
+            sent_body = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def capture(message: Message) -> None:
+            captured.append(message)
+
+        try:
+            await self.app(scope, replay_body, capture)
+        except BaseException:
+            await run_in_threadpool(store.release, owner, key, token)
+            raise
+        start = next(m for m in captured if m["type"] == "http.response.start")
+        payload = b"".join(
+            m.get("body", b"") for m in captured if m["type"] == "http.response.body"
+        )
+        status = int(start["status"])
+        keep = status < 500 and scope["state"].get("idempotency_keep", True)
+        if keep:
+            headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in start["headers"]]
+            await run_in_threadpool(
+                store.complete, owner, key, token, Stored(status, headers, payload)
+            )
+        else:
+            await run_in_threadpool(store.release, owner, key, token)
+        for message in captured:
+            await send(message)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _replay(send: Send, stored: Stored) -> None:
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in stored.headers]
+    headers.append((b"idempotent-replayed", b"true"))
+    await send({"type": "http.response.start", "status": stored.status, "headers": headers})
+    await send({"type": "http.response.body", "body": stored.body})
+
+
+async def _send_problem(
+    scope: Scope, send: Send, status: int, slug: str, title: str, detail: str, **extra: Any
+) -> None:
+    response = problem_response(None, status, slug, title, detail, instance=scope["path"], **extra)
+    await response(scope, _no_receive, send)
+
+
+async def _no_receive() -> Message:  # pragma: no cover - a JSONResponse never reads
+    return {"type": "http.disconnect"}
+
+
+def document_idempotency(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the Idempotency-Key header to every POST operation of an OpenAPI document."""
+    parameter = {
+        "name": IDEMPOTENCY_HEADER,
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": _MAX_KEY},
+        "description": (
+            "Makes the POST safe to retry: the same key and request record the fact once and "
+            "replay the first response; the same key with another request gets 422."
+        ),
+    }
+    for path in schema.get("paths", {}).values():
+        operation = path.get("post")
+        if operation is not None:
+            operation.setdefault("parameters", []).append(parameter)
+    return schema

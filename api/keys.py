@@ -1,0 +1,245 @@
+"""API keys: who a request acts as, scoped to one organisation and one role, stored hashed.
+
+A key's plaintext is shown once, at creation; the table keeps only its SHA-256, so a copy of
+the database lets nobody call the API. The table lives in the events' own database (SQLite
+or PostgreSQL, through the library's datastore) so there is one thing to back up, as for
+the personal-data store in :mod:`coprod.privacy`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.persistence import InterfaceError, OperationalError
+
+from coprod.application import Coprod
+from coprod.errors import InvalidInput, NotFound, StoreUnavailable
+from coprod.organisation import MEMBER_ROLES, Organisation
+from coprod.values import Actor, Role, require_text
+
+__all__ = ["KEY_ROLES", "ApiKey", "KeyStore", "NewKey", "Principal", "SqlTables", "hash_secret"]
+
+KEYS_TABLE = "coprod_api_keys_v1"
+#: The roles a key can carry (DOMAIN.md §2); residents vote through a council's front end.
+KEY_ROLES = (Role.COUNCIL_OFFICER, Role.COMMUNITY_MEMBER, Role.EVALUATOR, Role.PUBLIC)
+_PREFIX = "cpk_"
+
+
+def hash_secret(secret: str) -> str:
+    """The stored form of a key; also the idempotency scope of the requests it signs."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller: the actor its commands are recorded under, and its key."""
+
+    key_id: UUID
+    actor_id: UUID
+    role: Role
+    organisation_id: UUID
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.actor_id, self.role, self.organisation_id)
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A key as listed: never its secret."""
+
+    key_id: UUID
+    actor_id: UUID
+    role: Role
+    organisation_id: UUID
+    label: str
+    created_at: str
+    revoked_at: str | None
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(self.key_id, self.actor_id, self.role, self.organisation_id)
+
+
+@dataclass(frozen=True)
+class NewKey:
+    """A freshly made key and its plaintext, which is not stored and cannot be shown again."""
+
+    key: ApiKey
+    secret: str
+
+
+class SqlTables:
+    """Small tables beside the events, through the library's datastore on either database.
+
+    ``datastore.transaction(commit=True)`` yields a DB-API cursor on SQLite and PostgreSQL and
+    translates driver errors into the library's classes; only the parameter marker and the
+    schema qualifier differ.
+    """
+
+    def __init__(self, app: Coprod) -> None:
+        datastore = getattr(app.factory, "datastore", None)
+        module = type(datastore).__module__
+        if datastore is None or not module.startswith(
+            ("eventsourcing.sqlite", "eventsourcing.postgres")
+        ):
+            raise InvalidInput(
+                "COPROD_DATABASE_URL",
+                "the HTTP API keeps its keys beside the events: use an SQLite or PostgreSQL URL",
+            )
+        self.datastore: Any = datastore
+        self.p = "?" if module.startswith("eventsourcing.sqlite") else "%s"
+        schema = getattr(datastore, "schema", None) if self.p == "%s" else None
+        self._prefix = "" if not schema else '"' + str(schema).replace('"', '""') + '".'
+        self._ready: set[str] = set()
+        self._lock = threading.Lock()
+
+    def name(self, table: str) -> str:
+        return self._prefix + table
+
+    @contextmanager
+    def cursor(self, table: str, create: str) -> Iterator[Any]:
+        """A cursor in one committed transaction, creating `table` on first use."""
+        try:
+            with self._lock:
+                if table not in self._ready:
+                    with self.datastore.transaction(commit=True) as c:
+                        c.execute(f"CREATE TABLE IF NOT EXISTS {self.name(table)} ({create})")
+                    self._ready.add(table)
+            with self.datastore.transaction(commit=True) as c:
+                yield c
+        except (OperationalError, InterfaceError) as e:
+            raise StoreUnavailable(f"the key and request store is not available: {e}") from e
+
+
+_KEYS_DDL = (
+    "key_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL UNIQUE, actor_id TEXT NOT NULL, "
+    "role TEXT NOT NULL, organisation_id TEXT NOT NULL, label TEXT NOT NULL, "
+    "created_at TEXT NOT NULL, revoked_at TEXT"
+)
+_COLUMNS = "key_id, actor_id, role, organisation_id, label, created_at, revoked_at"
+
+
+class KeyStore:
+    """Create, list, revoke and check API keys."""
+
+    def __init__(self, app: Coprod, tables: SqlTables | None = None) -> None:
+        self.app = app
+        self.tables = tables or SqlTables(app)
+        self.table = self.tables.name(KEYS_TABLE)
+
+    def _cursor(self) -> Any:
+        return self.tables.cursor(KEYS_TABLE, _KEYS_DDL)
+
+    def create(
+        self,
+        organisation_id: UUID,
+        role: Role,
+        actor_id: UUID | None = None,
+        label: str = "",
+    ) -> NewKey:
+        """A key for an existing organisation, in a role that organisation can hold.
+
+        ``actor_id`` is the person the key's commands are recorded under (an opaque id,
+        never a name); without one, the key gets its own fresh actor id.
+        """
+        if role not in KEY_ROLES:
+            names = ", ".join(r.value for r in KEY_ROLES)
+            raise InvalidInput("role", f"{role.value!r} cannot hold an API key (only {names})")
+        organisation = self.app.load(Organisation, organisation_id)
+        allowed = MEMBER_ROLES[organisation.kind] | {Role.PUBLIC}
+        if role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise InvalidInput(
+                "role", f"a {organisation.kind.value} key cannot be {role.value} (only {names})"
+            )
+        label = require_text("label", label, max_length=100) if label else ""
+        secret = _PREFIX + secrets.token_urlsafe(32)
+        key = ApiKey(
+            key_id=uuid4(),
+            actor_id=actor_id or uuid4(),
+            role=role,
+            organisation_id=organisation_id,
+            label=label,
+            created_at=_now(),
+            revoked_at=None,
+        )
+        p = self.tables.p
+        with self._cursor() as c:
+            c.execute(
+                f"INSERT INTO {self.table} (secret_hash, {_COLUMNS}) "
+                f"VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})",
+                (hash_secret(secret), *_row(key)),
+            )
+        return NewKey(key, secret)
+
+    def revoke(self, key_id: UUID) -> ApiKey:
+        """Revoke a key at once; revoking it again keeps the first revocation time."""
+        p = self.tables.p
+        with self._cursor() as c:
+            c.execute(
+                f"UPDATE {self.table} SET revoked_at = {p} "
+                f"WHERE key_id = {p} AND revoked_at IS NULL",
+                (_now(), str(key_id)),
+            )
+        for key in self.list(include_revoked=True):
+            if key.key_id == key_id:
+                return key
+        raise NotFound("api key", key_id)
+
+    def list(self, include_revoked: bool = False) -> list[ApiKey]:
+        where = "" if include_revoked else " WHERE revoked_at IS NULL"
+        with self._cursor() as c:
+            c.execute(f"SELECT {_COLUMNS} FROM {self.table}{where} ORDER BY created_at, key_id")
+            rows = c.fetchall()
+        return [_key(r) for r in rows]
+
+    def authenticate(self, secret: str) -> Principal | None:
+        """The principal of a live key, or None for an unknown or revoked one."""
+        if not secret.startswith(_PREFIX):
+            return None
+        p = self.tables.p
+        with self._cursor() as c:
+            c.execute(
+                f"SELECT {_COLUMNS} FROM {self.table} "
+                f"WHERE secret_hash = {p} AND revoked_at IS NULL",
+                (hash_secret(secret),),
+            )
+            row = c.fetchone()
+        return None if row is None else _key(row).principal
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _row(key: ApiKey) -> tuple[str | None, ...]:
+    return (
+        str(key.key_id),
+        str(key.actor_id),
+        key.role.value,
+        str(key.organisation_id),
+        key.label,
+        key.created_at,
+        key.revoked_at,
+    )
+
+
+def _key(row: Any) -> ApiKey:
+    return ApiKey(
+        key_id=UUID(row["key_id"]),
+        actor_id=UUID(row["actor_id"]),
+        role=Role(row["role"]),
+        organisation_id=UUID(row["organisation_id"]),
+        label=row["label"],
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+    )

@@ -1,0 +1,31 @@
+"""One router per resource; :data:`ROUTERS` is what the app mounts under ``/api/v1``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routes import (
+    ballots,
+    commitments,
+    contributions,
+    decisions,
+    health,
+    organisations,
+    people,
+    processes,
+    projects,
+    proposals,
+)
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    organisations.router,
+    people.router,
+    processes.router,
+    proposals.router,
+    ballots.router,
+    decisions.router,
+    projects.router,
+    commitments.router,
+    contributions.router,
+)

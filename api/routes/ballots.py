@@ -1,0 +1,72 @@
+"""Ballots: the council's voting front end casts one ballot per verified voter.
+
+The voter's reference (the login subject from the council's identity check) is turned into
+the process's HMAC pseudonym here and then forgotten; only the pseudonym is recorded.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Response
+from pydantic import Field
+
+from api.deps import CoprodApp, Officer, own_process
+from api.routes.common import Body, CommandResult, command_result
+from coprod.ballot import AgeBand, BallotChannel, Sex
+from coprod.errors import InvalidInput
+from coprod.voting import BallotChoices
+
+router = APIRouter(tags=["ballots"])
+
+
+class PointsModel(Body):
+    proposal_id: UUID
+    points: int
+
+
+class ChoicesModel(Body):
+    approvals: list[UUID] = []
+    points: list[PointsModel] = []
+    ranking: list[UUID] = []
+
+
+class CastBallot(Body):
+    voter_ref: str | None = Field(
+        default=None, description="The voter's verified reference; hashed, never stored"
+    )
+    voter_pseudonym: str | None = Field(
+        default=None, description="Or the pseudonym itself (64 hex characters)"
+    )
+    choices: ChoicesModel
+    channel: BallotChannel = BallotChannel.ONLINE
+    area_code: str | None = None
+    age_band: AgeBand | None = None
+    sex: Sex | None = None
+
+
+@router.post("/processes/{process_id}/ballots", status_code=201)
+def cast_ballot(
+    process_id: UUID, body: CastBallot, who: Officer, app: CoprodApp, response: Response
+) -> CommandResult:
+    """Cast one ballot while the vote is open; a second ballot by the same voter is a 409."""
+    own_process(app, who, process_id)
+    if (body.voter_ref is None) == (body.voter_pseudonym is None):
+        raise InvalidInput("voter_ref", "send exactly one of voter_ref and voter_pseudonym")
+    pseudonym = body.voter_pseudonym or app.pseudonymise(process_id, body.voter_ref or "")
+    choices = BallotChoices(
+        approvals=tuple(body.choices.approvals),
+        points=tuple((p.proposal_id, p.points) for p in body.choices.points),
+        ranking=tuple(body.choices.ranking),
+    )
+    receipt = app.cast_ballot(
+        who.actor,
+        process_id,
+        pseudonym,
+        choices,
+        body.channel,
+        body.area_code,
+        body.age_band,
+        body.sex,
+    )
+    return command_result(response, receipt)

@@ -1,0 +1,118 @@
+"""Organisations: councils and community groups, and who acts for them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Response
+from pydantic import Field
+
+from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, Writer
+from api.errors import Forbidden
+from api.keys import Principal
+from api.routes.common import Body, CommandResult, View, command_result, etag
+from coprod.application import Coprod
+from coprod.organisation import Organisation, OrganisationKind
+from coprod.values import Role
+
+router = APIRouter(prefix="/organisations", tags=["organisations"])
+
+
+class RegisterOrganisation(Body):
+    slug: Annotated[str, Field(examples=["friends-of-the-park"])]
+    kind: OrganisationKind
+    display_name: str
+
+
+class AddMember(Body):
+    person_id: UUID
+    role: Role
+
+
+class MemberView(View):
+    person_id: UUID
+    role: Role
+
+
+class OrganisationView(View):
+    """Members are listed only to the organisation's own members and council officers."""
+
+    id: UUID
+    version: int
+    slug: str
+    kind: OrganisationKind
+    display_name: str
+    members: list[MemberView] | None
+
+
+def _manageable(app: Coprod, who: Principal, organisation_id: UUID) -> Organisation:
+    """Officers manage their own council and any community group; a group manages itself."""
+    organisation = app.get_organisation(organisation_id)
+    if organisation_id == who.organisation_id:
+        return organisation
+    if who.role is Role.COUNCIL_OFFICER and organisation.kind is OrganisationKind.COMMUNITY_GROUP:
+        return organisation
+    raise Forbidden(f"this key may not manage the members of {organisation.slug}")
+
+
+@router.post("", status_code=201)
+def register_organisation(
+    body: RegisterOrganisation, who: Officer, app: CoprodApp, response: Response
+) -> CommandResult:
+    """Register a council or community group; the same slug twice is a 409."""
+    receipt = app.register_organisation(who.actor, body.slug, body.kind, body.display_name)
+    return command_result(
+        response, receipt, location=f"/api/v1/organisations/{receipt.aggregate_id}"
+    )
+
+
+@router.get("/{organisation_id}")
+def get_organisation(
+    organisation_id: UUID, who: PublicReader, app: CoprodApp, response: Response
+) -> OrganisationView:
+    """The organisation; its members only for its own members and council officers."""
+    o = app.get_organisation(organisation_id)
+    response.headers["ETag"] = etag(o.version)
+    insider = who is not None and (
+        who.organisation_id == organisation_id or who.role is Role.COUNCIL_OFFICER
+    )
+    members = [MemberView(person_id=p, role=r) for p, r in o.members.items()] if insider else None
+    return OrganisationView(
+        id=o.id,
+        version=o.version,
+        slug=o.slug,
+        kind=o.kind,
+        display_name=o.display_name,
+        members=members,
+    )
+
+
+@router.post("/{organisation_id}/members")
+def add_member(
+    organisation_id: UUID,
+    body: AddMember,
+    who: Writer,
+    app: CoprodApp,
+    expected: ExpectedVersion,
+    response: Response,
+) -> CommandResult:
+    """Add a registered person in a role the organisation can have."""
+    _manageable(app, who, organisation_id)
+    receipt = app.add_member(who.actor, organisation_id, body.person_id, body.role, expected)
+    return command_result(response, receipt)
+
+
+@router.delete("/{organisation_id}/members/{person_id}")
+def remove_member(
+    organisation_id: UUID,
+    person_id: UUID,
+    who: Writer,
+    app: CoprodApp,
+    expected: ExpectedVersion,
+    response: Response,
+) -> CommandResult:
+    """Remove a person from the organisation."""
+    _manageable(app, who, organisation_id)
+    receipt = app.remove_member(who.actor, organisation_id, person_id, expected)
+    return command_result(response, receipt)

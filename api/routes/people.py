@@ -1,0 +1,71 @@
+"""People: register someone (details go to the deletable store) and erase them on request."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Response
+from pydantic import Field
+
+from api.deps import CoprodApp, CurrentPrincipal, ExpectedVersion, Writer
+from api.keys import Principal
+from api.routes.common import Body, CommandResult, View, command_result, etag
+from coprod.errors import NotFound
+from coprod.values import Role
+
+router = APIRouter(prefix="/people", tags=["people"])
+
+
+class RegisterPerson(Body):
+    details: dict[str, str] = Field(
+        examples=[{"name": "Anna Jensen", "email": "anna@example.org"}],
+        description="Kept outside the event log, deleted on erasure",
+    )
+
+
+class PersonView(View):
+    id: UUID
+    version: int
+    erased: bool
+    details: dict[str, str]
+
+
+def _may_see(who: Principal, person_id: UUID) -> bool:
+    return who.role is Role.COUNCIL_OFFICER or who.actor_id == person_id
+
+
+@router.post("", status_code=201)
+def register_person(
+    body: RegisterPerson, who: Writer, app: CoprodApp, response: Response
+) -> CommandResult:
+    """Register a person; only an opaque id enters the log."""
+    receipt = app.register_person(who.actor, body.details)
+    return command_result(response, receipt, location=f"/api/v1/people/{receipt.aggregate_id}")
+
+
+@router.get("/{person_id}")
+def get_person(
+    person_id: UUID, who: CurrentPrincipal, app: CoprodApp, response: Response
+) -> PersonView:
+    """A person's details, for council officers and the person themselves (others: 404)."""
+    if not _may_see(who, person_id):
+        raise NotFound("person", person_id)
+    person = app.get_person(person_id)
+    response.headers["ETag"] = etag(person.version)
+    return PersonView(
+        id=person.id,
+        version=person.version,
+        erased=person.erased,
+        details=app.person_details(person_id),
+    )
+
+
+@router.post("/{person_id}/erase")
+def erase_person(
+    person_id: UUID, who: Writer, app: CoprodApp, expected: ExpectedVersion, response: Response
+) -> CommandResult:
+    """Erase a person's personal data (GDPR art. 17): by the person or a council officer."""
+    if not _may_see(who, person_id):
+        raise NotFound("person", person_id)
+    receipt = app.erase_person(who.actor, person_id, expected)
+    return command_result(response, receipt)

@@ -1,0 +1,307 @@
+"""Processes: open a PB cycle, set its budget, areas, rules and schedule, move its phases."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Response
+from pydantic import Field
+
+from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, own_process
+from api.routes.common import Body, CommandResult, MoneyModel, View, command_result, etag, money_out
+from coprod.phases import Phase
+from coprod.process import Area, PhaseDates, Process, ProcessKind
+from coprod.voting import SelectionRule, VoteMethod, VotingRules
+
+router = APIRouter(prefix="/processes", tags=["processes"])
+
+
+class OpenProcess(Body):
+    code: Annotated[str, Field(examples=["pb-2026"])]
+    name: Annotated[str, Field(examples=["Participatory budget 2026"])]
+    currency: Annotated[str, Field(examples=["DKK"])]
+    kind: ProcessKind = ProcessKind.PB_CYCLE
+
+
+class SetBudget(Body):
+    pot: MoneyModel
+    budget_base: MoneyModel | None = None
+
+
+class SetEligiblePopulation(Body):
+    eligible: int
+
+
+class AreaModel(Body):
+    code: str
+    name: str
+    population: int | None = None
+    need_weight: int | None = None
+
+
+class DefineAreas(Body):
+    areas: list[AreaModel]
+
+
+class VotingRulesModel(Body):
+    method: VoteMethod
+    max_choices: int | None = None
+    min_choices: int = 1
+    budget_limit: MoneyModel | None = None
+    points: int | None = None
+    max_points_per_project: int | None = None
+    min_points_per_project: int | None = None
+    min_points_total: int | None = None
+
+    def to_rules(self) -> VotingRules:
+        return VotingRules(
+            method=self.method,
+            max_choices=self.max_choices,
+            min_choices=self.min_choices,
+            budget_limit=None if self.budget_limit is None else self.budget_limit.to_money(),
+            points=self.points,
+            max_points_per_project=self.max_points_per_project,
+            min_points_per_project=self.min_points_per_project,
+            min_points_total=self.min_points_total,
+        )
+
+
+class SelectionRuleModel(Body):
+    method: Annotated[str, Field(examples=["greedy"])]
+    completion: str | None = None
+    min_votes: int = 0
+
+
+class SetRules(Body):
+    voting: VotingRulesModel
+    selection: SelectionRuleModel
+
+
+class PhaseDatesModel(Body):
+    phase: Phase
+    starts_on: date
+    ends_on: date
+
+
+class SchedulePhases(Body):
+    schedule: list[PhaseDatesModel]
+
+
+class AdvancePhase(Body):
+    to_phase: Phase
+
+
+class OpenBallot(Body):
+    proposal_ids: list[UUID]
+
+
+class BallotOptionView(View):
+    proposal_id: UUID
+    cost: MoneyModel
+
+
+class ProcessView(View):
+    id: UUID
+    version: int
+    council_id: UUID
+    code: str
+    name: str
+    kind: ProcessKind
+    currency: str
+    phase: Phase
+    pot: MoneyModel | None
+    budget_base: MoneyModel | None
+    eligible: int | None
+    areas: list[AreaModel]
+    voting: VotingRulesModel | None
+    selection: SelectionRuleModel | None
+    schedule: list[PhaseDatesModel]
+    ballot_state: str
+    ballot_options: list[BallotOptionView]
+
+
+def _view(p: Process) -> ProcessView:
+    v = p.voting
+    return ProcessView(
+        id=p.id,
+        version=p.version,
+        council_id=p.council_id,
+        code=p.code,
+        name=p.name,
+        kind=p.kind,
+        currency=p.currency,
+        phase=p.phase,
+        pot=money_out(p.pot),
+        budget_base=money_out(p.budget_base),
+        eligible=p.eligible,
+        areas=[AreaModel(**a.__dict__) for a in p.areas],
+        voting=None
+        if v is None
+        else VotingRulesModel(
+            method=v.method,
+            max_choices=v.max_choices,
+            min_choices=v.min_choices,
+            budget_limit=money_out(v.budget_limit),
+            points=v.points,
+            max_points_per_project=v.max_points_per_project,
+            min_points_per_project=v.min_points_per_project,
+            min_points_total=v.min_points_total,
+        ),
+        selection=None
+        if p.selection is None
+        else SelectionRuleModel(
+            method=p.selection.method,
+            completion=p.selection.completion,
+            min_votes=p.selection.min_votes,
+        ),
+        schedule=[PhaseDatesModel(**d.__dict__) for d in p.schedule],
+        ballot_state=p.ballot_state,
+        ballot_options=[
+            BallotOptionView(proposal_id=o.proposal_id, cost=money_out(o.cost))
+            for o in p.ballot_options
+        ],
+    )
+
+
+@router.post("", status_code=201)
+def open_process(
+    body: OpenProcess, who: Officer, app: CoprodApp, response: Response
+) -> CommandResult:
+    """Open a process for the officer's own council; the same code twice is a 409."""
+    receipt = app.open_process(
+        who.actor, who.organisation_id, body.code, body.name, body.currency, body.kind
+    )
+    return command_result(response, receipt, location=f"/api/v1/processes/{receipt.aggregate_id}")
+
+
+@router.get("/{process_id}")
+def get_process(
+    process_id: UUID, who: PublicReader, app: CoprodApp, response: Response
+) -> ProcessView:
+    """The process as it stands now, with its version as the ETag (public)."""
+    process = app.get_process(process_id)
+    response.headers["ETag"] = etag(process.version)
+    return _view(process)
+
+
+@router.post("/{process_id}/budget")
+def set_budget(
+    process_id: UUID,
+    body: SetBudget,
+    who: Officer,
+    app: CoprodApp,
+    expected: ExpectedVersion,
+    response: Response,
+) -> CommandResult:
+    """Set the pot residents allocate and the budget base it is a share of (before the vote)."""
+    own_process(app, who, process_id)
+    base = None if body.budget_base is None else body.budget_base.to_money()
+    receipt = app.set_budget(who.actor, process_id, body.pot.to_money(), base, expected)
+    return command_result(response, receipt)
+
+
+@router.post("/{process_id}/eligible-population")
+def set_eligible_population(
+    process_id: UUID,
+    body: SetEligiblePopulation,
+    who: Officer,
+    app: CoprodApp,
+    expected: ExpectedVersion,
+    response: Response,
+) -> CommandResult:
+    """Set how many people may vote, the denominator of turnout."""
+    own_process(app, who, process_id)
+    receipt = app.set_eligible_population(who.actor, process_id, body.eligible, expected)
+    return command_result(response, receipt)
+
+
+@router.post("/{process_id}/areas")
+def define_areas(
+    process_id: UUID,
+    body: DefineAreas,
+    who: Officer,
+    app: CoprodApp,
+    expected: ExpectedVersion,
+    response: Response,
+) -> CommandResult:
+    """Define the districts of the process; ideas and ballots then name one of them."""
+    own_process(app, who, process_id)
+    areas = tuple(Area(a.code, a.name, a.population, a.need_weight) for a in body.areas)
+    receipt = app.define_areas(who.actor, process_id, areas, expected)
+    return command_result(response, receipt)
+
+
+@router.post("/{process_id}/rules")
+def set_rules(
+    process_id: UUID,
+    body: SetRules,
+    who: Officer,
+    app: CoprodApp,
+    expected: ExpectedVersion,
+    response: Response,
+) -> CommandResult:
+    """Declare the voting and selection rules, before the vote (DOMAIN.md §5)."""
+    own_process(app, who, process_id)
+    selection = SelectionRule(
+        body.selection.method, body.selection.completion, body.selection.min_votes
+    )
+    receipt = app.set_rules(who.actor, process_id, body.voting.to_rules(), selection, expected)
+    return command_result(response, receipt)
+
+
+@router.post("/{process_id}/schedule")
+def schedule_phases(
+    process_id: UUID,
+    body: SchedulePhases,
+    who: Officer,
+    app: CoprodApp,
+    expected: ExpectedVersion,
+    response: Response,
+) -> CommandResult:
+    """Publish the planned dates of the phases."""
+    own_process(app, who, process_id)
+    schedule = tuple(PhaseDates(d.phase, d.starts_on, d.ends_on) for d in body.schedule)
+    receipt = app.schedule_phases(who.actor, process_id, schedule, expected)
+    return command_result(response, receipt)
+
+
+@router.post("/{process_id}/phase")
+def advance_phase(
+    process_id: UUID,
+    body: AdvancePhase,
+    who: Officer,
+    app: CoprodApp,
+    expected: ExpectedVersion,
+    response: Response,
+) -> CommandResult:
+    """Move the process forward to a later phase; never back."""
+    own_process(app, who, process_id)
+    receipt = app.advance_phase(who.actor, process_id, body.to_phase, expected)
+    return command_result(response, receipt)
+
+
+@router.post("/{process_id}/ballot/open")
+def open_ballot(
+    process_id: UUID,
+    body: OpenBallot,
+    who: Officer,
+    app: CoprodApp,
+    expected: ExpectedVersion,
+    response: Response,
+) -> CommandResult:
+    """Open the vote on these shortlisted proposals, at their assessed costs."""
+    own_process(app, who, process_id)
+    receipt = app.open_ballot(who.actor, process_id, tuple(body.proposal_ids), expected)
+    return command_result(response, receipt)
+
+
+@router.post("/{process_id}/ballot/close")
+def close_ballot(
+    process_id: UUID, who: Officer, app: CoprodApp, expected: ExpectedVersion, response: Response
+) -> CommandResult:
+    """Close the vote; later ballots are refused."""
+    own_process(app, who, process_id)
+    receipt = app.close_ballot(who.actor, process_id, expected)
+    return command_result(response, receipt)

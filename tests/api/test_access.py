@@ -1,0 +1,202 @@
+"""Object-level rules: own council, own organisation's ideas, other groups' private objects 404."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import pytest
+from fastapi.testclient import TestClient
+
+from coprod.application import Coprod
+from tests.api.conftest import World, post
+
+
+def test_officer_of_another_council_cannot_run_this_process(
+    client: TestClient, world: World, process_id: UUID
+) -> None:
+    answer = post(
+        client, f"/processes/{process_id}/phase", world["other_officer"], {"to_phase": "review"}
+    )
+    assert answer.status_code == 403
+    assert "run by another council" in answer.json()["detail"]
+    assert client.get(f"/api/v1/processes/{process_id}").json()["phase"] == "ideas"
+
+
+def test_open_process_is_for_the_officers_own_council(
+    client: TestClient, world: World, process_id: UUID
+) -> None:
+    view = client.get(f"/api/v1/processes/{process_id}", headers=world["evaluator"])
+    assert view.status_code == 200
+    assert view.json()["council_id"] == str(world.council)
+    assert view.headers["ETag"] == f'"{view.json()["version"]}"'
+
+
+def test_only_the_submitting_group_or_council_edits_an_idea(
+    client: TestClient, world: World, process_id: UUID
+) -> None:
+    idea = post(
+        client,
+        f"/processes/{process_id}/ideas",
+        world["member"],
+        {"title": "Lights", "description": "Lamps on the path"},
+    ).json()
+    other = post(
+        client, f"/proposals/{idea['id']}/amend", world["other_member"], {"title": "Mine now"}
+    )
+    assert other.status_code == 403
+    assert "another organisation" in other.json()["detail"]
+    own = post(client, f"/proposals/{idea['id']}/amend", world["member"], {"title": "Lamps"})
+    assert own.status_code == 200
+    assert own.json()["version"] == 2
+    council = post(
+        client,
+        f"/proposals/{idea['id']}/amend",
+        world["officer"],
+        {"description": "Solar lamps on the path"},
+    )
+    assert council.status_code == 200
+    assert client.get(f"/api/v1/proposals/{idea['id']}").json()["title"] == "Lamps"
+
+
+@pytest.fixture
+def commitment_id(client: TestClient, world: World, coprod: Coprod, process_id: UUID) -> str:
+    """A commitment of the member's group to a project funded straight through the app."""
+    project = _fund_project(client, world, process_id)
+    made = post(
+        client,
+        f"/projects/{project}/commitments",
+        world["member"],
+        {"phase": "co_delivery", "level": "group", "pledged_hours": "10"},
+    )
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+def _fund_project(client: TestClient, world: World, process_id: UUID) -> str:
+    o, pid = world["officer"], process_id
+    money = {"amount": "1000", "currency": "DKK"}
+    prop = post(client, f"/processes/{pid}/ideas", o, {"title": "T", "description": "D"}).json()[
+        "id"
+    ]
+    steps = [
+        (
+            f"/proposals/{prop}/develop",
+            {"cost_estimate": money, "area_code": "north", "category": "c"},
+        ),
+        (f"/processes/{pid}/phase", {"to_phase": "review"}),
+        (f"/proposals/{prop}/assess", {"feasible": True, "reason": "ok", "assessed_cost": money}),
+        (f"/proposals/{prop}/shortlist", None),
+        (f"/processes/{pid}/phase", {"to_phase": "decision"}),
+        (
+            f"/proposals/{prop}/decision",
+            {"outcome": "funded_in_full", "amount": money, "decided_on": date.today().isoformat()},
+        ),
+    ]
+    answer = None
+    for path, body in steps:
+        answer = post(client, path, o, body)
+        assert answer.status_code in (200, 201), (path, answer.text)
+    assert answer is not None
+    funded = post(client, f"/decisions/{answer.json()['id']}/project", o)
+    assert funded.status_code == 201, funded.text
+    return str(funded.json()["id"])
+
+
+def test_another_groups_commitment_is_404(
+    client: TestClient, world: World, commitment_id: str
+) -> None:
+    path = f"/api/v1/commitments/{commitment_id}"
+    assert client.get(path, headers=world["member"]).status_code == 200
+    assert client.get(path, headers=world["evaluator"]).status_code == 200
+    assert client.get(path, headers=world["officer"]).status_code == 200
+    for who in ("other_member", "public", "other_officer"):
+        hidden = client.get(path, headers=world[who])
+        assert hidden.status_code == 404, who
+        assert hidden.json()["detail"] == f"no commitment with id {commitment_id}"
+    assert client.get(path).status_code == 401
+
+
+def test_another_group_cannot_log_against_a_commitment(
+    client: TestClient, world: World, commitment_id: str
+) -> None:
+    body = {
+        "hours": "2",
+        "people_count": 1,
+        "phase": "co_delivery",
+        "level": "group",
+        "worked_on": date.today().isoformat(),
+    }
+    hidden = post(
+        client, f"/commitments/{commitment_id}/contributions", world["other_member"], body
+    )
+    assert hidden.status_code == 404
+    logged = post(client, f"/commitments/{commitment_id}/contributions", world["member"], body)
+    assert logged.status_code == 201
+    contribution = logged.json()["id"]
+    assert (
+        client.get(
+            f"/api/v1/contributions/{contribution}", headers=world["other_member"]
+        ).status_code
+        == 404
+    )
+    verify = post(client, f"/contributions/{contribution}/verify", world["other_officer"])
+    assert verify.status_code == 404
+
+
+def test_a_member_commits_only_for_their_own_group(
+    client: TestClient, world: World, commitment_id: str
+) -> None:
+    project = client.get(f"/api/v1/commitments/{commitment_id}", headers=world["member"]).json()[
+        "project_id"
+    ]
+    answer = post(
+        client,
+        f"/projects/{project}/commitments",
+        world["member"],
+        {
+            "organisation_id": str(world.other_group),
+            "phase": "co_design",
+            "level": "group",
+            "pledged_hours": "1",
+        },
+    )
+    assert answer.status_code == 403
+    assert "own group" in answer.json()["detail"]
+
+
+def test_people_details_are_for_officers_and_the_person(client: TestClient, world: World) -> None:
+    made = post(client, "/people", world["officer"], {"details": {"name": "Anna"}})
+    assert made.status_code == 201
+    person = made.json()["id"]
+    seen = client.get(f"/api/v1/people/{person}", headers=world["officer"])
+    assert seen.json()["details"] == {"name": "Anna"}
+    assert client.get(f"/api/v1/people/{person}", headers=world["evaluator"]).status_code == 404
+    erased = post(client, f"/people/{person}/erase", world["officer"])
+    assert erased.status_code == 200
+    after = client.get(f"/api/v1/people/{person}", headers=world["officer"]).json()
+    assert after["erased"] is True
+    assert after["details"] == {"name": "[removed]"}
+
+
+def test_members_are_listed_only_to_insiders(client: TestClient, world: World) -> None:
+    person = post(client, "/people", world["member"], {"details": {"name": "Bo"}}).json()["id"]
+    added = post(
+        client,
+        f"/organisations/{world.group}/members",
+        world["member"],
+        {"person_id": person, "role": "community_member"},
+    )
+    assert added.status_code == 200, added.text
+    inside = client.get(f"/api/v1/organisations/{world.group}", headers=world["member"]).json()
+    assert inside["members"] == [{"person_id": person, "role": "community_member"}]
+    outside = client.get(f"/api/v1/organisations/{world.group}").json()
+    assert outside["members"] is None
+    assert outside["slug"] == "park-friends"
+    other = post(
+        client,
+        f"/organisations/{world.group}/members",
+        world["other_member"],
+        {"person_id": person, "role": "community_member"},
+    )
+    assert other.status_code == 403

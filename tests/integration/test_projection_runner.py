@@ -1,0 +1,423 @@
+"""The projection runner and the process summary on real stores: exact, resumable, switchable."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import Tracking
+
+from coprod.application import Coprod
+from coprod.application.ballots import BallotInput
+from coprod.application.base import SYSTEM_ACTOR
+from coprod.ballot import BallotChannel
+from coprod.config import parse_database_url
+from coprod.decision import Decision
+from coprod.demo import demo_process_id, seed_demo
+from coprod.organisation import OrganisationKind
+from coprod.phases import Phase
+from coprod.project import Project, ProjectStatus
+from coprod.values import Actor, Money, Role
+from coprod.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
+from projections.process_summary import ProcessSummaryModel, process_summary
+from projections.readmodel import GenerationView, StockProjection
+from projections.runner import ProjectionWorker, Projector
+from projections.store import Connection, read_generation
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = ProcessSummaryModel.key()
+
+
+def open_vote(
+    app: Coprod, options: int = 4, method: VoteMethod = VoteMethod.APPROVAL
+) -> tuple[uuid.UUID, tuple[uuid.UUID, ...], Actor]:
+    officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, uuid.uuid4())
+    assert officer.organisation_id is not None
+    pid = app.open_process(
+        officer, officer.organisation_id, f"v-{uuid.uuid4().hex[:6]}", "Vote", "DKK"
+    ).aggregate_id
+    app.set_budget(officer, pid, Money.of(100_000, "DKK"))
+    points = 10 if method is VoteMethod.CUMULATIVE else None
+    app.set_rules(officer, pid, VotingRules(method, points=points), SelectionRule("greedy"))
+    ideas = [
+        app.submit_idea(officer, pid, f"Idea {i}", "text").aggregate_id for i in range(options)
+    ]
+    app.advance_phase(officer, pid, Phase.DEVELOPMENT)
+    for idea in ideas:
+        app.develop_proposal(officer, idea, Money.of(1_000, "DKK"), "all", "general")
+    app.advance_phase(officer, pid, Phase.REVIEW)
+    for idea in ideas:
+        app.assess_feasibility(officer, idea, True, "ok", Money.of(1_000, "DKK"))
+        app.shortlist(officer, idea)
+    app.advance_phase(officer, pid, Phase.VOTE)
+    app.open_ballot(officer, pid, tuple(ideas))
+    return pid, tuple(ideas), officer
+
+
+def pseudonym(n: object) -> str:
+    return hashlib.sha256(str(n).encode()).hexdigest()
+
+
+def choices_for(n: int, options: tuple[uuid.UUID, ...], method: VoteMethod) -> BallotChoices:
+    k = 1 + n % len(options)
+    picked = tuple(options[(n + j) % len(options)] for j in range(k))
+    if method is VoteMethod.CUMULATIVE:
+        return BallotChoices(points=tuple((p, 1 + (n + i) % 3) for i, p in enumerate(picked[:3])))
+    if method is VoteMethod.RANKED:
+        return BallotChoices(ranking=picked)
+    return BallotChoices(approvals=picked)
+
+
+def cast(
+    app: Coprod,
+    pid: uuid.UUID,
+    options: tuple[uuid.UUID, ...],
+    n: int,
+    start: int = 0,
+    method: VoteMethod = VoteMethod.APPROVAL,
+    batch: int = 2_000,
+) -> None:
+    for first in range(start, start + n, batch):
+        app.cast_ballots(
+            SYSTEM_ACTOR,
+            pid,
+            [
+                BallotInput(pseudonym((pid, i)), choices_for(i, options, method))
+                for i in range(first, min(first + batch, start + n))
+            ],
+        )
+
+
+def independent_summary(app: Coprod, pid: uuid.UUID) -> dict[str, Any]:
+    """The same figures from the aggregates and raw events, without the read model's code."""
+    ids: dict[str, set[uuid.UUID]] = {"proposal": set(), "decision": set(), "project": set()}
+    ballots = []
+    for n in app.recorder.select_notifications(start=0, limit=10**7):
+        if n.topic.endswith(
+            ("Proposal.IdeaSubmitted", "Decision.DecisionMade", "Project.ProjectFunded")
+        ):
+            e: Any = app.mapper.to_domain_event(n)
+            if e.process_id == pid:
+                kind = n.topic.split(":")[1].split(".")[0].lower()
+                ids[kind].add(e.originator_id)
+        elif n.topic.endswith("Ballot.BallotCast"):
+            e = app.mapper.to_domain_event(n)
+            if e.process_id == pid:
+                ballots.append(e.choices)
+    proposals = [app.repository.get(i) for i in ids["proposal"]]
+    decisions: list[Decision] = [app.repository.get(i) for i in ids["decision"]]
+    projects: list[Project] = [app.repository.get(i) for i in ids["project"]]
+    tally: Counter[uuid.UUID] = Counter()
+    for choices in ballots:
+        tally.update(choices.approvals)
+    return {
+        "ideas_submitted": len(proposals),
+        "ideas_merged": sum(p.status == "merged" for p in proposals),
+        "ideas_withdrawn": sum(p.status == "withdrawn" for p in proposals),
+        "proposals": sum(p.stage == "proposal" for p in proposals),
+        "assessed_feasible": sum(p.feasible is True for p in proposals),
+        "assessed_unfeasible": sum(p.feasible is False for p in proposals),
+        "shortlisted": sum(p.shortlisted is True for p in proposals),
+        "not_shortlisted": sum(p.shortlisted is False for p in proposals),
+        "ballots_cast": len(ballots),
+        "decisions": tuple(
+            sorted(
+                Counter(
+                    d.outcome.value if d.status == "in_force" else d.status for d in decisions
+                ).items()
+            )
+        ),
+        "projects_funded": len(projects),
+        "projects_completed": sum(p.status is ProjectStatus.COMPLETED for p in projects),
+        "projects_cancelled": sum(p.status is ProjectStatus.CANCELLED for p in projects),
+        "tally": dict(tally),
+    }
+
+
+def snapshot_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    with Connection(parse_database_url(url)) as conn:
+        generation = read_generation(conn, KEY)
+        assert generation is not None
+        prefix = ProcessSummaryModel.prefix(generation.active)
+        return {
+            suffix: sorted(conn.execute(f"SELECT * FROM {prefix}_{suffix}"), key=repr)
+            for suffix in ProcessSummaryModel.table_suffixes
+        }
+
+
+# -- exactness ---------------------------------------------------------------------------------
+
+
+def test_summary_equals_an_independent_count(store_app: Coprod, store_url: str) -> None:
+    seed_demo(store_app)
+    pid = demo_process_id(2026)
+    with Projector(store_app, batch_size=500) as projector:
+        [stats] = projector.catch_up()
+    assert stats.events == store_app.recorder.max_notification_id()
+    summary = process_summary(pid, settings=parse_database_url(store_url))
+    expected = independent_summary(store_app, pid)
+    for field, value in expected.items():
+        if field != "tally":
+            assert getattr(summary, field) == value, field
+    assert summary.name == "Demo City participatory budget"
+    assert summary.phase is Phase.DELIVERY
+    assert summary.pot == Money.of(3_000_000, "DKK")
+    assert summary.eligible == 28_000
+    assert summary.tallies is not None
+    assert {t.proposal_id: t.approvals for t in summary.tallies} == {
+        p: expected["tally"].get(p, 0) for p in (t.proposal_id for t in summary.tallies)
+    }
+    assert sum(t.approvals or 0 for t in summary.tallies) == sum(expected["tally"].values())
+
+
+@pytest.mark.parametrize("method", [VoteMethod.CUMULATIVE, VoteMethod.RANKED])
+def test_points_and_rankings_are_tallied(sqlite_url: str, method: VoteMethod) -> None:
+    with Coprod(parse_database_url(sqlite_url)) as app:
+        pid, options, officer = open_vote(app, 4, method)
+        cast(app, pid, options, 60, method=method)
+        app.close_ballot(officer, pid)
+        with Projector(app) as projector:
+            projector.catch_up()
+        summary = process_summary(pid, settings=app.settings)
+    assert summary.tallies is not None
+    by_id = {t.proposal_id: t for t in summary.tallies}
+    ballots = [choices_for(i, options, method) for i in range(60)]
+    for option in options:
+        tally = by_id[option]
+        if method is VoteMethod.CUMULATIVE:
+            assert tally.points == sum(p for b in ballots for o, p in b.points if o == option)
+            assert tally.supporters == sum(1 for b in ballots for o, _ in b.points if o == option)
+            assert tally.approvals is None
+        else:
+            positions = Counter(b.ranking.index(option) + 1 for b in ballots if option in b.ranking)
+            assert dict(tally.rank_positions) == dict(positions)
+
+
+def test_batched_rows_equal_the_stock_per_event_projection(sqlite_url: str) -> None:
+    """The fast ballot decoder and batching give exactly the rows of the library's way."""
+    with Coprod(parse_database_url(sqlite_url)) as app:
+        seed_demo(app)
+        with Projector(app, batch_size=300) as projector:
+            projector.catch_up()
+        batched = snapshot_tables(sqlite_url)
+        conn = Connection(app.settings)
+        view = GenerationView(conn, ProcessSummaryModel(), 50, app.name)
+        view.create_tables()
+        projection = StockProjection(view=view)
+        for n in app.recorder.select_notifications(start=0, limit=10**6):
+            projection.process_event(app.mapper.to_domain_event(n), Tracking(app.name, n.id))
+        assert view.position() == app.recorder.max_notification_id()
+        stock = {
+            s: sorted(conn.execute(f"SELECT * FROM {view.prefix}_{s}"), key=repr)
+            for s in ProcessSummaryModel.table_suffixes
+        }
+        conn.close()
+    assert stock == batched
+
+
+def test_ignored_events_still_advance_the_position(store_app: Coprod, store_url: str) -> None:
+    with Projector(store_app) as projector:
+        projector.catch_up()
+        receipt = store_app.register_organisation(
+            SYSTEM_ACTOR, f"group-{uuid.uuid4().hex[:6]}", OrganisationKind.COMMUNITY_GROUP, "G"
+        )
+        [stats] = projector.catch_up()
+        [health] = projector.health()
+    assert stats.events == 1
+    assert health.position == receipt.position == health.max_notification_id
+    assert health.lag_events == 0
+    assert snapshot_tables(store_url)["facts"] == []
+
+
+# -- privacy and as-of -------------------------------------------------------------------------
+
+
+def test_tallies_hidden_until_the_ballot_closes(store_app: Coprod, store_url: str) -> None:
+    pid, options, officer = open_vote(store_app)
+    cast(store_app, pid, options, 30)
+    settings = parse_database_url(store_url)
+    with Projector(store_app) as projector:
+        projector.catch_up()
+        during = process_summary(pid, settings=settings)
+        assert during.ballot_state == "open"
+        assert during.ballots_cast == 30
+        assert during.tallies is None  # stored, but not shown while voting
+        stored = snapshot_tables(store_url)["tallies"]
+        assert sum(row[4] for row in stored) > 0
+        before_close = datetime.now(UTC)
+        store_app.close_ballot(officer, pid)
+        projector.catch_up()
+    after = process_summary(pid, settings=settings)
+    assert after.tallies is not None
+    assert sum(t.approvals or 0 for t in after.tallies) == sum(
+        len(choices_for(i, options, VoteMethod.APPROVAL).approvals) for i in range(30)
+    )
+    assert process_summary(pid, before_close, settings=settings).tallies is None
+
+
+def test_as_of_t_equals_the_summary_computed_at_t(store_app: Coprod, store_url: str) -> None:
+    settings = parse_database_url(store_url)
+    seed_demo(store_app)
+    pid, options, officer = open_vote(store_app)
+    cast(store_app, pid, options, 20)
+    with Projector(store_app) as projector:
+        projector.catch_up()
+        at_t = process_summary(pid, settings=settings)
+        t = datetime.now(UTC)
+        time.sleep(0.01)
+        cast(store_app, pid, options, 15, start=20)
+        store_app.close_ballot(officer, pid)
+        store_app.advance_phase(officer, pid, Phase.DECISION)
+        projector.catch_up()
+    later = process_summary(pid, t, settings=settings)
+    assert later == replace(at_t, as_of=t)
+    now = process_summary(pid, settings=settings)
+    assert (now.ballots_cast, now.phase, now.tallies is not None) == (35, Phase.DECISION, True)
+    with pytest.raises(Exception, match="timezone"):
+        process_summary(pid, datetime(2030, 1, 1), settings=settings)
+
+
+# -- rebuild and worker --------------------------------------------------------------------------
+
+
+def test_rebuild_builds_beside_and_switches(store_app: Coprod, store_url: str) -> None:
+    seed_demo(store_app)
+    pid = demo_process_id(2026)
+    with Projector(store_app) as projector:
+        projector.catch_up()
+        before = process_summary(pid, settings=store_app.settings)
+        rows = snapshot_tables(store_url)
+        stats = projector.rebuild("process_summary")
+        assert stats.generation == 2
+        assert stats.events == store_app.recorder.max_notification_id()
+        tables = projector.conn.tables()
+    assert not any(t.startswith(f"{KEY}_g1_") for t in tables)
+    assert f"{KEY}_g2_facts" in tables
+    assert snapshot_tables(store_url) == rows
+    assert process_summary(pid, settings=store_app.settings) == before
+
+
+def test_worker_gives_read_your_writes(store_app: Coprod) -> None:
+    pid, options, _ = open_vote(store_app)
+    with ProjectionWorker(store_app.settings, poll_interval=0.01) as worker:
+        receipt = store_app.cast_ballot(
+            SYSTEM_ACTOR,
+            pid,
+            pseudonym("me"),
+            BallotChoices(approvals=options[:1]),
+            BallotChannel.ONLINE,
+        )
+        worker.wait_for(receipt.position, timeout=5)
+        assert process_summary(pid, settings=store_app.settings).ballots_cast == 1
+        with pytest.raises(TimeoutError):
+            worker.wait_for((receipt.position or 0) + 10**6, timeout=0.1)
+
+
+@pytest.mark.postgres
+def test_concurrent_writers_every_acknowledged_event_exactly_once(postgres_url: str) -> None:
+    settings = parse_database_url(postgres_url)
+    with Coprod(settings) as app:
+        pid, options, _ = open_vote(app)
+    acknowledged: list[int] = []
+    lock = threading.Lock()
+
+    # Built one after another: concurrent first-time table creation is the write side's race.
+    writers = [Coprod(settings) for _ in range(4)]
+
+    def writer(w: int) -> None:
+        for i in range(60):
+            r = writers[w].cast_ballot(
+                SYSTEM_ACTOR,
+                pid,
+                pseudonym((w, i)),
+                choices_for(i, options, VoteMethod.APPROVAL),
+                BallotChannel.ONLINE,
+            )
+            assert r.position is not None
+            with lock:
+                acknowledged.append(r.position)
+
+    with ProjectionWorker(settings, poll_interval=0.005, batch_size=7) as worker:
+        threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        worker.wait_for(max(acknowledged), timeout=30)
+    for w in writers:
+        w.close()
+    rows = snapshot_tables(postgres_url)["ballots"]
+    assert len(acknowledged) == 240
+    assert sorted(r[1] for r in rows) == sorted(acknowledged)
+    assert len({r[1] for r in rows}) == 240
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_sigkilled_worker_resumes_to_the_same_rows_as_a_rebuild(postgres_url: str) -> None:
+    settings = parse_database_url(postgres_url)
+    with Coprod(settings) as app:
+        seed_demo(app)
+        pid, options, officer = open_vote(app, 6)
+        cast(app, pid, options, 19_000, batch=5_000)
+        app.close_ballot(officer, pid)
+        total = app.recorder.max_notification_id() or 0
+    assert total >= 20_000
+    env = {**os.environ, "COPROD_DATABASE_URL": postgres_url}
+    worker = [
+        sys.executable,
+        "-c",
+        "import sys; from api.cli_projections import project_app; project_app(sys.argv[1:])",
+        "--batch-size",
+        "100",
+    ]
+    rng = random.Random(7)
+    targets = sorted(rng.sample(range(1_000, total - 1_000), 4))
+    positions = []
+    with Connection(settings) as conn:
+        for target in targets:
+            proc = subprocess.Popen(worker, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+            deadline = time.monotonic() + 30
+            position = 0
+            while position < target and time.monotonic() < deadline:
+                rows = (
+                    conn.execute(f"SELECT notification_id FROM {KEY}_g1_tracking")
+                    if (f"{KEY}_g1_tracking" in conn.tables())
+                    else []
+                )
+                position = int(rows[0][0]) if rows else 0
+                time.sleep(0.005)
+            proc.send_signal(signal.SIGKILL)  # mid-batch, most likely
+            proc.wait()
+            positions.append(position)
+    assert all(0 < p < total for p in positions), positions
+    assert positions == sorted(positions), positions  # resumed, never restarted from 0
+    with Projector(settings=settings) as projector:
+        projector.catch_up()
+        resumed = snapshot_tables(postgres_url)
+        projector.rebuild("process_summary")
+    assert snapshot_tables(postgres_url) == resumed
+    assert len(resumed["ballots"]) == 19_000 + 900  # and the demo's 900
+    summary = process_summary(pid, settings=settings)
+    assert summary.ballots_cast == 19_000
+
+
+def test_in_memory_store_is_refused_clearly() -> None:
+    from coprod.errors import InvalidInput
+
+    settings = parse_database_url("sqlite:///:memory:")
+    with pytest.raises(InvalidInput, match="in-memory"):
+        Connection(settings)
