@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli_api import keys_app, serve
+from api.cli_outcome import outcome
 from api.cli_pabulib import export_app, import_app
 from api.cli_projections import project_app
 from coprod.application import Coprod
@@ -35,6 +36,7 @@ cli.add_typer(
     project_app, name="project", help="Keep the read models up to date (the projection worker)."
 )
 cli.add_typer(export_app, name="export", help="Export data in open standards.")
+cli.command("outcome")(outcome)
 console = Console()
 errors = Console(stderr=True)
 

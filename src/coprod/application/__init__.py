@@ -6,6 +6,7 @@ from coprod.application.ballots import BallotCommands
 from coprod.application.base import SYSTEM_ACTOR, CoprodBase, Receipt
 from coprod.application.contributions import ContributionCommands
 from coprod.application.decisions import DecisionCommands
+from coprod.application.outcomes import OutcomeCommands
 from coprod.application.people import PeopleCommands
 from coprod.application.processes import ProcessCommands
 from coprod.application.projects import ProjectCommands
@@ -22,6 +23,7 @@ class Coprod(
     ContributionCommands,
     ProposalCommands,
     DecisionCommands,
+    OutcomeCommands,
 ):
     """Every write-side use case of coprod; construct one per process and share it."""
 

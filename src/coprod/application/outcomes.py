@@ -1,0 +1,135 @@
+"""Use cases for counting a closed vote: compute an outcome under a rule, and record it.
+
+Ballots are read from the event log (there is no ballot read model yet, and a ballot's id
+derives from a pseudonym, so they cannot be listed through the repository): the scan reads every
+``BallotCast`` up to the log position taken when it starts, keeps the process's, and remembers
+that position, so the recorded outcome says exactly which part of the log it counted. Replace the
+scan with a projection query once the read side holds ballots.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from coprod.application.base import CoprodBase, Receipt
+from coprod.ballot import Ballot
+from coprod.outcome import Outcome
+from coprod.process import Process
+from coprod.proposal import Proposal
+from coprod.tally import Tally, compute, require_closed
+from coprod.values import Actor
+from coprod.voting import BallotChoices
+
+_PAGE = 1_000
+
+
+@dataclass(frozen=True)
+class CountedOutcome:
+    """A computed (not necessarily recorded) outcome and what it was computed from.
+
+    ``names`` maps each public project id to a display name (the Pabulib name, or the
+    proposal's title); ``counted_up_to`` and ``ballots_sha256`` identify the ballots counted.
+    """
+
+    process_id: UUID
+    tally: Tally
+    counted_up_to: int
+    ballots_sha256: str
+    id_scheme: str
+    names: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class _Box:
+    choices: tuple[BallotChoices, ...]
+    counted_up_to: int
+    sha256: str
+
+
+class OutcomeCommands(CoprodBase):
+    """Counting the closed ballot box under a named or the declared rule."""
+
+    def compute_outcome(
+        self, process_id: UUID, rule: str, threshold: int | None = None
+    ) -> CountedOutcome:
+        """Apply ``rule`` to the closed ballot; an open or unknown ballot is refused, not counted."""
+        process = self.load(Process, process_id)
+        require_closed(process)
+        public_ids, names, scheme = self._public_ids(process)
+        box = self._ballot_box(process_id)
+        tally = compute(
+            rule, process, box.choices, public_ids, threshold=threshold, id_scheme=scheme
+        )
+        return CountedOutcome(process_id, tally, box.counted_up_to, box.sha256, scheme, names)
+
+    def record_outcome(
+        self, actor: Actor, process_id: UUID, rule: str, threshold: int | None = None
+    ) -> Receipt:
+        """Compute and record the outcome; recording the same (process, rule) again is AlreadyExists."""
+        counted = self.compute_outcome(process_id, rule, threshold)
+        process = self.load(Process, process_id)
+        outcome = Outcome.record(
+            actor, process, counted.tally, counted.counted_up_to, counted.ballots_sha256
+        )
+        return self.commit(outcome)
+
+    def get_outcome(self, process_id: UUID, rule: str) -> Outcome:
+        return self.load(Outcome, Outcome.create_id(process_id, rule))
+
+    # -- reading the log -------------------------------------------------------------------------
+
+    def _ballot_box(self, process_id: UUID) -> _Box:
+        """The process's ballots in log order, up to the position taken before reading."""
+        stop = self.recorder.max_notification_id() or 0
+        topics = [get_topic(Ballot.BallotCast)]
+        digest = hashlib.sha256()
+        choices: list[BallotChoices] = []
+        start = 1
+        while start <= stop:
+            page = self.recorder.select_notifications(start, _PAGE, stop=stop, topics=topics)
+            if not page:
+                break
+            for notification in page:
+                cast = self.mapper.to_domain_event(notification)
+                if isinstance(cast, Ballot.BallotCast) and cast.process_id == process_id:
+                    choices.append(cast.choices)
+                    digest.update(cast.originator_id.bytes)
+            start = page[-1].id + 1
+        return _Box(tuple(choices), stop, digest.hexdigest())
+
+    def _public_ids(
+        self, process: Process
+    ) -> tuple[dict[UUID, str], tuple[tuple[str, str], ...], str]:
+        """Pabulib project ids for an imported process (ties break on them), else proposal ids."""
+        # Imported here: coprod.pabulib imports the application, which imports this module.
+        from coprod.pabulib.source import PabulibSource
+
+        found: PabulibSource | None = None
+        topics = [get_topic(PabulibSource.FileImportStarted)]
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start, _PAGE, topics=topics)
+            if not page:
+                break
+            for notification in page:
+                started = self.mapper.to_domain_event(notification)
+                if getattr(started, "process_id", None) == process.id:
+                    found = self.load(PabulibSource, started.originator_id)
+            start = page[-1].id + 1
+        on_paper = [o.proposal_id for o in process.ballot_options]
+        if found is not None:
+            by_proposal = {p.proposal_id: p for p in found.projects}
+            if all(pid in by_proposal for pid in on_paper):
+                ids = {pid: by_proposal[pid].project_id for pid in on_paper}
+                names = tuple((ids[pid], by_proposal[pid].name) for pid in on_paper)
+                return ids, names, "pabulib"
+        ids = {pid: str(pid) for pid in on_paper}
+        names = tuple(
+            (str(pid), self.load(Proposal, pid).title if self.exists(pid) else "")
+            for pid in on_paper
+        )
+        return ids, names, "proposal"
