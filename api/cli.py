@@ -16,9 +16,11 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli_api import keys_app, serve
+from api.cli_evaluator import register as register_evaluator
 from api.cli_outcome import outcome
 from api.cli_pabulib import export_app, import_app
 from api.cli_projections import project_app
+from api.cli_report import report_app
 from coprod.application import Coprod
 from coprod.catalogue import render_catalogue
 from coprod.config import settings_from_env
@@ -37,6 +39,8 @@ cli.add_typer(
 )
 cli.add_typer(export_app, name="export", help="Export data in open standards.")
 cli.command("outcome")(outcome)
+register_evaluator(cli, export_app)
+cli.add_typer(report_app, name="report", help="Published reports: impact measures (DOMAIN.md §4).")
 console = Console()
 errors = Console(stderr=True)
 

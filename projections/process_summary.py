@@ -92,6 +92,57 @@ class ProcessSummaryModel(ReadModel):
     name = "process_summary"
     version = 1
     table_suffixes = ("process", "facts", "ballots", "tallies", "subjects")
+    dictionary: ClassVar[dict[str, dict[str, str]]] = {
+        "process": {
+            "process_id": "The process (UUID as 32 hex digits).",
+            "notification_id": "Log position of the event that produced this version of the "
+            "row; the row with the highest one at or before a time is the process as of then.",
+            "ts_us": "When that event was recorded: microseconds since 1970-01-01 UTC.",
+            "name": "The process's name, as opened.",
+            "kind": "pb_cycle or coproduction_programme.",
+            "phase": "The phase the process was in: ideas, development, review, vote, "
+            "decision, delivery, evaluation or closed.",
+            "currency": "ISO 4217 code of every amount of the process.",
+            "pot": "F: funds residents decide on (exact decimal text, in `currency`); empty "
+            "until a budget is set.",
+            "budget_base": "B: the budget the pot is a share of (exact decimal text); empty "
+            "when not declared.",
+            "eligible": "E: eligible population (for turnout); empty until set.",
+            "vote_method": "How ballots express preferences (approval, k_approval, knapsack, "
+            "cumulative, ranked, scoring); empty until rules are set.",
+            "ballot_state": "not_opened, open or closed.",
+            "ballot_options": "Number of proposals on the ballot paper (0 before it opens).",
+        },
+        "facts": {
+            "notification_id": "Log position of the event that recorded the fact.",
+            "process_id": "The process the subject belongs to (32 hex digits).",
+            "subject_id": "The idea/proposal, decision or project the fact is about.",
+            "kind": "What the fact counts: idea, idea_end, proposal, assessment, shortlist, "
+            "decision or project; a subject's latest fact per kind as of T is what counts.",
+            "state": "The subject's state for that kind (e.g. submitted, merged, withdrawn, "
+            "developed, feasible, unfeasible, shortlisted, not_shortlisted, a decision "
+            "outcome, reopened, revoked, funded, completed, cancelled).",
+            "ts_us": "When the event was recorded: microseconds since 1970-01-01 UTC.",
+        },
+        "ballots": {
+            "process_id": "The process voted in (32 hex digits).",
+            "notification_id": "Log position of the counted ballot (no voter, no choices).",
+            "ts_us": "When the ballot was recorded: microseconds since 1970-01-01 UTC.",
+        },
+        "tallies": {
+            "process_id": "The process voted in (32 hex digits); exports hold only processes "
+            "whose ballot is closed, so no live result leaks during a vote.",
+            "proposal_id": "The proposal on the ballot paper (32 hex digits).",
+            "measure": "approvals, points, supporters (ballots giving it points) or rank.",
+            "position": "For rank: the place on the ballot (1 = first choice); 0 otherwise.",
+            "value": "Number of ballots (approvals, supporters, rank) or sum of points.",
+        },
+        "subjects": {
+            "subject_id": "An idea/proposal, decision or project (32 hex digits).",
+            "process_id": "The process it belongs to.",
+            "kind": "proposal, decision or project.",
+        },
+    }
     topics: ClassVar[frozenset[str]] = frozenset(
         get_topic(cls)
         for cls in (

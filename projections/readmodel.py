@@ -41,6 +41,9 @@ class ReadModel(ABC):
     table_suffixes: ClassVar[tuple[str, ...]]
     #: Topics the model reads; any other event is skipped undecoded but still advances.
     topics: ClassVar[frozenset[str]]
+    #: The data dictionary evaluators get with every export: table suffix -> column ->
+    #: meaning (unit, where it comes from). A column left out is exported undocumented.
+    dictionary: ClassVar[dict[str, dict[str, str]]] = {}
 
     @classmethod
     def key(cls) -> str:

@@ -30,6 +30,7 @@ from coprod.application import Coprod
 from coprod.application.base import CoprodBase
 from coprod.config import StoreSettings, settings_from_env
 from coprod.errors import NotFound
+from projections.impact import ImpactModel
 from projections.process_summary import ProcessSummaryModel
 from projections.readmodel import GenerationView, Item, PositionConflict, ReadModel
 from projections.store import (
@@ -47,7 +48,10 @@ log = logging.getLogger("coprod.projections")
 RETRYABLE: tuple[type[Exception], ...] = (PositionConflict, *DB_ERRORS)
 
 #: Every read model the runner keeps up to date; a new model is one more entry.
-READ_MODELS: dict[str, Callable[[], ReadModel]] = {"process_summary": ProcessSummaryModel}
+READ_MODELS: dict[str, Callable[[], ReadModel]] = {
+    "process_summary": ProcessSummaryModel,
+    "impact": ImpactModel,
+}
 
 
 _Decoded = tuple[Sequence[Notification], list[list[Item]]]

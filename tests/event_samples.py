@@ -113,6 +113,21 @@ def _phase_dates() -> Any:
 SPECIAL.update(VotingRules=_voting_rules, SelectionRule=_selection_rule, PhaseDates=_phase_dates)
 
 
+def _group_share() -> Any:
+    from coprod.parameters import GroupShare
+
+    return GroupShare("sample group ÆØÅ", Decimal("0.25"))
+
+
+def _area_quintile() -> Any:
+    from coprod.parameters import AreaQuintile
+
+    return AreaQuintile("sample area ÆØÅ", 2)
+
+
+SPECIAL.update(GroupShare=_group_share, AreaQuintile=_area_quintile)
+
+
 def deep_types(value: Any) -> Any:
     """A structure mirroring `value` with the type of every leaf, to compare types exactly."""
     if isinstance(value, tuple):

@@ -22,6 +22,10 @@ from coprod.transcodings import stored_as
 from coprod.values import Actor, Money, require_positive, require_text
 from coprod.voting import BallotChoices, BallotOption, SelectionRule, VotingRules, check_ballot
 
+#: Disclosure control (DOMAIN.md §6): smallest published count of people, by default and ever.
+DEFAULT_DISCLOSURE_K = 5
+MIN_DISCLOSURE_K = 3
+
 
 @stored_as("process_kind")
 class ProcessKind(Enum):
@@ -117,6 +121,14 @@ class Process(CoprodAggregate):
     class BallotClosed(CoprodAggregate.Event):
         """Voting closed; no later ballot is counted."""
 
+    class DisclosureThresholdSet(CoprodAggregate.Event):
+        """Published tables of this process hide counts of people below k (DOMAIN.md §6).
+
+        Danish councils use 5 (the default until this is set), UK councils 10; never below 3.
+        """
+
+        k: int
+
     @staticmethod
     def create_id(council_id: UUID, code: str) -> UUID:
         return natural_id("process", council_id, code)
@@ -140,6 +152,7 @@ class Process(CoprodAggregate):
         self.schedule: tuple[PhaseDates, ...] = ()
         self.ballot_options: tuple[BallotOption, ...] = ()
         self.ballot_state = "not_opened"
+        self.disclosure_k = DEFAULT_DISCLOSURE_K
 
     @classmethod
     def open(
@@ -234,6 +247,18 @@ class Process(CoprodAggregate):
     @event(PhaseAdvanced)
     def _advance(self, actor: Actor, from_phase: Phase, to_phase: Phase) -> None:
         self.phase = to_phase
+
+    def set_disclosure_threshold(self, actor: Actor, k: int) -> None:
+        """Set k for published tables; allowed in any phase, since reports are made in all."""
+        if isinstance(k, bool) or not isinstance(k, int):
+            raise InvalidInput("k", f"must be a whole number, not {type(k).__name__}")
+        if k < MIN_DISCLOSURE_K:
+            raise InvalidInput("k", f"must be at least {MIN_DISCLOSURE_K}, got {k}")
+        self._set_disclosure_threshold(actor=actor, k=k)
+
+    @event(DisclosureThresholdSet)
+    def _set_disclosure_threshold(self, actor: Actor, k: int) -> None:
+        self.disclosure_k = k
 
     # -- the vote ------------------------------------------------------------------------------
 

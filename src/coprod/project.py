@@ -152,6 +152,17 @@ class Project(CoprodAggregate):
         amount: Money
         reason: str
 
+    class MatchFundingRecorded(CoprodAggregate.Event):
+        """Money from outside the council (a foundation, a grant) was received for the project.
+
+        It feeds the leverage ratio of DOMAIN.md §4; the id makes a retried record a repeat.
+        """
+
+        funding_id: UUID
+        source: str
+        amount: Money
+        received_on: date
+
     class ProjectCompleted(CoprodAggregate.Event):
         """The project was delivered: every milestone met or cancelled, at least one met."""
 
@@ -203,6 +214,7 @@ class Project(CoprodAggregate):
         self.milestones: dict[str, Milestone] = {}
         self.spends: dict[UUID, Spend] = {}
         self.indicators: dict[str, OutcomeIndicator] = {}
+        self.match_funding: dict[UUID, Money] = {}
 
     @classmethod
     def fund(
@@ -380,6 +392,33 @@ class Project(CoprodAggregate):
     def _correct_spend(self, actor: Actor, spend_id: UUID, amount: Money, reason: str) -> None:
         spend = self.spends[spend_id]
         self.spends[spend_id] = replace(spend, amount=amount, corrections=spend.corrections + 1)
+
+    # -- match funding -------------------------------------------------------------------------
+
+    def record_match_funding(
+        self, actor: Actor, funding_id: UUID, source: str, amount: Money, received_on: date
+    ) -> None:
+        """Record outside money; allowed after completion (grants often pay out late)."""
+        self._require_not_cancelled("record match funding")
+        if funding_id in self.match_funding:
+            raise AlreadyExists("match funding", funding_id)
+        source = require_text("source", source, max_length=300)
+        require_positive("amount", amount)
+        self._in_currency("amount", amount)
+        _require_date("received_on", received_on)
+        self._record_match_funding(
+            actor=actor,
+            funding_id=funding_id,
+            source=source,
+            amount=amount,
+            received_on=received_on,
+        )
+
+    @event(MatchFundingRecorded)
+    def _record_match_funding(
+        self, actor: Actor, funding_id: UUID, source: str, amount: Money, received_on: date
+    ) -> None:
+        self.match_funding[funding_id] = amount
 
     # -- end of delivery -----------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from coprod.application.base import SYSTEM_ACTOR, CoprodBase, Receipt
 from coprod.application.contributions import ContributionCommands
 from coprod.application.decisions import DecisionCommands
 from coprod.application.outcomes import OutcomeCommands
+from coprod.application.parameters import ParameterCommands
 from coprod.application.people import PeopleCommands
 from coprod.application.processes import ProcessCommands
 from coprod.application.projects import ProjectCommands
@@ -24,6 +25,7 @@ class Coprod(
     ProposalCommands,
     DecisionCommands,
     OutcomeCommands,
+    ParameterCommands,
 ):
     """Every write-side use case of coprod; construct one per process and share it."""
 

@@ -94,5 +94,13 @@ class ProcessCommands(CoprodBase):
         process.close_ballot(actor)
         return self.commit(process)
 
+    def set_disclosure_threshold(
+        self, actor: Actor, process_id: UUID, k: int, expected_version: int | None = None
+    ) -> Receipt:
+        """Set the k of this process's published tables (default 5, never below 3)."""
+        process = self.load(Process, process_id, expected_version)
+        process.set_disclosure_threshold(actor, k)
+        return self.commit(process)
+
     def get_process(self, process_id: UUID) -> Process:
         return self.load(Process, process_id)

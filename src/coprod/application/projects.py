@@ -146,6 +146,21 @@ class ProjectCommands(CoprodBase):
         project.correct_spend(actor, spend_id, amount, reason)
         return self.commit(project)
 
+    def record_match_funding(
+        self,
+        actor: Actor,
+        project_id: UUID,
+        source: str,
+        amount: Money,
+        received_on: date,
+        funding_id: UUID | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Record money from outside the council; pass ``funding_id`` to make a retry safe."""
+        project = self._project(project_id, expected_version, doing="match funding is recorded")
+        project.record_match_funding(actor, funding_id or uuid4(), source, amount, received_on)
+        return self.commit(project)
+
     def complete_project(
         self,
         actor: Actor,
