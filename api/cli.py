@@ -21,6 +21,7 @@ from api.cli_outcome import outcome
 from api.cli_pabulib import export_app, import_app
 from api.cli_projections import project_app
 from api.cli_report import report_app
+from api.cli_timeline import timeline
 from coprod.application import Coprod
 from coprod.catalogue import render_catalogue
 from coprod.config import settings_from_env
@@ -39,6 +40,7 @@ cli.add_typer(
 )
 cli.add_typer(export_app, name="export", help="Export data in open standards.")
 cli.command("outcome")(outcome)
+cli.command("timeline")(timeline)
 register_evaluator(cli, export_app)
 cli.add_typer(report_app, name="report", help="Published reports: impact measures (DOMAIN.md §4).")
 console = Console()

@@ -41,6 +41,7 @@ from projections.store import (
     now_us,
     read_generation,
 )
+from projections.timeline import TimelineModel
 
 log = logging.getLogger("coprod.projections")
 
@@ -51,6 +52,7 @@ RETRYABLE: tuple[type[Exception], ...] = (PositionConflict, *DB_ERRORS)
 READ_MODELS: dict[str, Callable[[], ReadModel]] = {
     "process_summary": ProcessSummaryModel,
     "impact": ImpactModel,
+    "timeline": TimelineModel,
 }
 
 

@@ -34,7 +34,7 @@ from coprod.values import Actor, Money, Role
 from coprod.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
 from projections.process_summary import ProcessSummaryModel, process_summary
 from projections.readmodel import GenerationView, StockProjection
-from projections.runner import ProjectionWorker, Projector
+from projections.runner import READ_MODELS, ProjectionWorker, Projector
 from projections.store import Connection, read_generation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -165,8 +165,10 @@ def test_summary_equals_an_independent_count(store_app: Coprod, store_url: str) 
     seed_demo(store_app)
     pid = demo_process_id(2026)
     with Projector(store_app, batch_size=500) as projector:
-        [stats] = projector.catch_up()
-    assert stats.events == store_app.recorder.max_notification_id()
+        every = projector.catch_up()
+    assert {s.model for s in every} == {m().key() for m in READ_MODELS.values()}
+    for stats in every:
+        assert stats.events == store_app.recorder.max_notification_id(), stats.model
     summary = process_summary(pid, settings=parse_database_url(store_url))
     expected = independent_summary(store_app, pid)
     for field, value in expected.items():
@@ -234,10 +236,11 @@ def test_ignored_events_still_advance_the_position(store_app: Coprod, store_url:
         receipt = store_app.register_organisation(
             SYSTEM_ACTOR, f"group-{uuid.uuid4().hex[:6]}", OrganisationKind.COMMUNITY_GROUP, "G"
         )
-        [stats] = projector.catch_up()
-        [health] = projector.health()
-    assert stats.events == 1
-    assert health.position == receipt.position == health.max_notification_id
+        every = projector.catch_up()
+        healths = projector.health()
+    assert [s.events for s in every] == [1] * len(READ_MODELS)
+    for health in healths:
+        assert health.position == receipt.position == health.max_notification_id
     assert health.lag_events == 0
     assert snapshot_tables(store_url)["facts"] == []
 
