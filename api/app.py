@@ -1,9 +1,13 @@
 """The app factory: ``create_app(settings)`` builds the HTTP API around one Coprod application.
 
-The application, the key store and the idempotency store are created in the lifespan and
-kept on ``app.state`` (no module globals), so tests build as many isolated apps as they like
-and ``coprod serve`` builds exactly one. The library is synchronous, so every endpoint is a
-plain ``def`` and runs in the threadpool.
+The application, the key store, the idempotency store and the read models' connections are
+created in the lifespan and kept on ``app.state`` (no module globals), so tests build as many
+isolated apps as they like and ``coprod serve`` builds exactly one. The library is
+synchronous, so every endpoint is a plain ``def`` and runs in the threadpool.
+
+On SQLite the projection worker runs inside the serving process by default (one file, one
+process: nothing else would keep the read models current); on PostgreSQL it runs as its
+own ``coprod project`` process, so several API processes do not race to project.
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ from fastapi.routing import APIRoute
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware, IdempotencyStore, document_idempotency
 from api.keys import KeyStore, SqlTables
+from api.reads import ReadStore
 from api.routes import ROUTERS
+from api.routes.common import API_PREFIX
 from coprod.application import Coprod
 from coprod.config import StoreSettings, settings_from_env
-
-API_PREFIX = "/api/v1"
+from projections.runner import ProjectionWorker
 
 DESCRIPTION = """
 Commands and reads for participatory budgeting and co-production.
@@ -34,7 +39,10 @@ Commands and reads for participatory budgeting and co-production.
   and gets the first response back.
 * **Concurrency.** Responses carry `ETag: "<version>"`; send it back as `If-Match` on a
   write and a stale version gets 412. `If-Match` is the version of the object the path names.
-* **Read your writes.** A command's result carries `position` in the event log.
+* **Read your writes.** A command's result carries `position` in the event log; pass it
+  as `min_position` to any query and it waits until the read models include it.
+* **Lists** are paginated: `limit` (at most 500) with the `cursor` from `next_cursor`, or
+  an `offset`; `total` counts every item.
 * **Errors** are `application/problem+json`, naming the field or rule at fault.
 """
 
@@ -49,15 +57,22 @@ def create_app(
     settings: StoreSettings | None = None,
     *,
     on_start: Callable[[Coprod], Any] | None = None,
+    worker: bool | None = None,
+    read_wait_s: float = 5.0,
 ) -> FastAPI:
     """Build the API on the store the settings name (default: ``COPROD_DATABASE_URL``).
 
     ``on_start`` runs once the application is open (``coprod serve --demo`` seeds with it).
+    ``worker`` runs the projection worker in this process: None means "on SQLite only".
+    ``read_wait_s`` bounds how long a query waits for its ``min_position``.
     """
 
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
-        coprod = Coprod(settings or settings_from_env())
+        store = settings or settings_from_env()
+        coprod = Coprod(store)
+        projector: ProjectionWorker | None = None
+        reads: ReadStore | None = None
         try:
             tables = SqlTables(coprod)
             api.state.coprod = coprod
@@ -65,8 +80,17 @@ def create_app(
             api.state.idempotency = IdempotencyStore(tables)
             if on_start is not None:
                 on_start(coprod)
+            if worker if worker is not None else store.backend == "sqlite":
+                projector = ProjectionWorker(store).start()
+            reads = ReadStore(store, projector, wait_s=read_wait_s)
+            api.state.reads = reads
+            api.state.worker = projector
             yield
         finally:
+            if projector is not None:
+                projector.stop()
+            if reads is not None:
+                reads.close()
             coprod.close()
 
     api = FastAPI(

@@ -117,8 +117,16 @@ def serve(
     demo: Annotated[
         bool, typer.Option(help="Seed the demo PB cycle first, if the store is empty.")
     ] = False,
+    worker: Annotated[
+        bool | None,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run the projection worker in this process. Default: yes on SQLite; no on "
+            "PostgreSQL, where `coprod project` runs it as its own process.",
+        ),
+    ] = None,
 ) -> None:
-    """Start the HTTP API (OpenAPI docs at /docs)."""
+    """Start the HTTP API (OpenAPI docs at /docs) and, on SQLite, the projection worker."""
     import uvicorn
 
     from api.app import create_app
@@ -137,8 +145,13 @@ def serve(
         console.print(f"Demo seeded: {summary.events} events; process {summary.process_id}.")
         console.print(f"Demo officer key (shown once): [bold]{new.secret}[/bold]")
 
-    console.print(f"coprod API on http://{host}:{port}/docs, store {settings.display}")
-    uvicorn.run(create_app(settings, on_start=seed if demo else None), host=host, port=port)
+    in_process = worker if worker is not None else settings.backend == "sqlite"
+    console.print(
+        f"coprod API on http://{host}:{port}/docs, store {settings.display}, "
+        + ("projection worker in this process" if in_process else "no projection worker here")
+    )
+    app = create_app(settings, on_start=seed if demo else None, worker=in_process)
+    uvicorn.run(app, host=host, port=port)
 
 
 def _uuid(field: str, text: str) -> UUID:

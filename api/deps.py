@@ -2,8 +2,9 @@
 
 Every route declares exactly one *security dependency* (the functions marked with
 :func:`security`): :data:`PublicReader` for reads anyone may make, :data:`CurrentPrincipal`
-for reads that need a key, :data:`Writer` for commands by officers and community members,
-:data:`Officer` for council commands. A test walks ``app.routes`` and checks each has one.
+for reads that need a key, :data:`EvaluatorReader` for the full-history exports,
+:data:`Writer` for commands by officers and community members, :data:`Officer` for council
+commands. A test walks ``app.routes`` and checks each has one.
 
 Object-level checks live here too, so every route applies them the same way: an officer
 acts only on their own council's processes; a community member edits only their own
@@ -17,11 +18,12 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from fastapi import Depends, Header, Request, Security
+from fastapi import Depends, Header, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import Forbidden, Unauthenticated
 from api.keys import KeyStore, Principal
+from api.reads import ReadStore
 from coprod.application import Coprod
 from coprod.commitment import Commitment, Contribution
 from coprod.errors import InvalidInput, NotFound
@@ -52,8 +54,47 @@ def get_keys(request: Request) -> KeyStore:
     return keys
 
 
+def get_reads(request: Request) -> ReadStore:
+    reads: ReadStore = request.app.state.reads
+    return reads
+
+
 CoprodApp = Annotated[Coprod, Depends(get_coprod)]
 Keys = Annotated[KeyStore, Depends(get_keys)]
+
+
+def fresh_reads(
+    reads: Annotated[ReadStore, Depends(get_reads)],
+    app: CoprodApp,
+    min_position: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=2**62,
+            description="Wait (up to a few seconds) until the read models include this log "
+            "position: pass a command's `position` to read your own write; too long is 503.",
+        ),
+    ] = None,
+) -> ReadStore:
+    """The read models, once they have caught up with `min_position` (read-your-writes).
+
+    A position beyond the end of the log was never returned by a command here, so waiting
+    for it could only time out: it is refused at once instead.
+    """
+    if min_position:
+        last = app.recorder.max_notification_id() or 0
+        if min_position > last:
+            raise InvalidInput(
+                "min_position",
+                f"{min_position} is beyond the end of the log ({last}); pass the position a "
+                "command returned",
+            )
+    reads.wait_for(min_position)
+    return reads
+
+
+#: The read models, after the optional ``min_position`` wait every query accepts.
+Reads = Annotated[ReadStore, Depends(fresh_reads)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer cpk_...`")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="The same key, as a header")
@@ -114,8 +155,17 @@ def council_officer(principal: Annotated[Principal, Depends(writer)]) -> Princip
     return principal
 
 
+@security
+def evaluator(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """The full event log (pseudonymous actors, encrypted personal values) is for evaluators."""
+    if principal.role is not Role.EVALUATOR:
+        raise Forbidden(f"only an evaluator may read this; this key is {principal.role.value}")
+    return principal
+
+
 PublicReader = Annotated[Principal | None, Depends(public_allowed)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+EvaluatorReader = Annotated[Principal, Depends(evaluator)]
 Writer = Annotated[Principal, Depends(writer)]
 Officer = Annotated[Principal, Depends(council_officer)]
 

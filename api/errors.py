@@ -26,6 +26,7 @@ RuleViolation                  409     the current state breaks a rule (already 
 IdempotencyKeyReused           422     the same Idempotency-Key with another request
 IdempotencyInProgress          409     the first request with this key is still running
 StoreUnavailable               503     store down or lock timeout; Retry-After, nothing kept
+ReadModelsBehind               503     min_position not reached in time; Retry-After
 OperationalError,              503     the same, raised by the library below the domain
 InterfaceError
 CoprodError                    400     any other refusal of the domain
@@ -71,6 +72,7 @@ __all__ = [
     "Forbidden",
     "IdempotencyInProgress",
     "IdempotencyKeyReused",
+    "ReadModelsBehind",
     "Unauthenticated",
     "install_error_handlers",
     "problem_response",
@@ -101,6 +103,10 @@ class IdempotencyKeyReused(ApiRefusal):
 
 class IdempotencyInProgress(ApiRefusal):
     """The first request with this Idempotency-Key has not finished yet."""
+
+
+class ReadModelsBehind(ApiRefusal):
+    """A query's ``min_position`` was not reached by the read models within the wait."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,7 @@ ERROR_TABLE: tuple[Row, ...] = (
     Row(PhaseError, 409, "wrong-phase", "Not in this phase"),
     Row(RuleViolation, 409, "rule-violation", "Rule violated"),
     Row(StoreUnavailable, 503, "store-unavailable", "Store unavailable", keep=False),
+    Row(ReadModelsBehind, 503, "read-models-behind", "Read models behind", keep=False),
     Row(OperationalError, 503, "store-unavailable", "Store unavailable", keep=False),
     Row(InterfaceError, 503, "store-unavailable", "Store unavailable", keep=False),
     Row(CoprodError, 400, "refused", "Refused"),

@@ -9,12 +9,16 @@ from api.routes import (
     commitments,
     contributions,
     decisions,
+    exports,
     health,
+    impact,
     organisations,
     people,
     processes,
     projects,
     proposals,
+    summaries,
+    timelines,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -28,4 +32,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     projects.router,
     commitments.router,
     contributions.router,
+    summaries.router,
+    timelines.router,
+    impact.router,
+    exports.router,
 )

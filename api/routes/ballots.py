@@ -12,7 +12,7 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from api.deps import CoprodApp, Officer, own_process
-from api.routes.common import Body, CommandResult, command_result
+from api.routes.common import Body, CommandResult, run_command
 from coprod.ballot import AgeBand, BallotChannel, Sex
 from coprod.errors import InvalidInput
 from coprod.voting import BallotChoices
@@ -59,7 +59,9 @@ def cast_ballot(
         points=tuple((p.proposal_id, p.points) for p in body.choices.points),
         ranking=tuple(body.choices.ranking),
     )
-    receipt = app.cast_ballot(
+    return run_command(
+        response,
+        app.cast_ballot,
         who.actor,
         process_id,
         pseudonym,
@@ -69,4 +71,3 @@ def cast_ballot(
         body.age_band,
         body.sex,
     )
-    return command_result(response, receipt)

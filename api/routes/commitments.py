@@ -18,10 +18,10 @@ from api.routes.common import (
     DecimalText,
     MoneyModel,
     View,
-    command_result,
     decimal,
     etag,
     money_out,
+    run_command,
 )
 from coprod.commitment import CoproductionLevel, CoproductionPhase, InKindAsset
 from coprod.values import Role
@@ -74,10 +74,18 @@ def make_commitment(
         if body.in_kind is None
         else InKindAsset(body.in_kind.description, body.in_kind.fair_value.to_money())
     )
-    receipt = app.make_commitment(
-        who.actor, organisation_id, project_id, body.phase, body.level, hours, in_kind
+    return run_command(
+        response,
+        app.make_commitment,
+        who.actor,
+        organisation_id,
+        project_id,
+        body.phase,
+        body.level,
+        hours,
+        in_kind,
+        created="commitments",
     )
-    return command_result(response, receipt, location=f"/api/v1/commitments/{receipt.aggregate_id}")
 
 
 @router.get("/commitments/{commitment_id}")
@@ -113,8 +121,7 @@ def mark_commitment_met(
 ) -> CommandResult:
     """Mark the pledge fulfilled."""
     visible_commitment(app, who, commitment_id)
-    receipt = app.mark_commitment_met(who.actor, commitment_id, expected)
-    return command_result(response, receipt)
+    return run_command(response, app.mark_commitment_met, who.actor, commitment_id, expected)
 
 
 @router.post("/commitments/{commitment_id}/lapsed")
@@ -128,5 +135,6 @@ def mark_commitment_lapsed(
 ) -> CommandResult:
     """Mark the pledge as one that will not be fulfilled, with the reason."""
     visible_commitment(app, who, commitment_id)
-    receipt = app.mark_commitment_lapsed(who.actor, commitment_id, body.reason, expected)
-    return command_result(response, receipt)
+    return run_command(
+        response, app.mark_commitment_lapsed, who.actor, commitment_id, body.reason, expected
+    )

@@ -7,28 +7,40 @@ dropped. Money and other exact numbers travel as strings (``{"amount": "123.45",
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, overload
+from typing import Annotated, Any, TypeVarTuple, overload
 from uuid import UUID
 
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.errors import PROBLEM_JSON
 from coprod.application import Receipt
 from coprod.errors import InvalidInput
 from coprod.values import Money
 
 __all__ = [
+    "API_PREFIX",
+    "QUERY_ERRORS",
     "Body",
     "CommandResult",
     "DecimalText",
     "MoneyModel",
+    "Problem",
     "View",
     "command_result",
     "decimal",
     "etag",
     "money_out",
+    "problem_doc",
+    "run_command",
 ]
+
+#: Where every route is mounted; Location headers name resources under it.
+API_PREFIX = "/api/v1"
+
+Args = TypeVarTuple("Args")
 
 #: An exact decimal number as text, e.g. "12.5" (never a JSON float).
 DecimalText = Annotated[
@@ -90,6 +102,39 @@ class CommandResult(View):
     )
 
 
+class ProblemField(BaseModel):
+    field: str
+    problem: str
+
+
+class Problem(BaseModel):
+    """An ``application/problem+json`` refusal (RFC 9457), as api/errors.py writes it."""
+
+    type: str = Field(examples=["urn:coprod:problem:not-found"])
+    title: str
+    status: int
+    detail: str = Field(description="What went wrong and what to do about it")
+    instance: str
+    field: str | None = None
+    rule: str | None = None
+    kind: str | None = None
+    current_version: int | None = None
+    errors: list[ProblemField] | None = None
+
+
+def problem_doc(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description, "content": {PROBLEM_JSON: {}}}
+
+
+#: The refusals every query may answer, documented in OpenAPI beside its 200.
+QUERY_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: problem_doc("An unknown or revoked API key"),
+    404: problem_doc("No such object, or none the read models had seen by `as_of`"),
+    422: problem_doc("A malformed parameter; `field` names it"),
+    503: problem_doc("The store is unavailable, or `min_position` was not reached in time"),
+}
+
+
 def etag(version: int) -> str:
     return f'"{version}"'
 
@@ -111,3 +156,22 @@ def command_result(
         position=receipt.position,
         item_id=item_id,
     )
+
+
+def run_command(
+    response: Response,
+    command: Callable[[*Args], Receipt],
+    *args: *Args,
+    created: str | None = None,
+    item_id: UUID | None = None,
+) -> CommandResult:
+    """Call one application command and answer with what it recorded.
+
+    Every command route ends the same way once its object-level check has passed, so the
+    answer is built in one place: the ETag is the new version, and ``created`` (the
+    collection, e.g. ``"processes"``) adds the Location of a newly made aggregate. The
+    command's arguments stay type-checked against the application method.
+    """
+    receipt = command(*args)
+    location = None if created is None else f"{API_PREFIX}/{created}/{receipt.aggregate_id}"
+    return command_result(response, receipt, location=location, item_id=item_id)

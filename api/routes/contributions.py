@@ -17,7 +17,7 @@ from api.deps import (
     visible_commitment,
     visible_contribution,
 )
-from api.routes.common import Body, CommandResult, DecimalText, View, command_result, decimal, etag
+from api.routes.common import Body, CommandResult, DecimalText, View, decimal, etag, run_command
 from coprod.commitment import CoproductionLevel, CoproductionPhase
 
 router = APIRouter(tags=["contributions"])
@@ -59,7 +59,9 @@ def log_contribution(
 ) -> CommandResult:
     """Log a day's work (hours and a head count, never names) against your group's commitment."""
     commitment = visible_commitment(app, who, commitment_id)
-    receipt = app.log_contribution(
+    return run_command(
+        response,
+        app.log_contribution,
         who.actor,
         commitment_id,
         commitment.organisation_id,
@@ -71,9 +73,7 @@ def log_contribution(
         body.worked_on,
         body.seconds_to_log,
         body.client_id,
-    )
-    return command_result(
-        response, receipt, location=f"/api/v1/contributions/{receipt.aggregate_id}"
+        created="contributions",
     )
 
 
@@ -109,8 +109,7 @@ def verify_contribution(
 ) -> CommandResult:
     """Confirm the logged work (council officer of the project's council)."""
     visible_contribution(app, who, contribution_id)
-    receipt = app.verify_contribution(who.actor, contribution_id, expected)
-    return command_result(response, receipt)
+    return run_command(response, app.verify_contribution, who.actor, contribution_id, expected)
 
 
 @router.post("/contributions/{contribution_id}/dispute")
@@ -124,5 +123,6 @@ def dispute_contribution(
 ) -> CommandResult:
     """Question the logged work, with the reason."""
     visible_contribution(app, who, contribution_id)
-    receipt = app.dispute_contribution(who.actor, contribution_id, body.reason, expected)
-    return command_result(response, receipt)
+    return run_command(
+        response, app.dispute_contribution, who.actor, contribution_id, body.reason, expected
+    )

@@ -15,7 +15,7 @@ from api.deps import (
     council_proposal,
     own_process,
 )
-from api.routes.common import Body, CommandResult, MoneyModel, View, command_result, etag, money_out
+from api.routes.common import Body, CommandResult, MoneyModel, View, etag, money_out, run_command
 from coprod.decision import ComplaintsGuidance, Decision, DecisionOutcome, DecisionRecord
 
 router = APIRouter(tags=["decisions"])
@@ -116,10 +116,18 @@ def decide(
     council_proposal(app, who, proposal_id)
     amount = None if body.amount is None else body.amount.to_money()
     record = None if body.record is None else body.record.to_record()
-    receipt = app.decide(
-        who.actor, proposal_id, body.outcome, amount, record, body.decided_on, expected
+    return run_command(
+        response,
+        app.decide,
+        who.actor,
+        proposal_id,
+        body.outcome,
+        amount,
+        record,
+        body.decided_on,
+        expected,
+        created="decisions",
     )
-    return command_result(response, receipt, location=f"/api/v1/decisions/{receipt.aggregate_id}")
 
 
 @router.get("/decisions/{decision_id}")
@@ -155,10 +163,18 @@ def correct_decision(
     _own_decision(app, who, decision_id)
     amount = None if body.amount is None else body.amount.to_money()
     record = None if body.record is None else body.record.to_record()
-    receipt = app.correct_decision(
-        who.actor, decision_id, body.reason, body.outcome, amount, record, body.decided_on, expected
+    return run_command(
+        response,
+        app.correct_decision,
+        who.actor,
+        decision_id,
+        body.reason,
+        body.outcome,
+        amount,
+        record,
+        body.decided_on,
+        expected,
     )
-    return command_result(response, receipt)
 
 
 @router.post("/decisions/{decision_id}/reopen")
@@ -172,8 +188,7 @@ def reopen_decision(
 ) -> CommandResult:
     """Reopen a decision, e.g. after a complaint, so it can be decided again."""
     _own_decision(app, who, decision_id)
-    receipt = app.reopen_decision(who.actor, decision_id, body.reason, expected)
-    return command_result(response, receipt)
+    return run_command(response, app.reopen_decision, who.actor, decision_id, body.reason, expected)
 
 
 @router.post("/decisions/{decision_id}/revoke")
@@ -187,7 +202,13 @@ def revoke_decision(
 ) -> CommandResult:
     """Revoke a decision; revocation is adverse and needs a complete record and a hearing."""
     _own_decision(app, who, decision_id)
-    receipt = app.revoke_decision(
-        who.actor, decision_id, body.reason, body.record.to_record(), body.decided_on, expected
+    return run_command(
+        response,
+        app.revoke_decision,
+        who.actor,
+        decision_id,
+        body.reason,
+        body.record.to_record(),
+        body.decided_on,
+        expected,
     )
-    return command_result(response, receipt)

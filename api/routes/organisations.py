@@ -11,7 +11,7 @@ from pydantic import Field
 from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, Writer
 from api.errors import Forbidden
 from api.keys import Principal
-from api.routes.common import Body, CommandResult, View, command_result, etag
+from api.routes.common import Body, CommandResult, View, etag, run_command
 from coprod.application import Coprod
 from coprod.organisation import Organisation, OrganisationKind
 from coprod.values import Role
@@ -61,9 +61,14 @@ def register_organisation(
     body: RegisterOrganisation, who: Officer, app: CoprodApp, response: Response
 ) -> CommandResult:
     """Register a council or community group; the same slug twice is a 409."""
-    receipt = app.register_organisation(who.actor, body.slug, body.kind, body.display_name)
-    return command_result(
-        response, receipt, location=f"/api/v1/organisations/{receipt.aggregate_id}"
+    return run_command(
+        response,
+        app.register_organisation,
+        who.actor,
+        body.slug,
+        body.kind,
+        body.display_name,
+        created="organisations",
     )
 
 
@@ -99,8 +104,9 @@ def add_member(
 ) -> CommandResult:
     """Add a registered person in a role the organisation can have."""
     _manageable(app, who, organisation_id)
-    receipt = app.add_member(who.actor, organisation_id, body.person_id, body.role, expected)
-    return command_result(response, receipt)
+    return run_command(
+        response, app.add_member, who.actor, organisation_id, body.person_id, body.role, expected
+    )
 
 
 @router.delete("/{organisation_id}/members/{person_id}")
@@ -114,5 +120,4 @@ def remove_member(
 ) -> CommandResult:
     """Remove a person from the organisation."""
     _manageable(app, who, organisation_id)
-    receipt = app.remove_member(who.actor, organisation_id, person_id, expected)
-    return command_result(response, receipt)
+    return run_command(response, app.remove_member, who.actor, organisation_id, person_id, expected)

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from api.deps import CoprodApp, CurrentPrincipal, ExpectedVersion, Writer
 from api.keys import Principal
-from api.routes.common import Body, CommandResult, View, command_result, etag
+from api.routes.common import Body, CommandResult, View, etag, run_command
 from coprod.errors import NotFound
 from coprod.values import Role
 
@@ -39,8 +39,7 @@ def register_person(
     body: RegisterPerson, who: Writer, app: CoprodApp, response: Response
 ) -> CommandResult:
     """Register a person; only an opaque id enters the log."""
-    receipt = app.register_person(who.actor, body.details)
-    return command_result(response, receipt, location=f"/api/v1/people/{receipt.aggregate_id}")
+    return run_command(response, app.register_person, who.actor, body.details, created="people")
 
 
 @router.get("/{person_id}")
@@ -67,5 +66,4 @@ def erase_person(
     """Erase a person's personal data (GDPR art. 17): by the person or a council officer."""
     if not _may_see(who, person_id):
         raise NotFound("person", person_id)
-    receipt = app.erase_person(who.actor, person_id, expected)
-    return command_result(response, receipt)
+    return run_command(response, app.erase_person, who.actor, person_id, expected)

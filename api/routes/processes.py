@@ -10,7 +10,7 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, own_process
-from api.routes.common import Body, CommandResult, MoneyModel, View, command_result, etag, money_out
+from api.routes.common import Body, CommandResult, MoneyModel, View, etag, money_out, run_command
 from coprod.phases import Phase
 from coprod.process import Area, PhaseDates, Process, ProcessKind
 from coprod.voting import SelectionRule, VoteMethod, VotingRules
@@ -170,10 +170,17 @@ def open_process(
     body: OpenProcess, who: Officer, app: CoprodApp, response: Response
 ) -> CommandResult:
     """Open a process for the officer's own council; the same code twice is a 409."""
-    receipt = app.open_process(
-        who.actor, who.organisation_id, body.code, body.name, body.currency, body.kind
+    return run_command(
+        response,
+        app.open_process,
+        who.actor,
+        who.organisation_id,
+        body.code,
+        body.name,
+        body.currency,
+        body.kind,
+        created="processes",
     )
-    return command_result(response, receipt, location=f"/api/v1/processes/{receipt.aggregate_id}")
 
 
 @router.get("/{process_id}")
@@ -198,8 +205,9 @@ def set_budget(
     """Set the pot residents allocate and the budget base it is a share of (before the vote)."""
     own_process(app, who, process_id)
     base = None if body.budget_base is None else body.budget_base.to_money()
-    receipt = app.set_budget(who.actor, process_id, body.pot.to_money(), base, expected)
-    return command_result(response, receipt)
+    return run_command(
+        response, app.set_budget, who.actor, process_id, body.pot.to_money(), base, expected
+    )
 
 
 @router.post("/{process_id}/eligible-population")
@@ -213,8 +221,9 @@ def set_eligible_population(
 ) -> CommandResult:
     """Set how many people may vote, the denominator of turnout."""
     own_process(app, who, process_id)
-    receipt = app.set_eligible_population(who.actor, process_id, body.eligible, expected)
-    return command_result(response, receipt)
+    return run_command(
+        response, app.set_eligible_population, who.actor, process_id, body.eligible, expected
+    )
 
 
 @router.post("/{process_id}/areas")
@@ -229,8 +238,7 @@ def define_areas(
     """Define the districts of the process; ideas and ballots then name one of them."""
     own_process(app, who, process_id)
     areas = tuple(Area(a.code, a.name, a.population, a.need_weight) for a in body.areas)
-    receipt = app.define_areas(who.actor, process_id, areas, expected)
-    return command_result(response, receipt)
+    return run_command(response, app.define_areas, who.actor, process_id, areas, expected)
 
 
 @router.post("/{process_id}/rules")
@@ -247,8 +255,9 @@ def set_rules(
     selection = SelectionRule(
         body.selection.method, body.selection.completion, body.selection.min_votes
     )
-    receipt = app.set_rules(who.actor, process_id, body.voting.to_rules(), selection, expected)
-    return command_result(response, receipt)
+    return run_command(
+        response, app.set_rules, who.actor, process_id, body.voting.to_rules(), selection, expected
+    )
 
 
 @router.post("/{process_id}/schedule")
@@ -263,8 +272,7 @@ def schedule_phases(
     """Publish the planned dates of the phases."""
     own_process(app, who, process_id)
     schedule = tuple(PhaseDates(d.phase, d.starts_on, d.ends_on) for d in body.schedule)
-    receipt = app.schedule_phases(who.actor, process_id, schedule, expected)
-    return command_result(response, receipt)
+    return run_command(response, app.schedule_phases, who.actor, process_id, schedule, expected)
 
 
 @router.post("/{process_id}/phase")
@@ -278,8 +286,7 @@ def advance_phase(
 ) -> CommandResult:
     """Move the process forward to a later phase; never back."""
     own_process(app, who, process_id)
-    receipt = app.advance_phase(who.actor, process_id, body.to_phase, expected)
-    return command_result(response, receipt)
+    return run_command(response, app.advance_phase, who.actor, process_id, body.to_phase, expected)
 
 
 @router.post("/{process_id}/ballot/open")
@@ -293,8 +300,9 @@ def open_ballot(
 ) -> CommandResult:
     """Open the vote on these shortlisted proposals, at their assessed costs."""
     own_process(app, who, process_id)
-    receipt = app.open_ballot(who.actor, process_id, tuple(body.proposal_ids), expected)
-    return command_result(response, receipt)
+    return run_command(
+        response, app.open_ballot, who.actor, process_id, tuple(body.proposal_ids), expected
+    )
 
 
 @router.post("/{process_id}/ballot/close")
@@ -303,5 +311,4 @@ def close_ballot(
 ) -> CommandResult:
     """Close the vote; later ballots are refused."""
     own_process(app, who, process_id)
-    receipt = app.close_ballot(who.actor, process_id, expected)
-    return command_result(response, receipt)
+    return run_command(response, app.close_ballot, who.actor, process_id, expected)

@@ -15,10 +15,10 @@ from api.routes.common import (
     DecimalText,
     MoneyModel,
     View,
-    command_result,
     decimal,
     etag,
     money_out,
+    run_command,
 )
 from coprod.project import MilestoneStatus, Project, ProjectStatus
 
@@ -169,8 +169,9 @@ def fund_project(
 ) -> CommandResult:
     """Fund a project from an in-force funding decision; If-Match is the decision's version."""
     own_process(app, who, app.get_decision(decision_id).process_id)
-    receipt = app.fund_project(who.actor, decision_id, expected)
-    return command_result(response, receipt, location=f"/api/v1/projects/{receipt.aggregate_id}")
+    return run_command(
+        response, app.fund_project, who.actor, decision_id, expected, created="projects"
+    )
 
 
 @router.get("/projects/{project_id}")
@@ -194,10 +195,16 @@ def schedule_milestone(
 ) -> CommandResult:
     """Plan a milestone with its due date; the original date is kept for the on-time rate."""
     council_project(app, who, project_id)
-    receipt = app.schedule_milestone(
-        who.actor, project_id, body.code, body.title, body.due_on, expected
+    return run_command(
+        response,
+        app.schedule_milestone,
+        who.actor,
+        project_id,
+        body.code,
+        body.title,
+        body.due_on,
+        expected,
     )
-    return command_result(response, receipt)
 
 
 @router.post("/projects/{project_id}/milestones/{code}/start")
@@ -212,8 +219,9 @@ def start_milestone(
 ) -> CommandResult:
     """Record that work on a milestone started."""
     council_project(app, who, project_id)
-    receipt = app.start_milestone(who.actor, project_id, code, body.started_on, expected)
-    return command_result(response, receipt)
+    return run_command(
+        response, app.start_milestone, who.actor, project_id, code, body.started_on, expected
+    )
 
 
 @router.post("/projects/{project_id}/milestones/{code}/meet")
@@ -228,10 +236,16 @@ def meet_milestone(
 ) -> CommandResult:
     """Record that a milestone was met, with a link to the evidence."""
     council_project(app, who, project_id)
-    receipt = app.meet_milestone(
-        who.actor, project_id, code, body.met_on, body.evidence_url, expected
+    return run_command(
+        response,
+        app.meet_milestone,
+        who.actor,
+        project_id,
+        code,
+        body.met_on,
+        body.evidence_url,
+        expected,
     )
-    return command_result(response, receipt)
 
 
 @router.post("/projects/{project_id}/milestones/{code}/delay")
@@ -246,10 +260,16 @@ def delay_milestone(
 ) -> CommandResult:
     """Move a milestone's due date later, with the reason."""
     council_project(app, who, project_id)
-    receipt = app.delay_milestone(
-        who.actor, project_id, code, body.new_due_on, body.reason, expected
+    return run_command(
+        response,
+        app.delay_milestone,
+        who.actor,
+        project_id,
+        code,
+        body.new_due_on,
+        body.reason,
+        expected,
     )
-    return command_result(response, receipt)
 
 
 @router.post("/projects/{project_id}/milestones/{code}/cancel")
@@ -264,8 +284,9 @@ def cancel_milestone(
 ) -> CommandResult:
     """Cancel a milestone, with the reason."""
     council_project(app, who, project_id)
-    receipt = app.cancel_milestone(who.actor, project_id, code, body.reason, expected)
-    return command_result(response, receipt)
+    return run_command(
+        response, app.cancel_milestone, who.actor, project_id, code, body.reason, expected
+    )
 
 
 @router.post("/projects/{project_id}/spend")
@@ -280,7 +301,9 @@ def record_spend(
     """Record money spent on the project; the result's item_id is the spend's id."""
     council_project(app, who, project_id)
     spend_id = body.spend_id or uuid4()
-    receipt = app.record_spend(
+    return run_command(
+        response,
+        app.record_spend,
         who.actor,
         project_id,
         body.amount.to_money(),
@@ -288,8 +311,8 @@ def record_spend(
         body.purpose,
         spend_id,
         expected,
+        item_id=spend_id,
     )
-    return command_result(response, receipt, item_id=spend_id)
 
 
 @router.post("/projects/{project_id}/spend/{spend_id}/correct")
@@ -304,10 +327,16 @@ def correct_spend(
 ) -> CommandResult:
     """Correct a recorded spend to a new amount, with the reason."""
     council_project(app, who, project_id)
-    receipt = app.correct_spend(
-        who.actor, project_id, spend_id, body.amount.to_money(), body.reason, expected
+    return run_command(
+        response,
+        app.correct_spend,
+        who.actor,
+        project_id,
+        spend_id,
+        body.amount.to_money(),
+        body.reason,
+        expected,
     )
-    return command_result(response, receipt)
 
 
 @router.post("/projects/{project_id}/complete")
@@ -321,8 +350,9 @@ def complete_project(
 ) -> CommandResult:
     """Mark the project delivered."""
     council_project(app, who, project_id)
-    receipt = app.complete_project(who.actor, project_id, body.completed_on, expected)
-    return command_result(response, receipt)
+    return run_command(
+        response, app.complete_project, who.actor, project_id, body.completed_on, expected
+    )
 
 
 @router.post("/projects/{project_id}/cancel")
@@ -336,8 +366,7 @@ def cancel_project(
 ) -> CommandResult:
     """Cancel the project, with the reason."""
     council_project(app, who, project_id)
-    receipt = app.cancel_project(who.actor, project_id, body.reason, expected)
-    return command_result(response, receipt)
+    return run_command(response, app.cancel_project, who.actor, project_id, body.reason, expected)
 
 
 @router.post("/projects/{project_id}/indicators")
@@ -351,7 +380,9 @@ def define_indicator(
 ) -> CommandResult:
     """Declare an outcome indicator and its target."""
     council_project(app, who, project_id)
-    receipt = app.define_indicator(
+    return run_command(
+        response,
+        app.define_indicator,
         who.actor,
         project_id,
         body.code,
@@ -360,7 +391,6 @@ def define_indicator(
         decimal("target", body.target),
         expected,
     )
-    return command_result(response, receipt)
 
 
 @router.post("/projects/{project_id}/indicators/{code}/outcomes")
@@ -375,7 +405,9 @@ def report_outcome(
 ) -> CommandResult:
     """Report a reading of an outcome indicator."""
     council_project(app, who, project_id)
-    receipt = app.report_outcome(
+    return run_command(
+        response,
+        app.report_outcome,
         who.actor,
         project_id,
         code,
@@ -384,4 +416,3 @@ def report_outcome(
         body.reported_on,
         expected,
     )
-    return command_result(response, receipt)

@@ -21,7 +21,7 @@ from api.deps import (
     council_proposal,
     editable_proposal,
 )
-from api.routes.common import Body, CommandResult, MoneyModel, View, command_result, etag, money_out
+from api.routes.common import Body, CommandResult, MoneyModel, View, etag, money_out, run_command
 from coprod.proposal import Proposal
 
 router = APIRouter(tags=["proposals"])
@@ -135,10 +135,17 @@ def submit_idea(
     process_id: UUID, body: SubmitIdea, who: Writer, app: CoprodApp, response: Response
 ) -> CommandResult:
     """Submit an idea to a process in its ideas or development phase."""
-    receipt = app.submit_idea(
-        who.actor, process_id, body.title, body.description, body.area_code, body.category
+    return run_command(
+        response,
+        app.submit_idea,
+        who.actor,
+        process_id,
+        body.title,
+        body.description,
+        body.area_code,
+        body.category,
+        created="proposals",
     )
-    return command_result(response, receipt, location=f"/api/v1/proposals/{receipt.aggregate_id}")
 
 
 @router.get("/proposals/{proposal_id}")
@@ -162,8 +169,9 @@ def amend_idea(
 ) -> CommandResult:
     """Change the idea's title or description (its own organisation, or the council)."""
     editable_proposal(app, who, proposal_id)
-    receipt = app.amend_idea(who.actor, proposal_id, body.title, body.description, expected)
-    return command_result(response, receipt)
+    return run_command(
+        response, app.amend_idea, who.actor, proposal_id, body.title, body.description, expected
+    )
 
 
 @router.post("/proposals/{proposal_id}/merge")
@@ -178,8 +186,15 @@ def merge_ideas(
     """Merge this idea into another of the same process; both change in one transaction."""
     editable_proposal(app, who, proposal_id)
     editable_proposal(app, who, body.target_id)
-    receipt = app.merge_ideas(who.actor, proposal_id, body.target_id, expected, body.target_version)
-    return command_result(response, receipt)
+    return run_command(
+        response,
+        app.merge_ideas,
+        who.actor,
+        proposal_id,
+        body.target_id,
+        expected,
+        body.target_version,
+    )
 
 
 @router.post("/proposals/{proposal_id}/withdraw")
@@ -193,8 +208,7 @@ def withdraw_idea(
 ) -> CommandResult:
     """Withdraw the idea before the ballot paper is fixed."""
     editable_proposal(app, who, proposal_id)
-    receipt = app.withdraw_idea(who.actor, proposal_id, body.reason, expected)
-    return command_result(response, receipt)
+    return run_command(response, app.withdraw_idea, who.actor, proposal_id, body.reason, expected)
 
 
 @router.post("/proposals/{proposal_id}/develop")
@@ -208,7 +222,9 @@ def develop_proposal(
 ) -> CommandResult:
     """Develop the idea into a costed proposal in one of the process's areas."""
     editable_proposal(app, who, proposal_id)
-    receipt = app.develop_proposal(
+    return run_command(
+        response,
+        app.develop_proposal,
         who.actor,
         proposal_id,
         body.cost_estimate.to_money(),
@@ -217,7 +233,6 @@ def develop_proposal(
         tuple(body.co_producers),
         expected,
     )
-    return command_result(response, receipt)
 
 
 @router.post("/proposals/{proposal_id}/assess")
@@ -232,10 +247,16 @@ def assess_feasibility(
     """Record the council's feasibility assessment and assessed cost (review phase)."""
     council_proposal(app, who, proposal_id)
     cost = None if body.assessed_cost is None else body.assessed_cost.to_money()
-    receipt = app.assess_feasibility(
-        who.actor, proposal_id, body.feasible, body.reason, cost, expected
+    return run_command(
+        response,
+        app.assess_feasibility,
+        who.actor,
+        proposal_id,
+        body.feasible,
+        body.reason,
+        cost,
+        expected,
     )
-    return command_result(response, receipt)
 
 
 @router.post("/proposals/{proposal_id}/shortlist")
@@ -244,8 +265,7 @@ def shortlist(
 ) -> CommandResult:
     """Put a feasible proposal on the shortlist for the ballot."""
     council_proposal(app, who, proposal_id)
-    receipt = app.shortlist(who.actor, proposal_id, expected)
-    return command_result(response, receipt)
+    return run_command(response, app.shortlist, who.actor, proposal_id, expected)
 
 
 @router.post("/proposals/{proposal_id}/decline-shortlist")
@@ -259,8 +279,9 @@ def decline_shortlist(
 ) -> CommandResult:
     """Keep a proposal off the shortlist, with the reason (the filter rate)."""
     council_proposal(app, who, proposal_id)
-    receipt = app.decline_shortlist(who.actor, proposal_id, body.reason, expected)
-    return command_result(response, receipt)
+    return run_command(
+        response, app.decline_shortlist, who.actor, proposal_id, body.reason, expected
+    )
 
 
 @router.post("/proposals/{proposal_id}/facts")
@@ -275,7 +296,9 @@ def record_fact(
     """Put a fact on the case file; adverse decisions may rely only on such facts."""
     council_proposal(app, who, proposal_id)
     fact_id = body.fact_id or uuid4()
-    receipt = app.record_fact(
+    return run_command(
+        response,
+        app.record_fact,
         who.actor,
         proposal_id,
         fact_id,
@@ -284,8 +307,8 @@ def record_fact(
         body.essential,
         body.known_to_party,
         expected,
+        item_id=fact_id,
     )
-    return command_result(response, receipt, item_id=fact_id)
 
 
 @router.post("/proposals/{proposal_id}/hearings")
@@ -300,7 +323,9 @@ def send_hearing(
     """Ask the party to comment on facts by a deadline (the party-hearing rule)."""
     council_proposal(app, who, proposal_id)
     hearing_id = body.hearing_id or uuid4()
-    receipt = app.send_hearing(
+    return run_command(
+        response,
+        app.send_hearing,
         who.actor,
         proposal_id,
         hearing_id,
@@ -308,8 +333,8 @@ def send_hearing(
         tuple(body.fact_ids),
         body.deadline,
         expected,
+        item_id=hearing_id,
     )
-    return command_result(response, receipt, item_id=hearing_id)
 
 
 @router.post("/proposals/{proposal_id}/hearings/{hearing_id}/answer")
@@ -324,10 +349,16 @@ def record_hearing_answer(
 ) -> CommandResult:
     """Record that the party answered a hearing; the answer stays in the referenced document."""
     council_proposal(app, who, proposal_id)
-    receipt = app.record_hearing_answer(
-        who.actor, proposal_id, hearing_id, body.answered_on, body.response_ref, expected
+    return run_command(
+        response,
+        app.record_hearing_answer,
+        who.actor,
+        proposal_id,
+        hearing_id,
+        body.answered_on,
+        body.response_ref,
+        expected,
     )
-    return command_result(response, receipt)
 
 
 @router.post("/proposals/{proposal_id}/hearing-exemptions")
@@ -341,7 +372,12 @@ def exempt_from_hearing(
 ) -> CommandResult:
     """Record why these facts may be used without a hearing."""
     council_proposal(app, who, proposal_id)
-    receipt = app.exempt_from_hearing(
-        who.actor, proposal_id, tuple(body.fact_ids), body.justification, expected
+    return run_command(
+        response,
+        app.exempt_from_hearing,
+        who.actor,
+        proposal_id,
+        tuple(body.fact_ids),
+        body.justification,
+        expected,
     )
-    return command_result(response, receipt)

@@ -24,7 +24,7 @@ def ok(answer, status: int = 200):  # type: ignore[no-untyped-def]
 def test_idea_to_delivered_project_with_contributions(
     client: TestClient, world: World, process_id: UUID
 ) -> None:
-    officer, member = world["officer"], world["member"]
+    officer, member, evaluator = world["officer"], world["member"], world["evaluator"]
     pid = str(process_id)
     today = date.today()
 
@@ -191,3 +191,44 @@ def test_idea_to_delivered_project_with_contributions(
     proposal = client.get(f"/api/v1/proposals/{prop}").json()
     assert proposal["status"] == "funded_in_full"
     assert done["position"] > decision["position"] > idea["position"]
+
+    # The read side over HTTP: the project's story and the process's impact measures.
+    fresh = {"min_position": done["position"]}
+    story = ok(client.get(f"/api/v1/projects/{proj}/timeline", params=fresh, headers=evaluator))
+    entries = story["entries"]
+    assert (story["project_id"], story["chain_ids"]) == (proj, [prop])
+    assert story["decision_ids"] == [decision["id"]]
+    assert [e["stage"] for e in entries[:8]] == [
+        "idea",
+        "proposal",
+        "assessment",
+        "shortlist",
+        "ballot",
+        "ballot",
+        "decision",
+        "project",
+    ]
+    assert entries[-1]["event"] == "Project.ProjectCompleted"
+    assert entries[0]["actor_id"] == str(world.actors["member"])
+    logged_entry = next(e for e in entries if e["event"] == "Contribution.ContributionLogged")
+    assert logged_entry["summary"].startswith("work logged: 12.5 hours by 4 people")
+    assert story["tally"][0]["approvals"] == 3
+    public = ok(client.get(f"/api/v1/projects/{proj}/timeline"))
+    assert len(public["entries"]) == len(entries)
+    assert all("actor_id" not in e for e in public["entries"])
+
+    impact = ok(client.get(f"/api/v1/processes/{pid}/impact", params=fresh))
+    tables = {t["title"]: t["rows"] for t in impact["tables"]}
+    # 44100.50 spent of 45000.00 approved: overrun -899.50 / 45000 = -0.0199888... (6 places)
+    portfolio = tables["cost overrun"][-1]
+    assert (portfolio["approved"], portfolio["spent"]) == ("45000.00", "44100.50")
+    assert portfolio["overrun"] == "-0.019989"
+    assert tables["budget execution"][0]["execution"] == "0.980011"
+    assert tables["on-time rate"][0]["on_time_rate"] == "1.000000"
+    # 3 voters and 4 volunteers are both below k = 5: hidden (with a reason), never numbers.
+    turnout = tables["turnout"][0]
+    assert turnout["voters_V"] is None
+    assert turnout["voters_V_suppressed"]
+    phase = next(r for r in tables["volunteer hours"] if r["by"] == "phase")
+    assert (phase["hours"], phase["people"]) == ("12.5", None)
+    assert phase["people_suppressed"]
