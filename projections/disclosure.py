@@ -41,6 +41,15 @@ What cannot be done here: when every non-zero count of a group is already hidden
 is still recoverable (say counts 1 and k with a published total of k + 1), only hiding the total
 helps. :func:`protect_total` says when the total itself must be hidden, and
 :func:`exposed_cells` says which two-way cells would still be recoverable from the margins.
+
+* **Nested counts and withheld breakdowns.** :func:`protect_nested` protects counts that are
+  parts of parts of one total published elsewhere (voters V by area, and the same voters by the
+  deprivation quintile their area is in). When the total must stay published (it is the
+  headline of another table) and hiding counts cannot protect the breakdown, or when the total
+  is itself hidden, the breakdown is withheld: all its counts, zeros included, are hidden as
+  ``"withheld"``, about which the attacker knows only that it is at least 0 (and any public
+  lower bound); a count the structure alone fixes (a group nothing can fall into) is shown,
+  unless it is below k.
 """
 
 from __future__ import annotations
@@ -60,11 +69,13 @@ __all__ = [
     "PRIMARY",
     "SECONDARY",
     "SMALL_BASE",
+    "WITHHELD",
     "Cell",
     "DisclosurePolicy",
     "ProtectedTable",
     "exposed_cells",
     "protect_counts",
+    "protect_nested",
     "protect_rate",
     "protect_total",
     "protect_two_way",
@@ -77,9 +88,11 @@ MIN_K = MIN_DISCLOSURE_K
 PRIMARY = "primary"
 SECONDARY = "secondary"
 SMALL_BASE = "small-base"
-_REASONS = (PRIMARY, SECONDARY, SMALL_BASE)
+WITHHELD = "withheld"
+_REASONS = (PRIMARY, SECONDARY, SMALL_BASE, WITHHELD)
 
 K = TypeVar("K", bound=Hashable)
+N = TypeVar("N", bound=Hashable)
 
 
 def _whole(field: str, value: object, *, minimum: int) -> int:
@@ -122,7 +135,7 @@ class Cell:
     """One published figure; a hidden one keeps no value, so it cannot leak by mistake."""
 
     value: int | Decimal | None
-    suppressed: str | None = None  # None, "primary", "secondary" or "small-base"
+    suppressed: str | None = None  # None, "primary", "secondary", "small-base" or "withheld"
 
     def __post_init__(self) -> None:
         if self.suppressed is None:
@@ -185,6 +198,8 @@ class ProtectedTable:
 
 def _bounds(reason: str, k: int) -> tuple[int, int | None]:
     """What the attacker knows of a hidden count from its reason (None: no upper bound)."""
+    if reason == WITHHELD:
+        return (0, None)
     return (1, k - 1) if reason == PRIMARY else (k, None)
 
 
@@ -319,11 +334,7 @@ def _lines(keys: Iterable[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     return [*rows.values(), *columns.values()]
 
 
-def _reaches(
-    edges: Mapping[tuple[str, str], list[tuple[str, str]]],
-    start: tuple[str, str],
-    goal: tuple[str, str],
-) -> bool:
+def _reaches(edges: Mapping[N, list[N]], start: N, goal: N) -> bool:
     seen, todo = {start}, [start]
     while todo:
         here = todo.pop()
@@ -460,3 +471,126 @@ def protect_two_way(
             pick = (sorted(near, key=poor) or visible(values))[0]
         reasons[pick] = SECONDARY
     return _cells(values, reasons)
+
+
+# -- nested -------------------------------------------------------------------------------------
+
+
+def _exposed_nested(
+    parents: Mapping[K, K | None],
+    values: Mapping[K, int],
+    reasons: Mapping[K, str],
+    floor: Mapping[K, int],
+    k: int,
+) -> list[K]:
+    """Hidden counts of a tree of sums that no residual cycle moves up or down by one.
+
+    Each count is an edge from its parent's node to its own node (a leaf's goes to the outside
+    node, and the root's comes from it), so every node balances; then as in :func:`_exposed`.
+    """
+    inner = {parent for parent in parents.values() if parent is not None}
+    outside: tuple[object, ...] = ("outside",)
+
+    def ends(key: K) -> tuple[tuple[object, ...], tuple[object, ...]]:
+        parent = parents[key]
+        tail = outside if parent is None else ("node", parent)
+        return tail, ("node", key) if key in inner else outside
+
+    def moves(key: K) -> tuple[bool, bool]:
+        low, high = _bounds(reasons[key], k)
+        low = max(low, floor.get(key, 0))
+        return high is None or values[key] < high, values[key] > low
+
+    found: list[K] = []
+    for cell in reasons:
+        edges: dict[tuple[object, ...], list[tuple[object, ...]]] = {}
+        for other in reasons:
+            if other == cell:
+                continue
+            up, down = moves(other)
+            tail, head = ends(other)
+            if up:
+                edges.setdefault(tail, []).append(head)
+            if down:
+                edges.setdefault(head, []).append(tail)
+        up, down = moves(cell)
+        tail, head = ends(cell)
+        if not (up and _reaches(edges, head, tail)) and not (down and _reaches(edges, tail, head)):
+            found.append(cell)
+    return found
+
+
+def protect_nested(
+    parents: Mapping[K, K | None],
+    counts: Mapping[K, int],
+    policy: DisclosurePolicy,
+    *,
+    lowest: Mapping[K, int] | None = None,
+) -> dict[K, Cell]:
+    """Counts of people that are parts of parts of one total that another table publishes.
+
+    Why: a report shows the same people several ways (V in the turnout; V by area and by the
+    deprivation quintile each area is in), and a hidden count must not follow from any of them.
+    `parents` maps each key to the key it is part of, None for the root (the total, which is
+    only ever hidden as primary, as the table publishing it does). `lowest` holds public lower
+    bounds (people in contribution logs are at least the logs). The one-way rule runs on every
+    group whose total is shown, then each hidden count is checked exactly against all the sums
+    at once, hiding the smallest visible count that frees it. When hiding counts cannot do it,
+    or the root is hidden, everything below the root is withheld (module docstring).
+    """
+    k = policy.k
+    values = {key: _whole(f"counts[{key}]", n, minimum=0) for key, n in counts.items()}
+    roots = [key for key, parent in parents.items() if parent is None]
+    if set(parents) != set(values) or len(roots) != 1:
+        raise InvalidInput("parents", "needs one root and a parent entry for every count")
+    if any(parent is not None and parent not in values for parent in parents.values()):
+        raise InvalidInput("parents", "every parent must be a count of the tree")
+    root = roots[0]
+    floor = {key: _whole(f"lowest[{key}]", n, minimum=0) for key, n in (lowest or {}).items()}
+    groups: dict[K, list[K]] = {}
+    for key, parent in parents.items():
+        if parent is not None:
+            groups.setdefault(parent, []).append(key)
+    order = {key: i for i, key in enumerate(values)}
+    reasons = _primary(values, k)
+
+    def exposed(hidden: Mapping[K, str]) -> list[K]:
+        return _exposed_nested(parents, values, hidden, floor, k)
+
+    def withheld() -> dict[K, Cell]:
+        held = {key: WITHHELD for key in values if key != root}
+        held.update({root: reasons[root]} if root in reasons else {})
+        # Fixed by the structure alone (public anyway); a small one stays hidden regardless.
+        fixed = {key for key in exposed(held) if key != root and not 0 < values[key] < k}
+        return _cells(values, {key: r for key, r in held.items() if key not in fixed})
+
+    if root in reasons:
+        return withheld()
+    # Hiding more never pins a hidden count down, so one still pinned with every non-zero
+    # count hidden is beyond what hiding counts can do.
+    everything = {
+        key: reasons.get(key, SECONDARY) for key, n in values.items() if n > 0 and key != root
+    }
+    hopeless = set(exposed(everything))
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for total, parts in groups.items():
+                if total not in reasons:
+                    changed = _protect_group(parts, values, reasons, k) or changed
+        stuck = exposed(reasons)
+        if not stuck:
+            return _cells(values, reasons)
+        if hopeless.intersection(stuck):
+            return withheld()
+        cell = stuck[0]
+        visible = sorted(
+            (key for key, n in values.items() if n > 0 and key not in reasons and key != root),
+            key=lambda key: (values[key], order[key]),
+        )
+        pick = next((c for c in visible if cell not in exposed({**reasons, c: SECONDARY})), None)
+        if pick is None:
+            near = [c for c in visible if parents[c] in (parents[cell], cell)]
+            pick = (near or visible)[0]
+        reasons[pick] = SECONDARY

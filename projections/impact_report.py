@@ -20,6 +20,14 @@ Choices every reader of a published table should know (also in :data:`NOTES`):
   primary and secondary suppression with the process's k; every share, rate or median whose
   base is people (or logs) is hidden when that base is below k. Counts of projects,
   decisions, milestones and money are not counts of people and are never suppressed.
+* Breakdowns of a published total (V by age band, sex, area and quintile; the people of the
+  counted logs by phase, level, project and area) are protected against that total, against
+  each other where they nest (a quintile is the sum of its areas, an area of its projects) and
+  against the public lower bounds of a log (at least one person, at most 24 hours a person).
+  The total stays published; when hiding counts cannot protect a breakdown, or the total is
+  itself below k, the breakdown is withheld: every count and share of it is hidden as
+  "withheld", zeros too. The stated count (the base of p_g, RR_g, gap and D) is shown only
+  when the "not stated" count or every stated group's count is, since it follows from those.
 """
 
 from __future__ import annotations
@@ -34,14 +42,17 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from uuid import UUID
 
+from coprod.commitment import HOURS_PER_PERSON_DAY
 from coprod.config import StoreSettings, settings_from_env
 from coprod.errors import InvalidInput, NotFound
 from coprod.parameters import DEFAULT_RATES, QUINTILES
 from projections.disclosure import (
+    WITHHELD,
     Cell,
     DisclosurePolicy,
     ProtectedTable,
     protect_counts,
+    protect_nested,
     protect_rate,
 )
 from projections.impact import MICRO, PROCESS_COLUMNS, ImpactModel
@@ -55,6 +66,20 @@ HORIZONS = (12, 24, 36)
 DEFAULT_BACKLOG_MONTHS = 6
 DIMENSIONS = ("age_band", "sex", "area", "deprivation_quintile")
 
+#: Method text of every breakdown of a published total, also one of the NOTES.
+BREAKDOWN_NOTE = (
+    "Breakdowns of a published total (voters V by age band, sex, area and deprivation "
+    "quintile; people in counted contribution logs by phase, level, project and area) are "
+    "protected so that no hidden count follows from that total, from the other tables "
+    "(a quintile is the sum of its areas, an area of its projects), from the shares shown, "
+    "or from a log having at least one person and at most 24 hours per person. The total "
+    "stays published; where hiding counts cannot protect a breakdown, or the total is itself "
+    "hidden (below k), the whole breakdown is withheld: its counts, zeros included, and its "
+    "shares are hidden as 'withheld'. The stated count, base of p_g, RR_g, gap and D, is "
+    "shown only when the 'not stated' count is, or every stated group's (it is V minus the "
+    "one and the sum of the others)."
+)
+
 NOTES = (
     "F (PB-decided funds) = sum of the amounts of decisions in force with a funding outcome; "
     "a claw-back leaves the granted amount minus the sum reclaimed.",
@@ -65,6 +90,7 @@ NOTES = (
     "Participants with no stated group are shown as 'not stated' and excluded from p_g.",
     "Counts of projects, decisions, milestones and money are not counts of people and are "
     "not suppressed.",
+    BREAKDOWN_NOTE,
 )
 
 
@@ -518,13 +544,19 @@ class _Reader:
         )
 
     def _table(
-        self, title: str, columns: tuple[str, ...], rows: Iterable[tuple[str | Cell, ...]]
+        self,
+        title: str,
+        columns: tuple[str, ...],
+        rows: Iterable[tuple[str | Cell, ...]],
+        *,
+        breakdown: bool = False,
     ) -> None:
+        method = self.policy.method
         self.tables.append(
             ProtectedTable(
                 title=title,
                 k=self.policy.k,
-                method=self.policy.method,
+                method=f"{method} {BREAKDOWN_NOTE}" if breakdown else method,
                 columns=columns,
                 rows=tuple(rows),
             )
@@ -696,27 +728,41 @@ class _Reader:
             by_dimension["sex"][sex] += n
             quintile = None if area is None else quintile_of.get(area)
             by_dimension["deprivation_quintile"][quintile] += n
-        index_rows: list[tuple[str | Cell, ...]] = []
+        groups_of: dict[str, list[str]] = {}
         for dimension in DIMENSIONS:
             counts = by_dimension[dimension]
-            shares = dict(census[dimension][0]) if dimension in census else {}
-            groups = list(shares)
+            groups = [g for g, _ in census[dimension][0]] if dimension in census else []
             if dimension == "deprivation_quintile" and not groups:
                 groups = list(QUINTILES)
             if dimension == "area" and not groups:
                 groups = [str(a[0]) for a in self.areas]
             groups += sorted(g for g in counts if g is not None and g not in groups)
+            groups_of[dimension] = groups
+        # every quintile an area of the table lies in is a row, so that each area has a parent
+        quintiles = groups_of["deprivation_quintile"]
+        quintiles += sorted(
+            {quintile_of[a] for a in groups_of["area"] if a in quintile_of} - set(quintiles)
+        )
+        cells = self._voter_cells(by_dimension, groups_of, quintile_of)
+        index_rows: list[tuple[str | Cell, ...]] = []
+        for dimension in DIMENSIONS:
+            counts = by_dimension[dimension]
+            shares = dict(census[dimension][0]) if dimension in census else {}
             stated = sum(n for g, n in counts.items() if g is not None)
-            cells = protect_counts(
-                {**{g: counts.get(g, 0) for g in groups}, NOT_STATED: counts.get(None, 0)},
-                self.policy,
-                total=self.voters,
+            not_stated = cells[(dimension, NOT_STATED)]
+            # the stated count is V - not stated and the sum of the stated groups: shown only
+            # when either is public anyway
+            public = not_stated.suppressed is None or all(
+                cells[(dimension, g)].suppressed is None for g in groups_of[dimension]
+            )
+            stated_cell = (
+                self._people(f"stated {dimension}", stated) if public else Cell(None, WITHHELD)
             )
             rows: list[tuple[str | Cell, ...]] = []
             hidden_any = False
             d_sum = Decimal(0)
-            for g in groups:
-                n, cell = counts.get(g, 0), cells[g]
+            for g in groups_of[dimension]:
+                n, cell = counts.get(g, 0), cells[(dimension, g)]
                 hidden_any = hidden_any or cell.suppressed is not None
                 p = ratio(n, stated)
                 q = shares.get(g)
@@ -728,21 +774,22 @@ class _Reader:
                     (
                         g,
                         cell,
-                        _derived(p, cell, stated, self.policy),
+                        self._share(p, cell, stated_cell, stated),
                         _value(q),
-                        _derived(rr, cell, stated, self.policy),
-                        _derived(gap, cell, stated, self.policy),
+                        self._share(rr, cell, stated_cell, stated),
+                        self._share(gap, cell, stated_cell, stated),
                     )
                 )
-            rows.append(
-                (NOT_STATED, cells[NOT_STATED], Cell(None), Cell(None), Cell(None), Cell(None))
-            )
+            rows.append((NOT_STATED, not_stated, Cell(None), Cell(None), Cell(None), Cell(None)))
             self._table(
                 f"representation: {dimension}",
                 ("group", "participants", "p_g", "q_g", "RR_g", "gap"),
                 rows,
+                breakdown=True,
             )
-            if not shares:
+            if stated_cell.suppressed == WITHHELD:
+                d_cell = Cell(None, WITHHELD)
+            elif not shares:
                 d_cell = Cell(None)
             elif hidden_any:
                 # With two or more hidden cells, D and the total could pin them down again.
@@ -754,8 +801,54 @@ class _Reader:
                     if d_value is not None
                     else Cell(None)
                 )
-            index_rows.append((dimension, d_cell, self._people(f"stated {dimension}", stated)))
-        self._table("dissimilarity index", ("dimension", "D", "stated_participants"), index_rows)
+            index_rows.append((dimension, d_cell, stated_cell))
+        self._table(
+            "dissimilarity index",
+            ("dimension", "D", "stated_participants"),
+            index_rows,
+            breakdown=True,
+        )
+
+    def _voter_cells(
+        self,
+        by_dimension: Mapping[str, Counter[str | None]],
+        groups_of: Mapping[str, list[str]],
+        quintile_of: Mapping[str, str],
+    ) -> dict[tuple[str, str], Cell]:
+        """Every breakdown of V protected against V; areas nest in their quintiles."""
+        root = ("turnout", "V")
+        cells: dict[tuple[str, str], Cell] = {}
+
+        def count(dimension: str, group: str) -> int:
+            return by_dimension[dimension].get(None if group == NOT_STATED else group, 0)
+
+        for dimension in ("age_band", "sex"):
+            keys = [(dimension, g) for g in [*groups_of[dimension], NOT_STATED]]
+            cells.update(
+                protect_nested(
+                    {root: None, **dict.fromkeys(keys, root)},
+                    {root: self.voters, **{key: count(*key) for key in keys}},
+                    self.policy,
+                )
+            )
+        parents: dict[tuple[str, str], tuple[str, str] | None] = {root: None}
+        for area in [*groups_of["area"], NOT_STATED]:
+            q = quintile_of.get(area, NOT_STATED) if area != NOT_STATED else NOT_STATED
+            parents[("deprivation_quintile", q)] = root
+            parents[("area", area)] = ("deprivation_quintile", q)
+        # a quintile none of the areas lies in is 0 by construction: shown, outside the tree
+        for q in [*groups_of["deprivation_quintile"], NOT_STATED]:
+            cells.setdefault(("deprivation_quintile", q), Cell(0))
+        values = {key: self.voters if key == root else count(*key) for key in parents}
+        cells.update(protect_nested(parents, values, self.policy))
+        del cells[root]
+        return cells
+
+    def _share(self, value: Decimal | None, cell: Cell, stated_cell: Cell, stated: int) -> Cell:
+        """A share of the stated participants: hidden with its count, or with its base."""
+        if cell.suppressed is None and stated_cell.suppressed == WITHHELD:
+            return Cell(None, WITHHELD)
+        return _derived(value, cell, stated, self.policy)
 
     # -- money -----------------------------------------------------------------------------------
 
@@ -1027,6 +1120,7 @@ class _Reader:
             b: defaultdict(lambda: [0, 0, 0]) for b in ("phase", "level", "project", "area")
         }
         titles = {pid: p.title for pid, p in self.fold.projects.items()}
+        area_of: dict[str, str] = {}
         for project, phase, level, status, n, micro, people in groups:
             acc = by_status[str(status)]
             acc[0] += int(n)
@@ -1034,12 +1128,14 @@ class _Reader:
             acc[2] += int(people)
             if status == "disputed":
                 continue
-            area = self._project_area(str(project))
+            area = self._project_area(str(project)) or NOT_STATED
+            label = f"{titles.get(str(project), '?')} [{str(project)[:8]}]"
+            area_of[label] = area
             for name, key in (
                 ("phase", str(phase)),
                 ("level", str(level)),
-                ("project", f"{titles.get(str(project), '?')} [{str(project)[:8]}]"),
-                ("area", area or NOT_STATED),
+                ("project", label),
+                ("area", area),
             ):
                 b = breakdowns[name][key]
                 b[0] += int(n)
@@ -1057,14 +1153,13 @@ class _Reader:
                 for s, v in by_status.items()
             ],
         )
+        people = self._volunteer_cells(breakdowns, area_of, counted_logs, counted_micro)
         rows: list[tuple[str | Cell, ...]] = []
         for name in ("phase", "level", "project", "area"):
-            entries = breakdowns[name]
-            people = protect_counts(
-                {key: v[2] for key, v in entries.items()}, self.policy, total=counted_people
-            )
-            for key, v in sorted(entries.items()):
-                rows.append((name, key, _value(v[0]), people[key], _value(Decimal(v[1]) / MICRO)))
+            for key, v in sorted(breakdowns[name].items()):
+                rows.append(
+                    (name, key, _value(v[0]), people[(name, key)], _value(Decimal(v[1]) / MICRO))
+                )
         rows.append(
             (
                 "all",
@@ -1078,6 +1173,7 @@ class _Reader:
             "volunteer hours",
             ("by", "group", "logs", "people", "hours"),
             rows,
+            breakdown=True,
         )
         rates = self._rates()
         in_kind = {"met": Decimal(0), "open": Decimal(0), "lapsed": Decimal(0)}
@@ -1163,6 +1259,41 @@ class _Reader:
             ("group", "logs_timed", "median_seconds_to_log"),
             [("counted logs", _value(timed), burden)],
         )
+
+    def _volunteer_cells(
+        self,
+        breakdowns: Mapping[str, Mapping[str, list[int]]],
+        area_of: Mapping[str, str],
+        logs: int,
+        micro: int,
+    ) -> dict[tuple[str, str], Cell]:
+        """People of the counted logs by phase, level, and project within area, against the
+        people total; a log has at least one person and at most 24 hours per person, so the
+        published logs and hours bound each count from below."""
+        root = ("all", "all")
+        total = sum(v[2] for v in breakdowns["phase"].values())
+
+        def least(n_logs: int, n_micro: int) -> int:
+            return max(n_logs, -(-n_micro // (int(HOURS_PER_PERSON_DAY) * MICRO)))
+
+        lowest = {root: least(logs, micro)}
+        trees: list[dict[tuple[str, str], tuple[str, str] | None]] = [
+            {root: None, **{(by, key): root for key in breakdowns[by]}} for by in ("phase", "level")
+        ]
+        nested: dict[tuple[str, str], tuple[str, str] | None] = {root: None}
+        nested.update({("area", key): root for key in breakdowns["area"]})
+        nested.update({("project", key): ("area", area_of[key]) for key in breakdowns["project"]})
+        trees.append(nested)
+        cells: dict[tuple[str, str], Cell] = {}
+        for tree in trees:
+            values = {key: total if key == root else breakdowns[key[0]][key[1]][2] for key in tree}
+            for key in tree:
+                if key != root:
+                    lowest[key] = least(*breakdowns[key[0]][key[1]][:2])
+            cells.update(
+                protect_nested(tree, values, self.policy, lowest={key: lowest[key] for key in tree})
+            )
+        return cells
 
     def _project_area(self, project_id: str) -> str | None:
         project = self.fold.projects.get(project_id)

@@ -7,7 +7,10 @@ report is compared with the value worked out in the comments from the raw inputs
 
 from __future__ import annotations
 
+import random
 import uuid
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -222,16 +225,20 @@ def test_every_measure_matches_the_hand_computation(cycle: Cycle) -> None:
     assert f["ideas"]["conversion_from_previous"] is None  # its base is the hidden 3
     assert f["proposals"]["conversion_from_previous"] == Decimal("0.75")
     assert f["voters"]["conversion_from_previous"] == Decimal("5.5")
-    # representation by sex: female 6, male 4 (< k), not stated 1 (< k); p_female = 6/10
+    # representation by sex: female 6, male 4 (< k), not stated 1 (< k). p_female = 6/10
+    # would give the stated count 10, hence not stated = 11 - 10 = 1 and male = 4: with
+    # "not stated" hidden, the stated count and every share are withheld.
     sex = cells(r, "representation: sex")
     assert sex["female"]["participants"] == 6
-    assert sex["female"]["p_g"] == Decimal("0.6")
-    assert sex["female"]["RR_g"] == Decimal("1.2")
-    assert sex["female"]["gap"] == Decimal("0.1")
+    for column in ("p_g", "RR_g", "gap"):
+        assert (sex["female"][column], sex["female"][f"{column}_suppressed"]) == (None, "withheld")
+    assert sex["female"]["q_g"] == Decimal("0.5")
     assert sex["male"]["participants"] is None
     assert sex["male"]["p_g"] is None
     assert sex["not stated"]["participants"] is None
-    assert cells(r, "dissimilarity index")["sex"]["D"] is None  # cells hidden: D withheld
+    index = cells(r, "dissimilarity index")["sex"]
+    assert (index["D"], index["stated_participants"]) == (None, None)
+    assert (index["D_suppressed"], index["stated_participants_suppressed"]) == ("withheld",) * 2
     # deprivation: north -> quintile 1 (6 voters), south -> 5 (4 voters), 1 not stated
     dep = cells(r, "representation: deprivation_quintile")
     assert dep["1"]["participants"] == 6
@@ -370,20 +377,36 @@ def test_fast_ballot_decoding_equals_the_mapper(cycle: Cycle) -> None:
     assert seen == 11
 
 
-def test_representation_matches_pandas_on_the_raw_ballots(cycle: Cycle) -> None:
-    r = report(cycle)
+def test_representation_matches_pandas_on_the_raw_ballots(sqlite_url: str) -> None:
+    # "not stated" is k here (shown), so the stated count and the shares are shown too
+    app = Coprod(parse_database_url(sqlite_url))
+    try:
+        cycle = run_cycle(
+            app,
+            sqlite_url,
+            {("north", Sex.FEMALE): 7, ("south", Sex.MALE): 5, (None, None): 5},
+        )
+        r = report(cycle)
+        frame = _ballot_frame(cycle)
+    finally:
+        app.close()
+    stated = frame.dropna(subset=["area"])
+    p = stated["area"].value_counts(normalize=True)
+    area = cells(r, "representation: area")
+    assert area["north"]["p_g"] == Decimal(str(round(p["north"], 6)))
+    assert area["south"]["p_g"] == Decimal(str(round(p["south"], 6)))
+    assert area["not stated"]["participants"] == 5
+    assert cells(r, "dissimilarity index")["area"]["stated_participants"] == len(stated)
+
+
+def _ballot_frame(cycle: Cycle) -> pd.DataFrame:
     rows = [
         {"area": e.area_code, "sex": None if e.sex is None else e.sex.value}
         for n in cycle.app.recorder.select_notifications(start=1, limit=10_000)
         if n.topic.endswith("Ballot.BallotCast")
         for e in [cycle.app.mapper.to_domain_event(n)]  # type: ignore[attr-defined]
     ]
-    frame = pd.DataFrame(rows)
-    stated = frame.dropna(subset=["area"])
-    p = stated["area"].value_counts(normalize=True)
-    area = cells(r, "representation: area")
-    assert area["north"]["p_g"] == Decimal(str(round(p["north"], 6)))
-    assert area["not stated"]["participants"] is None  # 1 ballot: < k
+    return pd.DataFrame(rows)
 
 
 def test_a_missing_read_model_says_how_to_build_it(sqlite_url: str) -> None:
@@ -395,3 +418,394 @@ def test_a_missing_read_model_says_how_to_build_it(sqlite_url: str) -> None:
     with pytest.raises(NotFound, match="coprod project --once"):
         impact_report(uuid.uuid4(), conn=conn)
     conn.close()
+
+
+# -- the independent check: nothing hidden follows from everything published ------------------
+#
+# The attacker reads the whole report (to_dict): every shown number, the published shares, and
+# each hidden count's reason (primary: 1..k-1, secondary: at least k, withheld: at least 0), and
+# knows the public structure: each breakdown of V sums to V, a quintile is the sum of its areas
+# (north is in quintile 1, south in 5, as run_cycle loads), a share is a count over the stated
+# count (V minus "not stated"), and a contribution log has at least one person and at most 24
+# hours per person. One-way breakdowns of one population constrain each other only through
+# their total (any margins with the same total come from some cross-table), so enumerating
+# each breakdown for every candidate total, and keeping totals every breakdown admits, finds
+# every value a hidden count can take. None may have only one.
+
+QUINTILE_OF = {"north": "1", "south": "5"}
+PROJECT_AREA = {"A": "north", "B": "south"}
+PEOPLE_COLUMNS = {"voters_V", "count", "participants", "stated_participants", "people"}
+SIX = Decimal("0.000001")
+
+
+def _six(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(SIX, "ROUND_HALF_EVEN")
+
+
+def _dec(text: Any) -> Decimal | None:
+    return None if text is None else Decimal(str(text))
+
+
+def _allowed(row: dict[str, Any], column: str, k: int, cap: int) -> range:
+    """The values a published count can have, as far as its own cell says."""
+    value, reason = row[column], row[f"{column}_suppressed"]
+    if reason is None:
+        return range(value, value + 1) if value is not None else range(0)
+    low, high = {"primary": (1, k - 1), "secondary": (k, cap), "withheld": (0, cap)}[reason]
+    return range(low, min(high, cap) + 1)
+
+
+def _fills(slots: list[tuple[str, range]], total: int) -> Iterable[dict[str, int]]:
+    """Every assignment of the slots (each within its range) summing to `total`."""
+    if not slots:
+        if total == 0:
+            yield {}
+        return
+    (name, allowed), rest = slots[0], slots[1:]
+    for value in allowed:
+        if value > total:
+            break
+        for tail in _fills(rest, total - value):
+            yield {name: value, **tail}
+
+
+def _shares_agree(rows: dict[str, dict[str, Any]], counts: dict[str, int], k: int) -> bool:
+    """The shares shown in a representation table (and its D row) fit these counts."""
+    stated = sum(n for g, n in counts.items() if g != "not stated")
+    for g, row in rows.items():
+        if g == "not stated":
+            continue
+        n, q = counts[g], _dec(row["q_g"])
+        p = _six(n, stated)
+        if row["p_g_suppressed"] == "small-base" and stated >= k:
+            return False
+        if row["p_g_suppressed"] is None and _dec(row["p_g"]) != p:
+            return False
+        rr = None if p is None or not q else _six(n, stated * q)
+        if row["RR_g_suppressed"] is None and _dec(row["RR_g"]) != rr:
+            return False
+        gap = None if p is None or q is None else p - q
+        if row["gap_suppressed"] is None and _dec(row["gap"]) != gap:
+            return False
+    return True
+
+
+def _voter_breakdowns(
+    tables: dict[str, list[dict[str, Any]]], v: int, k: int
+) -> dict[tuple[str, str], set[int]] | None:
+    """Values each hidden voter count can take when V = v; None when v is impossible."""
+    found: dict[tuple[str, str], set[int]] = defaultdict(set)
+    index = {row["dimension"]: row for row in tables["dissimilarity index"]}
+
+    def rows(dimension: str) -> dict[str, dict[str, Any]]:
+        return {row["group"]: row for row in tables[f"representation: {dimension}"]}
+
+    def fits_index(dimension: str, counts: dict[str, int]) -> bool:
+        stated = v - counts["not stated"]
+        row = index[dimension]
+        if stated not in _allowed(row, "stated_participants", k, v):
+            return False
+        if row["D_suppressed"] is None and row["D"] is not None:
+            table = rows(dimension)
+            d = sum(
+                (
+                    abs(Decimal(counts[g]) / stated - Decimal(table[g]["q_g"]))
+                    for g in counts
+                    if g != "not stated" and table[g]["q_g"] is not None
+                ),
+                Decimal(0),
+            )
+            if (d / 2).quantize(SIX, "ROUND_HALF_EVEN") != Decimal(row["D"]):
+                return False
+        return _shares_agree(rows(dimension), counts, k)
+
+    def record(dimension: str, counts: dict[str, int], table: dict[str, dict[str, Any]]) -> None:
+        for g, n in counts.items():
+            if table[g]["participants_suppressed"] is not None:
+                found[(dimension, g)].add(n)
+        if index[dimension]["stated_participants_suppressed"] is not None:
+            found[("stated", dimension)].add(v - counts["not stated"])
+
+    for dimension in ("age_band", "sex"):
+        table = rows(dimension)
+        slots = [(g, _allowed(row, "participants", k, v)) for g, row in table.items()]
+        any_fit = False
+        for counts in _fills(slots, v):
+            if fits_index(dimension, counts):
+                any_fit = True
+                record(dimension, counts, table)
+        if not any_fit:
+            return None
+    areas, quintiles = rows("area"), rows("deprivation_quintile")
+    slots = [(a, _allowed(row, "participants", k, v)) for a, row in areas.items()]
+    any_fit = False
+    for counts in _fills(slots, v):
+        by_quintile = dict.fromkeys(quintiles, 0)
+        for area, n in counts.items():
+            by_quintile[QUINTILE_OF.get(area, "not stated")] += n
+        if any(
+            n not in _allowed(quintiles[q], "participants", k, v) for q, n in by_quintile.items()
+        ):
+            continue
+        if not (fits_index("area", counts) and fits_index("deprivation_quintile", by_quintile)):
+            continue
+        any_fit = True
+        record("area", counts, areas)
+        record("deprivation_quintile", by_quintile, quintiles)
+    return found if any_fit else None
+
+
+def _volunteer_breakdowns(
+    rows: list[dict[str, Any]], total: int, k: int
+) -> dict[tuple[str, str], set[int]] | None:
+    """Values each hidden people count of the volunteer table can take when the total is `total`."""
+    found: dict[tuple[str, str], set[int]] = defaultdict(set)
+
+    def slot(row: dict[str, Any]) -> tuple[str, range]:
+        allowed = _allowed(row, "people", k, total)
+        least = max(row["logs"], int(-(-Decimal(str(row["hours"])) // 24)))
+        return row["group"], range(max(allowed.start, least), allowed.stop)
+
+    by = defaultdict(list)
+    for row in rows:
+        by[row["by"]].append(row)
+    for name in ("phase", "level", "area"):
+        any_fit = False
+        for counts in _fills([slot(row) for row in by[name]], total):
+            if name == "area":
+                # each area's projects sum to it
+                ok = True
+                project_values: dict[str, set[int]] = defaultdict(set)
+                for area, n in counts.items():
+                    mine = [
+                        r for r in by["project"] if PROJECT_AREA[r["group"].split(" [")[0]] == area
+                    ]
+                    fills = list(_fills([slot(r) for r in mine], n))
+                    ok = ok and bool(fills)
+                    for fill in fills:
+                        for g, m in fill.items():
+                            project_values[g].add(m)
+                if not ok:
+                    continue
+                for g, values in project_values.items():
+                    found[("project", g)] |= values
+            any_fit = True
+            for g, n in counts.items():
+                found[(name, g)].add(n)
+        if not any_fit:
+            return None
+    return found
+
+
+def _recoverable(published: dict[str, Any]) -> list[str]:
+    """Every hidden count of people in the report that only one value fits."""
+    k = published["k"]
+    tables = {t["title"]: t["rows"] for t in published["tables"]}
+    hidden = {
+        (t["title"], _label(row), column)
+        for t in published["tables"]
+        for row in t["rows"]
+        for column in PEOPLE_COLUMNS & set(row)
+        if row[f"{column}_suppressed"] is not None
+    }
+    problems: list[str] = []
+    checked: set[tuple[str, str, str]] = set()
+
+    # V: turnout and funnel; every breakdown must admit the same V
+    turnout = tables["turnout"][0]
+    funnel = {row["stage"]: row for row in tables["participation funnel"]}
+    shortlisted = funnel["shortlisted"]["count"]
+    cap = 60
+    possible: dict[tuple[str, str], set[int]] = defaultdict(set)
+    vs = []
+    for v in _allowed(turnout, "voters_V", k, cap):
+        if turnout["turnout_suppressed"] is None and _dec(turnout["turnout"]) != _six(
+            v, turnout["eligible_E"]
+        ):
+            continue
+        if v not in _allowed(funnel["voters"], "count", k, cap):
+            continue
+        conversion = funnel["voters"]["conversion_from_previous"]
+        if conversion is not None and _dec(conversion) != _six(v, shortlisted):
+            continue
+        found = _voter_breakdowns(tables, v, k)
+        if found is None:
+            continue
+        vs.append(v)
+        for key, values in found.items():
+            possible[key] |= values
+    if turnout["voters_V_suppressed"] is not None and len(vs) < 2:
+        problems.append(f"V = {vs}")
+    checked |= {("turnout", "all", "voters_V"), ("participation funnel", "voters", "count")}
+    for dimension in DIMENSION_TITLES:
+        for row in tables[f"representation: {dimension}"]:
+            if row["participants_suppressed"] is not None:
+                checked.add((f"representation: {dimension}", row["group"], "participants"))
+                if len(possible[(dimension, row["group"])]) < 2:
+                    problems.append(
+                        f"{dimension} {row['group']}: {possible[(dimension, row['group'])]}"
+                    )
+        row = next(r for r in tables["dissimilarity index"] if r["dimension"] == dimension)
+        if row["stated_participants_suppressed"] is not None:
+            checked.add(("dissimilarity index", dimension, "stated_participants"))
+            if len(possible[("stated", dimension)]) < 2:
+                problems.append(f"stated {dimension}: {possible[('stated', dimension)]}")
+
+    # idea submitters: one count, bounded by its reason and by the ideas/submitters conversion
+    submitters = funnel["idea submitters"]
+    if submitters["count_suppressed"] is not None:
+        checked.add(("participation funnel", "idea submitters", "count"))
+        conversion = funnel["ideas"]["conversion_from_previous"]
+        fits = [
+            n
+            for n in _allowed(submitters, "count", k, cap)
+            if conversion is None or _dec(conversion) == _six(funnel["ideas"]["count"], n)
+        ]
+        if len(fits) < 2:
+            problems.append(f"idea submitters: {fits}")
+
+    # volunteer hours: people by phase, level, project within area, against the "all" row
+    volunteer = tables["volunteer hours"]
+    everyone = next(row for row in volunteer if row["by"] == "all")
+    least = max(everyone["logs"], int(-(-Decimal(str(everyone["hours"])) // 24)))
+    totals: list[int] = []
+    people: dict[tuple[str, str], set[int]] = defaultdict(set)
+    breakdown_rows = [row for row in volunteer if row["by"] != "all"]
+    for total in _allowed(everyone, "people", k, cap):
+        if total < least:
+            continue
+        found = _volunteer_breakdowns(breakdown_rows, total, k)
+        if found is None:
+            continue
+        totals.append(total)
+        for key, values in found.items():
+            people[key] |= values
+    if everyone["people_suppressed"] is not None:
+        checked.add(("volunteer hours", "all/all", "people"))
+        if len(totals) < 2:
+            problems.append(f"volunteer people total: {totals}")
+    for row in breakdown_rows:
+        if row["people_suppressed"] is not None:
+            checked.add(("volunteer hours", _label(row), "people"))
+            if len(people[(row["by"], row["group"])]) < 2:
+                problems.append(
+                    f"volunteer {row['by']} {row['group']}: {people[(row['by'], row['group'])]}"
+                )
+
+    assert hidden <= checked, f"hidden counts the check does not cover: {hidden - checked}"
+    return problems
+
+
+DIMENSION_TITLES = ("age_band", "sex", "area", "deprivation_quintile")
+
+
+def _label(row: dict[str, Any]) -> str:
+    if "by" in row:
+        return f"{row['by']}/{row['group']}"
+    return str(next(iter(row.values())))
+
+
+def _random_voters(rng: random.Random) -> dict[tuple[str | None, Sex | None], int]:
+    """A few small groups: counts around k, so ones, k - 1, k and k + 1 all turn up."""
+    places = [
+        (area, sex)
+        for area in ("north", "south", None)
+        for sex in (Sex.FEMALE, Sex.MALE, Sex.OTHER, None)
+    ]
+    chosen = rng.sample(places, rng.randint(1, 4))
+    return {place: rng.choice((1, 1, 2, 3, 4, 5, 6, 7)) for place in chosen}
+
+
+#: Seeded random voter sets, then the cases that used to give a count away: 1 and k with
+#: V = k + 1 published (nothing short of withholding protects it at k = 5), and three ones.
+VOTER_SETS = [_random_voters(random.Random(seed)) for seed in range(8)] + [
+    {("north", Sex.FEMALE): 1, ("south", Sex.MALE): 5},
+    {("north", Sex.FEMALE): 1, ("south", Sex.MALE): 1, (None, Sex.OTHER): 1},
+]
+
+
+@pytest.mark.parametrize("voters", VOTER_SETS, ids=range(len(VOTER_SETS)))
+def test_no_hidden_count_follows_from_the_whole_report(
+    sqlite_url: str, voters: dict[tuple[str | None, Sex | None], int]
+) -> None:
+    app = Coprod(parse_database_url(sqlite_url))
+    try:
+        c = run_cycle(app, sqlite_url, voters)
+        published = {5: report(c).to_dict()}
+        app.set_disclosure_threshold(c.officer, c.pid, 3)
+        published[3] = report(c).to_dict()
+    finally:
+        app.close()
+    for k, document in published.items():
+        assert document["k"] == k
+        assert _recoverable(document) == [], (k, voters)
+
+
+def test_the_check_finds_what_the_report_used_to_give_away() -> None:
+    """The check itself, k = 3: sex female 1 (hidden), male 5 shown, V = 6 in the turnout."""
+
+    def row(group: str, n: int | None, reason: str | None) -> dict[str, Any]:
+        shares = dict.fromkeys(("p_g", "q_g", "RR_g", "gap"))
+        return {
+            "group": group,
+            "participants": n,
+            "participants_suppressed": reason,
+            **shares,
+            **dict.fromkeys(("p_g_suppressed", "RR_g_suppressed", "gap_suppressed"), "withheld"),
+        }
+
+    index = {
+        "dimension": "",
+        "D": None,
+        "D_suppressed": "withheld",
+        "stated_participants": None,
+        "stated_participants_suppressed": "withheld",
+    }
+    tables = {
+        "dissimilarity index": [{**index, "dimension": d} for d in DIMENSION_TITLES],
+        **{f"representation: {d}": [row("not stated", 6, None)] for d in DIMENSION_TITLES},
+    }
+    female = row("female", None, "primary")
+    tables["representation: sex"] = [female, row("male", 5, None), row("not stated", 0, None)]
+    found = _voter_breakdowns(tables, 6, 3)
+    assert found is not None
+    assert found[("sex", "female")] == {1}  # the leak
+    tables["representation: sex"][1] = row("male", None, "secondary")
+    found = _voter_breakdowns(tables, 6, 3)
+    assert found is not None
+    assert found[("sex", "female")] == {1, 2}
+    assert found[("sex", "male")] == {4, 5}
+
+
+def test_a_breakdown_hiding_cannot_protect_is_withheld_while_v_stays(sqlite_url: str) -> None:
+    # k = 5: female 1 and male 5 with V = 6 in the turnout. Hiding both leaves 1 + 5 = 6 with
+    # female in 1..4 and male >= 5: both pinned. So the sex table is withheld, zeros too.
+    app = Coprod(parse_database_url(sqlite_url))
+    try:
+        c = run_cycle(app, sqlite_url, {("north", Sex.FEMALE): 1, ("south", Sex.MALE): 5})
+        r = report(c)
+    finally:
+        app.close()
+    assert cells(r, "turnout")["all"]["voters_V"] == 6
+    sex = cells(r, "representation: sex")
+    for group in ("female", "male", "not stated"):
+        assert sex[group]["participants"] is None
+        assert sex[group]["participants_suppressed"] == "withheld"
+    assert (sex["female"]["p_g"], sex["female"]["p_g_suppressed"]) == (None, "withheld")
+    assert sex["female"]["q_g"] == Decimal("0.5")  # census shares are not about voters
+    index = cells(r, "dissimilarity index")
+    assert index["sex"]["D_suppressed"] == "withheld"
+    assert index["sex"]["stated_participants_suppressed"] == "withheld"
+    # areas nest in quintiles (north in 1, south in 5): both tables go together
+    area = cells(r, "representation: area")
+    assert area["north"]["participants_suppressed"] == "withheld"
+    quintile = cells(r, "representation: deprivation_quintile")
+    assert quintile["1"]["participants_suppressed"] == "withheld"
+    assert quintile["3"]["participants"] == 0  # no area lies in quintile 3
+    # the age band (all 6 in 25-34) has nothing to hide
+    assert cells(r, "representation: age_band")["25-34"]["participants"] == 6
+    assert index["age_band"]["stated_participants"] == 6
+    assert "withheld" in r.table("representation: sex").method
+    assert any("withheld" in note for note in r.notes)
