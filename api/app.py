@@ -23,7 +23,9 @@ from fastapi.routing import APIRoute
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware, IdempotencyStore, document_idempotency
 from api.keys import KeyStore, SqlTables
+from api.openapi_problems import document_problems
 from api.reads import ReadStore
+from api.report_cache import ReportCache
 from api.routes import ROUTERS
 from api.routes.common import API_PREFIX
 from coprod.application import Coprod
@@ -78,6 +80,7 @@ def create_app(
             api.state.coprod = coprod
             api.state.keys = KeyStore(coprod, tables)
             api.state.idempotency = IdempotencyStore(tables)
+            api.state.report_cache = ReportCache()
             if on_start is not None:
                 on_start(coprod)
             if worker if worker is not None else store.backend == "sqlite":
@@ -115,7 +118,9 @@ def create_app(
                 description=api.description,
                 routes=api.routes,
             )
-            api.openapi_schema = document_idempotency(schema)
+            api.openapi_schema = document_problems(
+                document_idempotency(schema), ROUTERS, API_PREFIX
+            )
         return api.openapi_schema
 
     api.openapi = openapi  # type: ignore[method-assign]

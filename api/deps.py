@@ -8,8 +8,9 @@ commands. A test walks ``app.routes`` and checks each has one.
 
 Object-level checks live here too, so every route applies them the same way: an officer
 acts only on their own council's processes; a community member edits only their own
-organisation's ideas and sees only its own commitments and contributions. Another
-organisation's *private* object answers 404, as if it did not exist.
+organisation's ideas and sees only its own commitments and contributions; a person's details
+are for the person and the organisation that registered them. Another organisation's
+*private* object answers 404, as if it did not exist.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from uuid import UUID
 
 from fastapi import Depends, Header, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import Forbidden, Unauthenticated
 from api.keys import KeyStore, Principal
@@ -43,18 +45,22 @@ def security(func: F) -> F:
     return func
 
 
-def get_coprod(request: Request) -> Coprod:
-    """The one application object, created in the lifespan."""
+async def get_coprod(request: Request) -> Coprod:
+    """The one application object, created in the lifespan.
+
+    Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in
+    the threadpool, and a thread hop per dependency is a measurable share of a command.
+    """
     app: Coprod = request.app.state.coprod
     return app
 
 
-def get_keys(request: Request) -> KeyStore:
+async def get_keys(request: Request) -> KeyStore:
     keys: KeyStore = request.app.state.keys
     return keys
 
 
-def get_reads(request: Request) -> ReadStore:
+async def get_reads(request: Request) -> ReadStore:
     reads: ReadStore = request.app.state.reads
     return reads
 
@@ -100,38 +106,42 @@ _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: 
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="The same key, as a header")
 
 
-def _authenticate(
+async def _authenticate(
     keys: KeyStore,
     bearer: HTTPAuthorizationCredentials | None,
     api_key: str | None,
 ) -> Principal | None:
+    """The key's principal: from memory when it was checked within the cache bound, else
+    from the table in the threadpool (the event loop never waits on the database)."""
     secret = bearer.credentials if bearer is not None else api_key
     if secret is None:
         return None
-    principal = keys.authenticate(secret)
+    principal = keys.remembered(secret)
+    if principal is None:
+        principal = await run_in_threadpool(keys.authenticate, secret)
     if principal is None:
         raise Unauthenticated("the API key is unknown or has been revoked; ask for a new one")
     return principal
 
 
 @security
-def public_allowed(
+async def public_allowed(
     keys: Keys,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
     api_key: Annotated[str | None, Security(_api_key)],
 ) -> Principal | None:
     """Anyone may read; a key, if sent, must be valid. None means an anonymous caller."""
-    return _authenticate(keys, bearer, api_key)
+    return await _authenticate(keys, bearer, api_key)
 
 
 @security
-def current_principal(
+async def current_principal(
     keys: Keys,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
     api_key: Annotated[str | None, Security(_api_key)],
 ) -> Principal:
     """A valid key is required."""
-    principal = _authenticate(keys, bearer, api_key)
+    principal = await _authenticate(keys, bearer, api_key)
     if principal is None:
         raise Unauthenticated(
             "send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
@@ -140,7 +150,7 @@ def current_principal(
 
 
 @security
-def writer(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+async def writer(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """Council officers and community members write; evaluators and the public only read."""
     if principal.role not in (Role.COUNCIL_OFFICER, Role.COMMUNITY_MEMBER):
         raise Forbidden(f"the {principal.role.value} role is read-only")
@@ -148,7 +158,7 @@ def writer(principal: Annotated[Principal, Depends(current_principal)]) -> Princ
 
 
 @security
-def council_officer(principal: Annotated[Principal, Depends(writer)]) -> Principal:
+async def council_officer(principal: Annotated[Principal, Depends(writer)]) -> Principal:
     """Council commands need a council officer's key."""
     if principal.role is not Role.COUNCIL_OFFICER:
         raise Forbidden(f"only a council officer may do this; this key is {principal.role.value}")
@@ -156,7 +166,7 @@ def council_officer(principal: Annotated[Principal, Depends(writer)]) -> Princip
 
 
 @security
-def evaluator(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+async def evaluator(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """The full event log (pseudonymous actors, encrypted personal values) is for evaluators."""
     if principal.role is not Role.EVALUATOR:
         raise Forbidden(f"only an evaluator may read this; this key is {principal.role.value}")
@@ -170,7 +180,7 @@ Writer = Annotated[Principal, Depends(writer)]
 Officer = Annotated[Principal, Depends(council_officer)]
 
 
-def if_match(
+async def if_match(
     value: Annotated[
         str | None,
         Header(
@@ -208,11 +218,33 @@ def own_process(app: Coprod, who: Principal, process_id: UUID) -> Process:
     return process
 
 
-def idea_organisation(app: Coprod, proposal_id: UUID) -> UUID | None:
-    """The organisation the submitter acted for, read from the idea's first event."""
-    first = next(iter(app.events.get(proposal_id, lte=1)), None)
+def creator_organisation(app: Coprod, aggregate_id: UUID) -> UUID | None:
+    """The organisation its creator acted for, read from the aggregate's first event."""
+    first = next(iter(app.events.get(aggregate_id, lte=1)), None)
     actor = getattr(first, "actor", None)
     return getattr(actor, "organisation_id", None)
+
+
+def idea_organisation(app: Coprod, proposal_id: UUID) -> UUID | None:
+    """The organisation the submitter acted for, read from the idea's first event."""
+    return creator_organisation(app, proposal_id)
+
+
+def visible_person(app: Coprod, who: Principal, person_id: UUID) -> None:
+    """Personal details are for the person and the organisation that registered them.
+
+    Only the registering organisation (its officers, or the community group whose member
+    registered them) holds a reason to process the details; any other key gets 404, so
+    whether the person exists is not revealed either. Erasure is further limited by the
+    domain (the person or a council officer).
+    """
+    if who.actor_id == person_id:
+        return
+    if who.role in (Role.COUNCIL_OFFICER, Role.COMMUNITY_MEMBER) and (
+        creator_organisation(app, person_id) == who.organisation_id
+    ):
+        return
+    raise NotFound("person", person_id)
 
 
 def editable_proposal(app: Coprod, who: Principal, proposal_id: UUID) -> Proposal:

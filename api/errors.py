@@ -17,7 +17,8 @@ BallotRejected                 422     the ballot breaks the declared rules: fix
 DecisionRecordIncomplete       422     the request lacks legal elements: add them to the body
 NotFound                       404     no such object, or another organisation's private one
 StaleVersion                   409     a concurrent write got there first; 412 when the
-                                       client's If-Match named another version
+                                       request carried If-Match with a version (stale at
+                                       load, or beaten at commit by a concurrent writer)
 AlreadyExists, DuplicateBallot 409     the fact is already recorded
 Conflict                       409     any other clash with stored state
 HearingRequired                409     the case file's state blocks it until a hearing is done
@@ -209,15 +210,34 @@ def refusal_response(request: Request, error: Exception) -> JSONResponse:
         extra["kind"] = error.kind
     if isinstance(error, StaleVersion):
         extra["current_version"] = error.actual
-        if error.expected is not None and "if-match" in request.headers:
+        named = _if_match_version(request)
+        if named is not None:
+            # The client's precondition failed, whether seen at load (expected is set) or
+            # only at commit, when a concurrent writer took the version it named (expected
+            # and actual are unknown then): either way the answer is 412.
             status, slug, title = 412, "precondition-failed", "If-Match did not match"
-            detail = (
-                f"If-Match named version {error.expected} but {error.kind} {error.ident} is at "
-                f'version {error.actual}; reload it and retry with If-Match: "{error.actual}"'
-            )
+            if error.actual is not None:
+                detail = (
+                    f"If-Match named version {named} but {error.kind} {error.ident} is at "
+                    f'version {error.actual}; reload it and retry with If-Match: "{error.actual}"'
+                )
+            else:
+                detail = (
+                    f"If-Match named version {named} but another write to {error.kind} "
+                    f"{error.ident} got there first; reload it and retry with its new ETag"
+                )
     if status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, error)
     return problem_response(request, status, slug, title, detail, keep=row.keep, **extra)
+
+
+def _if_match_version(request: Request) -> int | None:
+    """The version a request's If-Match named; None without one, or for ``*``."""
+    text = request.headers.get("if-match", "").strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    text = text.strip('"')
+    return int(text) if text.isdigit() else None
 
 
 async def _refusal(request: Request, error: Exception) -> JSONResponse:

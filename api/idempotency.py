@@ -72,11 +72,15 @@ class IdempotencyStore:
         token = secrets.token_hex(16)
         now = time.time()
         with self._cursor() as c:
+            # RETURNING answers the common case (a fresh key) in the one statement.
             c.execute(
                 f"INSERT INTO {self.table} (scope, idem_key, fingerprint, token, reserved_at) "
-                f"VALUES ({p}, {p}, {p}, {p}, {p}) ON CONFLICT (scope, idem_key) DO NOTHING",
+                f"VALUES ({p}, {p}, {p}, {p}, {p}) ON CONFLICT (scope, idem_key) DO NOTHING "
+                "RETURNING token",
                 (scope, key, fingerprint, token, now),
             )
+            if c.fetchone() is not None:
+                return token
             c.execute(
                 f"SELECT fingerprint, token, reserved_at, status, response FROM {self.table} "
                 f"WHERE scope = {p} AND idem_key = {p}",

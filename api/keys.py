@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
-from collections.abc import Iterator
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +27,16 @@ from coprod.errors import InvalidInput, NotFound, StoreUnavailable
 from coprod.organisation import MEMBER_ROLES, Organisation
 from coprod.values import Actor, Role, require_text
 
-__all__ = ["KEY_ROLES", "ApiKey", "KeyStore", "NewKey", "Principal", "SqlTables", "hash_secret"]
+__all__ = [
+    "KEY_CACHE_TTL_S",
+    "KEY_ROLES",
+    "ApiKey",
+    "KeyStore",
+    "NewKey",
+    "Principal",
+    "SqlTables",
+    "hash_secret",
+]
 
 KEYS_TABLE = "coprod_api_keys_v1"
 #: The roles a key can carry (DOMAIN.md §2); residents vote through a council's front end.
@@ -128,13 +139,38 @@ _KEYS_DDL = (
 _COLUMNS = "key_id, actor_id, role, organisation_id, label, created_at, revoked_at"
 
 
-class KeyStore:
-    """Create, list, revoke and check API keys."""
+#: How long a live key is trusted without asking the table again. A key revoked elsewhere
+#: (``coprod keys revoke`` runs in another process) stops working within this many seconds;
+#: a revocation through this store takes effect at once.
+KEY_CACHE_TTL_S = 1.0
+#: At most this many live keys are remembered; the oldest is forgotten first.
+KEY_CACHE_SIZE = 4096
 
-    def __init__(self, app: Coprod, tables: SqlTables | None = None) -> None:
+
+class KeyStore:
+    """Create, list, revoke and check API keys.
+
+    Checking a key is a database round trip, and every request checks one: a live key is
+    remembered in process for :data:`KEY_CACHE_TTL_S` seconds (bounded to
+    :data:`KEY_CACHE_SIZE` keys), so a busy client costs one lookup a second, not one a
+    request. Unknown and revoked keys are never remembered: a new key works at once.
+    """
+
+    def __init__(
+        self,
+        app: Coprod,
+        tables: SqlTables | None = None,
+        *,
+        cache_ttl_s: float = KEY_CACHE_TTL_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.app = app
         self.tables = tables or SqlTables(app)
         self.table = self.tables.name(KEYS_TABLE)
+        self.cache_ttl_s = cache_ttl_s
+        self._clock = clock
+        self._live: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._live_lock = threading.Lock()
 
     def _cursor(self) -> Any:
         return self.tables.cursor(KEYS_TABLE, _KEYS_DDL)
@@ -190,6 +226,9 @@ class KeyStore:
                 f"WHERE key_id = {p} AND revoked_at IS NULL",
                 (_now(), str(key_id)),
             )
+        with self._live_lock:
+            for hashed in [h for h, (_, p) in self._live.items() if p.key_id == key_id]:
+                del self._live[hashed]
         for key in self.list(include_revoked=True):
             if key.key_id == key_id:
                 return key
@@ -202,19 +241,45 @@ class KeyStore:
             rows = c.fetchall()
         return [_key(r) for r in rows]
 
+    def remembered(self, secret: str) -> Principal | None:
+        """The principal of a key checked live within the cache bound; None means "ask"."""
+        if not secret.startswith(_PREFIX):
+            return None
+        hashed = hash_secret(secret)
+        with self._live_lock:
+            found = self._live.get(hashed)
+        if found is None or self._clock() >= found[0]:
+            return None
+        return found[1]
+
     def authenticate(self, secret: str) -> Principal | None:
         """The principal of a live key, or None for an unknown or revoked one."""
         if not secret.startswith(_PREFIX):
             return None
+        remembered = self.remembered(secret)
+        if remembered is not None:
+            return remembered
+        hashed = hash_secret(secret)
+        now = self._clock()
         p = self.tables.p
         with self._cursor() as c:
             c.execute(
                 f"SELECT {_COLUMNS} FROM {self.table} "
                 f"WHERE secret_hash = {p} AND revoked_at IS NULL",
-                (hash_secret(secret),),
+                (hashed,),
             )
             row = c.fetchone()
-        return None if row is None else _key(row).principal
+        with self._live_lock:
+            if row is None:
+                self._live.pop(hashed, None)
+                return None
+            principal = _key(row).principal
+            if self.cache_ttl_s > 0:
+                self._live[hashed] = (now + self.cache_ttl_s, principal)
+                self._live.move_to_end(hashed)
+                while len(self._live) > KEY_CACHE_SIZE:
+                    self._live.popitem(last=False)
+        return principal
 
 
 def _now() -> str:

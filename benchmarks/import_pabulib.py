@@ -7,7 +7,8 @@
 
 Each measurement runs in a fresh child process so that peak RSS (getrusage) is its own.
 "coprod" is the real use case (`import_file`, checker off: both passes, domain checks,
-pseudonyms, events through the application). "raw" writes the same number of rows of the
+pseudonyms, ballots in their stored form, the store's own recorder: on PostgreSQL that is
+coprod_pg's, which `coprod.config` selects). "raw" writes the same number of rows of the
 same average size straight into a bare table: `executemany` on SQLite, `COPY` on PostgreSQL.
 The ratio raw/coprod is what the event-sourced path costs over the database's floor.
 """

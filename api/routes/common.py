@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, TypeVarTuple, overload
+from typing import Annotated, TypeVarTuple, overload
 from uuid import UUID
 
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.errors import PROBLEM_JSON
 from coprod.application import Receipt
 from coprod.errors import InvalidInput
 from coprod.values import Money
 
 __all__ = [
     "API_PREFIX",
-    "QUERY_ERRORS",
     "Body",
     "CommandResult",
     "DecimalText",
@@ -33,7 +31,6 @@ __all__ = [
     "decimal",
     "etag",
     "money_out",
-    "problem_doc",
     "run_command",
 ]
 
@@ -110,6 +107,8 @@ class ProblemField(BaseModel):
 class Problem(BaseModel):
     """An ``application/problem+json`` refusal (RFC 9457), as api/errors.py writes it."""
 
+    model_config = ConfigDict(extra="forbid")
+
     type: str = Field(examples=["urn:coprod:problem:not-found"])
     title: str
     status: int
@@ -120,19 +119,6 @@ class Problem(BaseModel):
     kind: str | None = None
     current_version: int | None = None
     errors: list[ProblemField] | None = None
-
-
-def problem_doc(description: str) -> dict[str, Any]:
-    return {"model": Problem, "description": description, "content": {PROBLEM_JSON: {}}}
-
-
-#: The refusals every query may answer, documented in OpenAPI beside its 200.
-QUERY_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: problem_doc("An unknown or revoked API key"),
-    404: problem_doc("No such object, or none the read models had seen by `as_of`"),
-    422: problem_doc("A malformed parameter; `field` names it"),
-    503: problem_doc("The store is unavailable, or `min_position` was not reached in time"),
-}
 
 
 def etag(version: int) -> str:

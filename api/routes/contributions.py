@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from uuid import UUID
 
 from fastapi import APIRouter, Response
@@ -61,7 +62,7 @@ def log_contribution(
     commitment = visible_commitment(app, who, commitment_id)
     return run_command(
         response,
-        app.log_contribution,
+        partial(app.log_contribution, loaded=commitment),  # loaded once per request
         who.actor,
         commitment_id,
         commitment.organisation_id,

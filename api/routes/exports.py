@@ -17,7 +17,6 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from api.deps import CoprodApp, EvaluatorReader, Reads
-from api.routes.common import QUERY_ERRORS, problem_doc
 from api.routes.summaries import AsOf
 from projections.analytics import iter_event_chunks
 
@@ -31,8 +30,6 @@ CSV = "text/csv; charset=utf-8"
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/csv": {}}, "description": "One row per event"},
-        **QUERY_ERRORS,
-        403: problem_doc("The key is not an evaluator's"),
     },
 )
 def export_events_csv(

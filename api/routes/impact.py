@@ -10,15 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from pydantic import Field, JsonValue
 
 from api.deps import PublicReader, Reads
-from api.routes.common import QUERY_ERRORS, View
+from api.report_cache import ReportCache, impact_position
+from api.routes.common import View
 from api.routes.summaries import AsOf
+from coprod.errors import NotFound
+from projections.impact import ImpactModel
 from projections.impact_report import impact_report
 
-router = APIRouter(tags=["impact"], responses=QUERY_ERRORS)
+router = APIRouter(tags=["impact"])
 
 
 class ParameterView(View):
@@ -56,11 +59,22 @@ class ImpactReportView(View):
     tables: list[ImpactTableView]
 
 
-@router.get("/processes/{process_id}/impact")
+@router.get("/processes/{process_id}/impact", response_model=ImpactReportView)
 def get_impact_report(
-    process_id: UUID, who: PublicReader, reads: Reads, as_of: AsOf = None
-) -> ImpactReportView:
+    process_id: UUID, who: PublicReader, reads: Reads, request: Request, as_of: AsOf = None
+) -> Response:
     """Every impact measure of the process with its inputs, disclosure-controlled (public)."""
+    cache: ReportCache = request.app.state.report_cache
     with reads.connection() as conn:
-        report = impact_report(process_id, as_of, conn=conn)
-    return ImpactReportView.model_validate(report.to_dict())
+        position = impact_position(conn)
+        if position is None:
+            raise NotFound("read model", f"{ImpactModel.key()} (run `coprod project --once`)")
+
+        def render() -> bytes:
+            # Rendered in its own snapshot, at `position` or later: a cached report is never
+            # older than the position it is filed under.
+            report = impact_report(process_id, as_of, conn=conn)
+            return ImpactReportView.model_validate(report.to_dict()).model_dump_json().encode()
+
+        body = cache.get_or_render(ReportCache.key(process_id, as_of, position, None), render)
+    return Response(body, media_type="application/json")

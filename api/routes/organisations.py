@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 from pydantic import Field
 
-from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, Writer
+from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, Writer, creator_organisation
 from api.errors import Forbidden
 from api.keys import Principal
 from api.routes.common import Body, CommandResult, View, etag, run_command
@@ -47,11 +47,18 @@ class OrganisationView(View):
 
 
 def _manageable(app: Coprod, who: Principal, organisation_id: UUID) -> Organisation:
-    """Officers manage their own council and any community group; a group manages itself."""
+    """An organisation manages itself; a council's officers, the groups their council registered.
+
+    The organisation is public, so another council's group is a 403, not a hidden 404.
+    """
     organisation = app.get_organisation(organisation_id)
     if organisation_id == who.organisation_id:
         return organisation
-    if who.role is Role.COUNCIL_OFFICER and organisation.kind is OrganisationKind.COMMUNITY_GROUP:
+    if (
+        who.role is Role.COUNCIL_OFFICER
+        and organisation.kind is OrganisationKind.COMMUNITY_GROUP
+        and creator_organisation(app, organisation_id) == who.organisation_id
+    ):
         return organisation
     raise Forbidden(f"this key may not manage the members of {organisation.slug}")
 

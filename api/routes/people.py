@@ -7,11 +7,8 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 from pydantic import Field
 
-from api.deps import CoprodApp, CurrentPrincipal, ExpectedVersion, Writer
-from api.keys import Principal
+from api.deps import CoprodApp, CurrentPrincipal, ExpectedVersion, Writer, visible_person
 from api.routes.common import Body, CommandResult, View, etag, run_command
-from coprod.errors import NotFound
-from coprod.values import Role
 
 router = APIRouter(prefix="/people", tags=["people"])
 
@@ -30,10 +27,6 @@ class PersonView(View):
     details: dict[str, str]
 
 
-def _may_see(who: Principal, person_id: UUID) -> bool:
-    return who.role is Role.COUNCIL_OFFICER or who.actor_id == person_id
-
-
 @router.post("", status_code=201)
 def register_person(
     body: RegisterPerson, who: Writer, app: CoprodApp, response: Response
@@ -46,9 +39,8 @@ def register_person(
 def get_person(
     person_id: UUID, who: CurrentPrincipal, app: CoprodApp, response: Response
 ) -> PersonView:
-    """A person's details, for council officers and the person themselves (others: 404)."""
-    if not _may_see(who, person_id):
-        raise NotFound("person", person_id)
+    """A person's details, for the person and the organisation that registered them."""
+    visible_person(app, who, person_id)
     person = app.get_person(person_id)
     response.headers["ETag"] = etag(person.version)
     return PersonView(
@@ -63,7 +55,6 @@ def get_person(
 def erase_person(
     person_id: UUID, who: Writer, app: CoprodApp, expected: ExpectedVersion, response: Response
 ) -> CommandResult:
-    """Erase a person's personal data (GDPR art. 17): by the person or a council officer."""
-    if not _may_see(who, person_id):
-        raise NotFound("person", person_id)
+    """Erase a person's data (GDPR art. 17): by them, or an officer of who registered them."""
+    visible_person(app, who, person_id)
     return run_command(response, app.erase_person, who.actor, person_id, expected)

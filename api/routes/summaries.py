@@ -15,13 +15,13 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from api.deps import PublicReader, Reads
-from api.routes.common import API_PREFIX, QUERY_ERRORS, MoneyModel, View, money_out
+from api.routes.common import API_PREFIX, MoneyModel, View, money_out
 from coprod.phases import Phase
 from coprod.process import ProcessKind
 from projections.process_list import MAX_LIMIT, process_page
 from projections.process_summary import ProcessSummary, process_summary
 
-router = APIRouter(prefix="/processes", tags=["processes"], responses=QUERY_ERRORS)
+router = APIRouter(prefix="/processes", tags=["processes"])
 
 AsOf = Annotated[
     datetime | None,

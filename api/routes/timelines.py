@@ -16,14 +16,14 @@ from pydantic import Field
 
 from api.deps import CoprodApp, PublicReader, Reads
 from api.keys import Principal
-from api.routes.common import QUERY_ERRORS, View
+from api.routes.common import View
 from api.routes.summaries import AsOf, TallyView
 from coprod.application import Coprod
 from coprod.errors import NotFound
 from coprod.values import Role
 from projections.timeline import Timeline, project_timeline
 
-router = APIRouter(tags=["timelines"], responses=QUERY_ERRORS)
+router = APIRouter(tags=["timelines"])
 
 
 class FieldChangeView(View):

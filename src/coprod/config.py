@@ -19,6 +19,8 @@ from coprod.errors import InvalidInput
 DEFAULT_URL = "sqlite:///coprod.sqlite"
 #: Seconds a write waits for PostgreSQL's table lock before it is refused as "store busy".
 DEFAULT_LOCK_TIMEOUT_S = 2
+#: The application recorder for PostgreSQL: the library's, inserting ~7x faster (see coprod_pg).
+POSTGRES_RECORDER_TOPIC = "coprod_pg.recorder:ArrayInsertApplicationRecorder"
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ def _postgres_env(url: str, environ: Mapping[str, str]) -> dict[str, str]:
     query = parse_qs(parsed.query)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        # The library's recorder sending rows as binary arrays; named, not imported (no driver here).
+        "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
         "POSTGRES_DBNAME": unquote(dbname),
         "POSTGRES_HOST": parsed.hostname or "localhost",
         "POSTGRES_PORT": str(parsed.port or 5432),

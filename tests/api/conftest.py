@@ -22,6 +22,7 @@ from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.config import parse_database_url
 from coprod.organisation import OrganisationKind
 from coprod.values import Role
+from tests.api.scenario import registrar
 
 
 def bearer(secret: str) -> dict[str, str]:
@@ -66,12 +67,10 @@ def world(api: FastAPI, coprod: Coprod) -> World:
     register = coprod.register_organisation
     council = register(SYSTEM_ACTOR, "aarhus", OrganisationKind.COUNCIL, "Aarhus").aggregate_id
     other = register(SYSTEM_ACTOR, "odense", OrganisationKind.COUNCIL, "Odense").aggregate_id
-    group = register(
-        SYSTEM_ACTOR, "park-friends", OrganisationKind.COMMUNITY_GROUP, "Park friends"
-    ).aggregate_id
-    other_group = register(
-        SYSTEM_ACTOR, "lake-friends", OrganisationKind.COMMUNITY_GROUP, "Lake friends"
-    ).aggregate_id
+    # Each council registers its own group: its officers then manage that group's members.
+    kind = OrganisationKind.COMMUNITY_GROUP
+    group = register(registrar(council), "park-friends", kind, "Park friends").aggregate_id
+    other_group = register(registrar(other), "lake-friends", kind, "Lake friends").aggregate_id
     store: KeyStore = api.state.keys
     plan = {
         "officer": (council, Role.COUNCIL_OFFICER),

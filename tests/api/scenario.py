@@ -28,7 +28,7 @@ from api.keys import KeyStore
 from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.config import parse_database_url
 from coprod.organisation import OrganisationKind
-from coprod.values import Role
+from coprod.values import Actor, Role
 
 Side = Literal["own", "other"]
 SIDES: tuple[Side, Side] = ("own", "other")
@@ -253,6 +253,11 @@ class Scenario:
         return {"organisation": str(self.groups[side]), "person": person}
 
 
+def registrar(council: uuid.UUID) -> Actor:
+    """An officer of `council`, acting directly on the application (set-up only)."""
+    return Actor(uuid.uuid5(council, "registrar"), Role.COUNCIL_OFFICER, council)
+
+
 def contribution_body() -> dict[str, Any]:
     return {
         "hours": "2.5",
@@ -276,9 +281,10 @@ def running_scenario(database: Path | str) -> Iterator[Scenario]:
             "other": register(SYSTEM_ACTOR, "odense", OrganisationKind.COUNCIL, "B").aggregate_id,
         }
         group = OrganisationKind.COMMUNITY_GROUP
+        # Each council registers its own side's group, so its officers manage that group.
         groups: dict[Side, uuid.UUID] = {
-            "own": register(SYSTEM_ACTOR, "park-friends", group, "G").aggregate_id,
-            "other": register(SYSTEM_ACTOR, "lake-friends", group, "H").aggregate_id,
+            side: register(registrar(councils[side]), slug, group, name).aggregate_id
+            for side, slug, name in (("own", "park-friends", "G"), ("other", "lake-friends", "H"))
         }
         store: KeyStore = api.state.keys
         plan = {

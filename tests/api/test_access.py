@@ -200,3 +200,48 @@ def test_members_are_listed_only_to_insiders(client: TestClient, world: World) -
         {"person_id": person, "role": "community_member"},
     )
     assert other.status_code == 403
+
+
+def test_another_councils_officer_can_neither_see_nor_erase_a_person(
+    client: TestClient, world: World
+) -> None:
+    person = post(client, "/people", world["officer"], {"details": {"name": "Anna"}}).json()["id"]
+    for answer in (
+        client.get(f"/api/v1/people/{person}", headers=world["other_officer"]),
+        post(client, f"/people/{person}/erase", world["other_officer"]),
+    ):
+        assert answer.status_code == 404, answer.text
+        assert answer.json()["type"] == "urn:coprod:problem:not-found"
+    # The same 404 as for a person who never existed: existence is not revealed.
+    missing = client.get(f"/api/v1/people/{UUID(int=7)}", headers=world["other_officer"])
+    assert missing.status_code == 404
+    kept = client.get(f"/api/v1/people/{person}", headers=world["officer"]).json()
+    assert kept == {"id": person, "version": 1, "erased": False, "details": {"name": "Anna"}}
+
+
+def test_a_group_sees_the_people_it_registered_and_no_one_elses(
+    client: TestClient, world: World
+) -> None:
+    person = post(client, "/people", world["member"], {"details": {"name": "Bo"}}).json()["id"]
+    seen = client.get(f"/api/v1/people/{person}", headers=world["member"])
+    assert seen.status_code == 200
+    assert seen.json()["details"] == {"name": "Bo"}
+    for caller in ("other_member", "officer", "other_officer", "evaluator"):
+        answer = client.get(f"/api/v1/people/{person}", headers=world[caller])
+        assert answer.status_code == 404, caller
+
+
+def test_officers_manage_only_the_groups_their_council_registered(
+    client: TestClient, world: World
+) -> None:
+    person = post(client, "/people", world["officer"], {"details": {"name": "Cy"}}).json()["id"]
+    body = {"person_id": person, "role": "community_member"}
+    refused = post(client, f"/organisations/{world.group}/members", world["other_officer"], body)
+    assert refused.status_code == 403
+    assert "park-friends" in refused.json()["detail"]
+    added = post(client, f"/organisations/{world.group}/members", world["officer"], body)
+    assert added.status_code == 200, added.text
+    removed = client.delete(
+        f"/api/v1/organisations/{world.group}/members/{person}", headers=world["other_officer"]
+    )
+    assert removed.status_code == 403

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli_api import keys_app
-from api.keys import KeyStore, hash_secret
+from api.keys import KEY_CACHE_TTL_S, KeyStore, hash_secret
 from coprod.application import Coprod
 from coprod.errors import InvalidInput, NotFound
 from coprod.values import Role
@@ -79,3 +81,43 @@ def test_cli_create_list_revoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     missing = runner.invoke(keys_app, ["create", "--organisation", "nowhere", "--role", "public"])
     assert isinstance(missing.exception, InvalidInput)
     assert "--register" in str(missing.exception)
+
+
+def test_a_key_revoked_elsewhere_stops_working_within_the_cache_bound(
+    api: FastAPI, world: World, coprod: Coprod
+) -> None:
+    """Another process (the CLI) revokes: this store trusts its memory for at most the TTL."""
+    now = [100.0]
+    store = KeyStore(coprod, api.state.keys.tables, clock=lambda: now[0])
+    elsewhere = KeyStore(coprod, api.state.keys.tables)
+    new = store.create(world.council, Role.EVALUATOR)
+    assert store.authenticate(new.secret) == new.key.principal
+    elsewhere.revoke(new.key.key_id)
+    now[0] += KEY_CACHE_TTL_S / 2
+    assert store.authenticate(new.secret) == new.key.principal  # still remembered
+    now[0] += KEY_CACHE_TTL_S / 2
+    assert store.authenticate(new.secret) is None  # the bound has passed: asked again
+    now[0] -= KEY_CACHE_TTL_S
+    assert store.authenticate(new.secret) is None  # a refusal is never remembered
+
+
+def test_a_revoked_key_gets_401_over_http_within_the_bound(
+    client: TestClient, api: FastAPI, world: World, coprod: Coprod
+) -> None:
+    new = api.state.keys.create(world.council, Role.EVALUATOR)
+    headers = {"Authorization": f"Bearer {new.secret}"}
+    assert client.get("/api/v1/health", headers=headers).status_code == 200
+    KeyStore(coprod, api.state.keys.tables).revoke(new.key.key_id)  # as `coprod keys revoke`
+    began = time.monotonic()
+    while client.get("/api/v1/health", headers=headers).status_code == 200:
+        assert time.monotonic() - began < KEY_CACHE_TTL_S + 0.5, "still accepted past the bound"
+        time.sleep(0.05)
+    assert client.get("/api/v1/health", headers=headers).status_code == 401
+
+
+def test_a_key_revoked_through_the_same_store_stops_at_once(api: FastAPI, world: World) -> None:
+    store: KeyStore = api.state.keys
+    new = store.create(world.council, Role.EVALUATOR)
+    assert store.authenticate(new.secret) is not None
+    store.revoke(new.key.key_id)
+    assert store.authenticate(new.secret) is None

@@ -331,18 +331,17 @@ def decide_body(ids: Ids) -> dict[str, Any]:
 
 # -- the matrix ---------------------------------------------------------------------------------
 
-# Officers of any council manage any community group's members, and see and erase any person's
-# details, whichever council registered them (api/routes/organisations.py, api/routes/people.py),
-# so those rows have officer successes on the other side too. The cross-council access to
-# personal data is tabled as it is today and was raised with the lead as a question.
+# Personal details are for the organisation that registered the person (the side's officer
+# here): anyone else gets 404, as if the person did not exist. A council's officers manage
+# the members of the groups their council registered (the side's group), not another's.
 OFFICER_SEES_PEOPLE = cells(
-    (Ok(200, PERSON), Ok(200, PERSON)),
+    (Ok(200, PERSON), hidden("person")),
     (hidden("person"), hidden("person")),
     (hidden("person"), hidden("person")),
     (NO_KEY, NO_KEY),
 )
 MEMBERSHIP = cells(
-    (Ok(200, COMMAND), Ok(200, COMMAND)),
+    (Ok(200, COMMAND), NOT_THEIR_GROUP),
     (Ok(200, COMMAND), NOT_THEIR_GROUP),
     (READ_ONLY, READ_ONLY),
     (NO_KEY, NO_KEY),
@@ -392,7 +391,7 @@ MATRIX: dict[str, Row] = {
     "people_erase_person": Row(
         person,
         cells(
-            (Ok(200, COMMAND), Ok(200, COMMAND)),
+            (Ok(200, COMMAND), hidden("person")),
             (hidden("person"), hidden("person")),
             (READ_ONLY, READ_ONLY),
             (NO_KEY, NO_KEY),

@@ -6,11 +6,9 @@ block on the insert, and only then is the lock released, so the two writes race 
 (aggregate, version) slot inside the database. One commits; the other must be refused with
 nothing of it recorded.
 
-BUG (reported to the lead): a write whose If-Match was right when it loaded but that loses
-the race at commit gets 409, not 412, because ``Coprod.commit`` raises
-``StaleVersion(kind, id, None, None)`` and api/errors.py answers 412 only when the error
-carries the expected version. :data:`COMMIT_RACE_IF_MATCH_STATUS` pins today's answer;
-set it to 412 with the fix.
+A write whose If-Match was right when it loaded but that loses the race at commit gets 412
+too: its precondition failed, even though ``Coprod.commit`` only learns of it from the
+store's key clash (``StaleVersion`` without versions).
 """
 
 from __future__ import annotations
@@ -31,8 +29,8 @@ from tests.api.scenario import Scenario, money, running_scenario
 
 pytestmark = pytest.mark.postgres
 
-#: What the loser of a commit-time race gets despite a matching If-Match (412 once fixed).
-COMMIT_RACE_IF_MATCH_STATUS = 409
+#: What the loser of a commit-time race gets despite a matching If-Match at load.
+COMMIT_RACE_IF_MATCH_STATUS = 412
 
 
 @pytest.fixture
@@ -108,10 +106,7 @@ def test_same_if_match_at_once_one_wins_one_precondition_fails(
     assert statuses == sorted([200, COMMIT_RACE_IF_MATCH_STATUS]), [a.text for a in answers]
     winner = next(i for i, a in enumerate(answers) if a.status_code == 200)
     loser = answers[1 - winner].json()
-    assert loser["type"] in (
-        "urn:coprod:problem:precondition-failed",
-        "urn:coprod:problem:stale-version",
-    )
+    assert loser["type"] == "urn:coprod:problem:precondition-failed"
     assert "reload" in loser["detail"]
     stored = scenario.client.get(f"/api/v1/processes/{pid}").json()
     assert stored["version"] == version + 1

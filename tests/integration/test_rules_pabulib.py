@@ -8,7 +8,9 @@ Files are parsed with pabutools' own parser (test-only), then converted to our `
 Restriction (time): pabutools' MES+Add1 loop runs one MES per currency unit of per-voter budget
 (Assen 843 runs, Świecie 226, Wieliczka 150; Budapest in HUF ~10^5; Ochota/Toulouse ~80 s), so it is
 compared only on ``ADD1_COMPARED``, where it finishes in < ~20 s. Our Add1 also runs on the
-Add1-declared files in the declared-rule test (Assen, Świecie, Wieliczka).
+Add1-declared files in the declared-rule test (Assen, Świecie, Wieliczka), against the +1 loop over
+our exact MES on Ochota (``ADD1_EXACT_STEPPING``), and the float screen Add1 uses is checked
+against exact MES at a few shares on every approval file.
 """
 
 from __future__ import annotations
@@ -46,11 +48,14 @@ from coprod.rules import (
     RuleResult,
     equal_shares,
     greedy,
+    is_exhaustive,
     mes_add1,
     popularity_comparison,
     positional_from,
     sequential_phragmen,
 )
+from coprod.rules.mes import MesSetup, run_mes
+from coprod.rules.mes_float import FloatMes, float_mes_winners, names_of
 
 ENV = "COPROD_PABULIB_DIR"
 ADD1_COMPARED = {
@@ -229,6 +234,56 @@ def test_mes_add1_matches_pabutools(path: Path) -> None:
     )
     ours = mes_add1(data.election, satisfaction="cost")
     assert ours.winner_set == _names(theirs)
+
+
+ADD1_EXACT_STEPPING = {"Poland_Warszawa_2023_Ochota.pb"}  # pabutools' loop: ~80 s; ours exact ~20 s
+
+
+def _exact_stepping(data: Loaded) -> tuple[str, ...]:
+    """pabutools' +1 loop with our exact MES at every step (no float screen): the reference."""
+    election = data.election
+    setup = MesSetup.of(election, "cost")
+    buyable = {election.ids[j] for j in setup.candidates}
+    share = election.budget / election.n_voters
+    previous = setup.base
+    while True:
+        winners = run_mes(setup, share).winners
+        if not is_feasible(election, winners):
+            return previous
+        if is_exhaustive(election, winners, among=buyable):
+            return winners
+        previous = winners
+        share += 1
+
+
+def is_feasible(election: Election, winners: tuple[str, ...]) -> bool:
+    cost = dict(zip(election.ids, election.costs, strict=True))
+    return sum((cost[p] for p in winners), Fraction(0)) <= election.budget
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in _approval_params() if p.values[0].name in ADD1_EXACT_STEPPING]
+)
+def test_mes_add1_matches_exact_stepping(path: Path) -> None:
+    """Where pabutools' loop is too slow for CI, the one-unit loop over exact MES runs."""
+    data = load(path)
+    assert mes_add1(data.election).winners == _exact_stepping(data)
+
+
+@pytest.mark.parametrize("path", _approval_params())
+@pytest.mark.parametrize("satisfaction", ["cost", "cardinality"])
+def test_float_screen_matches_exact_mes(path: Path, satisfaction: str) -> None:
+    """Add1's float screen, at a few shares on every approval instance: exact MES's purchases."""
+    election = load(path).election
+    setup = MesSetup.of(election, satisfaction)  # type: ignore[arg-type]
+    screen = FloatMes.of(setup)
+    start = election.budget / election.n_voters
+    hint: list[int] = []
+    for extra in (0, 25):
+        bought = float_mes_winners(screen, start + extra, hint)
+        assert bought is not None, f"the screen declined at share +{extra}"
+        assert names_of(screen, bought) == run_mes(setup, start + extra).winners
+        hint = bought
 
 
 @pytest.mark.parametrize("path", _approval_params())

@@ -84,14 +84,21 @@ class ContributionCommands(CoprodBase):
         seconds_to_log: int | None = None,
         client_id: UUID | None = None,
         today: date | None = None,
+        *,
+        loaded: Commitment | None = None,
     ) -> Receipt:
         """Log a day's work against the group's own commitment.
 
         Repeating a log with the same ``client_id`` is refused as AlreadyExists, which a
         phone treats as "already saved". The commitment is only read, never written, so
-        many logs against one commitment never conflict.
+        many logs against one commitment never conflict. A caller that has just loaded the
+        commitment (the HTTP API, to hide another group's) passes it as ``loaded`` to save a
+        second read; the rules below are checked on it all the same.
         """
-        commitment = self.load(Commitment, commitment_id)
+        if loaded is not None and loaded.id == commitment_id:
+            commitment = loaded
+        else:
+            commitment = self.load(Commitment, commitment_id)
         commitment.check_accepts_log(actor, organisation_id, project_id)
         contribution = Contribution.log(
             actor,

@@ -6,7 +6,10 @@ whether the first share is budget/n or floor(budget/n) (``integral_start``), and
 loop also stops at the first exhaustive outcome (``exhaustive_stop``; pabutools'
 ``method_of_equal_shares(..., voter_budget_increment=1)`` does, pabulib-checker does not).
 Exhaustiveness there is judged among the projects MES could buy (supported, positive cost), as
-pabutools does. Every step is an exact MES run, so the result equals the +1 loop's result.
+pabutools does. The loop still tries every share one unit apart, like pabutools, but each try is
+the certified float run of :mod:`coprod.rules.mes_float` (exact MES's purchases, or a refusal
+that falls back to the exact run), so the result equals the exact +1 loop's; the share it settles
+on is then recomputed exactly for the explanations.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy as np
 from coprod.errors import InvalidInput
 from coprod.rules.greedy import greedy
 from coprod.rules.mes import MesSetup, Satisfaction, run_mes
+from coprod.rules.mes_float import FloatMes, float_mes_winners, names_of
 from coprod.rules.model import BallotKind, Election, OrdinalScoring, RuleResult
 
 
@@ -68,20 +72,43 @@ def mes_add1(
     if integral_start:
         share = Fraction(math.floor(share))
     buyable = {election.ids[j] for j in setup.candidates}
-    previous: RuleResult | None = None
+    screen = FloatMes.of(setup)
+    # Costs and budget as integers over one common denominator: a run's total is an int sum.
+    scale = math.lcm(election.budget.denominator, *(c.denominator for c in election.costs))
+    price = {p: int(c * scale) for p, c in zip(election.ids, election.costs, strict=True)}
+    budget = int(election.budget * scale)
+    previous: tuple[Fraction, tuple[str, ...]] | None = None
+    hint: list[int] = []
     for _ in range(max_runs):
-        outcome = run_mes(setup, share)
-        if outcome.total_cost > election.budget:
+        bought = float_mes_winners(screen, share, hint)
+        if bought is None:
+            winners = run_mes(setup, share).winners
+        else:
+            hint = bought
+            winners = names_of(screen, bought)
+        chosen = set(winners)
+        left = budget - sum(price[p] for p in chosen)
+        if left < 0:
             if previous is None:
-                previous = _empty_like(setup, share)
-            return _renamed(previous, satisfaction)
-        if exhaustive_stop and is_exhaustive(election, outcome.winners, among=buyable):
-            return _renamed(outcome, satisfaction)
-        if buyable <= outcome.winner_set:
-            return _renamed(outcome, satisfaction)
-        previous = outcome
+                return _renamed(_empty_like(setup, share), satisfaction)
+            return _exact_at(setup, *previous, satisfaction)
+        # Exhaustive among what MES could buy (as pabutools judges it): nothing left fits.
+        exhausted = all(price[p] > left for p in buyable if p not in chosen)
+        if (exhaustive_stop and exhausted) or buyable <= chosen:
+            return _exact_at(setup, share, winners, satisfaction)
+        previous = (share, winners)
         share += Fraction(step)
     raise InvalidInput("max_runs", f"Add1 needed more than {max_runs} MES runs")
+
+
+def _exact_at(
+    setup: MesSetup, share: Fraction, winners: tuple[str, ...], satisfaction: Satisfaction
+) -> RuleResult:
+    """The exact MES run at the share the loop settled on (explanations need exact prices)."""
+    result = run_mes(setup, share)
+    if result.winners != winners:  # pragma: no cover - the float screen's bounds failed
+        raise AssertionError(f"float screen and exact MES disagree at share {share}")
+    return _renamed(result, satisfaction)
 
 
 def _empty_like(setup: MesSetup, share: Fraction) -> RuleResult:
