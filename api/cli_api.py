@@ -125,6 +125,14 @@ def serve(
             "PostgreSQL, where `coprod project` runs it as its own process.",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes. More than one needs PostgreSQL and the projection worker "
+            "in its own process (`coprod project`).",
+        ),
+    ] = 1,
 ) -> None:
     """Start the HTTP API (OpenAPI docs at /docs) and, on SQLite, the projection worker."""
     import uvicorn
@@ -132,6 +140,9 @@ def serve(
     from api.app import create_app
 
     settings = settings_from_env()
+    in_process = worker if worker is not None else settings.backend == "sqlite"
+    if workers > 1:
+        _check_several_workers(settings.backend, in_process)
 
     def seed(app: Coprod) -> None:
         from coprod.demo import seed_demo
@@ -145,13 +156,42 @@ def serve(
         console.print(f"Demo seeded: {summary.events} events; process {summary.process_id}.")
         console.print(f"Demo officer key (shown once): [bold]{new.secret}[/bold]")
 
-    in_process = worker if worker is not None else settings.backend == "sqlite"
     console.print(
         f"coprod API on http://{host}:{port}/docs, store {settings.display}, "
         + ("projection worker in this process" if in_process else "no projection worker here")
+        + ("" if workers == 1 else f", {workers} server processes")
     )
-    app = create_app(settings, on_start=seed if demo else None, worker=in_process)
-    uvicorn.run(app, host=host, port=port)
+    if workers == 1:
+        app = create_app(settings, on_start=seed if demo else None, worker=in_process)
+        uvicorn.run(app, host=host, port=port)
+        return
+    # Several processes: seed once here, then each process builds its own app from the same
+    # environment (PostgreSQL, no in-process worker: the defaults `create_app()` takes).
+    if demo:
+        with Coprod(settings) as application:
+            seed(application)
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+def _check_several_workers(backend: str, in_process_worker: bool) -> None:
+    """Several server processes share one store, never one projection worker each.
+
+    SQLite is the one-machine default and writes one transaction at a time, so more
+    processes would only queue on its lock; PostgreSQL takes them, with the read models kept
+    by `coprod project` (one worker for every server process).
+    """
+    if backend != "postgres":
+        raise InvalidInput(
+            "workers",
+            "several server processes need PostgreSQL (set COPROD_DATABASE_URL); "
+            "SQLite serves from one process",
+        )
+    if in_process_worker:
+        raise InvalidInput(
+            "workers",
+            "several server processes cannot each run the projection worker: "
+            "drop --worker and run `coprod project` beside them",
+        )
 
 
 def _uuid(field: str, text: str) -> UUID:

@@ -34,7 +34,9 @@ def project(
     rebuild: Annotated[
         str | None,
         typer.Option(
-            "--rebuild", metavar="NAME", help="Rebuild this read model beside the old one."
+            "--rebuild",
+            metavar="NAME[,NAME...]|all",
+            help="Rebuild these read models beside the old ones, in one pass over the log.",
         ),
     ] = None,
     status: Annotated[
@@ -53,13 +55,18 @@ def project(
         if status:
             _print_status(projector)
         elif rebuild is not None:
+            names = None if rebuild == "all" else [n.strip() for n in rebuild.split(",")]
             started = time.perf_counter()
-            stats = projector.rebuild(rebuild)
+            rebuilt = projector.rebuild_many(names)
             elapsed = time.perf_counter() - started
+            events = max(s.events for s in rebuilt)
+            for stats in rebuilt:
+                console.print(f"rebuilt {stats.model} as generation {stats.generation}")
             console.print(
-                f"rebuilt {stats.model} as generation {stats.generation}: {stats.events} events "
-                f"in {elapsed:.1f} s ({stats.events / elapsed if elapsed else 0:,.0f} events/s); "
-                "readers switched, the old generation was dropped."
+                f"{events} events in {elapsed:.1f} s "
+                f"({events / elapsed if elapsed else 0:,.0f} events/s for "
+                f"{len(rebuilt)} read model{'s' if len(rebuilt) > 1 else ''}); "
+                "readers switched, the old generations were dropped."
             )
         elif once:
             started = time.perf_counter()

@@ -6,8 +6,9 @@
 
 For each store it seeds the demo plus open votes with many ballots (big all-or-nothing
 batches through the application), then on the same events in the same run measures:
-the batched rebuild (`Projector.rebuild`, all read models); the stock baseline (the
-library's ``Projection.process_event`` per event, one view transaction each, fed by the
+the batched rebuild of all read models (`Projector.rebuild_many`: one pass over the log,
+each batch applied to every model); the stock baseline (for each read model, the library's
+``Projection.process_event`` per event, one view transaction each, fed by the
 library's ``ApplicationSubscription`` on PostgreSQL and a ``select_notifications`` loop on
 SQLite, which has no subscriptions) over a SAMPLE of the log (``--stock-sample``, default
 20k events, stated in the output); and the live lag (cast one ballot, time until the
@@ -116,10 +117,10 @@ def seed(app: Coprod, events: int, processes: int = 4) -> None:
         cast_many(app, pid, options, 0, per)
 
 
-def stock_baseline(app: Coprod, settings: Any, sample: int) -> tuple[int, float]:
-    """The library's way: one view transaction per event, over the first `sample` events."""
+def stock_baseline(app: Coprod, settings: Any, name: str, sample: int) -> tuple[int, float]:
+    """The library's way for one read model: one view transaction per event, first `sample`."""
     conn = Connection(settings)
-    model = READ_MODELS["process_summary"]()
+    model = READ_MODELS[name]()
     view = GenerationView(conn, model, 9_999, app.name)  # a scratch generation
     view.create_tables()
     projection = StockProjection(view=view)
@@ -190,23 +191,30 @@ def run(url: str, events: int, sample: int) -> dict[str, float]:
     total = app.recorder.max_notification_id() or 0
     print(f"  seeded {total:,} events in {time.perf_counter() - started:.1f} s")
     settle(settings)
+    # Every read model rebuilt from scratch in one pass over the log, twice; the stock way
+    # runs each model as the library would: one projection, one transaction per event, each.
     rates = []
     with Projector(app, settings=settings, batch_size=5_000) as projector:
         projector.catch_up()
         for attempt in (1, 2):
             started = time.perf_counter()
-            stats = projector.rebuild("process_summary")
-            rebuild_s = time.perf_counter() - started
-            rates.append(stats.events / rebuild_s)
+            rebuilt = projector.rebuild_many()
+            seconds = time.perf_counter() - started
+            rates.append(rebuilt[0].events / seconds)
             print(
-                f"  batched rebuild #{attempt}: {stats.events:,} events in {rebuild_s:.2f} s "
-                f"= {rates[-1]:,.0f} events/s"
+                f"  batched rebuild #{attempt} of all read models ({len(rebuilt)}, one pass): "
+                f"{rebuilt[0].events:,} events in {seconds:.2f} s = {rates[-1]:,.0f} events/s"
             )
     rate = statistics.mean(rates)
-    n, stock_s = stock_baseline(app, settings, sample)
-    stock_rate = n / stock_s
+    stock_total_s = 0.0
+    for name in READ_MODELS:
+        n, seconds = stock_baseline(app, settings, name, sample)
+        stock_total_s += seconds
+        print(f"  stock, {name}: {n:,} events in {seconds:.2f} s = {n / seconds:,.0f} events/s")
+    stock_rate = n / stock_total_s
     print(
-        f"  stock (library Projection, 1 txn/event), SAMPLE of the first {n:,} events: {stock_s:.2f} s = {stock_rate:,.0f} events/s"
+        f"  stock (library Projection, 1 txn/event, each read model), SAMPLE of the first "
+        f"{n:,} events: {stock_total_s:.2f} s = {stock_rate:,.0f} events/s for all read models"
     )
     lags = sorted(live_lag(app, settings))
     p50 = statistics.median(lags) * 1000
@@ -214,7 +222,6 @@ def run(url: str, events: int, sample: int) -> dict[str, float]:
     print(
         f"  live lag (write -> visible, {len(lags)} single-ballot writes): p50 {p50:.1f} ms, p95 {p95:.1f} ms"
     )
-    print(f"  (ratio below uses the mean of the two rebuilds: {rate:,.0f} events/s)")
     print(f"  RATIO batched/stock: {rate / stock_rate:.1f}x")
     app.close()
     return {"events": total, "rate": rate, "stock": stock_rate, "p50": p50, "p95": p95}

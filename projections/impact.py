@@ -5,9 +5,11 @@ time T, and the big inputs (100k ballots, many contribution logs) must aggregate
 
 * ``<g>_process``: one full row per change of a process (budget, E, areas, k, ballot state);
   "as of T" is the last row at or before T.
-* ``<g>_ballots``: one narrow row per counted ballot with only its coarse demographics (area,
-  age band, sex), indexed so a representation table is one ``GROUP BY`` as of T. A ballot
-  recorded after ``BallotClosed`` is not counted (as in the process summary).
+* ``<g>_ballot_runs``: the counted ballots as runs per demographic cell (area, age band,
+  sex: nothing else of a ballot), one row per batch and cell with every ballot's position and
+  timestamp (:mod:`projections.ballot_runs`), so a representation table as of T is one
+  ``GROUP BY`` plus the few runs that straddle T. A ballot recorded after ``BallotClosed`` is
+  not counted (as in the process summary). Version 2: version 1 had one row per ballot.
 * ``<g>_contributions`` and ``<g>_contribution_status``: one row per logged contribution
   (hours in micro-hours so SQL sums stay exact) and one per verification or dispute; the
   status as of T is the latest status row at or before T.
@@ -25,8 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 from eventsourcing.persistence import Mapper, Notification, Tracking
 from eventsourcing.utils import get_topic
@@ -38,14 +39,10 @@ from coprod.parameters import CensusShares, VolunteerRates
 from coprod.process import DEFAULT_DISCLOSURE_K, Process
 from coprod.project import Project
 from coprod.proposal import Proposal
-from projections.process_summary import to_us
+from projections.ballot_runs import RUN_COLUMNS, RUN_DICTIONARY, BallotRuns, run_table_ddl
 from projections.readmodel import Item, ReadModel
 from projections.store import Connection
-
-_BALLOT_CAST = get_topic(Ballot.BallotCast)
-_TS = b'"timestamp":{"_type_":"datetime_iso","_data_":"'
-_PROCESS_KEY = b'"process_id":{"_type_":"uuid_hex","_data_":"'
-_DEMOGRAPHICS = b',"area_code":'
+from projections.stored_ballot import BALLOT_CAST, StoredBallot, stored_ballot, to_us
 
 #: Hours are stored as integer micro-hours: exact sums in SQL on both backends.
 MICRO = 1_000_000
@@ -66,7 +63,8 @@ PROCESS_COLUMNS = (
     "closed_us",
 )
 _FACT_COLUMNS = ("notification_id", "process_id", "subject_id", "kind", "ts_us", "data")
-_BALLOT_COLUMNS = ("process_id", "notification_id", "ts_us", "area_code", "age_band", "sex")
+#: The key of a ballot run: the process and the demographic cell.
+BALLOT_CELL = ("process_id", "area_code", "age_band", "sex")
 _CONTRIBUTION_COLUMNS = (
     "contribution_id",
     "process_id",
@@ -103,16 +101,6 @@ _RATE_COLUMNS = (
 )
 
 
-class DemographicsFact(NamedTuple):
-    """A ballot as this model needs it, decoded without building the domain event."""
-
-    process_id: str
-    ts_us: int
-    area_code: str | None
-    age_band: str | None
-    sex: str | None
-
-
 def _money(value: Any) -> str | None:
     return None if value is None else str(value.amount)
 
@@ -121,10 +109,10 @@ class ImpactModel(ReadModel):
     """Per process: the inputs of every impact measure, each row stamped for as-of reads."""
 
     name = "impact"
-    version = 1
+    version = 2
     table_suffixes = (
         "process",
-        "ballots",
+        "ballot_runs",
         "facts",
         "contributions",
         "contribution_status",
@@ -195,13 +183,12 @@ class ImpactModel(ReadModel):
             "ballot_state": "not_opened | open | closed",
             "closed_us": "time the ballot closed (microseconds since 1970 UTC), or null",
         },
-        "ballots": {
+        "ballot_runs": {
             "process_id": "process id (uuid hex)",
-            "notification_id": "log position of the BallotCast event",
-            "ts_us": "time the ballot was cast (microseconds since 1970 UTC)",
-            "area_code": "area stated on the ballot, or null (not stated)",
-            "age_band": "coarse age band stated on the ballot, or null (not stated)",
-            "sex": "sex stated on the ballot, or null (not stated)",
+            "area_code": "area stated on the run's ballots, or null (not stated)",
+            "age_band": "coarse age band stated on the run's ballots, or null (not stated)",
+            "sex": "sex stated on the run's ballots, or null (not stated)",
+            **RUN_DICTIONARY,
         },
         "facts": {
             "notification_id": "log position of the event",
@@ -360,8 +347,10 @@ class ImpactModel(ReadModel):
             Contribution.ContributionLogged: self._logged,
             Contribution.ContributionVerified: self._status("verified"),
             Contribution.ContributionDisputed: self._status("disputed"),
-            Ballot.BallotCast: self._ballot_event,
-            DemographicsFact: self._ballot,
+            StoredBallot: self._ballot,
+            # The library's mapper path (the stock projection, or a layout the fast path
+            # declined) hands over the domain event itself.
+            Ballot.BallotCast: lambda e, t, b: self._ballot(StoredBallot.of(e), t, b),
             CensusShares.CensusSharesLoaded: self._census,
             VolunteerRates.VolunteerRatesLoaded: self._rates,
         }
@@ -379,12 +368,7 @@ class ImpactModel(ReadModel):
             "eligible BIGINT, k INTEGER NOT NULL, areas TEXT NOT NULL, "
             "ballot_state TEXT NOT NULL, closed_us BIGINT, "
             "PRIMARY KEY (process_id, notification_id))",
-            f"CREATE TABLE IF NOT EXISTS {p}_ballots (process_id TEXT NOT NULL, "
-            "notification_id BIGINT NOT NULL, ts_us BIGINT NOT NULL, area_code TEXT, "
-            "age_band TEXT, sex TEXT, PRIMARY KEY (process_id, notification_id))",
-            # Covering index: a representation table as of T reads the index only.
-            f"CREATE INDEX IF NOT EXISTS {p}_ballots_asof "
-            f"ON {p}_ballots (process_id, ts_us, area_code, age_band, sex)",
+            *run_table_ddl(f"{p}_ballot_runs", BALLOT_CELL),
             f"CREATE TABLE IF NOT EXISTS {p}_facts (notification_id BIGINT PRIMARY KEY, "
             "process_id TEXT NOT NULL, subject_id TEXT NOT NULL, kind TEXT NOT NULL, "
             "ts_us BIGINT NOT NULL, data TEXT NOT NULL)",
@@ -417,17 +401,10 @@ class ImpactModel(ReadModel):
     # -- decoding ----------------------------------------------------------------------------------
 
     def decode(self, notification: Notification, mapper: Mapper[Any]) -> Any | None:
-        """Ballots (almost all of a big log) skip the event mapper, as in the process summary.
-
-        Only the process, time and the three coarse demographic fields are read from the
-        stored JSON; an encrypted or compressed state or an unexpected layout goes through
-        the library's mapper instead. Both give the same rows (tested).
-        """
-        if notification.topic != _BALLOT_CAST:
-            return super().decode(notification, mapper)
-        if mapper.cipher is not None or mapper.compressor is not None:
-            return mapper.to_domain_event(notification)
-        return _demographics(notification.state) or mapper.to_domain_event(notification)
+        """Ballots (almost all of a big log) are read by layout, once for every model."""
+        if notification.topic == BALLOT_CAST:
+            return stored_ballot(notification, mapper)
+        return super().decode(notification, mapper)
 
     # -- applying ----------------------------------------------------------------------------------
 
@@ -550,22 +527,12 @@ class ImpactModel(ReadModel):
 
     # ballots
 
-    def _ballot_event(self, e: Ballot.BallotCast, t: Tracking, b: _Batch) -> None:
-        fact = DemographicsFact(
-            e.process_id.hex,
-            to_us(e.timestamp),
-            e.area_code,
-            None if e.age_band is None else e.age_band.value,
-            None if e.sex is None else e.sex.value,
-        )
-        self._ballot(fact, t, b)
-
-    def _ballot(self, f: DemographicsFact, t: Tracking, b: _Batch) -> None:
-        pid, ts_us, area, age, sex = f
+    def _ballot(self, f: StoredBallot, t: Tracking, b: _Batch) -> None:
+        pid = f.process_id
         row = b.process(pid)
         if row is None or row[PROCESS_COLUMNS.index("ballot_state") - 3] != "open":
             return  # recorded after the close (or for no known process): not counted
-        b.ballots.append((pid, t.notification_id, ts_us, area, age, sex))
+        b.ballots.add((pid, f.area_code, f.age_band, f.sex), t.notification_id, f.ts_us)
 
     # parameters
 
@@ -619,39 +586,6 @@ def _decision_act(act: str) -> Callable[[Any], dict[str, Any]]:
     return data
 
 
-def _demographics(state: bytes) -> DemographicsFact | None:
-    """Read a version-1 BallotCast's process, time and demographics; None if the layout differs.
-
-    The three demographic fields are the event's last keys, so the tail from ``"area_code"``
-    parses as a small JSON object on its own; anything unexpected returns None.
-    """
-    if b'"class_version"' in state:
-        return None
-    t = state.find(_TS)
-    p = state.find(_PROCESS_KEY)
-    d = state.rfind(_DEMOGRAPHICS)
-    if t < 0 or p < 0 or d < 0:
-        return None
-    t += len(_TS)
-    p += len(_PROCESS_KEY)
-    try:
-        tail = json.loads(b"{" + state[d + 1 :])
-        age = tail["age_band"]
-        sex = tail["sex"]
-        area = tail["area_code"]
-        if area is not None and not isinstance(area, str):
-            return None
-        return DemographicsFact(
-            state[p : p + 32].decode(),
-            to_us(datetime.fromisoformat(state[t : state.index(b'"', t)].decode())),
-            area,
-            None if age is None else str(age["_data_"]),
-            None if sex is None else str(sex["_data_"]),
-        )
-    except (ValueError, KeyError, TypeError, IndexError):
-        return None
-
-
 class _Batch:
     """The rows one batch adds, collected in memory and written with a few bulk statements."""
 
@@ -662,7 +596,7 @@ class _Batch:
         self.process_rows: list[tuple[Any, ...]] = []
         self.facts: list[tuple[Any, ...]] = []
         self.subjects: list[tuple[str, str, str]] = []
-        self.ballots: list[tuple[Any, ...]] = []
+        self.ballots = BallotRuns()
         self.contributions: list[tuple[Any, ...]] = []
         self.statuses: list[tuple[Any, ...]] = []
         self.census: list[tuple[Any, ...]] = []
@@ -714,7 +648,7 @@ class _Batch:
         conn.insert_rows(f"{p}_process", PROCESS_COLUMNS, self.process_rows)
         conn.insert_rows(f"{p}_subjects", ("subject_id", "process_id", "kind"), self.subjects)
         conn.insert_rows(f"{p}_facts", _FACT_COLUMNS, self.facts)
-        conn.insert_rows(f"{p}_ballots", _BALLOT_COLUMNS, self.ballots)
+        conn.insert_rows(f"{p}_ballot_runs", (*BALLOT_CELL, *RUN_COLUMNS), self.ballots.rows())
         conn.insert_rows(f"{p}_contributions", _CONTRIBUTION_COLUMNS, self.contributions)
         conn.insert_rows(f"{p}_contribution_status", _STATUS_COLUMNS, self.statuses)
         conn.insert_rows(f"{p}_census", _CENSUS_COLUMNS, self.census)

@@ -46,6 +46,7 @@ from coprod.commitment import HOURS_PER_PERSON_DAY
 from coprod.config import StoreSettings, settings_from_env
 from coprod.errors import InvalidInput, NotFound
 from coprod.parameters import DEFAULT_RATES, QUINTILES
+from projections.ballot_runs import counts_as_of
 from projections.disclosure import (
     WITHHELD,
     Cell,
@@ -55,9 +56,9 @@ from projections.disclosure import (
     protect_nested,
     protect_rate,
 )
-from projections.impact import MICRO, PROCESS_COLUMNS, ImpactModel
-from projections.process_summary import to_us
+from projections.impact import BALLOT_CELL, MICRO, PROCESS_COLUMNS, ImpactModel
 from projections.store import DB_ERRORS, Connection, read_generation
+from projections.stored_ballot import to_us
 
 _FOREVER = 2**62
 _PLACES = Decimal("0.000001")
@@ -577,13 +578,11 @@ class _Reader:
 
     def _demographics(self) -> Counter[tuple[str | None, str | None, str | None]]:
         counts: Counter[tuple[str | None, str | None, str | None]] = Counter()
-        for area, age, sex, n in self.q(
-            f"SELECT area_code, age_band, sex, COUNT(*) FROM {self.p}_ballots "
-            "WHERE process_id = ? AND ts_us <= ? GROUP BY area_code, age_band, sex",
-            self.pid,
-            self.until,
-        ):
-            counts[(area, age, sex)] = int(n)
+        cells = counts_as_of(
+            self.conn, f"{self.p}_ballot_runs", BALLOT_CELL[1:], self.pid, self.until
+        )
+        for (area, age, sex), n in cells.items():
+            counts[(area, age, sex)] = n
         return counts
 
     def _census(self) -> dict[str, tuple[list[tuple[str, Decimal]], dict[str, str]]]:

@@ -31,6 +31,7 @@ from coprod.application.base import CoprodBase
 from coprod.config import StoreSettings, settings_from_env
 from coprod.errors import NotFound
 from projections.impact import ImpactModel
+from projections.log_reader import LogReader
 from projections.process_summary import ProcessSummaryModel
 from projections.readmodel import GenerationView, Item, PositionConflict, ReadModel
 from projections.store import (
@@ -119,6 +120,7 @@ class Projector:
         self.settings = self.app.settings
         self.batch_size = batch_size
         self.prefetch = prefetch
+        self.log = LogReader(self.app.recorder)
         self.model_names = list(models or READ_MODELS)
         for name in self.model_names:
             if name not in READ_MODELS:
@@ -221,9 +223,7 @@ class Projector:
                     return
 
     def _read(self, start: int, stop: int | None) -> Sequence[Notification]:
-        return self.app.recorder.select_notifications(
-            start=start, limit=self.batch_size, stop=stop, inclusive_of_start=False
-        )
+        return self.log.read(start, self.batch_size, stop)
 
     def _decode_all(
         self,
@@ -231,17 +231,24 @@ class Projector:
         positions: Sequence[int],
         notifications: Sequence[Notification],
     ) -> list[list[Item]]:
+        """Each model's items, decoding event by event across the models, so that what one
+        model decodes the next can reuse (see :mod:`projections.stored_ballot`)."""
         mapper = self.app.mapper
         name = self.app.name
-        result = []
-        for t, position in zip(targets, positions, strict=True):
-            items: list[Item] = []
-            for n in notifications:
+        result: list[list[Item]] = [[] for _ in targets]
+        models = [
+            (t.view.model, position, result[i])
+            for i, (t, position) in enumerate(zip(targets, positions, strict=True))
+        ]
+        for n in notifications:
+            tracking: Tracking | None = None
+            for model, position, items in models:
                 if n.id > position:
-                    decoded = t.view.model.decode(n, mapper)
+                    decoded = model.decode(n, mapper)
                     if decoded is not None:
-                        items.append((decoded, Tracking(name, n.id)))
-            result.append(items)
+                        if tracking is None:
+                            tracking = Tracking(name, n.id)
+                        items.append((decoded, tracking))
         return result
 
     def _apply_all(
@@ -310,26 +317,43 @@ class Projector:
 
         Resumable: if a rebuild was interrupted, the half-built generation is continued.
         """
-        if name not in self.model_names:
-            raise NotFound("read model", f"{name} (known: {', '.join(self.model_names)})")
-        key = READ_MODELS[name]().key()
-        with self.conn.transaction():
-            self.conn.advisory_lock(REGISTRY)
-            generation = read_generation(self.conn, key)
-            assert generation is not None
-            building = generation.building
-            if building is None:
-                building = self._next_generation(key, generation.active)
-                self.conn.execute(
-                    f"UPDATE {REGISTRY} SET building_generation = ? WHERE model = ?",
-                    (building, key),
-                )
-        target = _Target(name, self._view(name, building))
+        (stats,) = self.rebuild_many([name])
+        return stats
+
+    def rebuild_many(self, names: Sequence[str] | None = None) -> list[ModelStats]:
+        """Rebuild several read models (default: all) in ONE pass over the log.
+
+        Each batch of events is read once and applied to every new generation, each in its
+        own transaction with its own position, so the models can be rebuilt together at
+        close to the cost of the slowest one. Each switches to its new generation on its
+        own, exactly as :meth:`rebuild` does.
+        """
+        chosen = list(self.model_names if names is None else names)
+        for name in chosen:
+            if name not in self.model_names:
+                raise NotFound("read model", f"{name} (known: {', '.join(self.model_names)})")
+        targets = []
+        for name in chosen:
+            key = READ_MODELS[name]().key()
+            with self.conn.transaction():
+                self.conn.advisory_lock(REGISTRY)
+                generation = read_generation(self.conn, key)
+                assert generation is not None
+                building = generation.building
+                if building is None:
+                    building = self._next_generation(key, generation.active)
+                    self.conn.execute(
+                        f"UPDATE {REGISTRY} SET building_generation = ? WHERE model = ?",
+                        (building, key),
+                    )
+            targets.append(_Target(name, self._view(name, building)))
         started = time.perf_counter()
-        self._drain([target])
-        target.stats.seconds = time.perf_counter() - started
-        self._switch(name, key, target)
-        return target.stats
+        self._drain(targets)
+        elapsed = time.perf_counter() - started
+        for target in targets:
+            target.stats.seconds = elapsed
+            self._switch(target.model_name, target.view.model.key(), target)
+        return [t.stats for t in targets]
 
     def _next_generation(self, key: str, active: int) -> int:
         """One above every generation that has tables (a crashed rebuild's leftovers too)."""

@@ -50,9 +50,10 @@ from coprod.process import Process
 from coprod.project import Project
 from coprod.proposal import Proposal
 from coprod.values import Money
-from projections.process_summary import ProposalTally, process_summary, to_us
+from projections.process_summary import ProposalTally, process_summary
 from projections.readmodel import Item, ReadModel
 from projections.store import DB_ERRORS, Connection, read_generation
+from projections.stored_ballot import to_us
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: "As of now": later than any event timestamp.

@@ -176,8 +176,8 @@ def test_read_model_frames_agree_with_the_summary_reader(seeded: Seeded) -> None
     assert counts[("idea", "submitted")] == summary.ideas_submitted == 46
     assert counts[("shortlist", "shortlisted")] == summary.shortlisted == 18
     assert counts[("project", "completed")] == summary.projects_completed
-    ballots = frames["process_summary.ballots"]
-    assert (ballots["process_id"] == pid).sum() == summary.ballots_cast == 900
+    runs = frames["process_summary.ballot_runs"]
+    assert runs[runs["process_id"] == pid]["n"].sum() == summary.ballots_cast == 900
 
     tallies = frames["process_summary.tallies"]
     assert summary.tallies is not None
@@ -190,10 +190,11 @@ def test_read_model_frames_agree_with_the_summary_reader(seeded: Seeded) -> None
 def test_live_tallies_of_an_open_vote_are_withheld(seeded: Seeded) -> None:
     frames = read_model_frames(seeded.settings)
     assert seeded.voting.hex not in set(frames["process_summary.tallies"]["process_id"])
-    assert (frames["process_summary.ballots"]["process_id"] == seeded.voting.hex).sum() == 4
+    runs = frames["process_summary.ballot_runs"]
+    assert runs[runs["process_id"] == seeded.voting.hex]["n"].sum() == 4
     with Connection(seeded.settings) as conn:  # the table does hold them, for the reader
         stored = conn.execute(
-            "SELECT COUNT(*) FROM process_summary_v1_g1_tallies WHERE process_id = ?",
+            "SELECT COUNT(*) FROM process_summary_v2_g1_tallies WHERE process_id = ?",
             (seeded.voting.hex,),
         )
     assert stored[0][0] > 0

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +32,13 @@ from coprod.phases import Phase
 from coprod.project import Project, ProjectStatus
 from coprod.values import Actor, Money, Role
 from coprod.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
+from projections.ballot_runs import expand
+from projections.impact import BALLOT_CELL
 from projections.process_summary import ProcessSummaryModel, process_summary
 from projections.readmodel import GenerationView, StockProjection
 from projections.runner import READ_MODELS, ProjectionWorker, Projector
 from projections.store import Connection, read_generation
+from projections.stored_ballot import StoredBallot
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = ProcessSummaryModel.key()
@@ -153,9 +156,18 @@ def snapshot_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
         assert generation is not None
         prefix = ProcessSummaryModel.prefix(generation.active)
         return {
-            suffix: sorted(conn.execute(f"SELECT * FROM {prefix}_{suffix}"), key=repr)
+            suffix: _rows(conn, f"{prefix}_{suffix}", 1 if suffix == "ballot_runs" else None)
             for suffix in ProcessSummaryModel.table_suffixes
         }
+
+
+def _rows(conn: Connection, table: str, run_key: int | None) -> list[tuple[Any, ...]]:
+    """A table's rows, sorted; ballot runs as one row per ballot, since where a batch
+    ended (a crash, another batch size) changes the runs but never the ballots in them."""
+    rows = conn.execute(f"SELECT * FROM {table}")
+    if run_key is not None:
+        rows = expand(rows, run_key)
+    return sorted(rows, key=repr)
 
 
 # -- exactness ---------------------------------------------------------------------------------
@@ -223,7 +235,7 @@ def test_batched_rows_equal_the_stock_per_event_projection(sqlite_url: str) -> N
             projection.process_event(app.mapper.to_domain_event(n), Tracking(app.name, n.id))
         assert view.position() == app.recorder.max_notification_id()
         stock = {
-            s: sorted(conn.execute(f"SELECT * FROM {view.prefix}_{s}"), key=repr)
+            s: _rows(conn, f"{view.prefix}_{s}", 1 if s == "ballot_runs" else None)
             for s in ProcessSummaryModel.table_suffixes
         }
         conn.close()
@@ -313,6 +325,45 @@ def test_rebuild_builds_beside_and_switches(store_app: Coprod, store_url: str) -
     assert process_summary(pid, settings=store_app.settings) == before
 
 
+def model_rows(url: str, name: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table of one read model's active generation, rows sorted."""
+    model = READ_MODELS[name]()
+    with Connection(parse_database_url(url)) as conn:
+        generation = read_generation(conn, model.key())
+        assert generation is not None
+        prefix = model.prefix(generation.active)
+        cell = {"process_summary": 1, "impact": len(BALLOT_CELL)}.get(name)
+        return {
+            suffix: _rows(conn, f"{prefix}_{suffix}", cell if suffix == "ballot_runs" else None)
+            for suffix in model.table_suffixes
+        }
+
+
+def test_rebuild_of_every_model_in_one_pass_gives_the_caught_up_rows(
+    store_app: Coprod, store_url: str
+) -> None:
+    seed_demo(store_app)
+    with Projector(store_app, batch_size=300) as projector:
+        projector.catch_up()
+        before = {name: model_rows(store_url, name) for name in READ_MODELS}
+        read = 0
+        original = projector._read
+
+        def counting(start: int, stop: int | None) -> Any:
+            nonlocal read
+            batch = original(start, stop)
+            read += len(batch)
+            return batch
+
+        projector._read = counting  # type: ignore[method-assign]
+        rebuilt = projector.rebuild_many()
+    total = store_app.recorder.max_notification_id()
+    assert [s.model for s in rebuilt] == [m().key() for m in READ_MODELS.values()]
+    assert {(s.generation, s.events) for s in rebuilt} == {(2, total)}
+    assert read == total  # the log was read once for all of them
+    assert {name: model_rows(store_url, name) for name in READ_MODELS} == before
+
+
 def test_worker_gives_read_your_writes(store_app: Coprod) -> None:
     pid, options, _ = open_vote(store_app)
     with ProjectionWorker(store_app.settings, poll_interval=0.01) as worker:
@@ -362,7 +413,7 @@ def test_concurrent_writers_every_acknowledged_event_exactly_once(postgres_url: 
         worker.wait_for(max(acknowledged), timeout=30)
     for w in writers:
         w.close()
-    rows = snapshot_tables(postgres_url)["ballots"]
+    rows = snapshot_tables(postgres_url)["ballot_runs"]  # one row per ballot
     assert len(acknowledged) == 240
     assert sorted(r[1] for r in rows) == sorted(acknowledged)
     assert len({r[1] for r in rows}) == 240
@@ -413,7 +464,7 @@ def test_sigkilled_worker_resumes_to_the_same_rows_as_a_rebuild(postgres_url: st
         resumed = snapshot_tables(postgres_url)
         projector.rebuild("process_summary")
     assert snapshot_tables(postgres_url) == resumed
-    assert len(resumed["ballots"]) == 19_000 + 900  # and the demo's 900
+    assert len(resumed["ballot_runs"]) == 19_000 + 900  # ballots, and the demo's 900
     summary = process_summary(pid, settings=settings)
     assert summary.ballots_cast == 19_000
 
@@ -424,3 +475,99 @@ def test_in_memory_store_is_refused_clearly() -> None:
     settings = parse_database_url("sqlite:///:memory:")
     with pytest.raises(InvalidInput, match="in-memory"):
         Connection(settings)
+
+
+def test_cli_rebuilds_named_or_all_models_and_refuses_an_unknown_one(sqlite_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from api.cli import cli
+
+    settings = parse_database_url(sqlite_url)
+    with Coprod(settings) as app:
+        seed_demo(app)
+    env = {"COPROD_DATABASE_URL": sqlite_url}
+    runner = CliRunner()
+    assert runner.invoke(cli, ["project", "--once"], env=env).exit_code == 0
+    named = runner.invoke(cli, ["project", "--rebuild", "timeline,impact"], env=env)
+    assert named.exit_code == 0, named.output
+    assert "rebuilt timeline_v1 as generation 2" in named.output
+    assert "for 2 read models" in named.output
+    every = runner.invoke(cli, ["project", "--rebuild", "all"], env=env)
+    assert every.exit_code == 0, every.output
+    with Connection(settings) as conn:
+        active = {name: read_generation(conn, m.key()) for name, m in READ_MODELS.items()}
+    assert {n: g.active for n, g in active.items() if g} == {
+        "process_summary": 2,
+        "impact": 3,
+        "timeline": 3,
+    }
+    unknown = runner.invoke(cli, ["project", "--rebuild", "tallies"], env=env)
+    assert unknown.exit_code != 0
+    assert "known: process_summary, impact, timeline" in str(unknown.exception)
+
+
+def test_as_of_inside_one_batch_counts_ballot_by_ballot(store_app: Coprod, store_url: str) -> None:
+    """Ballot runs cover whole batches; an as-of time inside one still counts exactly."""
+    from coprod.ballot import AgeBand, Sex
+    from projections.ballot_runs import counts_as_of
+    from projections.impact import ImpactModel
+
+    pid, options, _ = open_vote(store_app)
+    ages, sexes, areas = [None, *AgeBand], [None, *Sex], [None, "north", "south"]
+    store_app.cast_ballots(
+        SYSTEM_ACTOR,
+        pid,
+        [
+            BallotInput(
+                pseudonym(("run", i)),
+                choices_for(i, options, VoteMethod.APPROVAL),
+                area_code=areas[i % 3],
+                age_band=ages[i % len(ages)],
+                sex=sexes[i % 2],
+            )
+            for i in range(120)
+        ],
+    )
+    cast_at = []  # (timestamp in µs, cell) of each ballot, from the log itself
+    for n in store_app.recorder.select_notifications(start=0, limit=10**6):
+        if n.topic.endswith("Ballot.BallotCast"):
+            e = store_app.mapper.to_domain_event(n)
+            if e.process_id == pid:  # type: ignore[attr-defined]
+                fact = StoredBallot.of(e)  # type: ignore[arg-type]
+                cast_at.append((fact.ts_us, (fact.area_code, fact.age_band, fact.sex)))
+    assert len(cast_at) == 120
+    with Projector(store_app, batch_size=10_000) as projector:  # one batch: one run per cell
+        projector.catch_up()
+    settings = parse_database_url(store_url)
+    prefix = ImpactModel.prefix(1)
+    stamps = sorted({ts for ts, _ in cast_at})
+    with Connection(settings) as conn:
+        for until in [stamps[0] - 1, stamps[0], stamps[37], stamps[-2], stamps[-1]]:
+            expected = Counter(cell for ts, cell in cast_at if ts <= until)
+            got = counts_as_of(conn, f"{prefix}_ballot_runs", BALLOT_CELL[1:], pid.hex, until)
+            assert +got == expected, until
+            moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=until)
+            summary = process_summary(pid, moment, settings=settings)
+            assert summary.ballots_cast == sum(expected.values())
+
+
+def test_log_reader_reads_what_the_library_reads(store_app: Coprod) -> None:
+    from projections.log_reader import LogReader
+
+    seed_demo(store_app)
+    reader = LogReader(store_app.recorder)
+    assert reader._sqlite or reader._statements  # the fast path is taken on both stores
+    recorder = store_app.recorder
+    for start, limit, stop in [
+        (0, 10_000, None),
+        (0, 7, None),
+        (100, 50, 120),
+        (1400, 10**6, None),
+    ]:
+        ours = reader.read(start, limit, stop)
+        theirs = recorder.select_notifications(
+            start=start, limit=limit, stop=stop, inclusive_of_start=False
+        )
+        assert ours == theirs
+        assert {type(n.originator_id) for n in ours} <= {uuid.UUID}
+        assert {type(n.state) for n in ours} <= {bytes}
