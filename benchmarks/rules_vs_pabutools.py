@@ -37,7 +37,8 @@ from coprod.rules import (
     positional_from,
     sequential_phragmen,
 )
-from tests.integration.test_rules_pabulib import PointsTimesCost, PositionalTimesCost, load
+from tests.integration.test_rules_pabulib import load
+from tests.pabutools_oracle import PointsTimesCost, PositionalTimesCost
 
 LARGEST = [
     "Poland_Lodz_2022.pb",

@@ -91,3 +91,31 @@ def store_app(store_url: str) -> Iterator[Coprod]:
     application = Coprod(parse_database_url(store_url))
     yield application
     application.close()
+
+
+# -- pabutools, the outcome rules' oracle -----------------------------------------------------
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start pabutools on the large files' rule comparisons in a second process now, so
+    their answers are ready when ``test_rules_pabulib`` runs (see tests/pabutools_oracle.py)."""
+    jobs = []
+    for item in items:
+        name = getattr(item, "originalname", item.name)
+        callspec = getattr(item, "callspec", None)
+        if item.path.name != "test_rules_pabulib.py" or callspec is None:
+            continue
+        from tests.pabutools_oracle import RULE_OF_TEST
+
+        if name in RULE_OF_TEST and "path" in callspec.params:
+            jobs.append((Path(callspec.params["path"]), RULE_OF_TEST[name]))
+    if jobs:
+        from tests.pabutools_oracle import ORACLE
+
+        ORACLE.start(jobs)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests.pabutools_oracle import ORACLE
+
+    ORACLE.close()
