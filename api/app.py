@@ -22,6 +22,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from api.errors import install_error_handlers
+from api.heap import freeze_startup_heap
 from api.idempotency import IdempotencyMiddleware, IdempotencyStore, document_idempotency
 from api.keys import KeyStore, SqlTables
 from api.openapi_problems import document_problems
@@ -97,6 +98,7 @@ def create_app(
             reads = ReadStore(store, projector, wait_s=read_wait_s)
             api.state.reads = reads
             api.state.worker = projector
+            freeze_startup_heap()
             yield
         finally:
             if projector is not None:

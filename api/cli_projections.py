@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.heap import freeze_startup_heap
 from coprod.config import settings_from_env
 from projections.runner import Projector
 
@@ -96,6 +97,7 @@ def _run(projector: Projector, poll_interval: float) -> None:
         stop.set()
 
     previous = signal.signal(signal.SIGTERM, on_signal)
+    freeze_startup_heap()
     console.print(
         f"projecting {', '.join(projector.model_names)} from {projector.settings.display}; "
         "Ctrl-C or SIGTERM stops"

@@ -7,6 +7,11 @@ replays its response; the same key with a different request is refused (422). An
 retry may change (a lost race, a busy store, a missing key) are not kept: the reservation is
 released and the retry runs again. Keys are scoped to the API key that sent them, so two
 clients can never collide or read each other's answers.
+
+Keys are remembered for :data:`RETENTION_S` (24 hours, as the payment APIs that made the
+header common do): long enough for any client's retries, short enough that the table does
+not grow with every request ever made. Older rows are purged as requests arrive, at most
+once per :data:`PURGE_EVERY_S` in each process; a key reused after that is a new request.
 """
 
 from __future__ import annotations
@@ -14,8 +19,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import secrets
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +34,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import problem_response
 from api.keys import SqlTables, hash_secret
+from coprod.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 __all__ = ["IDEMPOTENCY_HEADER", "IdempotencyMiddleware", "IdempotencyStore"]
 
@@ -42,6 +53,10 @@ LEASE_S = 30.0
 WAIT_S = 15.0
 _POLL_S = 0.02
 _MAX_KEY = 255
+#: How long a key and its answer are kept.
+RETENTION_S = 24 * 3600.0
+#: How often (at most) a process deletes the rows older than the retention.
+PURGE_EVERY_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -56,9 +71,21 @@ class Stored:
 class IdempotencyStore:
     """The reservation table; each method is one short transaction."""
 
-    def __init__(self, tables: SqlTables) -> None:
+    def __init__(
+        self,
+        tables: SqlTables,
+        *,
+        retention_s: float = RETENTION_S,
+        purge_every_s: float = PURGE_EVERY_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.tables = tables
         self.table = tables.name(TABLE)
+        self.retention_s = retention_s
+        self.purge_every_s = purge_every_s
+        self.clock = clock
+        self._next_purge = 0.0
+        self._purge_lock = threading.Lock()
 
     def _cursor(self) -> Any:
         return self.tables.cursor(TABLE, _DDL)
@@ -70,7 +97,8 @@ class IdempotencyStore:
         """
         p = self.tables.p
         token = secrets.token_hex(16)
-        now = time.time()
+        now = self.clock()
+        self._purge_if_due(now)
         with self._cursor() as c:
             # RETURNING answers the common case (a fresh key) in the one statement.
             c.execute(
@@ -109,6 +137,35 @@ class IdempotencyStore:
                 if taken is not None and taken["token"] == token:
                     return token  # the first request died; we run it now
         return None
+
+    def purge(self, now: float | None = None) -> int:
+        """Delete the keys reserved longer ago than the retention; returns how many."""
+        cutoff = (self.clock() if now is None else now) - self.retention_s
+        old = f"FROM {self.table} WHERE reserved_at < {self.tables.p}"
+        with self._cursor() as c:
+            # the library's SQLite cursor has no rowcount: count in the same transaction
+            c.execute(f"SELECT COUNT(*) AS n {old}", (cutoff,))
+            row = c.fetchone()
+            c.execute(f"DELETE {old}", (cutoff,))
+            return int(row["n"])
+
+    def _purge_if_due(self, now: float) -> threading.Thread | None:
+        """Start a purge beside the request when one is due (never in the request's way)."""
+        with self._purge_lock:
+            if now < self._next_purge:
+                return None
+            self._next_purge = now + self.purge_every_s
+        purger = threading.Thread(
+            target=self._purge_quietly, args=(now,), name="idempotency-purge", daemon=True
+        )
+        purger.start()
+        return purger
+
+    def _purge_quietly(self, now: float) -> None:
+        try:
+            self.purge(now)
+        except StoreUnavailable as e:  # the next one due will try again
+            log.warning("idempotency keys not purged: %s", e)
 
     def complete(self, scope: str, key: str, token: str, response: Stored) -> None:
         p = self.tables.p
@@ -317,7 +374,8 @@ def document_idempotency(schema: dict[str, Any]) -> dict[str, Any]:
         "schema": {"type": "string", "minLength": 1, "maxLength": _MAX_KEY},
         "description": (
             "Makes the POST safe to retry: the same key and request record the fact once and "
-            "replay the first response; the same key with another request gets 422."
+            "replay the first response; the same key with another request gets 422. Keys are "
+            "remembered for 24 hours."
         ),
     }
     for path in schema.get("paths", {}).values():

@@ -21,7 +21,8 @@ commitments), so the load does not queue on one hot aggregate.
 4. Impact report: GET /api/v1/processes/{id}/impact p50/p95 on a process with 100k ballots,
    uncached and repeated (see :func:`impact_report_p95`), on the last server.
 
-The load generator shares the two cores with the server and the database: the figures are
+Both sides freeze their start-up heap out of the garbage collector (``api.heap``), as
+``coprod serve`` does. The load generator shares the two cores with the server and the database: the figures are
 for this machine as a whole, not for the server alone.
 """
 
@@ -52,6 +53,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 import httpx2  # noqa: E402
 import psycopg  # noqa: E402
 
+from api.heap import freeze_startup_heap  # noqa: E402
 from api.keys import KeyStore  # noqa: E402
 from coprod.application import SYSTEM_ACTOR, Coprod  # noqa: E402
 from coprod.commitment import CoproductionLevel, CoproductionPhase  # noqa: E402
@@ -483,6 +485,15 @@ def impact_report_p95(app: Coprod, base: str, setup: Setup, ballots: int, reques
         )
 
 
+def server_stack() -> str:
+    """The event loop and HTTP parser uvicorn picks ("auto"): they set its CPU per request."""
+    from importlib.util import find_spec
+
+    loop = "uvloop" if find_spec("uvloop") else "asyncio"
+    parser = "httptools" if find_spec("httptools") else "h11"
+    return f"{loop}, {parser}"
+
+
 # -- main ---------------------------------------------------------------------------------------
 
 
@@ -510,7 +521,12 @@ def main() -> None:
             for workers in worker_counts:
                 with uvicorn_server(url, workers) as base:
                     setup = seed(app, base, args.projects, suffix=f"w{workers}")
-                    print(f"PostgreSQL {url}; uvicorn workers={workers}; command: log contribution")
+                    # the server freezes its start-up heap (api.heap); the direct path the same
+                    freeze_startup_heap()
+                    print(
+                        f"PostgreSQL {url}; uvicorn workers={workers} ({server_stack()}); "
+                        "command: log contribution"
+                    )
                     ratio, p95 = compare(app, base, setup, levels, args.seconds, args.runs)
                     summary.append((workers, ratio, p95))
                     if workers == worker_counts[-1]:

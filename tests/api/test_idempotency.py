@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from uuid import UUID
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.keys import hash_secret
+from api.idempotency import IdempotencyStore
+from api.keys import SqlTables, hash_secret
 from coprod.application import Coprod
+from coprod.config import parse_database_url
 from coprod.errors import StoreUnavailable
 from tests.api.conftest import World, event_topics, post
 
@@ -150,3 +155,68 @@ def test_a_reservation_left_by_a_dead_request_is_taken_over(
     )
     assert answer.status_code == 201
     assert ideas(coprod) == 1
+
+
+def test_keys_older_than_the_retention_are_purged_and_then_record_anew(
+    api: FastAPI, client: TestClient, world: World, process_id: UUID, coprod: Coprod
+) -> None:
+    store: IdempotencyStore = api.state.idempotency
+    path = f"/processes/{process_id}/ideas"
+    assert post(client, path, world["member"], IDEA, Idempotency_Key="old").status_code == 201
+    fresh = {"title": "A swing", "description": "By the school"}
+    assert post(client, path, world["member"], fresh, Idempotency_Key="new").status_code == 201
+    now = time.time()
+    # nothing is old enough yet: both keys still replay
+    assert store.purge(now) == 0
+    replayed = post(client, path, world["member"], IDEA, Idempotency_Key="old")
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert ideas(coprod) == 2
+    # past the retention (shortened here): both keys are forgotten
+    store.retention_s = 10.0
+    assert store.purge(now + 10.0 + 1e-3) == 2
+    again = post(client, path, world["member"], IDEA, Idempotency_Key="old")
+    assert again.status_code == 201
+    assert "Idempotent-Replayed" not in again.headers
+    assert ideas(coprod) == 3
+    # and the key, used anew, is remembered anew
+    repeat = post(client, path, world["member"], IDEA, Idempotency_Key="old")
+    assert repeat.headers["Idempotent-Replayed"] == "true"
+    assert ideas(coprod) == 3
+
+
+def test_a_purge_is_started_at_most_once_per_interval(api: FastAPI, client: TestClient) -> None:
+    store: IdempotencyStore = api.state.idempotency
+    store.purge_every_s = 600.0
+    store._next_purge = 0.0
+    started = store._purge_if_due(1000.0)
+    assert started is not None
+    started.join(timeout=10)
+    assert store._purge_if_due(1000.0 + 599.0) is None
+    again = store._purge_if_due(1000.0 + 600.0)
+    assert again is not None
+    again.join(timeout=10)
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_a_purge_removes_exactly_the_keys_past_the_retention_on_both_stores(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = (
+        f"sqlite:///{tmp_path}/idem.sqlite"
+        if backend == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    clock = [1_000_000.0]
+    with Coprod(parse_database_url(url)) as app:
+        store = IdempotencyStore(SqlTables(app), retention_s=60.0, clock=lambda: clock[0])
+        store._next_purge = float("inf")  # this test purges by hand
+        assert isinstance(store.reserve("scope", "early", "f1"), str)
+        clock[0] += 30
+        assert isinstance(store.reserve("scope", "later", "f2"), str)
+        # 60 s after the first and 30 s after the second: only the first is past the retention
+        assert store.purge(1_000_000.0 + 60.0 + 1e-3) == 1
+        assert isinstance(store.reserve("scope", "early", "another request"), str)
+        with pytest.raises(ValueError, match="later"):
+            store.reserve("scope", "later", "another request")
