@@ -39,8 +39,8 @@ Commands and reads for participatory budgeting and co-production.
 
 * **Keys.** Send `Authorization: Bearer <key>` (or `X-API-Key`). A key acts for one
   organisation in one role; evaluators and the public only read.
-* **Safe retries.** Send an `Idempotency-Key` with every POST: a repeat records nothing new
-  and gets the first response back.
+* **Safe retries.** Send an `Idempotency-Key` with every POST: a repeat within 24 hours
+  records nothing new and gets the first response back.
 * **Concurrency.** Responses carry `ETag: "<version>"`; send it back as `If-Match` on a
   write and a stale version gets 412. `If-Match` is the version of the object the path names.
 * **Read your writes.** A command's result carries `position` in the event log; pass it
