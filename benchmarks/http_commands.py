@@ -22,8 +22,8 @@ commitments), so the load does not queue on one hot aggregate.
    uncached and repeated (see :func:`impact_report_p95`), on the last server.
 
 Both sides freeze their start-up heap out of the garbage collector (``api.heap``), as
-``coprod serve`` does. The load generator shares the two cores with the server and the database: the figures are
-for this machine as a whole, not for the server alone.
+``coprod serve`` does. The load generator shares the two cores with the server and the
+database: the figures are for this machine as a whole, not for the server alone.
 """
 
 from __future__ import annotations
