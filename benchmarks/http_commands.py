@@ -516,13 +516,13 @@ def main() -> None:
 
     with bench_database(server) as url:
         app = Coprod(parse_database_url(url))
+        # the server freezes its start-up heap (api.heap); the direct path does the same
+        freeze_startup_heap()
         try:
             summary = []
             for workers in worker_counts:
                 with uvicorn_server(url, workers) as base:
                     setup = seed(app, base, args.projects, suffix=f"w{workers}")
-                    # the server freezes its start-up heap (api.heap); the direct path the same
-                    freeze_startup_heap()
                     print(
                         f"PostgreSQL {url}; uvicorn workers={workers} ({server_stack()}); "
                         "command: log contribution"
