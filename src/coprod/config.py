@@ -21,6 +21,8 @@ DEFAULT_URL = "sqlite:///coprod.sqlite"
 DEFAULT_LOCK_TIMEOUT_S = 2
 #: The application recorder for PostgreSQL: the library's, inserting ~7x faster (see coprod_pg).
 POSTGRES_RECORDER_TOPIC = "coprod_pg.recorder:ArrayInsertApplicationRecorder"
+#: The application recorder for SQLite: the library's, running in-transaction steps.
+SQLITE_RECORDER_TOPIC = "coprod.recording:CoprodSQLiteRecorder"
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ def _sqlite_env(path: str, environ: Mapping[str, str]) -> dict[str, str]:
         name = str(Path(name).expanduser().resolve())
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC,
         "SQLITE_DBNAME": name,
         "SQLITE_LOCK_TIMEOUT": environ.get("COPROD_LOCK_TIMEOUT", str(DEFAULT_LOCK_TIMEOUT_S)),
     }

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
+
 from coprod.application.base import CoprodBase, Receipt
 from coprod.ballot import AgeBand, Ballot, BallotChannel, Sex
 from coprod.errors import (
@@ -13,9 +15,11 @@ from coprod.errors import (
     CoprodError,
     DuplicateBallot,
     InvalidInput,
+    PhaseError,
     RuleViolation,
 )
 from coprod.process import Process
+from coprod.recording import InTransaction, Transaction
 from coprod.values import Actor
 from coprod.voting import BallotChoices
 
@@ -56,7 +60,7 @@ class BallotCommands(CoprodBase):
             actor, process, voter_pseudonym, choices, channel, area_code, age_band, sex
         )
         try:
-            return self.commit(ballot)
+            return self.commit(ballot, within=ballot_still_open(process))
         except AlreadyExists:
             raise DuplicateBallot(
                 f"this voter already has a counted ballot in process {process_id}; "
@@ -101,12 +105,32 @@ class BallotCommands(CoprodBase):
             seen[item.voter_pseudonym] = index
             cast.append(ballot)
         try:
-            self.commit(*cast)
+            self.commit(*cast, within=ballot_still_open(process))
         except AlreadyExists:
             raise DuplicateBallot(
                 "a voter in this batch cast a counted ballot meanwhile; nothing was imported"
             ) from None
         return len(cast)
+
+
+#: Events after which a ballot loaded as open can no longer be cast.
+_CLOSING_TOPICS = frozenset({get_topic(Process.BallotClosed)})
+
+
+def ballot_still_open(process: Process) -> InTransaction:
+    """A check that the ballot did not close between loading the process and recording.
+
+    Casting checks the process it loaded; a close recorded meanwhile would otherwise let the
+    ballot in after ``BallotClosed``. The check runs once the store has serialised writers
+    (see :mod:`coprod.recording`), so a ballot is stored only if no close precedes it.
+    """
+
+    def check(transaction: Transaction) -> None:
+        later = transaction.topics_after(process.id, process.version)
+        if _CLOSING_TOPICS.intersection(later):
+            raise PhaseError("the ballot is closed; this ballot was not recorded")
+
+    return InTransaction(checks=(check,))
 
 
 def _at_index(index: int, error: CoprodError) -> CoprodError:

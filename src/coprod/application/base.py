@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
+    ApplicationRecorder,
     DatabaseError,
     IntegrityError,
     InterfaceError,
@@ -27,6 +28,7 @@ from eventsourcing.persistence import (
 from coprod.config import StoreSettings, settings_from_env
 from coprod.domain import natural_id
 from coprod.errors import AlreadyExists, NotFound, StaleVersion, StoreUnavailable
+from coprod.recording import IN_TRANSACTION, CoprodMemoryRecorder, InTransaction
 from coprod.transcodings import TupleRestoringMapper, register_all
 from coprod.values import Actor, Role
 
@@ -79,6 +81,16 @@ class CoprodBase(Application[UUID]):
         super().register_transcodings(transcoder)
         register_all(transcoder)
 
+    def construct_recorder(self) -> ApplicationRecorder:
+        """The store's recorder; the in-memory one runs in-transaction steps like the others.
+
+        The SQL stores get theirs by topic (see :mod:`coprod.config`); the library's in-memory
+        factory takes no topic, so it is chosen here.
+        """
+        if type(self.factory).__module__ == "eventsourcing.popo":
+            return CoprodMemoryRecorder()
+        return super().construct_recorder()
+
     def construct_mapper(self) -> Mapper[UUID]:
         return TupleRestoringMapper(
             transcoder=self.construct_transcoder_for_mapper(),
@@ -111,15 +123,18 @@ class CoprodBase(Application[UUID]):
 
     # -- saving --------------------------------------------------------------------------------
 
-    def commit(self, *aggregates: Aggregate) -> Receipt:
+    def commit(self, *aggregates: Aggregate, within: InTransaction | None = None) -> Receipt:
         """Save all aggregates in one transaction; the receipt names the first one.
 
         A clash on the (id, version) key means either a repeated create of a natural key
         (AlreadyExists) or a concurrent writer (StaleVersion); nothing is written in either case.
+        ``within`` adds checks and writes to that same transaction (see :mod:`coprod.recording`):
+        a check that refuses raises its domain error, and nothing is written either.
         """
         new = [a for a in aggregates if _is_new(a)]
+        extra = {} if within is None else {IN_TRANSACTION: within}
         try:
-            recordings = self.save(*aggregates)
+            recordings = self.save(*aggregates, **extra)
         except IntegrityError:
             for aggregate in new:
                 if self.exists(aggregate.id):

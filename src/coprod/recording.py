@@ -1,0 +1,176 @@
+"""Work done inside the transaction that records a command's events, on every store.
+
+Some facts must commit or fail together with a command's events, or not at all:
+
+* a *check* that can only be made once no other writer can interleave — a ballot cast while
+  the ballot closes must be refused, so "has the ballot closed since I loaded the process?"
+  is asked after the store serialised the writers (PostgreSQL's table lock; SQLite's write
+  lock, taken by the insert itself);
+* a *write* beside the events — an idempotency record, a person's details — so that a crash
+  between the two cannot leave one without the other.
+
+A use case passes an :class:`InTransaction` to ``CoprodBase.commit``; the library hands the
+keyword on to the recorder's ``insert_events``, and the recorders of this module (SQLite,
+in-memory) and of :mod:`coprod_pg` (PostgreSQL) run it inside their transaction. Checks run
+before writes, so the in-memory store, which has no rollback, never writes half of a refusal.
+
+This module imports no database driver: it only uses the cursor the library gives it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.popo import POPOApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+
+#: The keyword under which an :class:`InTransaction` travels from ``save`` to the recorder.
+IN_TRANSACTION = "in_transaction"
+
+
+class Transaction(ABC):
+    """What a check or a write sees of the transaction that records the events.
+
+    ``execute`` takes SQL with ``?`` markers on every SQL store (translated to ``%s`` for
+    PostgreSQL) and returns the rows as mappings; the in-memory store has no SQL, so steps
+    look at ``backend`` and keep their own in-memory state there.
+    """
+
+    backend: str  # "sqlite", "postgres" or "memory"
+
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Mapping[str, Any]]:
+        """Run one statement in the transaction; the rows it returns (none for a write)."""
+
+    @abstractmethod
+    def table(self, name: str) -> str:
+        """A table name, qualified with the store's schema where it has one."""
+
+    @abstractmethod
+    def topics_after(self, aggregate_id: UUID, version: int) -> list[str]:
+        """The topics of an aggregate's events recorded after ``version``, oldest first."""
+
+
+Step = Callable[[Transaction], None]
+
+
+@dataclass(frozen=True)
+class InTransaction:
+    """Checks and writes to run inside the transaction that records a command's events.
+
+    A check raises a domain error to refuse the whole command (nothing is written); a write
+    adds rows beside the events. Combine several with ``+``.
+    """
+
+    checks: tuple[Step, ...] = ()
+    writes: tuple[Step, ...] = ()
+
+    def __add__(self, other: InTransaction) -> InTransaction:
+        return InTransaction(self.checks + other.checks, self.writes + other.writes)
+
+    def run(self, transaction: Transaction) -> None:
+        for check in self.checks:
+            check(transaction)
+        for write in self.writes:
+            write(transaction)
+
+
+def steps_from(kwargs: Mapping[str, Any]) -> InTransaction | None:
+    """The :class:`InTransaction` passed down from ``save``, if any."""
+    found = kwargs.get(IN_TRANSACTION)
+    return found if isinstance(found, InTransaction) else None
+
+
+# -- SQLite ------------------------------------------------------------------------------------
+
+
+class SQLiteTransaction(Transaction):
+    """A step's view of an SQLite write transaction (after the insert took the write lock)."""
+
+    backend = "sqlite"
+
+    def __init__(self, cursor: SQLiteCursor, events_table: str) -> None:
+        self._cursor = cursor
+        self._events_table = events_table
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Mapping[str, Any]]:
+        self._cursor.execute(sql, tuple(params))
+        return [dict(row) for row in self._cursor.fetchall()]
+
+    def table(self, name: str) -> str:
+        return name
+
+    def topics_after(self, aggregate_id: UUID, version: int) -> list[str]:
+        rows = self.execute(
+            f"SELECT topic FROM {self._events_table} WHERE originator_id = ? "
+            "AND originator_version > ? ORDER BY originator_version",
+            (aggregate_id.hex, version),
+        )
+        return [str(row["topic"]) for row in rows]
+
+
+class CoprodSQLiteRecorder(SQLiteApplicationRecorder):
+    """The library's SQLite recorder, running :class:`InTransaction` steps after the insert.
+
+    The insert comes first on purpose: in SQLite's deferred transaction it takes the write
+    lock, so a check made after it sees every committed write and no other writer can commit
+    until this transaction ends.
+    """
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        steps = steps_from(kwargs)
+        if steps is not None:
+            steps.run(SQLiteTransaction(c, self.events_table_name))
+        return ids
+
+
+# -- in memory (the unit tests' store) ---------------------------------------------------------
+
+
+class MemoryTransaction(Transaction):
+    """A step's view of the in-memory store, under its lock; there is no SQL here."""
+
+    backend = "memory"
+
+    def __init__(self, recorder: CoprodMemoryRecorder) -> None:
+        self._recorder = recorder
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Mapping[str, Any]]:
+        raise TypeError("the in-memory store runs no SQL; a step must handle backend 'memory'")
+
+    def table(self, name: str) -> str:
+        return name
+
+    def topics_after(self, aggregate_id: UUID, version: int) -> list[str]:
+        return self._recorder.topics_after(aggregate_id, version)
+
+
+class CoprodMemoryRecorder(POPOApplicationRecorder):
+    """The library's in-memory recorder, running checks then writes before the events land."""
+
+    def _insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        steps = steps_from(kwargs)
+        with self._database_lock:
+            self._assert_uniqueness(stored_events, **kwargs)
+            if steps is not None:
+                steps.run(MemoryTransaction(self))
+            return self._update_table(stored_events, **kwargs)
+
+    def topics_after(self, aggregate_id: UUID, version: int) -> list[str]:
+        with self._database_lock:
+            index = self._stored_events_index[str(aggregate_id)]
+            return [
+                self._stored_events[position].topic
+                for stored_version, position in sorted(index.items())
+                if stored_version > version
+            ]
