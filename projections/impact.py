@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Mapper, Notification, Tracking
 from eventsourcing.utils import get_topic
 
-from coprod.ballot import Ballot
+from coprod.ballot import Ballot, ballot_counts
 from coprod.commitment import Commitment, Contribution
 from coprod.decision import Decision, missing_elements
 from coprod.parameters import CensusShares, VolunteerRates
@@ -530,7 +530,7 @@ class ImpactModel(ReadModel):
     def _ballot(self, f: StoredBallot, t: Tracking, b: _Batch) -> None:
         pid = f.process_id
         row = b.process(pid)
-        if row is None or row[PROCESS_COLUMNS.index("ballot_state") - 3] != "open":
+        if row is None or not ballot_counts(row[PROCESS_COLUMNS.index("ballot_state") - 3]):
             return  # recorded after the close (or for no known process): not counted
         b.ballots.add((pid, f.area_code, f.age_band, f.sex), t.notification_id, f.ts_us)
 

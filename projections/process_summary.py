@@ -33,7 +33,7 @@ from uuid import UUID
 from eventsourcing.persistence import Mapper, Notification, Tracking
 from eventsourcing.utils import get_topic
 
-from coprod.ballot import Ballot
+from coprod.ballot import Ballot, ballot_counts
 from coprod.config import StoreSettings, settings_from_env
 from coprod.decision import Decision
 from coprod.errors import InvalidInput, NotFound
@@ -312,7 +312,7 @@ class ProcessSummaryModel(ReadModel):
 
     def _ballot(self, f: StoredBallot, t: Tracking, b: _Batch) -> None:
         row = b.process(f.process_id)
-        if row is None or row[_PROCESS_COLUMNS.index("ballot_state") - 3] != "open":
+        if row is None or not ballot_counts(row[_PROCESS_COLUMNS.index("ballot_state") - 3]):
             return  # recorded after the close (or for no known process): not counted
         b.ballots.add((f.process_id,), t.notification_id, f.ts_us)
         tallies = b.tallies

@@ -157,5 +157,16 @@ class Ballot(CoprodAggregate):
         )
 
 
+def ballot_counts(ballot_state_when_recorded: str | None) -> bool:
+    """The one rule of which stored ballots count: those recorded while the ballot was open.
+
+    The write side refuses a cast once the ballot has closed (see
+    ``coprod.application.ballots.ballot_still_open``); the outcome, the process summary and
+    the impact figures all decide with this function, so they can never count differently.
+    ``None`` is a ballot for a process the reader has not seen: not counted.
+    """
+    return ballot_state_when_recorded == "open"
+
+
 def _values(enum_cls: type[Enum]) -> str:
     return ", ".join(m.value for m in enum_cls)

@@ -53,10 +53,22 @@ class Transaction(ABC):
 
     @abstractmethod
     def topics_after(self, aggregate_id: UUID, version: int) -> list[str]:
-        """The topics of an aggregate's events recorded after ``version``, oldest first."""
+        """The topics of an aggregate's events recorded after ``version``, oldest first.
+
+        Only events recorded by *other* transactions: this transaction's own events are left
+        out, on every store alike (the SQL stores insert before the checks run).
+        """
 
 
 Step = Callable[[Transaction], None]
+
+
+def others(
+    rows: Sequence[Mapping[str, Any]], aggregate_id: UUID, own: Sequence[StoredEvent]
+) -> list[str]:
+    """The topics of ``rows`` (version, topic) less the events this transaction inserts."""
+    mine = {e.originator_version for e in own if str(e.originator_id) == str(aggregate_id)}
+    return [str(r["topic"]) for r in rows if r["originator_version"] not in mine]
 
 
 @dataclass(frozen=True)
@@ -94,9 +106,10 @@ class SQLiteTransaction(Transaction):
 
     backend = "sqlite"
 
-    def __init__(self, cursor: SQLiteCursor, events_table: str) -> None:
+    def __init__(self, cursor: SQLiteCursor, events_table: str, own: Sequence[StoredEvent]) -> None:
         self._cursor = cursor
         self._events_table = events_table
+        self._own = own
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Mapping[str, Any]]:
         self._cursor.execute(sql, tuple(params))
@@ -107,11 +120,11 @@ class SQLiteTransaction(Transaction):
 
     def topics_after(self, aggregate_id: UUID, version: int) -> list[str]:
         rows = self.execute(
-            f"SELECT topic FROM {self._events_table} WHERE originator_id = ? "
-            "AND originator_version > ? ORDER BY originator_version",
+            f"SELECT originator_version, topic FROM {self._events_table} "
+            "WHERE originator_id = ? AND originator_version > ? ORDER BY originator_version",
             (aggregate_id.hex, version),
         )
-        return [str(row["topic"]) for row in rows]
+        return others(rows, aggregate_id, self._own)
 
 
 class CoprodSQLiteRecorder(SQLiteApplicationRecorder):
@@ -128,7 +141,7 @@ class CoprodSQLiteRecorder(SQLiteApplicationRecorder):
         ids = super()._insert_events(c, stored_events, **kwargs)
         steps = steps_from(kwargs)
         if steps is not None:
-            steps.run(SQLiteTransaction(c, self.events_table_name))
+            steps.run(SQLiteTransaction(c, self.events_table_name, stored_events))
         return ids
 
 

@@ -32,7 +32,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from coprod.recording import InTransaction, Transaction, steps_from
+from coprod.recording import InTransaction, Transaction, others, steps_from
 
 #: The topic `coprod.config` gives the library for PostgreSQL stores.
 TOPIC = "coprod_pg.recorder:ArrayInsertApplicationRecorder"
@@ -95,16 +95,18 @@ class ArrayInsertApplicationRecorder(PostgresApplicationRecorder):
                     notification_ids = self._fetch_ids_after_insert_events(
                         curs, stored_events, **kwargs
                     )
-                    if steps is not None:
-                        schema, table = self.datastore.schema, self.events_table_name
-                        steps.run(PostgresTransaction(curs, schema, table))
-                        pipeline.sync()
                 except Exception as e:
                     # Raised outside the pipeline block (psycopg warns otherwise), but inside
                     # the transaction block, so that the transaction rolls back.
                     failure = e
             if failure is not None:
                 raise failure
+            if steps is not None:
+                # Out of pipeline mode, so that a check reads its rows at once; still under
+                # the table lock, and a refusal raised here rolls the whole transaction back.
+                with conn.cursor() as curs:
+                    schema, table = self.datastore.schema, self.events_table_name
+                    steps.run(PostgresTransaction(curs, schema, table, stored_events))
         return notification_ids
 
 
@@ -113,10 +115,17 @@ class PostgresTransaction(Transaction):
 
     backend = "postgres"
 
-    def __init__(self, cursor: Cursor[DictRow], schema: str, events_table: str) -> None:
+    def __init__(
+        self,
+        cursor: Cursor[DictRow],
+        schema: str,
+        events_table: str,
+        own: Sequence[StoredEvent],
+    ) -> None:
         self._cursor = cursor
         self._schema = schema
         self._events_table = events_table
+        self._own = own
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Mapping[str, Any]]:
         self._cursor.execute(sql.replace("?", "%s"), tuple(params))
@@ -129,11 +138,11 @@ class PostgresTransaction(Transaction):
 
     def topics_after(self, aggregate_id: UUID, version: int) -> list[str]:
         rows = self.execute(
-            f"SELECT topic FROM {self.table(self._events_table)} WHERE originator_id = ? "
-            "AND originator_version > ? ORDER BY originator_version",
+            f"SELECT originator_version, topic FROM {self.table(self._events_table)} "
+            "WHERE originator_id = ? AND originator_version > ? ORDER BY originator_version",
             (aggregate_id, version),
         )
-        return [str(row["topic"]) for row in rows]
+        return others(rows, aggregate_id, self._own)
 
 
 __all__ = ["ArrayInsertApplicationRecorder", "InTransaction", "PostgresTransaction"]

@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from coprod.application.base import CoprodBase, Receipt
-from coprod.ballot import Ballot
+from coprod.ballot import Ballot, ballot_counts
 from coprod.outcome import Outcome
 from coprod.process import Process
 from coprod.proposal import Proposal
@@ -83,19 +83,37 @@ class OutcomeCommands(CoprodBase):
     # -- reading the log -------------------------------------------------------------------------
 
     def _ballot_box(self, process_id: UUID) -> _Box:
-        """The process's ballots in log order, up to the position taken before reading."""
+        """The process's counted ballots in log order, up to the position taken before reading.
+
+        The ballot box's opening and closing are read beside the casts, so that which ballots
+        count is decided by :func:`coprod.ballot.ballot_counts`, as the read models decide.
+        """
         stop = self.recorder.max_notification_id() or 0
-        topics = [get_topic(Ballot.BallotCast)]
+        cast_topic = get_topic(Ballot.BallotCast)
+        state_topics = {
+            get_topic(Process.BallotOpened): "open",
+            get_topic(Process.BallotClosed): "closed",
+        }
+        topics = [cast_topic, *state_topics]
         digest = hashlib.sha256()
         choices: list[BallotChoices] = []
+        state: str | None = None
         start = 1
         while start <= stop:
             page = self.recorder.select_notifications(start, _PAGE, stop=stop, topics=topics)
             if not page:
                 break
             for notification in page:
+                if notification.topic in state_topics:
+                    if notification.originator_id == process_id:
+                        state = state_topics[notification.topic]
+                    continue
                 cast = self.mapper.to_domain_event(notification)
-                if isinstance(cast, Ballot.BallotCast) and cast.process_id == process_id:
+                if (
+                    isinstance(cast, Ballot.BallotCast)
+                    and cast.process_id == process_id
+                    and ballot_counts(state)
+                ):
                     choices.append(cast.choices)
                     digest.update(cast.originator_id.bytes)
             start = page[-1].id + 1
