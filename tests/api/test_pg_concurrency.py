@@ -63,6 +63,22 @@ def writes_held(postgres_url: str, waiting: int) -> Iterator[None]:
         conn.rollback()
 
 
+def lock_waiters_reach(postgres_url: str, waiting: int) -> None:
+    """Wait until `waiting` backends queue for a lock in the test database."""
+    database = postgres_url.split("?schema=")[0]
+    with psycopg.connect(database) as conn:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            ).fetchone()
+            if row is not None and row[0] >= waiting:
+                return
+            time.sleep(0.01)
+    pytest.fail(f"fewer than {waiting} writers reached the lock in 10 s")
+
+
 def at_once(postgres_url: str, *sends: Callable[[], Any]) -> list[Any]:
     """Run each send in its own thread, all blocked on the insert, then let them race."""
     answers: list[Any] = [None] * len(sends)
@@ -187,3 +203,43 @@ def test_a_lost_two_aggregate_write_leaves_nothing_half_written(
     assert lost["version"] == versions[2 - winner], "the losing merge half-wrote its target"
     recorded = event_count(scenario) - before
     assert recorded == (views[0]["version"] - versions[0]) + (won["version"] - versions[1 + winner])
+
+
+def test_a_cast_that_loaded_an_open_ballot_is_refused_once_the_close_commits_first(
+    two_apps: tuple[Scenario, TestClient], postgres_url: str
+) -> None:
+    """The close queues on the lock first, the cast loads the still-open ballot and queues
+    behind it: the close commits, and the cast must then be a 409 saying the ballot closed."""
+    scenario, second = two_apps
+    officer = scenario.officer("own")
+    ids = scenario.ballot("own")
+    pid, proposal = ids["process"], ids["proposal"]
+    before = event_count(scenario)
+    answers: dict[str, Any] = {}
+
+    def close() -> None:
+        answers["close"] = scenario.client.post(
+            f"/api/v1/processes/{pid}/ballot/close", headers=officer
+        )
+
+    def cast() -> None:
+        answers["cast"] = second.post(
+            f"/api/v1/processes/{pid}/ballots",
+            json={"voter_ref": "late-voter", "choices": {"approvals": [proposal]}},
+            headers=officer,
+        )
+
+    closing, casting = threading.Thread(target=close), threading.Thread(target=cast)
+    with writes_held(postgres_url, waiting=2):
+        closing.start()
+        lock_waiters_reach(postgres_url, 1)  # the close is first in the queue ...
+        casting.start()  # ... and the cast loads the ballot while it is still open
+    closing.join(timeout=30)
+    casting.join(timeout=30)
+
+    assert answers["close"].status_code == 200, answers["close"].text
+    late = answers["cast"]
+    assert late.status_code == 409, late.text
+    assert late.json()["type"] == "urn:coprod:problem:wrong-phase"
+    assert "the ballot is closed; this ballot was not recorded" in late.json()["detail"]
+    assert event_count(scenario) == before + 1  # the close only
