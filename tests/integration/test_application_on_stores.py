@@ -17,8 +17,8 @@ from tests.unit.test_organisation import *  # noqa: F403
 from tests.unit.test_privacy import *  # noqa: F403
 from tests.unit.test_process import *  # noqa: F403
 from tests.unit.test_project import *  # noqa: F403
-from tests.unit.test_recording import *  # noqa: F403
 from tests.unit.test_proposal import *  # noqa: F403
+from tests.unit.test_recording import *  # noqa: F403
 
 
 @pytest.fixture
