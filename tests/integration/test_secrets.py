@@ -274,3 +274,17 @@ def test_keyring_text_is_checked() -> None:
     assert keyring.unwrap("person:x", wrapped) == b"k" * 32
     with pytest.raises(InvalidInput):
         keyring.unwrap("person:y", wrapped)  # bound to its subject
+
+
+@pytest.mark.postgres
+def test_serve_on_postgres_without_a_key_stops_before_serving(postgres_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from api.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["serve"], env={"COPROD_DATABASE_URL": postgres_url, ENV_KEY: "", ENV_FILE: ""}
+    )
+    assert isinstance(result.exception, InvalidInput)
+    assert result.exception.field == ENV_FILE
+    assert "coprod API on" not in result.output  # refused before the server started
