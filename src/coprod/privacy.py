@@ -93,16 +93,17 @@ class PersonalDataStore(ABC):
     def erase(self, person_id: UUID) -> None:
         """Really delete a person's details; erasing twice is harmless."""
 
-    @abstractmethod
     def put_step(self, person_id: UUID, details: Mapping[str, str]) -> Step:
         """A write that stores the details inside the transaction recording the event.
 
-        The details are checked now, before any transaction starts.
+        The details are checked now, before any transaction starts. A store that cannot
+        write inside the event's transaction (a read-through cache) refuses.
         """
+        raise TypeError(f"{type(self).__name__} cannot store details with an event")
 
-    @abstractmethod
     def erase_step(self, person_id: UUID) -> Step:
         """A write that deletes the details and the person's key inside that transaction."""
+        raise TypeError(f"{type(self).__name__} cannot erase details with an event")
 
     # -- keys ------------------------------------------------------------------------------------
 
