@@ -8,7 +8,8 @@ the master key no voter pseudonym can be recomputed and no sealed value opened.
 Where the master key comes from, first match wins:
 
 1. ``COPROD_SECRET_KEY``: a keyring in the environment (see :func:`parse_keyring`);
-2. ``COPROD_SECRET_KEY_FILE``: a keyring file (read, never created, by coprod);
+2. ``COPROD_SECRET_KEY_FILE``: a keyring file you provide (only ``coprod secrets rotate``
+   writes to it, adding a version);
 3. SQLite only, neither set: a key file in the user's data folder, created on first run with
    mode 0600 (``$XDG_DATA_HOME/coprod/keys/<store id>.key``, by default
    ``~/.local/share/coprod/keys/``). The store id is a random id kept in the database, so two
