@@ -143,6 +143,9 @@ def serve(
     in_process = worker if worker is not None else settings.backend == "sqlite"
     if workers > 1:
         _check_several_workers(settings.backend, in_process)
+    from api.cli_privacy import check_master_key
+
+    check_master_key(settings)  # no master key: refuse now, not at the first request
 
     def seed(app: Coprod) -> None:
         from coprod.demo import seed_demo

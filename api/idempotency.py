@@ -8,6 +8,18 @@ retry may change (a lost race, a busy store, a missing key) are not kept: the re
 released and the retry runs again. Keys are scoped to the API key that sent them, so two
 clients can never collide or read each other's answers.
 
+A crash between the command's commit and storing its response must not let a retry record
+the fact twice. So the command's own transaction marks the row as *committed*: the
+middleware hands :meth:`_Pending.steps` to every commit of the request through a context
+variable (:mod:`coprod.ambient`; ``CoprodBase.commit`` picks it up), and the step, run by the
+recorder inside the transaction that records the events, checks that this request still owns
+the key and writes the receipt (aggregate id, version, log position, and the route's status,
+Location and item id) into the row's ``response``. The full response replaces it once sent.
+A retry that finds a receipt without a response (the first request died after its commit,
+or is about to answer) gets the response rebuilt from it, and a committed row is never
+released. A request that lost its key to a retry (it ran past the lease) is refused inside
+its transaction, so two runs can never both commit.
+
 Keys are remembered for :data:`RETENTION_S` (24 hours, as the payment APIs that made the
 header common do): long enough for any client's retries, short enough that the table does
 not grow with every request ever made. Older rows are purged as requests arrive, at most
@@ -17,15 +29,17 @@ once per :data:`PURGE_EVERY_S` in each process; a key reused after that is a new
 from __future__ import annotations
 
 import base64
+import contextvars
 import hashlib
 import json
 import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import anyio
 from starlette.concurrency import run_in_threadpool
@@ -34,11 +48,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import problem_response
 from api.keys import SqlTables, hash_secret
-from coprod.errors import StoreUnavailable
+from coprod.ambient import adding_to_commits
+from coprod.errors import Conflict, StoreUnavailable
+from coprod.recording import InTransaction, Transaction
 
 log = logging.getLogger(__name__)
 
-__all__ = ["IDEMPOTENCY_HEADER", "IdempotencyMiddleware", "IdempotencyStore"]
+__all__ = ["IDEMPOTENCY_HEADER", "IdempotencyMiddleware", "IdempotencyStore", "describe_command"]
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 TABLE = "coprod_api_idempotency_v1"
@@ -121,6 +137,8 @@ class IdempotencyStore:
                 raise ValueError(key)
             if row["status"] is not None:
                 return _decode(int(row["status"]), row["response"])
+            if row["response"] is not None:  # committed; its answer was never stored
+                return _rebuild(row["response"])
             if row["token"] == token:
                 return token
             if now - float(row["reserved_at"]) > LEASE_S:
@@ -180,12 +198,118 @@ class IdempotencyStore:
             )
 
     def release(self, scope: str, key: str, token: str) -> None:
+        """Forget a reservation whose request recorded nothing (a committed one is kept)."""
         p = self.tables.p
         with self._cursor() as c:
             c.execute(
-                f"DELETE FROM {self.table} WHERE scope = {p} AND idem_key = {p} AND token = {p}",
+                f"DELETE FROM {self.table} WHERE scope = {p} AND idem_key = {p} AND token = {p} "
+                "AND response IS NULL",
                 (scope, key, token),
             )
+
+    def check_owner(self, t: Transaction, scope: str, key: str, token: str) -> None:
+        """Inside the command's transaction: refuse if a retry has taken the key over."""
+        rows = t.execute(
+            f"SELECT token FROM {t.table(TABLE)} WHERE scope = ? AND idem_key = ?", (scope, key)
+        )
+        if not rows or rows[0]["token"] != token:
+            raise Conflict(
+                f"a retry with the same {IDEMPOTENCY_HEADER} took this request over; "
+                "its answer is the one that counts"
+            )
+
+    def record_commit(
+        self, t: Transaction, scope: str, key: str, token: str, receipt: dict[str, Any]
+    ) -> None:
+        """Inside the command's transaction: the receipt a retry's answer is rebuilt from."""
+        t.execute(
+            f"UPDATE {t.table(TABLE)} SET response = ? "
+            "WHERE scope = ? AND idem_key = ? AND token = ?",
+            (json.dumps({"committed": receipt}), scope, key, token),
+        )
+
+
+@dataclass
+class _Pending:
+    """The request that owns a key, as its commits see it (see the module doc)."""
+
+    store: IdempotencyStore
+    owner: str
+    key: str
+    token: str
+    scope: Scope
+    location_of: Callable[[UUID], str] | None = None
+    item_id: UUID | None = None
+
+    def steps(self, aggregates: Sequence[Any], events_table: str) -> InTransaction:
+        first = aggregates[0]
+        aggregate_id, version = first.id, first.version
+
+        def check(t: Transaction) -> None:
+            if t.backend != "memory":
+                self.store.check_owner(t, self.owner, self.key, self.token)
+
+        def record(t: Transaction) -> None:
+            if t.backend == "memory":
+                return
+            # Under the recorder's lock, the newest notification is this commit's last event
+            # (SQLite numbers notifications by rowid, PostgreSQL in a column).
+            column = "rowid" if t.backend == "sqlite" else "notification_id"
+            rows = t.execute(f"SELECT MAX({column}) AS p FROM {t.table(events_table)}")
+            receipt = {
+                "id": str(aggregate_id),
+                "version": version,
+                "position": None if not rows else rows[0]["p"],
+                "item_id": None if self.item_id is None else str(self.item_id),
+                "status": self._status(),
+                "location": None if self.location_of is None else self.location_of(aggregate_id),
+            }
+            self.store.record_commit(t, self.owner, self.key, self.token, receipt)
+
+        return InTransaction(checks=(check,), writes=(record,))
+
+    def _status(self) -> int:
+        route = self.scope.get("route")
+        status = getattr(route, "status_code", None)
+        return int(status) if status else (201 if self.location_of is not None else 200)
+
+
+_CURRENT: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar(
+    "coprod_idempotency_pending", default=None
+)
+
+
+def describe_command(location_of: Callable[[UUID], str] | None, item_id: UUID | None) -> None:
+    """Tell the current request's key what its answer will hold (called by ``run_command``).
+
+    Without a key (or outside a request) this does nothing.
+    """
+    pending = _CURRENT.get()
+    if pending is not None:
+        pending.location_of = location_of
+        pending.item_id = item_id
+
+
+def _rebuild(response: str) -> Stored:
+    """The answer of a command that committed but whose response was never stored.
+
+    The same body (a CommandResult) and headers (ETag, Location) as the route sent or would
+    have sent, compacted as FastAPI writes JSON.
+    """
+    receipt = json.loads(response)["committed"]
+    body = json.dumps(
+        {k: receipt[k] for k in ("id", "version", "position", "item_id")},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
+    headers = [
+        ("content-length", str(len(body))),
+        ("content-type", "application/json"),
+        ("etag", f'"{receipt["version"]}"'),
+    ]
+    if receipt.get("location"):
+        headers.append(("location", str(receipt["location"])))
+    return Stored(int(receipt["status"]), headers, body)
 
 
 def _decode(status: int, response: str) -> Stored:
@@ -313,11 +437,16 @@ class IdempotencyMiddleware:
         async def capture(message: Message) -> None:
             captured.append(message)
 
+        pending = _Pending(store, owner, key, token, scope)
+        marker = _CURRENT.set(pending)
         try:
-            await self.app(scope, replay_body, capture)
+            with adding_to_commits(pending.steps):
+                await self.app(scope, replay_body, capture)
         except BaseException:
             await run_in_threadpool(store.release, owner, key, token)
             raise
+        finally:
+            _CURRENT.reset(marker)
         start = next(m for m in captured if m["type"] == "http.response.start")
         payload = b"".join(
             m.get("body", b"") for m in captured if m["type"] == "http.response.body"

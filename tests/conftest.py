@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +13,24 @@ import pytest
 from coprod.application import Coprod
 from coprod.config import parse_database_url
 from coprod.values import Actor, Role
+
+
+@pytest.fixture(autouse=True, scope="session")
+def master_key() -> Iterator[str]:
+    """One master key for the run, in the environment, so subprocesses inherit it too.
+
+    Stores keep their subject keys wrapped under a key from outside the database
+    (coprod.masterkey); without this the SQLite tests would write key files into the
+    user's data folder. Tests of the key's sources unset it with monkeypatch.
+    """
+    previous = os.environ.get("COPROD_SECRET_KEY")
+    key = "1:" + base64.b64encode(os.urandom(32)).decode("ascii")
+    os.environ["COPROD_SECRET_KEY"] = key
+    yield key
+    if previous is None:
+        os.environ.pop("COPROD_SECRET_KEY", None)
+    else:
+        os.environ["COPROD_SECRET_KEY"] = previous
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from uuid import UUID
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.idempotency import describe_command
 from coprod.application import Receipt
 from coprod.errors import InvalidInput
 from coprod.values import Money
@@ -156,8 +157,14 @@ def run_command(
     Every command route ends the same way once its object-level check has passed, so the
     answer is built in one place: the ETag is the new version, and ``created`` (the
     collection, e.g. ``"processes"``) adds the Location of a newly made aggregate. The
-    command's arguments stay type-checked against the application method.
+    command's arguments stay type-checked against the application method. With an
+    Idempotency-Key, the key's record learns the answer's Location and item id first, so
+    that a retry after a crash gets the same answer rebuilt (see api/idempotency.py).
     """
+    describe_command(
+        None if created is None else lambda aggregate_id: f"{API_PREFIX}/{created}/{aggregate_id}",
+        item_id,
+    )
     receipt = command(*args)
     location = None if created is None else f"{API_PREFIX}/{created}/{receipt.aggregate_id}"
     return command_result(response, receipt, location=location, item_id=item_id)

@@ -28,7 +28,7 @@ from uuid import UUID
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
-from psycopg import Cursor
+from psycopg import Cursor, ProgrammingError
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
@@ -129,9 +129,12 @@ class PostgresTransaction(Transaction):
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Mapping[str, Any]]:
         self._cursor.execute(sql.replace("?", "%s"), tuple(params))
-        if self._cursor.description is None:
+        # In pipeline mode ``description`` stays None until the results arrive, so it cannot
+        # tell a query from a write; fetching forces the results, and a write has none.
+        try:
+            return [dict(row) for row in self._cursor.fetchall()]
+        except ProgrammingError:
             return []
-        return [dict(row) for row in self._cursor.fetchall()]
 
     def table(self, name: str) -> str:
         return f'"{self._schema}"."{name}"'

@@ -25,6 +25,7 @@ from eventsourcing.persistence import (
     Transcoder,
 )
 
+from coprod.ambient import with_ambient
 from coprod.config import StoreSettings, settings_from_env
 from coprod.domain import natural_id
 from coprod.errors import AlreadyExists, NotFound, StaleVersion, StoreUnavailable
@@ -130,7 +131,10 @@ class CoprodBase(Application[UUID]):
         (AlreadyExists) or a concurrent writer (StaleVersion); nothing is written in either case.
         ``within`` adds checks and writes to that same transaction (see :mod:`coprod.recording`):
         a check that refuses raises its domain error, and nothing is written either.
+        Steps set for the whole request by :func:`coprod.ambient.adding_to_commits` (the
+        HTTP Idempotency-Key record) are added here too.
         """
+        within = with_ambient(within, aggregates, getattr(self.recorder, "events_table_name", ""))
         new = [a for a in aggregates if _is_new(a)]
         extra = {} if within is None else {IN_TRANSACTION: within}
         try:

@@ -3,6 +3,11 @@
 Personal details never reach an event: ``register_person`` writes them to the deletable
 store and records only an opaque id, and ``erase_person`` really deletes them, destroys the
 person's key and leaves a marker event, so every aggregate and projection still rebuilds.
+
+Each is ONE transaction with its event (the personal-data store's steps run inside the
+recorder's transaction, :mod:`coprod.recording`): a crash at any point leaves either the
+details and the Registered event, or neither; either the Erased event and no details, or
+the details and no Erased event.
 """
 
 from __future__ import annotations
@@ -17,9 +22,9 @@ from coprod.organisation import Organisation, OrganisationKind, Person
 from coprod.privacy import (
     REMOVED,
     PersonalDataStore,
-    person_subject,
     personal_data_store_for,
 )
+from coprod.recording import InTransaction
 from coprod.values import Actor, Role, require_text
 
 _DETAIL_MAX = 500
@@ -81,20 +86,16 @@ class PeopleCommands(CoprodBase):
     def register_person(self, actor: Actor, details: Mapping[str, str]) -> Receipt:
         """A new person with a fresh id; the details go to the personal-data store only.
 
-        The details are stored first and removed again if the event cannot be recorded, so
-        no personal data is ever left behind without a person to erase it through.
+        The details are written in the transaction that records the Registered event, so no
+        personal data is ever left behind without a person to erase it through.
         """
         clean = {
             field: require_text(field, value, max_length=_DETAIL_MAX)
             for field, value in _as_text_mapping(details).items()
         }
         person = Person.register(actor, uuid4(), tuple(clean))
-        self.personal_data.put(person.id, clean)
-        try:
-            return self.commit(person)
-        except BaseException:
-            self.personal_data.erase(person.id)
-            raise
+        store = self.personal_data.put_step(person.id, clean)
+        return self.commit(person, within=InTransaction(writes=(store,)))
 
     def person_details(self, person_id: UUID) -> dict[str, str]:
         """The person's details; after erasure every known field reads "[removed]".
@@ -111,16 +112,16 @@ class PeopleCommands(CoprodBase):
     def erase_person(
         self, actor: Actor, person_id: UUID, expected_version: int | None = None
     ) -> Receipt:
-        """GDPR erasure: delete the details, destroy the key, then record the marker.
+        """GDPR erasure: delete the details and the person's key, and record the marker.
 
-        Deleting first means a failure to record leaves the data gone, never the reverse;
-        a retry then records the marker.
+        All three in the transaction that records the Erased event: an erasure is either
+        complete or not recorded at all (and then a retry erases). The deleted bytes may
+        linger in free pages and the WAL until ``coprod privacy purge``.
         """
         person = self.load(Person, person_id, expected_version)
         person.erase(actor)
-        self.personal_data.erase(person_id)
-        self.personal_data.destroy_key(person_subject(person_id))
-        return self.commit(person)
+        erase = self.personal_data.erase_step(person_id)
+        return self.commit(person, within=InTransaction(writes=(erase,)))
 
     def get_person(self, person_id: UUID) -> Person:
         return self.load(Person, person_id)
