@@ -28,7 +28,7 @@ from uuid import UUID
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
-from psycopg import Cursor, ProgrammingError
+from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
@@ -129,12 +129,11 @@ class PostgresTransaction(Transaction):
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Mapping[str, Any]]:
         self._cursor.execute(sql.replace("?", "%s"), tuple(params))
-        # In pipeline mode ``description`` stays None until the results arrive, so it cannot
-        # tell a query from a write; fetching forces the results, and a write has none.
-        try:
-            return [dict(row) for row in self._cursor.fetchall()]
-        except ProgrammingError:
+        # Steps run out of pipeline mode (see insert_events), so ``description`` is known at
+        # once: None for a statement that returns no rows.
+        if self._cursor.description is None:
             return []
+        return [dict(row) for row in self._cursor.fetchall()]
 
     def table(self, name: str) -> str:
         return f'"{self._schema}"."{name}"'
