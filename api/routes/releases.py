@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 from pydantic import Field, JsonValue
 
 from api.deps import CoprodApp, Officer, PublicReader, Reads, own_process
@@ -83,6 +83,8 @@ def publish_release(
 ) -> PublishedView:
     """Publish the next release of the process's impact report (an officer of its council)."""
     own_process(app, who, process_id)
+    # A release counts everything recorded before it was asked for.
+    reads.wait_for(app.recorder.max_notification_id())
     earlier = app.releases(process_id)
     with reads.connection() as conn:
         prepared = prepare_release(process_id, [r.counted for r in earlier], conn)
@@ -106,15 +108,27 @@ def publish_release(
     )
 
 
+class ReleaseListView(View):
+    process_id: UUID
+    releases: list[ReleaseSummaryView] = Field(description="Oldest first")
+
+
 @router.get("/{process_id}/releases")
-def list_releases(process_id: UUID, who: PublicReader, app: CoprodApp) -> list[ReleaseSummaryView]:
+def list_releases(process_id: UUID, who: PublicReader, app: CoprodApp) -> ReleaseListView:
     """Every release of the process, oldest first (public)."""
     app.get_process(process_id)
-    return [summary(r) for r in app.releases(process_id)]
+    return ReleaseListView(
+        process_id=process_id, releases=[summary(r) for r in app.releases(process_id)]
+    )
 
 
 @router.get("/{process_id}/releases/{number}")
-def get_release(process_id: UUID, number: int, who: PublicReader, app: CoprodApp) -> ReleaseView:
+def get_release(
+    process_id: UUID,
+    number: Annotated[int, Path(ge=1, le=1_000_000, description="The release number")],
+    who: PublicReader,
+    app: CoprodApp,
+) -> ReleaseView:
     """One release with its figures, exactly as published (public)."""
     release = app.get_release(process_id, number)
     return ReleaseView(**summary(release).model_dump(), figures=json.loads(release.figures))
