@@ -16,7 +16,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from api.cli import cli
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
 from coprod.ballot import AgeBand, BallotChannel, Sex
@@ -219,3 +221,32 @@ def test_releases_are_numbered_immutable_hashed_and_chosen_by_as_of(vote: Vote) 
 def _table(document: dict[str, Any], title: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = next(t["rows"] for t in document["tables"] if t["title"] == title)
     return rows
+
+
+def test_cli_publishes_the_next_release_and_refuses_in_one_line(vote: Vote) -> None:
+    vote.ballots(CROWD)
+    vote.project()
+    runner = CliRunner(env={"COPROD_DATABASE_URL": vote.url})
+    done = runner.invoke(cli, ["report", "publish", str(vote.pid), "--note", "from the CLI"])
+    assert done.exit_code == 0, done.output
+    assert f"published release 1 of process {vote.pid}" in done.stdout
+    assert "withheld: nothing" in done.stdout
+    (release,) = vote.app.releases(vote.pid)
+    assert (release.note, release.published_by.role) == ("from the CLI", Role.SYSTEM)
+    assert f"figures sha256 {release.figures_sha256}" in done.stdout
+
+    vote.ballots([LAST])
+    vote.project()
+    again = runner.invoke(cli, ["report", "publish", str(vote.pid)])
+    assert again.exit_code == 0, again.output
+    assert "checked against 1 earlier release(s); withheld: voters by age_band" in again.stdout
+    for bad, says in (
+        (["report", "publish", "nope"], "not a process id"),
+        (["report", "publish", str(uuid.uuid4())], "no process with id"),
+        (["report", "publish", str(vote.pid), "--note", " "], "note: must not be empty"),
+    ):
+        refused = runner.invoke(cli, bad)
+        assert refused.exit_code == 2, refused.output
+        assert says in refused.stderr
+        assert "Traceback" not in refused.output
+    assert len(vote.app.releases(vote.pid)) == 2
