@@ -187,3 +187,30 @@ def _withhold(figures: dict[str, Any], name: str, keys: set[Key]) -> None:
                     for other in rows:
                         for column in _SHARES:
                             _hide(other, column)
+
+
+# -- contribution head-counts for the public timeline ------------------------------------------
+
+
+def community_totals(figures: Mapping[str, Any], project_id: UUID) -> dict[str, Any]:
+    """People in the counted contribution logs of one project, and of the process by phase,
+    as a release published them (disclosure-controlled and checked against earlier releases).
+
+    Why from a release: a live total that moves with each log gives that log's head count to
+    anyone who asks before and after it. Each count comes with its suppression reason.
+    """
+    rows = _tables(figures)["volunteer hours"]["rows"]
+    suffix = f"[{str(project_id)[:8]}]"
+
+    def cell(row: Mapping[str, Any] | None) -> dict[str, Any]:
+        if row is None:  # no counted log: the release shows no row, which is a true zero
+            return {"people": 0, "people_suppressed": None}
+        return {"people": row["people"], "people_suppressed": row["people_suppressed"]}
+
+    project = next(
+        (r for r in rows if r["by"] == "project" and str(r["group"]).endswith(suffix)), None
+    )
+    return {
+        "project": cell(project),
+        "by_phase": [{"phase": r["group"], **cell(r)} for r in rows if r["by"] == "phase"],
+    }

@@ -156,7 +156,7 @@ SUMMARY = frozenset(
 )
 TIMELINE = frozenset(
     {"subject_id", "as_of", "process_id", "chain_ids", "decision_ids", "project_id"}
-    | {"personal_fields", "tally", "entries"}
+    | {"personal_fields", "tally", "entries", "community"}
 )
 IMPACT = frozenset(
     {"process_id", "name", "as_of", "currency", "k", "method", "parameters", "notes", "tables"}

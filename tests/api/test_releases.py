@@ -122,3 +122,68 @@ def test_only_the_councils_officer_publishes_and_a_refusal_writes_nothing(
     assert get(client, f"/processes/{process_id}/releases/0").status_code == 422
     assert get(client, f"/processes/{process_id}/releases/7").status_code == 404
     assert ok(publish(client, world, process_id), 201)["number"] == 1
+
+
+def test_the_public_timeline_shows_head_counts_only_as_release_totals(
+    client: TestClient, world: World, process_id: UUID
+) -> None:
+    _, project, _ = funded_project(client, world, process_id)
+    member = world["member"]
+    pledge = {"phase": "co_delivery", "level": "group", "pledged_hours": "40"}
+    commitment = ok(post(client, f"/projects/{project}/commitments", member, pledge), 201)["id"]
+    position = 0
+    for hours, people in (("2", 1), ("3", 2), ("12", 6)):
+        log = {
+            "hours": hours,
+            "people_count": people,
+            "phase": "co_delivery",
+            "level": "group",
+            "worked_on": str(date.today()),
+        }
+        made = ok(post(client, f"/commitments/{commitment}/contributions", member, log), 201)
+        position = made["position"]
+    path = f"/projects/{project}/timeline"
+
+    def logs(view: dict[str, Any]) -> list[dict[str, Any]]:
+        return [e for e in view["entries"] if e["event"] == "Contribution.ContributionLogged"]
+
+    public = ok(get(client, path, min_position=position))
+    assert len(logs(public)) == 3
+    for entry in logs(public):
+        assert "people" not in entry["summary"]
+        assert "people_count" not in {c["field"] for c in entry["changes"]}
+    assert public["community"] is None  # no release yet: no head-count at all
+    full = ok(get(client, path, world["officer"], min_position=position))
+    assert "by 1 people" in logs(full)[0]["summary"]  # the council keeps the detail
+
+    ok(publish(client, world, process_id), 201)
+    released = ok(get(client, f"/processes/{process_id}/releases/1"))["figures"]
+    volunteer = next(t for t in released["tables"] if t["title"] == "volunteer hours")["rows"]
+    by_project = next(r for r in volunteer if r["by"] == "project")
+    after = ok(get(client, path))
+    assert after["community"]["release"] == 1
+    assert after["community"]["project"] == {
+        "people": by_project["people"],
+        "people_suppressed": by_project["people_suppressed"],
+    }
+    assert by_project["people"] == 9  # 1 + 2 + 6: a total of k or more is shown
+    phases = {p["phase"]: p["people"] for p in after["community"]["by_phase"]}
+    assert phases == {"co_delivery": 9}
+    assert all("people" not in e["summary"] for e in logs(after))
+
+    # One more log of one person, then a release: the project total would move by 1 beside
+    # release 1, so release 2 withholds the volunteer breakdowns (the total stays).
+    log = {
+        "hours": "1",
+        "people_count": 1,
+        "phase": "co_delivery",
+        "level": "group",
+        "worked_on": str(date.today()),
+    }
+    ok(post(client, f"/commitments/{commitment}/contributions", member, log), 201)
+    second = ok(publish(client, world, process_id), 201)
+    assert set(second["withheld"]) >= {"people by area", "people by phase", "people by level"}
+    latest = ok(get(client, path))["community"]
+    assert latest["release"] == 2
+    assert latest["project"] == {"people": None, "people_suppressed": "withheld"}
+    assert all(p["people_suppressed"] == "withheld" for p in latest["by_phase"])
