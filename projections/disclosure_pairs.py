@@ -158,10 +158,8 @@ def pair_findings(old: Breakdown[K], new: Breakdown[K]) -> list[Finding[K]]:
         change = new.value(key) - old.value(key)
         if key in roots or change == 0 or abs(change) >= new.k:
             continue
-        hidden = (key in old.hidden, key in new.hidden)
-        if hidden == (False, False) or (
-            all(hidden) and pair.pinned([(1, key, 1.0), (0, key, -1.0)])
-        ):
+        shown = key not in old.hidden and key not in new.hidden
+        if shown or pair.pinned([(1, key, 1.0), (0, key, -1.0)]):
             found.append(Finding(key, "change", change))
     return found
 
