@@ -83,7 +83,10 @@ def get_impact_report(
     """Every impact measure of the process, disclosure-controlled: the public gets the latest
     release at or before `as_of`; officers of its council and evaluators the live report."""
     if not _live_reader(app, who, process_id):
-        release = latest_at(process_id, app.releases(process_id), as_of)
+        releases = app.releases(process_id)
+        if not releases:
+            app.get_process(process_id)  # an unknown process says so, not "no release"
+        release = latest_at(process_id, releases, as_of)
         view = ImpactReportView.model_validate(
             {**json.loads(release.figures), "release": summary(release)}
         )

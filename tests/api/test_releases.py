@@ -52,6 +52,9 @@ def test_the_public_gets_404_before_the_first_release_and_the_council_reads_live
         assert live["tables"]
     listed = ok(get(client, f"/processes/{process_id}/releases"))
     assert listed == {"process_id": str(process_id), "releases": []}
+    unknown = get(client, impact(UUID(int=7)))
+    assert unknown.status_code == 404
+    assert "no process with id" in unknown.json()["detail"]
     assert get(client, f"/processes/{process_id}/releases/1").status_code == 404
 
 
