@@ -250,3 +250,18 @@ def test_cli_publishes_the_next_release_and_refuses_in_one_line(vote: Vote) -> N
         assert says in refused.stderr
         assert "Traceback" not in refused.output
     assert len(vote.app.releases(vote.pid)) == 2
+
+
+def test_every_pair_of_a_run_of_releases_gives_nothing_away(vote: Vote) -> None:
+    """Releases during a vote, a few voters apart: no pair, however far apart, leaks."""
+    vote.ballots(CROWD)
+    published = [vote.publish()]
+    for more in ([LAST], [("north", OLD, None), (None, None, Sex.FEMALE)], CROWD[:5]):
+        vote.ballots(more)
+        published.append(vote.publish())
+    attempts = 0
+    for i, earlier in enumerate(published):
+        for later in published[i + 1 :]:
+            attempts += 1
+            assert pair_leaks(earlier, later) == [], (i, published.index(later))
+    assert attempts == 6

@@ -185,6 +185,4 @@ def test_brute_force_sees_the_leaks_it_should() -> None:
     old = release(FLAT, {"a": 20, "b": 30, "c": 40, "ns": 0}, 5)
     new = release(FLAT, {"a": 20, "b": 31, "c": 40, "ns": 0}, 5)
     assert brute_leaks(old, new) == {("change", "b")}
-    assert list(itertools.islice(_fits(old), 2)) == [
-        {"a": 20, "b": 30, "c": 40, "ns": 0, "V": 90}
-    ]
+    assert list(itertools.islice(_fits(old), 2)) == [{"a": 20, "b": 30, "c": 40, "ns": 0, "V": 90}]
