@@ -16,7 +16,9 @@ from a release's breakdown (a project with no logs yet) is a shown 0 there.
 
 A pair **gives something away** when, over all values consistent with that knowledge:
 
-* a count hidden in either release can take only one value (it is recovered), or
+* a count hidden in either release can take only one value, other than 0 (it is recovered;
+  a true zero says "nobody" and is shown in any single table too) and other than the value
+  the earlier release already showed for it, or
 * the change of a count between the releases can take only one value, and that value is
   neither 0 nor at least k in size: the people who came (or went) between two releases are a
   table of their own, and a change of 1 in an area is a count of 1. The change of a total
@@ -26,10 +28,12 @@ A pair **gives something away** when, over all values consistent with that knowl
 range narrower than 1 pins the count. **Tightening**: when any earlier release and the new one
 give something away in a breakdown, the new release withholds every count of that breakdown
 but its total (``"withheld"``: the attacker knows only that such a count is at least 0), zeros
-too, whichever count moved (see :func:`tighten` for why not fewer). The new release then adds
-only its total to what the attacker knew: each count's change can be anything from 0 to the
-change of the total, so no hidden count of the earlier release is pinned by it, and no change
-is. Earlier releases are immutable, so only the new one is tightened.
+too, whichever count moved (see :func:`tighten` for why not fewer). When counts only grow the
+new release then adds only its total to what the attacker knew: each count's change can be
+anything from 0 to the change of the total, so no hidden count of the earlier release is
+pinned by it, and no change is. (Counts that can fall are checked again after withholding;
+:mod:`projections.releases` refuses to publish if anything is still given away.) Earlier
+releases are immutable, so only the new one is tightened.
 """
 
 from __future__ import annotations
@@ -59,6 +63,9 @@ class Breakdown(Generic[K]):
     values: Mapping[K, int]
     hidden: Mapping[K, str]
     lowest: Mapping[K, int] = field(default_factory=dict)
+    #: What else each count's row publishes (a contribution row's logs and hours): where two
+    #: releases show the same mark and the count did not change, the attacker knows it did not.
+    marks: Mapping[K, str] = field(default_factory=dict)
 
     def value(self, key: K) -> int:
         return self.values.get(key, 0)
@@ -110,7 +117,10 @@ class _Pair(Generic[K]):
             row, constant = self._terms([(1, key, sign), (0, key, -sign)])
             if not row:
                 continue
-            if len(row) == 1:
+            mark = old.marks.get(key)
+            if mark is not None and mark == new.marks.get(key) and new.value(key) == old.value(key):
+                self.system.equal.append((row, -constant))
+            elif len(row) == 1:
                 self._bound(next(iter(row.items())), -constant)
             else:
                 self.system.at_least.append((row, -constant))
@@ -151,6 +161,8 @@ def pair_findings(old: Breakdown[K], new: Breakdown[K]) -> list[Finding[K]]:
     found: list[Finding[K]] = []
     for side, release, kind in ((0, old, "earlier count"), (1, new, "new count")):
         for key in release.hidden:
+            if not release.value(key) or (side == 1 and _shown_before(old, key, new.value(key))):
+                continue
             if pair.pinned([(side, key, 1.0)]):
                 found.append(Finding(key, kind, release.value(key)))
     roots = {key for r in (old, new) for key, parent in r.parents.items() if parent is None}
@@ -164,9 +176,21 @@ def pair_findings(old: Breakdown[K], new: Breakdown[K]) -> list[Finding[K]]:
     return found
 
 
-def tighten(new: Breakdown[K], earlier: Sequence[Breakdown[K]]) -> dict[K, str]:
+def _shown_before(old: Breakdown[K], key: K, value: int) -> bool:
+    """The earlier release already showed this very count: pinning it to that tells nothing."""
+    return key in old.parents and key not in old.hidden and old.value(key) == value
+
+
+def tighten(
+    new: Breakdown[K], earlier: Sequence[Breakdown[K]], *, total_too: bool = False
+) -> dict[K, str]:
     """The new release's hidden counts and reasons: as they were when no pair gives anything
     away, else every count of the breakdown but its total withheld.
+
+    With `total_too` (a total that is no headline, such as the people of contribution logs,
+    whose rows publish which logs came), the total is withheld as well when withholding the
+    breakdown is not enough: one new log, its row's logs moved and nothing else, would
+    otherwise give that log's head count as the change of the total.
 
     Why all of them, not the fewest that would do: which counts a greedy rule picks depends
     on which count moved, and an attacker who knows the rule could read the last voter's
@@ -178,4 +202,7 @@ def tighten(new: Breakdown[K], earlier: Sequence[Breakdown[K]]) -> dict[K, str]:
         return dict(new.hidden)
     hidden = {key: WITHHELD for key, parent in new.parents.items() if parent is not None}
     hidden.update({key: r for key, r in new.hidden.items() if new.parents.get(key) is None})
+    withheld = Breakdown(new.k, new.parents, new.values, hidden, new.lowest, new.marks)
+    if total_too and any(pair_findings(old, withheld) for old in earlier):
+        hidden.update({key: WITHHELD for key, parent in new.parents.items() if parent is None})
     return hidden

@@ -130,7 +130,8 @@ class ImpactReport:
     tables: tuple[ProtectedTable, ...]
     parameters: tuple[ParameterUsed, ...]
     notes: tuple[str, ...] = NOTES
-    #: Each protected breakdown before suppression, by name: (parents, counts, lowest, cells).
+    #: Each protected breakdown before suppression, by name: (parents, counts, lowest, cells,
+    #: marks: the logs and hours a row publishes beside its count).
     #: Never published; releases check later releases against it (projections.releases).
     counted: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -568,10 +569,12 @@ class _Reader:
             )
         )
 
-    def _nested(self, name: str, parents: Any, values: Any, lowest: Any = None) -> Any:
+    def _nested(
+        self, name: str, parents: Any, values: Any, lowest: Any = None, marks: Any = None
+    ) -> Any:
         """protect_nested, remembering the breakdown as counted (see ImpactReport.counted)."""
         cells = protect_nested(parents, values, self.policy, lowest=lowest)
-        self.counted[name] = (parents, values, lowest or {}, cells)
+        self.counted[name] = (parents, values, lowest or {}, cells, marks or {})
         return cells
 
     # -- reading ---------------------------------------------------------------------------------
@@ -1300,9 +1303,15 @@ class _Reader:
             for key in tree:
                 if key != root:
                     lowest[key] = least(*breakdowns[key[0]][key[1]][:2])
-            cells.update(
-                self._nested(f"people by {name}", tree, values, {key: lowest[key] for key in tree})
-            )
+            # the logs and hours each row publishes beside its people count
+            marks = {
+                key: f"{logs}/{micro}"
+                if key == root
+                else "{}/{}".format(*breakdowns[key[0]][key[1]][:2])
+                for key in tree
+            }
+            floors = {key: lowest[key] for key in tree}
+            cells.update(self._nested(f"people by {name}", tree, values, floors, marks))
         return cells
 
     def _project_area(self, project_id: str) -> str | None:

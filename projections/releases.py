@@ -21,10 +21,10 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from coprod.errors import NotFound
+from coprod.errors import NotFound, RuleViolation
 from coprod.release import canonical_json
 from projections.disclosure import WITHHELD, Cell
-from projections.disclosure_pairs import Breakdown, tighten
+from projections.disclosure_pairs import Breakdown, pair_findings, tighten
 from projections.impact import ImpactModel
 from projections.impact_report import NOT_STATED, ImpactReport, impact_report
 from projections.store import Connection, read_generation
@@ -84,8 +84,16 @@ def prepare_release(
     figures = report.to_dict()
     for name, breakdown in current.items():
         olds = [e[name] for e in earlier if name in e]
-        hidden = tighten(breakdown, olds)
-        final[name] = Breakdown(breakdown.k, breakdown.parents, breakdown.values, hidden)
+        hidden = tighten(breakdown, olds, total_too=name.startswith("people by"))
+        final[name] = Breakdown(
+            breakdown.k,
+            breakdown.parents,
+            breakdown.values,
+            hidden,
+            breakdown.lowest,
+            breakdown.marks,
+        )
+        _refuse_leaks(name, final[name], olds)
         extra = {key for key, reason in hidden.items() if breakdown.hidden.get(key) != reason}
         if extra:
             withheld.append(name)
@@ -100,14 +108,33 @@ def prepare_release(
     )
 
 
+def _refuse_leaks(name: str, new: Breakdown[Key], earlier: Sequence[Breakdown[Key]]) -> None:
+    """The last line: a release that would still give something away is not published.
+
+    Withholding a breakdown leaves only its total, which gives nothing away when counts only
+    grow; counts that can fall (disputed logs) could in principle still pin an earlier
+    release's hidden count, and then publishing must wait.
+    """
+    for number, old in enumerate(earlier, start=1):
+        found = pair_findings(old, new)
+        if found:
+            raise RuleViolation(
+                f"{name}: beside release {number} this release would give away "
+                f"{len(found)} count(s) even with the breakdown withheld; publish later",
+                rule="differencing",
+            )
+
+
 def breakdowns_of(report: ImpactReport) -> dict[str, Breakdown[Key]]:
     """The report's protected people breakdowns, by name, as the pair solver takes them."""
     result: dict[str, Breakdown[Key]] = {}
-    for name, (parents, values, lowest, cells) in report.counted.items():
+    for name, (parents, values, lowest, cells, marks) in report.counted.items():
         hidden = {
             key: c.suppressed for key, c in cells.items() if isinstance(c, Cell) and c.suppressed
         }
-        result[name] = Breakdown(report.k, dict(parents), dict(values), hidden, dict(lowest))
+        result[name] = Breakdown(
+            report.k, dict(parents), dict(values), hidden, dict(lowest), dict(marks)
+        )
     return result
 
 
@@ -119,6 +146,7 @@ def _dump(final: Breakdown[Key], counted: Breakdown[Key]) -> dict[str, Any]:
             final.values[key],
             counted.lowest.get(key, 0),
             final.hidden.get(key),
+            counted.marks.get(key),
         ]
         for key, parent in final.parents.items()
     ]
@@ -132,14 +160,17 @@ def _parse(text: str) -> dict[str, Breakdown[Key]]:
         values: dict[Key, int] = {}
         lowest: dict[Key, int] = {}
         hidden: dict[Key, str] = {}
-        for key_list, parent, value, low, reason in body["counts"]:
+        marks: dict[Key, str] = {}
+        for key_list, parent, value, low, reason, mark in body["counts"]:
             key = (str(key_list[0]), str(key_list[1]))
             parents[key] = None if parent is None else (str(parent[0]), str(parent[1]))
             values[key] = int(value)
             lowest[key] = int(low)
             if reason is not None:
                 hidden[key] = str(reason)
-        result[name] = Breakdown(int(body["k"]), parents, values, hidden, lowest)
+            if mark is not None:
+                marks[key] = str(mark)
+        result[name] = Breakdown(int(body["k"]), parents, values, hidden, lowest, marks)
     return result
 
 

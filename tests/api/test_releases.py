@@ -190,3 +190,10 @@ def test_the_public_timeline_shows_head_counts_only_as_release_totals(
     assert latest["release"] == 2
     assert latest["project"] == {"people": None, "people_suppressed": "withheld"}
     assert all(p["people_suppressed"] == "withheld" for p in latest["by_phase"])
+    # Only the one project's logs moved (its logs and hours are public in both releases), so
+    # the change of the total would be that log's head count: the total is withheld too.
+    figures = ok(get(client, f"/processes/{process_id}/releases/2"))["figures"]
+    volunteer = next(t for t in figures["tables"] if t["title"] == "volunteer hours")["rows"]
+    everyone = next(r for r in volunteer if r["by"] == "all")
+    assert (everyone["people"], everyone["people_suppressed"]) == (None, "withheld")
+    assert everyone["logs"] == 4  # logs and hours are not counts of people: still shown
