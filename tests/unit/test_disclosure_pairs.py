@@ -16,9 +16,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from coprod.errors import RuleViolation
 from projections.disclosure import DisclosurePolicy, protect_nested
 from projections.disclosure_pairs import Breakdown, pair_findings, tighten
 from projections.linear_bounds import LinearSystem
+from projections.releases import _refuse_leaks
 
 Tree = dict[str, str | None]
 FLAT: Tree = {"V": None, "a": "V", "b": "V", "c": "V", "ns": "V"}
@@ -214,3 +216,16 @@ def test_a_row_whose_logs_and_hours_did_not_move_is_known_not_to_have_moved() ->
     everything = tighten(new, [old], total_too=True)
     assert everything == {"a": "withheld", "b": "withheld", "all": "withheld"}
     assert pair_findings(old, Breakdown(5, tree, new.values, everything, {}, marks_new)) == []
+
+
+def test_a_release_that_still_gives_something_away_is_refused() -> None:
+    """Counts that fall (disputed logs): b 2 -> 0, c 5 stays, k = 5. With the total kept,
+    the earlier release's hidden b = 2 and c = 5 follow; publishing must wait."""
+    old = release(FLAT, {"a": 0, "b": 2, "c": 5, "ns": 0}, 5)
+    new = release(FLAT, {"a": 0, "b": 0, "c": 5, "ns": 0}, 5)
+    kept_total = Breakdown(5, FLAT, new.values, tighten(new, [old]))
+    with pytest.raises(RuleViolation, match="beside release 1") as refused:
+        _refuse_leaks("people by area", kept_total, [old])
+    assert refused.value.rule == "differencing"
+    everything = Breakdown(5, FLAT, new.values, tighten(new, [old], total_too=True))
+    _refuse_leaks("people by area", everything, [old])  # with the total withheld: published
