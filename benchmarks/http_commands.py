@@ -457,15 +457,13 @@ def impact_report_p95(app: Coprod, base: str, setup: Setup, ballots: int, reques
     from benchmarks.projection_rebuild import cast_many, open_vote
     from projections.runner import Projector
 
-    pid, options = open_vote(app, f"impact-{uuid.uuid4().hex[:6]}")
+    pid, options = open_vote(app, f"impact-{uuid.uuid4().hex[:6]}", council=setup.council)
     cast_many(app, pid, options, 0, ballots)
     Projector(app).catch_up()
     path = IMPACT_PATH.format(process_id=pid)
-    # The live report at any as-of is for evaluators and the council's officers (the public
-    # reads releases); the bench process belongs to no registered council, so an evaluator.
-    evaluator = KeyStore(app).create(setup.council, Role.EVALUATOR, label="bench evaluator")
-    headers = {"Authorization": f"Bearer {evaluator.secret}"}
-    with httpx2.Client(base_url=base, timeout=60, headers=headers) as http:
+    # The live report at any as-of is for the council's officers and evaluators (the public
+    # reads releases).
+    with httpx2.Client(base_url=base, timeout=60, headers=setup.officer) as http:
 
         def timed(params: dict[str, str]) -> float:
             began = time.perf_counter()

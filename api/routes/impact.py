@@ -4,8 +4,8 @@ Every table has been through disclosure control (counts of people below k are su
 so are totals that would reveal them), each says its k and method, and no table holds a
 person's id. The public (no key, or a key of another role or council) reads only releases
 (issue 11, item 9): the latest by default, or with ``as_of`` the latest at or before it, so
-nobody can difference two live reports one ballot apart. Officers of the process's council
-and evaluators read the live report as of any time, to reproduce a published figure.
+nobody can difference two live reports one ballot apart. Officers and evaluators of the
+process's council read the live report as of any time, to reproduce a published figure.
 """
 
 from __future__ import annotations
@@ -108,11 +108,8 @@ def get_impact_report(
 
 
 def _live_reader(app: Coprod, who: Principal | None, process_id: UUID) -> bool:
-    """Who may read the live report at any as-of: evaluators, and officers of its council."""
-    if who is None:
+    """Who may read the live report at any as-of: the council's officers and evaluators (an
+    evaluator key is scoped to the council that issued it); everyone else reads releases."""
+    if who is None or who.role not in (Role.EVALUATOR, Role.COUNCIL_OFFICER):
         return False
-    if who.role is Role.EVALUATOR:
-        return True
-    if who.role is Role.COUNCIL_OFFICER:
-        return app.get_process(process_id).council_id == who.organisation_id
-    return False
+    return app.get_process(process_id).council_id == who.organisation_id

@@ -431,7 +431,7 @@ MATRIX: dict[str, Row] = {
         cells(
             (Ok(200, IMPACT), NO_RELEASE),
             (NO_RELEASE, NO_RELEASE),
-            (Ok(200, IMPACT), Ok(200, IMPACT)),
+            (Ok(200, IMPACT), NO_RELEASE),
             (NO_RELEASE, NO_RELEASE),
         ),
         reads=True,

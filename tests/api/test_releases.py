@@ -15,9 +15,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.keys import KeyStore
 from coprod.config import parse_database_url
 from coprod.release import sha256_hex
-from tests.api.conftest import World, event_topics, post
+from coprod.values import Role
+from tests.api.conftest import World, bearer, event_topics, post
 from tests.api.test_queries import funded_project, get, ok
 
 DKK = "DKK"
@@ -38,10 +40,13 @@ def publish(client: TestClient, world: World, process_id: UUID, note: str | None
 
 
 def test_the_public_gets_404_before_the_first_release_and_the_council_reads_live(
-    client: TestClient, world: World, process_id: UUID
+    client: TestClient, api: FastAPI, world: World, process_id: UUID
 ) -> None:
     _, _, position = funded_project(client, world, process_id)
-    for who in (None, world["member"], world["public"], world["other_officer"]):
+    # an evaluator key is scoped to the council that issued it: another council's is public
+    store: KeyStore = api.state.keys
+    other_evaluator = bearer(store.create(world.other_council, Role.EVALUATOR).secret)
+    for who in (None, world["member"], world["public"], world["other_officer"], other_evaluator):
         answer = get(client, impact(process_id), who, min_position=position)
         assert answer.status_code == 404, answer.text
         assert "has no published release yet" in answer.json()["detail"]
