@@ -87,10 +87,9 @@ def get_impact_report(
         if not releases:
             app.get_process(process_id)  # an unknown process says so, not "no release"
         release = latest_at(process_id, releases, as_of)
-        view = ImpactReportView.model_validate(
-            {**json.loads(release.figures), "release": summary(release)}
-        )
-        return Response(view.model_dump_json().encode(), media_type="application/json")
+        # Served exactly as published (a later version of the report may have other fields).
+        shown = {**json.loads(release.figures), "release": summary(release).model_dump(mode="json")}
+        return Response(json.dumps(shown).encode(), media_type="application/json")
     cache: ReportCache = request.app.state.report_cache
     with reads.connection() as conn:
         position = impact_position(conn)
