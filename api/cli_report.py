@@ -1,4 +1,5 @@
-"""``coprod report impact PROCESS [--as-of T] [--format table|json|csv]``: the published measures.
+"""``coprod report impact PROCESS [--as-of T] [--format table|json|csv]``: the published measures;
+``coprod report publish PROCESS [--note TEXT]``: publish the next release of them.
 
 Wired into the main CLI by api/cli.py (``cli.add_typer(report_app, name="report")``). The
 report reads the read models only; when they do not exist yet the error says to run
@@ -22,10 +23,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.config import settings_from_env
 from coprod.errors import CoprodError, InvalidInput
+from coprod.release import NOTE_MAX
 from projections.disclosure import Cell
 from projections.impact_report import DEFAULT_BACKLOG_MONTHS, ImpactReport, impact_report
+from projections.releases import prepare_release
+from projections.store import Connection
 
 report_app = typer.Typer(help="Published reports from the read models.", add_completion=False)
 console = Console()
@@ -74,6 +79,67 @@ def impact(
         _csv(report)
     else:
         _print(report)
+
+
+@report_app.command("publish")
+def publish(
+    process: Annotated[str, typer.Argument(help="The process id (a UUID).")],
+    note: Annotated[
+        str | None, typer.Option(help=f"A note published with it (up to {NOTE_MAX} characters).")
+    ] = None,
+) -> None:
+    """Publish the next release of a process's impact report (what the public reads).
+
+    The release is checked against every earlier release of the process, and breakdowns a
+    pair would give away are withheld. It counts the log up to the read model's position;
+    run `coprod project --once` first (or keep the worker running) to count everything.
+    Recorded as done by the system (this is the server's console).
+    """
+    settings = settings_from_env()
+    try:
+        process_id = _uuid(process)
+        with Coprod(settings) as app:
+            app.get_process(process_id)
+            earlier = app.releases(process_id)
+            conn = Connection(settings)
+            try:
+                prepared = prepare_release(process_id, [r.counted for r in earlier], conn)
+            finally:
+                conn.close()
+            last = app.recorder.max_notification_id() or 0
+            number = len(earlier) + 1
+            app.publish_release(
+                SYSTEM_ACTOR,
+                process_id,
+                number,
+                prepared.as_of,
+                prepared.position,
+                prepared.figures,
+                prepared.counted,
+                note=note,
+            )
+            release = app.get_release(process_id, number)
+    except CoprodError as e:
+        errors.print(f"[red]error:[/red] {e}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    console.print(
+        f"published release {number} of process {process_id}: as of "
+        f"{release.as_of.isoformat()}, log position {release.position}",
+        soft_wrap=True,
+    )
+    console.print(f"figures sha256 {release.figures_sha256}", soft_wrap=True)
+    console.print(f"counted sha256 {release.counted_sha256}", soft_wrap=True)
+    console.print(
+        f"checked against {len(earlier)} earlier release(s); withheld: "
+        + (", ".join(prepared.withheld) or "nothing"),
+        soft_wrap=True,
+    )
+    if prepared.position < last:
+        errors.print(
+            f"note: the read model was at position {prepared.position} of {last}; run "
+            "`coprod project --once` before publishing to count everything",
+            soft_wrap=True,
+        )
 
 
 def _uuid(text: str) -> UUID:

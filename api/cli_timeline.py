@@ -5,6 +5,8 @@ a project id or the id of its idea/proposal or decision: all give the same story
 reads the timeline read model only; when it does not exist yet the error says to run
 ``coprod project --once``. Refusals are one line on stderr and exit code 2.
 ``--format json`` is :meth:`Timeline.to_dict` (evaluator view: pseudonymous actor ids kept).
+``--public`` prints what the public sees: no actor ids, no head count of any contribution log;
+head-counts only as the totals of the latest release (both views print those).
 """
 
 from __future__ import annotations
@@ -20,9 +22,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from coprod.application import Coprod
 from coprod.config import settings_from_env
-from coprod.errors import CoprodError, InvalidInput
-from projections.timeline import Timeline, TimelineEntry, project_timeline
+from coprod.errors import CoprodError, InvalidInput, NotFound
+from coprod.release import latest_at
+from projections.releases import community_totals
+from projections.timeline import (
+    PUBLIC_DROPPED_CHANGES,
+    Timeline,
+    TimelineEntry,
+    project_timeline,
+)
 
 errors = Console(stderr=True)
 
@@ -43,17 +53,45 @@ def timeline(
     output_format: Annotated[
         TimelineFormat, typer.Option("--format", help="table, or json (every field).")
     ] = TimelineFormat.TABLE,
+    public: Annotated[
+        bool, typer.Option("--public", help="What the public sees (no ids, no per-log counts).")
+    ] = False,
 ) -> None:
     """The story of one project from idea to outcomes: who did what, when, why, what changed."""
     try:
-        result = project_timeline(_uuid(project), _moment(as_of), settings=settings_from_env())
+        moment = _moment(as_of)
+        result = project_timeline(_uuid(project), moment, settings=settings_from_env())
+        community = _community(result, moment)
     except CoprodError as e:
         errors.print(f"[red]error:[/red] {e}", soft_wrap=True)
         raise typer.Exit(2) from None
     if output_format is TimelineFormat.JSON:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        document = {**result.to_dict(public=public), "community": community}
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
-        _print(result)
+        _print(result, public)
+        _print_community(community)
+
+
+def _community(result: Timeline, as_of: datetime | None) -> dict[str, object] | None:
+    """Contribution head-counts from the latest release at or before `as_of`, if any."""
+    with Coprod(settings_from_env()) as app:
+        try:
+            release = latest_at(result.process_id, app.releases(result.process_id), as_of)
+        except NotFound:
+            return None
+    return {
+        "release": release.number,
+        **community_totals(json.loads(release.figures), result.subject_id),
+    }
+
+
+def _print_community(community: dict[str, object] | None) -> None:
+    if community is None:
+        print("Contribution head-counts: none published yet (no release of the process).")
+        return
+    print(f"Contribution head-counts from release {community['release']}:")
+    print(json.dumps({k: v for k, v in community.items() if k != "release"}, ensure_ascii=False))
 
 
 def _uuid(text: str) -> UUID:
@@ -87,16 +125,18 @@ def _clip(text: str | None, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _changes(entry: TimelineEntry) -> str:
+def _changes(entry: TimelineEntry, public: bool = False) -> str:
     parts = []
     for change in entry.changes:
+        if public and change.field in PUBLIC_DROPPED_CHANGES:
+            continue
         if change.before is None:
             continue  # a first value is already in the summary
         parts.append(f"{change.field}: {_clip(change.before)} -> {_clip(change.after)}")
     return "; ".join(parts)
 
 
-def _print(result: Timeline) -> None:
+def _print(result: Timeline, public: bool = False) -> None:
     console = Console(soft_wrap=False)
     when = "now" if result.as_of is None else result.as_of.isoformat()
     console.print(
@@ -127,14 +167,15 @@ def _print(result: Timeline) -> None:
                 + "corrected by "
                 + ", ".join(f"#{n}" for n in entry.corrected_by)
             )
+        shown = entry.to_dict(public=public)
         table.add_row(
             str(entry.position),
             entry.at.strftime("%Y-%m-%d %H:%M:%S"),
             entry.stage,
-            entry.summary,
+            str(shown["summary"]),
             by,
             entry.reason or "",
-            _changes(entry),
+            _changes(entry, public),
             corrects,
         )
     console.print(table)

@@ -50,10 +50,15 @@ from projections.store import Connection  # noqa: E402
 
 
 def open_vote(
-    app: Coprod, code: str, options: int = 8, method: VoteMethod = VoteMethod.APPROVAL
+    app: Coprod,
+    code: str,
+    options: int = 8,
+    method: VoteMethod = VoteMethod.APPROVAL,
+    council: uuid.UUID | None = None,
 ) -> tuple[uuid.UUID, tuple[uuid.UUID, ...]]:
-    """A process with `options` shortlisted proposals and its ballot open."""
-    officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, uuid.uuid4())
+    """A process with `options` shortlisted proposals and its ballot open (of `council`, or
+    of a council of its own)."""
+    officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council or uuid.uuid4())
     pid = app.open_process(
         officer, officer.organisation_id or uuid.uuid4(), code, f"Bench {code}", "DKK"
     ).aggregate_id

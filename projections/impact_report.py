@@ -130,6 +130,10 @@ class ImpactReport:
     tables: tuple[ProtectedTable, ...]
     parameters: tuple[ParameterUsed, ...]
     notes: tuple[str, ...] = NOTES
+    #: Each protected breakdown before suppression, by name: (parents, counts, lowest, cells,
+    #: marks: the logs and hours a row publishes beside its count).
+    #: Never published; releases check later releases against it (projections.releases).
+    counted: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def table(self, title: str) -> ProtectedTable:
         for table in self.tables:
@@ -489,6 +493,7 @@ class _Reader:
         self.backlog_months = backlog
         self.tables: list[ProtectedTable] = []
         self.parameters: list[ParameterUsed] = []
+        self.counted: dict[str, Any] = {}
 
     def q(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, params)
@@ -542,6 +547,7 @@ class _Reader:
             method=self.policy.method,
             tables=tuple(self.tables),
             parameters=tuple(self.parameters),
+            counted=self.counted,
         )
 
     def _table(
@@ -562,6 +568,14 @@ class _Reader:
                 rows=tuple(rows),
             )
         )
+
+    def _nested(
+        self, name: str, parents: Any, values: Any, lowest: Any = None, marks: Any = None
+    ) -> Any:
+        """protect_nested, remembering the breakdown as counted (see ImpactReport.counted)."""
+        cells = protect_nested(parents, values, self.policy, lowest=lowest)
+        self.counted[name] = (parents, values, lowest or {}, cells, marks or {})
+        return cells
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -824,10 +838,10 @@ class _Reader:
         for dimension in ("age_band", "sex"):
             keys = [(dimension, g) for g in [*groups_of[dimension], NOT_STATED]]
             cells.update(
-                protect_nested(
+                self._nested(
+                    f"voters by {dimension}",
                     {root: None, **dict.fromkeys(keys, root)},
                     {root: self.voters, **{key: count(*key) for key in keys}},
-                    self.policy,
                 )
             )
         parents: dict[tuple[str, str], tuple[str, str] | None] = {root: None}
@@ -839,7 +853,7 @@ class _Reader:
         for q in [*groups_of["deprivation_quintile"], NOT_STATED]:
             cells.setdefault(("deprivation_quintile", q), Cell(0))
         values = {key: self.voters if key == root else count(*key) for key in parents}
-        cells.update(protect_nested(parents, values, self.policy))
+        cells.update(self._nested("voters by area", parents, values))
         del cells[root]
         return cells
 
@@ -1284,14 +1298,20 @@ class _Reader:
         nested.update({("project", key): ("area", area_of[key]) for key in breakdowns["project"]})
         trees.append(nested)
         cells: dict[tuple[str, str], Cell] = {}
-        for tree in trees:
+        for name, tree in zip(("phase", "level", "area"), trees, strict=True):
             values = {key: total if key == root else breakdowns[key[0]][key[1]][2] for key in tree}
             for key in tree:
                 if key != root:
                     lowest[key] = least(*breakdowns[key[0]][key[1]][:2])
-            cells.update(
-                protect_nested(tree, values, self.policy, lowest={key: lowest[key] for key in tree})
-            )
+            # the logs and hours each row publishes beside its people count
+            marks = {
+                key: f"{logs}/{micro}"
+                if key == root
+                else "{}/{}".format(*breakdowns[key[0]][key[1]][:2])
+                for key in tree
+            }
+            floors = {key: lowest[key] for key in tree}
+            cells.update(self._nested(f"people by {name}", tree, values, floors, marks))
         return cells
 
     def _project_area(self, project_id: str) -> str | None:

@@ -1144,7 +1144,26 @@ class TimelineEntry:
         if public:
             for name in self.PERSONAL_FIELDS:
                 del data[name]
+            if self.event == "Contribution.ContributionLogged":
+                data.update(_public_log(self.changes))
         return data
+
+
+def _public_log(changes: tuple[FieldChange, ...]) -> dict[str, Any]:
+    """A contribution log without its head count: one log's people count is a count of
+    people below k as often as not, and summing logs recovered hidden report cells. The
+    public reads head-counts only as disclosure-controlled totals from a release."""
+    kept = tuple(c for c in changes if c.field not in PUBLIC_DROPPED_CHANGES)
+    after = {c.field: c.after for c in kept}
+    return {
+        "summary": f"work logged: {after.get('hours')} hours on {after.get('worked_on')} "
+        f"({after.get('phase')}, {after.get('level')})",
+        "changes": [c.to_dict() for c in kept],
+    }
+
+
+#: Fields of a contribution log the public view leaves out (see :func:`_public_log`).
+PUBLIC_DROPPED_CHANGES = frozenset({"people_count"})
 
 
 @dataclass(frozen=True)

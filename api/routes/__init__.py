@@ -17,6 +17,7 @@ from api.routes import (
     processes,
     projects,
     proposals,
+    releases,
     summaries,
     timelines,
 )
@@ -35,5 +36,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     summaries.router,
     timelines.router,
     impact.router,
+    releases.router,
     exports.router,
 )

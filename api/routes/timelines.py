@@ -3,11 +3,15 @@
 Who sees what: evaluators (full history) and officers of the council that runs the process
 see every entry with the actor's pseudonymous id; everyone else gets the public view, in
 which ``actor_id`` is absent (it would link the acts of one person), while role and
-organisation stay, because accountability is about which body acted.
+organisation stay, because accountability is about which body acted. The public view of a
+contribution log leaves out its head count (one log's people count is often below k, and
+summing them recovered hidden report cells); everyone reads head-counts as the totals of the
+latest release (``community``), disclosure-controlled and checked against earlier releases.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from uuid import UUID
 
@@ -20,7 +24,9 @@ from api.routes.common import View
 from api.routes.summaries import AsOf, TallyView
 from coprod.application import Coprod
 from coprod.errors import NotFound
+from coprod.release import latest_at
 from coprod.values import Role
+from projections.releases import community_totals
 from projections.timeline import Timeline, project_timeline
 
 router = APIRouter(tags=["timelines"])
@@ -59,6 +65,23 @@ class TimelineEntryView(View):
     corrected_by: list[int] = Field(description="Positions of the entries that correct this one")
 
 
+class HeadCountView(View):
+    people: int | None = Field(description="Null when suppressed; the reason is beside it")
+    people_suppressed: str | None
+
+
+class PhaseHeadCountView(HeadCountView):
+    phase: str
+
+
+class CommunityView(View):
+    """People in counted contribution logs, as the latest release published them."""
+
+    release: int = Field(description="The release the totals come from")
+    project: HeadCountView = Field(description="This project, all phases")
+    by_phase: list[PhaseHeadCountView] = Field(description="The whole process, by phase")
+
+
 class TimelineView(View):
     subject_id: UUID
     as_of: datetime | None
@@ -69,6 +92,9 @@ class TimelineView(View):
     personal_fields: list[str] = Field(description="Fields that identify a person, if any shown")
     tally: list[TallyView] | None = Field(description="The vote count, once the ballot closed")
     entries: list[TimelineEntryView]
+    community: CommunityView | None = Field(
+        default=None, description="Head-counts from the latest release; null before the first"
+    )
 
 
 def _full_view(app: Coprod, who: Principal | None, timeline: Timeline) -> bool:
@@ -93,4 +119,17 @@ def get_project_timeline(
         # The id is an idea, decision, commitment or contribution of some chain: not a project.
         raise NotFound("project", project_id)
     public = not _full_view(app, who, timeline)
-    return TimelineView.model_validate(timeline.to_dict(public=public))
+    view = TimelineView.model_validate(timeline.to_dict(public=public))
+    view.community = _community(app, timeline, as_of)
+    return view
+
+
+def _community(app: Coprod, timeline: Timeline, as_of: datetime | None) -> CommunityView | None:
+    """The project's contribution head-counts from the latest release at or before `as_of`."""
+    releases = app.releases(timeline.process_id)
+    try:
+        release = latest_at(timeline.process_id, releases, as_of)
+    except NotFound:
+        return None
+    totals = community_totals(json.loads(release.figures), timeline.subject_id)
+    return CommunityView.model_validate({"release": release.number, **totals})

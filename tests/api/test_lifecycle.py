@@ -217,7 +217,7 @@ def test_idea_to_delivered_project_with_contributions(
     assert len(public["entries"]) == len(entries)
     assert all("actor_id" not in e for e in public["entries"])
 
-    impact = ok(client.get(f"/api/v1/processes/{pid}/impact", params=fresh))
+    impact = ok(client.get(f"/api/v1/processes/{pid}/impact", params=fresh, headers=evaluator))
     tables = {t["title"]: t["rows"] for t in impact["tables"]}
     # 44100.50 spent of 45000.00 approved: overrun -899.50 / 45000 = -0.0199888... (6 places)
     portfolio = tables["cost overrun"][-1]

@@ -156,11 +156,19 @@ SUMMARY = frozenset(
 )
 TIMELINE = frozenset(
     {"subject_id", "as_of", "process_id", "chain_ids", "decision_ids", "project_id"}
-    | {"personal_fields", "tally", "entries"}
+    | {"personal_fields", "tally", "entries", "community"}
 )
 IMPACT = frozenset(
     {"process_id", "name", "as_of", "currency", "k", "method", "parameters", "notes", "tables"}
+    | {"release"}
 )
+RELEASE_SUMMARY = frozenset(
+    {"process_id", "number", "as_of", "position", "figures_sha256", "counted_sha256"}
+    | {"chain_head", "note", "published_at", "published_by"}
+)
+RELEASE = RELEASE_SUMMARY | {"figures"}
+RELEASE_LIST = frozenset({"process_id", "releases"})
+PUBLISHED = RELEASE_SUMMARY | {"withheld", "pairs_checked"}
 EVENTS_CSV = frozenset(
     {"position", "timestamp", "aggregate_type", "event_type", "topic", "originator_id"}
     | {"originator_version", "actor_id", "actor_role", "actor_organisation_id", "payload"}
@@ -183,6 +191,8 @@ COUNCILS_DO_NOT_PLEDGE = Deny(409, "rule-violation", "only a community group mak
 
 
 EVALUATORS_ONLY = Deny(403, "forbidden", "only an evaluator may read this")
+#: The public reads impact figures only from releases; these processes have none.
+NO_RELEASE = Deny(404, "not-found", "has no published release yet")
 
 
 def hidden(kind: str) -> Deny:
@@ -298,6 +308,13 @@ def project(code: str = "build") -> Callable[[Scenario, Side], Ids]:
     return lambda s, side: as_params(s.project(side), code=code)
 
 
+def released(s: Scenario, side: Side) -> Ids:
+    """A process with release 1 published by its council's officer."""
+    pid = s.process(side)
+    s.post(f"/processes/{pid}/releases", s.officer(side), {}, 201)
+    return {"process_id": pid, "number": "1"}
+
+
 def finished_project(s: Scenario, side: Side) -> Ids:
     """A project whose only milestone is met, so it may be completed."""
     ids = as_params(s.project(side))
@@ -409,7 +426,28 @@ MATRIX: dict[str, Row] = {
         process(), public_read(PROCESS_PAGE), sides=("own",), reads=True
     ),
     "processes_get_process_summary": Row(process(), public_read(SUMMARY), reads=True),
-    "impact_get_impact_report": Row(project(), public_read(IMPACT), reads=True),
+    "impact_get_impact_report": Row(
+        project(),
+        cells(
+            (Ok(200, IMPACT), NO_RELEASE),
+            (NO_RELEASE, NO_RELEASE),
+            (Ok(200, IMPACT), NO_RELEASE),
+            (NO_RELEASE, NO_RELEASE),
+        ),
+        reads=True,
+    ),
+    "impact_publish_release": Row(
+        process(),
+        cells(
+            (Ok(201, PUBLISHED), OTHER_COUNCIL),
+            (OFFICERS_ONLY, OFFICERS_ONLY),
+            (READ_ONLY, READ_ONLY),
+            (NO_KEY, NO_KEY),
+        ),
+        lambda ids: {"note": "matrix"},
+    ),
+    "impact_list_releases": Row(process(), public_read(RELEASE_LIST)),
+    "impact_get_release": Row(released, public_read(RELEASE)),
     "timelines_get_project_timeline": Row(
         project(),
         cells(

@@ -19,12 +19,13 @@ def test_a_repeated_report_is_rendered_once_and_a_change_renders_anew(
     _, project, position = funded_project(client, world, process_id)
     path = f"/processes/{process_id}/impact"
     cache: ReportCache = api.state.report_cache
-    first = get(client, path, min_position=position)
+    officer = world["officer"]
+    first = get(client, path, officer, min_position=position)
     assert first.status_code == 200
     assert first.headers["content-type"] == "application/json"
     filed = len(cache)
     for _ in range(3):
-        again = get(client, path)
+        again = get(client, path, officer)
         assert again.content == first.content
     assert len(cache) == filed  # served from the cache: nothing new rendered
 
@@ -32,7 +33,7 @@ def test_a_repeated_report_is_rendered_once_and_a_change_renders_anew(
     later = ok(
         post(client, f"/projects/{project}/spend", world["officer"], spend | {"purpose": "x"})
     )
-    changed = get(client, path, min_position=later["position"])
+    changed = get(client, path, officer, min_position=later["position"])
     assert changed.status_code == 200
     assert changed.json()["tables"] != first.json()["tables"]  # the new position renders anew
     assert len(cache) == filed + 1
@@ -43,7 +44,7 @@ def test_an_unknown_process_is_404_and_not_cached(
 ) -> None:
     _, _, position = funded_project(client, world, process_id)
     before = len(api.state.report_cache)
-    answer = get(client, f"/processes/{uuid4()}/impact", min_position=position)
+    answer = get(client, f"/processes/{uuid4()}/impact", world["evaluator"], min_position=position)
     assert answer.status_code == 404
     assert len(api.state.report_cache) == before
 

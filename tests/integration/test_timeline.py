@@ -417,7 +417,7 @@ def test_cli_table_and_json(sqlite_url: str) -> None:
         result = runner.invoke(cli(), [str(built.project), "--format", "json"])
         assert result.exit_code == 0, result.output
         data = json.loads(result.stdout)
-        assert data == built.timeline(built.project).to_dict()
+        assert data == {**built.timeline(built.project).to_dict(), "community": None}
         assert [e["event"] for e in data["entries"]] == [event for event, _ in EXPECTED]
 
         midway = runner.invoke(
@@ -428,6 +428,19 @@ def test_cli_table_and_json(sqlite_url: str) -> None:
 
         table = runner.invoke(cli(), [str(built.project)])
         assert table.exit_code == 0, table.output
+        assert "people on" in table.stdout  # the council's console keeps each log's count
+        assert "none published yet" in table.stdout
+        public = runner.invoke(cli(), [str(built.project), "--public"])
+        assert public.exit_code == 0, public.output
+        assert "work logged:" in public.stdout
+        assert "people on" not in public.stdout
+        shown = json.loads(
+            runner.invoke(cli(), [str(built.project), "--public", "--format", "json"]).stdout
+        )
+        for entry in shown["entries"]:
+            if entry["event"] == "Contribution.ContributionLogged":
+                assert "people" not in entry["summary"]
+                assert "people_count" not in {c["field"] for c in entry["changes"]}
         assert "decision corrected: funded_in_full -> funded_partially" in table.stdout
         assert "due_on:" in table.stdout
         assert "Frost" in table.stdout

@@ -12,6 +12,7 @@ from coprod.application.people import PeopleCommands
 from coprod.application.processes import ProcessCommands
 from coprod.application.projects import ProjectCommands
 from coprod.application.proposals import ProposalCommands
+from coprod.application.releases import ReleaseCommands
 
 __all__ = ["SYSTEM_ACTOR", "Coprod", "CoprodBase", "Receipt"]
 
@@ -26,6 +27,7 @@ class Coprod(
     DecisionCommands,
     OutcomeCommands,
     ParameterCommands,
+    ReleaseCommands,
 ):
     """Every write-side use case of coprod; construct one per process and share it."""
 

@@ -1,0 +1,267 @@
+"""Releases on both stores: publish, list, read, and differencing attacks that must recover 0.
+
+The attacks are the ones measured on the live `as_of` report (issue 11): two reports one
+ballot apart gave the last voter's age band, sex and area; in a small process a hidden
+"not stated" = 1 and a hidden area count of 8. Each is first shown to work on two live
+reports (so the attacker is real), then run on two releases, where it must find nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import cli
+from coprod.application import Coprod
+from coprod.application.ballots import BallotInput
+from coprod.ballot import AgeBand, BallotChannel, Sex
+from coprod.config import parse_database_url
+from coprod.errors import AlreadyExists, NotFound, RuleViolation
+from coprod.parameters import AreaQuintile, CensusDimension, GroupShare
+from coprod.phases import Phase
+from coprod.process import Area
+from coprod.release import NoRelease, latest_at, sha256_hex
+from coprod.values import Actor, Money, Role
+from coprod.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
+from projections.disclosure_pairs import pair_findings
+from projections.impact_report import impact_report
+from projections.releases import _parse, prepare_release
+from projections.runner import Projector
+from projections.store import Connection
+from tests.integration.release_attack import pair_leaks
+from tests.integration.test_impact import pseudonym
+
+Voter = tuple[str | None, AgeBand | None, Sex | None]
+
+
+@dataclass
+class Vote:
+    app: Coprod
+    url: str
+    officer: Actor
+    pid: uuid.UUID
+    idea: uuid.UUID
+    cast: int = 0
+
+    def ballots(self, voters: list[Voter]) -> None:
+        batch = []
+        for area, age, sex in voters:
+            self.cast += 1
+            batch.append(
+                BallotInput(
+                    pseudonym((self.pid, self.cast)),
+                    BallotChoices(approvals=(self.idea,)),
+                    BallotChannel.PAPER,
+                    area,
+                    age,
+                    sex,
+                )
+            )
+        self.app.cast_ballots(self.officer, self.pid, batch)
+
+    def live(self) -> dict[str, Any]:
+        self.project()
+        return impact_report(
+            self.pid, datetime.now(UTC), settings=parse_database_url(self.url)
+        ).to_dict()
+
+    def project(self) -> None:
+        with Projector(self.app, models=["impact"]) as projector:
+            projector.catch_up()
+
+    def publish(self, note: str | None = None) -> dict[str, Any]:
+        self.project()
+        earlier = self.app.releases(self.pid)
+        conn = Connection(parse_database_url(self.url))
+        try:
+            prepared = prepare_release(self.pid, [r.counted for r in earlier], conn)
+        finally:
+            conn.close()
+        self.app.publish_release(
+            self.officer,
+            self.pid,
+            len(earlier) + 1,
+            prepared.as_of,
+            prepared.position,
+            prepared.figures,
+            prepared.counted,
+            note=note,
+        )
+        figures: dict[str, Any] = json.loads(prepared.figures)
+        return figures
+
+
+def open_vote(app: Coprod, url: str) -> Vote:
+    council = uuid.uuid4()
+    officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council)
+    pid = app.open_process(officer, council, f"r-{uuid.uuid4().hex[:6]}", "R", "DKK").aggregate_id
+    app.set_budget(officer, pid, Money.of(100_000, "DKK"))
+    app.define_areas(officer, pid, (Area("north", "N", 100, 1), Area("south", "S", 300, 3)))
+    app.set_rules(officer, pid, VotingRules(VoteMethod.APPROVAL), SelectionRule("greedy"))
+    app.load_census_shares(
+        officer,
+        council,
+        CensusDimension.DEPRIVATION_QUINTILE,
+        tuple(GroupShare(q, Decimal("0.2")) for q in "12345"),
+        "IMD 2019",
+        2019,
+        (AreaQuintile("north", 1), AreaQuintile("south", 5)),
+    )
+    idea = app.submit_idea(officer, pid, "A", "a", "north").aggregate_id
+    app.advance_phase(officer, pid, Phase.DEVELOPMENT)
+    app.develop_proposal(officer, idea, Money.of(10_000, "DKK"), "north", "green")
+    app.advance_phase(officer, pid, Phase.REVIEW)
+    app.assess_feasibility(officer, idea, True, "ok", Money.of(10_000, "DKK"))
+    app.shortlist(officer, idea)
+    app.advance_phase(officer, pid, Phase.VOTE)
+    app.open_ballot(officer, pid, (idea,))
+    return Vote(app, url, officer, pid, idea)
+
+
+@pytest.fixture
+def vote(store_url: str) -> Any:
+    app = Coprod(parse_database_url(store_url))
+    try:
+        yield open_vote(app, store_url)
+    finally:
+        app.close()
+
+
+YOUNG, OLD = AgeBand.AGE_25_34, AgeBand.AGE_55_64
+#: 20 voters, every group of every breakdown at least k = 5, so a live report hides nothing.
+CROWD: list[Voter] = (
+    [("north", YOUNG, Sex.FEMALE)] * 5
+    + [("north", OLD, Sex.MALE)] * 5
+    + [("south", YOUNG, Sex.MALE)] * 5
+    + [("south", OLD, Sex.FEMALE)] * 5
+)
+LAST: Voter = ("south", OLD, Sex.MALE)
+
+
+def test_one_ballot_apart_live_reports_give_the_last_voter_away_and_releases_do_not(
+    vote: Vote,
+) -> None:
+    vote.ballots(CROWD)
+    before = vote.live()
+    first = vote.publish("before")
+    vote.ballots([LAST])
+    after = vote.live()
+    # The attack works on the live reports: age 55-64, male and south, each a change of 1.
+    live = {(leak.dimension, leak.group, leak.value) for leak in pair_leaks(before, after)}
+    assert {("age_band", "55-64", 1), ("sex", "male", 1), ("area", "south", 1)} <= live
+    second = vote.publish("after")
+    assert pair_leaks(first, second) == []
+    sex = {r["group"]: r for r in _table(second, "representation: sex")}
+    assert sex["male"]["participants_suppressed"] == "withheld"
+    assert _table(second, "turnout")[0]["voters_V"] == 21  # the total stays published
+
+
+def test_the_small_process_example_is_not_recoverable_from_two_releases(vote: Vote) -> None:
+    # north 8, south 12, nobody without an area: all shown. One more voter, with no area:
+    # "not stated" = 1 is hidden, north 8 hidden beside it; the earlier report then pins both.
+    first_voters: list[Voter] = [("north", YOUNG, Sex.FEMALE)] * 8 + [("south", OLD, Sex.MALE)] * 12
+    vote.ballots(first_voters)
+    before = vote.live()
+    first = vote.publish()
+    vote.ballots([(None, YOUNG, Sex.FEMALE)])
+    after = vote.live()
+    live = {
+        (leak.release, leak.dimension, leak.group, leak.value) for leak in pair_leaks(before, after)
+    }
+    assert ("later", "area", "not stated", 1) in live
+    assert ("later", "area", "north", 8) in live
+    second = vote.publish()
+    assert pair_leaks(first, second) == []
+    # the solver agrees: the stored counts of the two releases leave nothing to find
+    one, two = (_parse(r.counted) for r in vote.app.releases(vote.pid))
+    assert all(pair_findings(one[name], two[name]) == [] for name in two)
+
+
+def test_releases_are_numbered_immutable_hashed_and_chosen_by_as_of(vote: Vote) -> None:
+    app, pid = vote.app, vote.pid
+    with pytest.raises(NoRelease, match="no published release yet"):
+        latest_at(pid, app.releases(pid), None)
+    vote.ballots(CROWD)
+    figures = vote.publish("first")
+    vote.ballots(CROWD[:5])
+    vote.publish()
+    one, two = app.releases(pid)
+    assert (one.number, two.number, one.note, two.note) == (1, 2, "first", None)
+    assert one.figures_sha256 == sha256_hex(one.figures)
+    assert one.counted_sha256 == sha256_hex(one.counted)
+    assert json.loads(one.figures) == figures
+    assert one.chain_head is None
+    assert one.position < two.position
+    assert one.published_by == vote.officer
+    assert latest_at(pid, [one, two], None) is two
+    assert latest_at(pid, [one, two], one.as_of) is one
+    with pytest.raises(NoRelease, match="at or before"):
+        latest_at(pid, [one, two], datetime(2000, 1, 1, tzinfo=UTC))
+    # reproducible: the live report as of the release's moment has the same figures
+    vote.project()
+    again = impact_report(pid, one.as_of, settings=parse_database_url(vote.url)).to_dict()
+    assert again["tables"] == json.loads(one.figures)["tables"]
+    # the next number only, once; another council's officer may not publish
+    with pytest.raises(AlreadyExists):
+        app.publish_release(vote.officer, pid, 2, one.as_of, 1, one.figures, one.counted)
+    stranger = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, uuid.uuid4())
+    with pytest.raises(RuleViolation, match="own council"):
+        app.publish_release(stranger, pid, 3, one.as_of, 1, one.figures, one.counted)
+    with pytest.raises(NotFound):
+        app.get_release(pid, 9)
+
+
+def _table(document: dict[str, Any], title: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = next(t["rows"] for t in document["tables"] if t["title"] == title)
+    return rows
+
+
+def test_cli_publishes_the_next_release_and_refuses_in_one_line(vote: Vote) -> None:
+    vote.ballots(CROWD)
+    vote.project()
+    runner = CliRunner(env={"COPROD_DATABASE_URL": vote.url})
+    done = runner.invoke(cli, ["report", "publish", str(vote.pid), "--note", "from the CLI"])
+    assert done.exit_code == 0, done.output
+    assert f"published release 1 of process {vote.pid}" in done.stdout
+    assert "withheld: nothing" in done.stdout
+    (release,) = vote.app.releases(vote.pid)
+    assert (release.note, release.published_by.role) == ("from the CLI", Role.SYSTEM)
+    assert f"figures sha256 {release.figures_sha256}" in done.stdout
+
+    vote.ballots([LAST])
+    vote.project()
+    again = runner.invoke(cli, ["report", "publish", str(vote.pid)])
+    assert again.exit_code == 0, again.output
+    assert "checked against 1 earlier release(s); withheld: voters by age_band" in again.stdout
+    for bad, says in (
+        (["report", "publish", "nope"], "not a process id"),
+        (["report", "publish", str(uuid.uuid4())], "no process with id"),
+        (["report", "publish", str(vote.pid), "--note", " "], "note: must not be empty"),
+    ):
+        refused = runner.invoke(cli, bad)
+        assert refused.exit_code == 2, refused.output
+        assert says in refused.stderr
+        assert "Traceback" not in refused.output
+    assert len(vote.app.releases(vote.pid)) == 2
+
+
+def test_every_pair_of_a_run_of_releases_gives_nothing_away(vote: Vote) -> None:
+    """Releases during a vote, a few voters apart: no pair, however far apart, leaks."""
+    vote.ballots(CROWD)
+    published = [vote.publish()]
+    for more in ([LAST], [("north", OLD, None), (None, None, Sex.FEMALE)], CROWD[:5]):
+        vote.ballots(more)
+        published.append(vote.publish())
+    attempts = 0
+    for i, earlier in enumerate(published):
+        for later in published[i + 1 :]:
+            attempts += 1
+            assert pair_leaks(earlier, later) == [], (i, published.index(later))
+    assert attempts == 6
