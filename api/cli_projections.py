@@ -6,7 +6,8 @@ PostgreSQL deployment); a stop lets the current batch commit or roll back, never
 An event a read model cannot apply is quarantined, never a reason to stop (see
 :mod:`projections.quarantine`): ``--status`` lists those events, ``--retry-quarantined``
 re-applies them after a fix. Every other failure of a catch-up, rebuild or retry prints one
-line on stderr and exits 1 (a rebuild resumes where it stopped when run again).
+line on stderr and exits 1 (a rebuild resumes where it stopped when run again); a refusal
+(an unknown read model, the store unreachable) is the CLI's usual one line with exit 2.
 """
 
 from __future__ import annotations
@@ -74,11 +75,8 @@ def project(
     try:
         with Projector(settings=settings, batch_size=batch_size) as projector:
             _dispatch(projector, once, rebuild, status, retry_quarantined, poll_interval)
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except CoprodError as e:
-        errors.print(f"[red]error:[/red] {clean_text(e, 500)}")
-        raise typer.Exit(2) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt, CoprodError):
+        raise  # a refusal (unknown read model, store down): one line from api.cli.main
     except Exception as e:
         errors.print(
             f"[red]error:[/red] the projection stopped: {type(e).__name__}: "

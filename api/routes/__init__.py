@@ -17,6 +17,7 @@ from api.routes import (
     processes,
     projects,
     proposals,
+    quarantine,
     summaries,
     timelines,
 )
@@ -36,4 +37,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     timelines.router,
     impact.router,
     exports.router,
+    quarantine.router,
 )
