@@ -32,6 +32,7 @@ from coprod.application import Coprod
 from coprod.config import parse_database_url
 from coprod.demo import demo_process_id, seed_demo
 from coprod.values import Role
+from projections.process_summary import process_summary
 from projections.quarantine import Quarantined, clean_text, is_transient
 from projections.readmodel import PositionConflict
 from projections.runner import READ_MODELS, Projector
@@ -104,7 +105,9 @@ def by_model(quarantined: list[Quarantined]) -> dict[str, set[int]]:
     return result
 
 
-def assert_expected_quarantine(hostile: Hostile, quarantined: list[Quarantined], backend: str):
+def assert_expected_quarantine(
+    hostile: Hostile, quarantined: list[Quarantined], backend: str
+) -> None:
     """Exactly the events a model cannot store are set aside, each with its error."""
     found = by_model(quarantined)
     ids = hostile.ids
@@ -144,7 +147,7 @@ def a_funded_project(app: Coprod) -> uuid.UUID:
 
 
 def officer_key(api: Any, app: Coprod) -> dict[str, str]:
-    council = app.repository.get(DEMO).council_id
+    council: uuid.UUID = app.repository.get(DEMO).council_id
     store: KeyStore = api.state.keys
     return {"Authorization": f"Bearer {store.create(council, Role.COUNCIL_OFFICER).secret}"}
 
@@ -390,3 +393,33 @@ def test_bad_values_and_unavailable_stores_are_told_apart(
 def test_quarantine_text_is_storable_anywhere() -> None:
     assert clean_text("a\x00b\ud800") == "a\\x00b\\ud800"
     assert len(clean_text("x" * 10_000)) == 2_000
+
+
+def test_a_generation_switch_catching_up_isolates_bad_events_too(
+    demo_app: Coprod, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Events that arrive while a rebuild switches are applied inside the switch's own
+    transaction: a bad one there is undone alone (a savepoint) and quarantined."""
+    app = demo_app
+    hostile = write_hostile(app)
+    valid = write_valid_idea(app)
+    with Projector(app, batch_size=300) as projector:
+        projector.catch_up()
+        first = projector.quarantined()
+        with Connection(app.settings) as conn:
+            before = process_summary_row(conn)
+        # As if every event arrived after the rebuild's pass: the switch applies them all.
+        monkeypatch.setattr(projector, "_drain", lambda targets, stop_event=None: None)
+        stats = projector.rebuild_many()
+        assert all(s.quarantined == len(by_model(first)[s.model]) for s in stats)
+        second = projector.quarantined()
+        assert {h.position for h in projector.health()} == {valid}
+    assert by_model(second) == by_model(first)
+    assert {q.generation for q in second} == {2}
+    assert_expected_quarantine(hostile, second, app.settings.backend)
+    with Connection(app.settings) as conn:
+        assert process_summary_row(conn) == before
+
+
+def process_summary_row(conn: Connection) -> Any:
+    return process_summary(DEMO, conn=conn)
