@@ -144,11 +144,13 @@ def record(
 
 
 def drop_generation(conn: Connection, model: str, generation: int) -> None:
-    """Inside the caller's transaction: forget a generation's rows (its tables are dropped)."""
-    if QUARANTINE in conn.tables():
-        conn.execute(
-            f"DELETE FROM {QUARANTINE} WHERE model = ? AND generation = ?", (model, generation)
-        )
+    """Inside the caller's transaction: forget a generation's rows (its tables are dropped).
+
+    The table exists: every :class:`~projections.runner.Projector` creates it at start.
+    """
+    conn.execute(
+        f"DELETE FROM {QUARANTINE} WHERE model = ? AND generation = ?", (model, generation)
+    )
 
 
 def list_quarantined(

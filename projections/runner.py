@@ -11,6 +11,11 @@ events, so a catch-up runs at bulk-insert speed and a live write is one tiny bat
 A rebuild fills generation g+1 of a read model beside generation g, then, in one
 transaction that holds g's position still, brings g+1 to exactly g's position, points the
 registry at g+1 and drops g: readers switch atomically and never see the position go back.
+
+No single event stops the runner: a batch that fails because of one event is split until
+that event fails alone, and it is quarantined (:mod:`projections.quarantine`) in the
+transaction that moves the position past it; a store that is unavailable is retried
+instead. The happy path is untouched: one transaction per batch, as before.
 """
 
 from __future__ import annotations
