@@ -79,6 +79,12 @@ class Undecodable:
     error: Exception
 
 
+class _Items(list[Item]):
+    """A model's items of one batch, and whether decoding met an undecodable event."""
+
+    undecodable = False
+
+
 @dataclass
 class ModelStats:
     """What one catch-up did for one read model."""
@@ -272,7 +278,7 @@ class Projector:
         model decodes the next can reuse (see :mod:`projections.stored_ballot`)."""
         mapper = self.app.mapper
         name = self.app.name
-        result: list[list[Item]] = [[] for _ in targets]
+        result: list[list[Item]] = [_Items() for _ in targets]
         models = [
             (t.view.model, position, result[i])
             for i, (t, position) in enumerate(zip(targets, positions, strict=True))
@@ -287,6 +293,7 @@ class Projector:
                         if is_transient(e):
                             raise
                         decoded = Undecodable(e)  # quarantined when the batch is applied
+                        items.undecodable = True  # type: ignore[attr-defined]
                     if decoded is not None:
                         if tracking is None:
                             tracking = Tracking(name, n.id)
@@ -327,7 +334,11 @@ class Projector:
         other event is applied exactly once, and k bad events in n cost about k·log2(n)
         extra transactions.
         """
-        if not any(isinstance(decoded, Undecodable) for decoded, _ in items):
+        if isinstance(items, _Items):  # a whole batch: decoding said (no scan on the happy path)
+            undecodable = items.undecodable
+        else:  # a part of a failed batch
+            undecodable = any(isinstance(decoded, Undecodable) for decoded, _ in items)
+        if not undecodable:
             try:
                 t.view.apply(items, Tracking(self.app.name, last_id), expected=expected)
                 return
