@@ -324,7 +324,9 @@ def test_in_process_worker_of_serve_keeps_running_past_hostile_events(
     with TestClient(api) as client:
         app: Coprod = api.state.coprod
         officer = officer_key(api, app)
-        assert_every_read_model_serves(client, app, officer, app.recorder.max_notification_id())
+        assert_every_read_model_serves(
+            client, app, officer, app.recorder.max_notification_id() or 0
+        )
         assert client.get("/api/v1/health").json()["status"] == "ok"
         write_hostile(app)
         first = write_valid_idea(app)
