@@ -659,7 +659,7 @@ class ProjectionWorker:
         self._ready.set()
         try:
             self._projector.run_forever(self._stop, self.poll_interval)
-        except BaseException as e:  # a bug in a read model: stop and report it to waiters
+        except BaseException as e:  # only an interrupt gets here (run_forever retries the rest)
             log.exception("projection worker stopped")
             self.error = e
         finally:
