@@ -81,7 +81,8 @@ def project(
         errors.print(
             f"[red]error:[/red] the projection stopped: {type(e).__name__}: "
             f"{clean_text(e, 500)}. What was applied is committed with its position; "
-            "run the command again to resume."
+            "run the command again to resume.",
+            soft_wrap=True,
         )
         raise typer.Exit(1) from None
 

@@ -441,3 +441,28 @@ def test_a_generation_switch_catching_up_isolates_bad_events_too(
 
 def process_summary_row(conn: Connection) -> Any:
     return process_summary(DEMO, conn=conn)
+
+
+def test_a_rebuild_that_loses_its_store_prints_one_line_and_exits_non_zero(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from api.cli import cli as coprod_cli
+
+    with Coprod(parse_database_url(sqlite_url)) as app:
+        seed_demo(app)
+
+    def lost(self: Projector, names: Any = None) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Projector, "rebuild_many", lost)
+    result = CliRunner().invoke(
+        coprod_cli, ["project", "--rebuild", "all"], env={"COPROD_DATABASE_URL": sqlite_url}
+    )
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "the projection stopped: OperationalError: disk I/O error" in lines[0]
+    assert "run the command again" in lines[0]
