@@ -11,6 +11,11 @@ events, so a catch-up runs at bulk-insert speed and a live write is one tiny bat
 A rebuild fills generation g+1 of a read model beside generation g, then, in one
 transaction that holds g's position still, brings g+1 to exactly g's position, points the
 registry at g+1 and drops g: readers switch atomically and never see the position go back.
+
+No single event stops the runner: a batch that fails because of one event is split until
+that event fails alone, and it is quarantined (:mod:`projections.quarantine`) in the
+transaction that moves the position past it; a store that is unavailable is retried
+instead. The happy path is untouched: one transaction per batch, as before.
 """
 
 from __future__ import annotations
@@ -33,9 +38,18 @@ from coprod.errors import NotFound
 from projections.impact import ImpactModel
 from projections.log_reader import LogReader
 from projections.process_summary import ProcessSummaryModel
-from projections.readmodel import GenerationView, Item, PositionConflict, ReadModel
+from projections.quarantine import (
+    Quarantined,
+    clean_text,
+    counts,
+    drop_generation,
+    ensure_quarantine,
+    is_transient,
+    list_quarantined,
+)
+from projections.quarantine import record as quarantine_event
+from projections.readmodel import GenerationView, Item, ReadModel
 from projections.store import (
-    DB_ERRORS,
     REGISTRY,
     Connection,
     ensure_registry,
@@ -46,8 +60,6 @@ from projections.timeline import TimelineModel
 
 log = logging.getLogger("coprod.projections")
 
-#: A batch that failed with one of these is rolled back and retried from the stored position.
-RETRYABLE: tuple[type[Exception], ...] = (PositionConflict, *DB_ERRORS)
 
 #: Every read model the runner keeps up to date; a new model is one more entry.
 READ_MODELS: dict[str, Callable[[], ReadModel]] = {
@@ -60,6 +72,19 @@ READ_MODELS: dict[str, Callable[[], ReadModel]] = {
 _Decoded = tuple[Sequence[Notification], list[list[Item]]]
 
 
+@dataclass(frozen=True)
+class Undecodable:
+    """Stands in a batch for an event a read model could not decode, with the error."""
+
+    error: Exception
+
+
+class _Items(list[Item]):
+    """A model's items of one batch, and whether decoding met an undecodable event."""
+
+    undecodable = False
+
+
 @dataclass
 class ModelStats:
     """What one catch-up did for one read model."""
@@ -70,6 +95,8 @@ class ModelStats:
     batches: int = 0
     seconds: float = 0.0
     position: int = 0
+    #: Events set aside because they could not be applied (see projections.quarantine).
+    quarantined: int = 0
 
     @property
     def events_per_second(self) -> float:
@@ -87,6 +114,21 @@ class Health:
     lag_events: int
     #: Age of the oldest event not yet applied (0 when caught up).
     lag_seconds: float
+    #: Events this generation could not apply and set aside (the readers' tables lack them).
+    quarantined: int = 0
+
+
+@dataclass(frozen=True)
+class RetryResult:
+    """What re-applying one read model's quarantined events did."""
+
+    model: str
+    retried: int
+    still_quarantined: int
+
+    @property
+    def applied(self) -> int:
+        return self.retried - self.still_quarantined
 
 
 @dataclass
@@ -130,6 +172,7 @@ class Projector:
         self.positions: dict[str, int] = {}
         self.committed = threading.Condition()
         ensure_registry(self.conn)
+        ensure_quarantine(self.conn)
         for name in self.model_names:
             self._ensure(name)
 
@@ -235,7 +278,7 @@ class Projector:
         model decodes the next can reuse (see :mod:`projections.stored_ballot`)."""
         mapper = self.app.mapper
         name = self.app.name
-        result: list[list[Item]] = [[] for _ in targets]
+        result: list[list[Item]] = [_Items() for _ in targets]
         models = [
             (t.view.model, position, result[i])
             for i, (t, position) in enumerate(zip(targets, positions, strict=True))
@@ -244,7 +287,13 @@ class Projector:
             tracking: Tracking | None = None
             for model, position, items in models:
                 if n.id > position:
-                    decoded = model.decode(n, mapper)
+                    try:
+                        decoded = model.decode(n, mapper)
+                    except Exception as e:
+                        if is_transient(e):
+                            raise
+                        decoded = Undecodable(e)  # quarantined when the batch is applied
+                        items.undecodable = True  # type: ignore[attr-defined]
                     if decoded is not None:
                         if tracking is None:
                             tracking = Tracking(name, n.id)
@@ -260,15 +309,91 @@ class Projector:
             if position >= last_id:
                 continue
             begun = time.perf_counter()
-            try:
-                t.view.apply(items, Tracking(self.app.name, last_id), expected=position)
-            except BaseException:
-                t.view.model.reset()
-                raise
+            self._apply_isolating(t, items, position, last_id, notifications)
             t.stats.events += sum(1 for n in notifications if n.id > position)
             t.stats.batches += 1
             t.stats.seconds += time.perf_counter() - begun
             self._note(t, last_id)
+
+    def _apply_isolating(
+        self,
+        t: _Target,
+        items: Sequence[Item],
+        expected: int,
+        last_id: int,
+        notifications: Sequence[Notification],
+    ) -> None:
+        """Apply `items` and move the position from `expected` to `last_id`, setting aside
+        any event that cannot be applied.
+
+        The happy path is one transaction, exactly as before. A batch that fails with a bad
+        event (not a transient store error, which is raised for a retry) is rolled back and
+        split in halves, each applied in its own transaction with its own compare-and-set
+        of the position, down to the single event that fails alone: that one is recorded
+        in the quarantine in the same transaction that moves the position past it. Every
+        other event is applied exactly once, and k bad events in n cost about k·log2(n)
+        extra transactions.
+        """
+        if isinstance(items, _Items):  # a whole batch: decoding said (no scan on the happy path)
+            undecodable = items.undecodable
+        else:  # a part of a failed batch
+            undecodable = any(isinstance(decoded, Undecodable) for decoded, _ in items)
+        if not undecodable:
+            try:
+                t.view.apply(items, Tracking(self.app.name, last_id), expected=expected)
+                return
+            except Exception as e:
+                t.view.model.reset()
+                if is_transient(e) or not items:
+                    raise
+                error = e
+            except BaseException:
+                t.view.model.reset()
+                raise
+        else:
+            error = next(d.error for d, _ in items if isinstance(d, Undecodable))
+        if len(items) == 1:
+            self._quarantine(t, items[0], error, expected, last_id, notifications)
+            return
+        middle = len(items) // 2
+        left_last = items[middle - 1][1].notification_id
+        self._apply_isolating(t, items[:middle], expected, left_last, notifications)
+        self._apply_isolating(t, items[middle:], left_last, last_id, notifications)
+
+    def _quarantine(
+        self,
+        t: _Target,
+        item: Item,
+        error: Exception,
+        expected: int,
+        last_id: int,
+        notifications: Sequence[Notification],
+    ) -> None:
+        """Move past one event that cannot be applied and record it, in one transaction."""
+        notification_id = item[1].notification_id
+        n = next(n for n in notifications if n.id == notification_id)
+        log.error(
+            "%s: event %d (%s) quarantined: %s: %s",
+            t.view.prefix,
+            notification_id,
+            n.topic,
+            type(error).__name__,
+            clean_text(error),
+        )
+        with self.conn.transaction():
+            t.view.move(Tracking(self.app.name, last_id), expected)
+            quarantine_event(
+                self.conn,
+                model=t.view.model.key(),
+                generation=t.view.generation,
+                application_name=self.app.name,
+                notification_id=notification_id,
+                topic=n.topic,
+                originator_id=n.originator_id,
+                originator_version=n.originator_version,
+                error=error,
+            )
+        t.stats.quarantined += 1
 
     def _note(self, target: _Target, position: int) -> None:
         target.stats.position = position
@@ -299,13 +424,21 @@ class Projector:
             try:
                 read = self.step()
                 backoff = poll_interval
-            except RETRYABLE as e:
-                log.warning("projection batch rolled back, retrying: %s", e)
+            except Exception as e:
+                # A bad event never gets here (it is quarantined in step); what does is the
+                # store saying "not now", or a fault outside any one event: either way the
+                # worker keeps going from the stored position rather than dying.
+                if is_transient(e):
+                    log.warning("projection batch rolled back, retrying: %s", clean_text(e))
+                    ceiling = 1.0
+                else:
+                    log.exception("projection step failed outside any one event, retrying")
+                    ceiling = 5.0
                 for t in self._targets.values():
                     t.view.model.reset()
                 self._targets.clear()
                 stop_event.wait(backoff)
-                backoff = min(backoff * 2, 1.0)
+                backoff = min(backoff * 2, ceiling)
                 continue
             if read < self.batch_size:
                 stop_event.wait(poll_interval)
@@ -355,6 +488,32 @@ class Projector:
             self._switch(target.model_name, target.view.model.key(), target)
         return [t.stats for t in targets]
 
+    def retry_quarantined(self) -> list[RetryResult]:
+        """Re-apply every quarantined event (after a fix): those that now apply leave the
+        quarantine, those that still fail stay, with their new error.
+
+        Done as a rebuild of each read model that has quarantined events (the others are
+        untouched), not by applying the events on their own now: the read models keep
+        history as of each position and carry state from one event to the next, so an
+        event applied late, out of log order, would write rows that a replay from the log
+        would not. A rebuild replays in order beside the serving generation and switches
+        readers atomically, so the result equals a clean rebuild and readers never wait.
+        """
+        before = self.quarantined()
+        keys = {q.model for q in before}
+        names = [n for n in self.model_names if READ_MODELS[n]().key() in keys]
+        if names:
+            self.rebuild_many(names)
+        after = self.quarantined()
+        return [
+            RetryResult(
+                model=key,
+                retried=sum(q.model == key for q in before),
+                still_quarantined=sum(q.model == key for q in after),
+            )
+            for key in sorted(keys)
+        ]
+
     def _next_generation(self, key: str, active: int) -> int:
         """One above every generation that has tables (a crashed rebuild's leftovers too)."""
         model = next(m() for m in READ_MODELS.values() if m().key() == key)
@@ -363,6 +522,7 @@ class Projector:
         while any(t in existing for t in model.tables(generation)):
             for table in model.tables(generation):
                 self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+            drop_generation(self.conn, key, generation)
             generation += 1
         return generation
 
@@ -395,6 +555,7 @@ class Projector:
             if old is not None:
                 for table in old.model.tables(old.generation):
                     self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+                drop_generation(self.conn, key, old.generation)
         self._targets.pop(name, None)
         self._target(name)
 
@@ -403,6 +564,7 @@ class Projector:
     def health(self) -> list[Health]:
         """Position and lag of every read model's active generation."""
         max_id = self.app.recorder.max_notification_id() or 0
+        quarantined = counts(self.conn)
         result = []
         for name in self.model_names:
             target = self._target(name)
@@ -413,8 +575,7 @@ class Projector:
                     start=position, limit=1, inclusive_of_start=False
                 )
                 if oldest:
-                    event: Any = self.app.mapper.to_domain_event(oldest[0])
-                    lag_seconds = max(0.0, (datetime.now(UTC) - event.timestamp).total_seconds())
+                    lag_seconds = self._age(oldest[0])
             result.append(
                 Health(
                     model=target.view.model.key(),
@@ -423,9 +584,25 @@ class Projector:
                     max_notification_id=max_id,
                     lag_events=max_id - position,
                     lag_seconds=lag_seconds,
+                    quarantined=quarantined.get(target.view.model.key(), 0),
                 )
             )
         return result
+
+    def _age(self, notification: Notification) -> float:
+        """Seconds since the event was recorded (0 if its state does not even decode)."""
+        try:
+            event: Any = self.app.mapper.to_domain_event(notification)
+        except Exception as e:
+            if is_transient(e):
+                raise
+            return 0.0
+        return float(max(0.0, (datetime.now(UTC) - event.timestamp).total_seconds()))
+
+    def quarantined(self, *, include_building: bool = False) -> list[Quarantined]:
+        """The events this projector's read models set aside, in log order."""
+        keys = [READ_MODELS[n]().key() for n in self.model_names]
+        return list_quarantined(self.conn, keys, include_building=include_building)
 
 
 def health(settings: StoreSettings | None = None) -> list[Health]:
@@ -482,7 +659,7 @@ class ProjectionWorker:
         self._ready.set()
         try:
             self._projector.run_forever(self._stop, self.poll_interval)
-        except BaseException as e:  # a bug in a read model: stop and report it to waiters
+        except BaseException as e:  # only an interrupt gets here (run_forever retries the rest)
             log.exception("projection worker stopped")
             self.error = e
         finally:

@@ -122,12 +122,26 @@ class Connection:
     def transaction(self) -> Iterator[Connection]:
         """A write transaction: all or nothing; on SQLite it takes the write lock up front.
 
-        Nested calls join the outer transaction (the outer one commits or rolls back).
+        Nested calls join the outer transaction (the outer one commits or rolls back) as a
+        savepoint: a nested block that fails is undone alone, so the outer one can go on
+        (the runner isolates a bad event that way inside a generation switch).
         """
         if self._depth:
             self._depth += 1
             try:
-                yield self
+                if self.backend == "sqlite":
+                    savepoint = f"coprod_nested_{self._depth}"
+                    self._sqlite.execute(f"SAVEPOINT {savepoint}")
+                    try:
+                        yield self
+                    except BaseException:
+                        self._sqlite.execute(f"ROLLBACK TO {savepoint}")
+                        self._sqlite.execute(f"RELEASE {savepoint}")
+                        raise
+                    self._sqlite.execute(f"RELEASE {savepoint}")
+                else:
+                    with self._pg.transaction():  # psycopg: a savepoint when nested
+                        yield self
             finally:
                 self._depth -= 1
             return

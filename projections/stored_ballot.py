@@ -47,9 +47,23 @@ _TAIL_CELLS = re.compile(
 _JSON = json.JSONDecoder()
 
 
+#: The moments a read model stores: a day inside Python's datetime range on each side, so
+#: that every stored moment can be read back and shown in any time zone (an event stamped
+#: 0001-01-01T00:00+14:00 is in year 0 in UTC and would break every later read of it).
+_MIN_US = (datetime(1, 1, 2, tzinfo=UTC) - _EPOCH) // _US
+_MAX_US = (datetime(9999, 12, 30, tzinfo=UTC) - _EPOCH) // _US
+
+
 def to_us(moment: datetime) -> int:
-    """Microseconds since 1970 UTC: exact, sortable and the same on both backends."""
-    return (moment - _EPOCH) // _US
+    """Microseconds since 1970 UTC: exact, sortable and the same on both backends.
+
+    Raises ValueError for a moment too near the ends of the calendar to read back (the
+    runner then quarantines the event instead of storing what no read could load).
+    """
+    us = (moment - _EPOCH) // _US
+    if not _MIN_US <= us <= _MAX_US:
+        raise ValueError(f"timestamp {moment.isoformat()} is outside what read models store")
+    return int(us)
 
 
 class StoredBallot(NamedTuple):

@@ -17,6 +17,7 @@ from api.routes import (
     processes,
     projects,
     proposals,
+    quarantine,
     releases,
     summaries,
     timelines,
@@ -38,4 +39,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     impact.router,
     releases.router,
     exports.router,
+    quarantine.router,
 )

@@ -89,7 +89,7 @@ class Row:
 # -- expected bodies ------------------------------------------------------------------------
 
 COMMAND = frozenset({"id", "version", "position", "item_id"})
-HEALTH = frozenset({"status", "store", "position"})
+HEALTH = frozenset({"status", "store", "position", "quarantined", "quarantined_by_model"})
 ORGANISATION = frozenset({"id", "version", "slug", "kind", "display_name", "members"})
 PERSON = frozenset({"id", "version", "erased", "details"})
 PROCESS = frozenset(
@@ -464,6 +464,16 @@ MATRIX: dict[str, Row] = {
             (EVALUATORS_ONLY, EVALUATORS_ONLY),
             (EVALUATORS_ONLY, EVALUATORS_ONLY),
             (Ok(200, EVENTS_CSV, media="text/csv"),) * 2,
+            (NO_KEY, NO_KEY),
+        ),
+        sides=("own",),
+    ),
+    "projections_list_quarantine": Row(
+        nothing,
+        cells(
+            (Ok(200, frozenset({"total", "items"})),) * 2,
+            (OFFICERS_ONLY, OFFICERS_ONLY),
+            (READ_ONLY, READ_ONLY),
             (NO_KEY, NO_KEY),
         ),
         sides=("own",),
