@@ -36,6 +36,7 @@ from coprod.ballot import Ballot
 from coprod.commitment import Commitment, Contribution
 from coprod.decision import Decision, missing_elements
 from coprod.parameters import CensusShares, VolunteerRates
+from coprod.phases import Phase
 from coprod.process import DEFAULT_DISCLOSURE_K, Process
 from coprod.project import Project
 from coprod.proposal import Proposal
@@ -109,7 +110,8 @@ class ImpactModel(ReadModel):
     """Per process: the inputs of every impact measure, each row stamped for as-of reads."""
 
     name = "impact"
-    version = 2
+    #: Version 3 reads the phase schedule (the vote's end date, for vote-to-delivery).
+    version = 3
     table_suffixes = (
         "process",
         "ballot_runs",
@@ -130,6 +132,7 @@ class ImpactModel(ReadModel):
             Process.BallotOpened,
             Process.BallotClosed,
             Process.DisclosureThresholdSet,
+            Process.PhasesScheduled,
             Proposal.IdeaSubmitted,
             Proposal.MergedInto,
             Proposal.Withdrawn,
@@ -194,7 +197,7 @@ class ImpactModel(ReadModel):
             "notification_id": "log position of the event",
             "process_id": "process id (uuid hex)",
             "subject_id": "proposal, decision, project or commitment id (uuid hex)",
-            "kind": "which fact: idea, idea_end, developed, assessed, shortlist, case_fact, "
+            "kind": "which fact: schedule (subject is the process), idea, idea_end, developed, assessed, shortlist, case_fact, "
             "hearing, answered, exempted, decision, funded, ms_scheduled, ms_started, ms_met, "
             "ms_delayed, ms_cancelled, spend, spend_corrected, match, completed, cancelled, "
             "commitment, commitment_met, commitment_lapsed",
@@ -259,6 +262,7 @@ class ImpactModel(ReadModel):
             Process.BallotOpened: self._ballot_opened,
             Process.BallotClosed: self._ballot_closed,
             Process.DisclosureThresholdSet: self._threshold,
+            Process.PhasesScheduled: self._scheduled,
             Proposal.IdeaSubmitted: self._idea,
             Proposal.MergedInto: self._fact("idea_end", lambda e: {"state": "merged"}),
             Proposal.Withdrawn: self._fact("idea_end", lambda e: {"state": "withdrawn"}),
@@ -452,6 +456,17 @@ class ImpactModel(ReadModel):
 
     def _threshold(self, e: Process.DisclosureThresholdSet, t: Tracking, b: _Batch) -> None:
         self._change(e, t, b, k=e.k)
+
+    def _scheduled(self, e: Process.PhasesScheduled, t: Tracking, b: _Batch) -> None:
+        """The planned vote end: the business date vote-to-delivery counts from."""
+        pid = e.originator_id.hex
+        if b.process(pid) is None:
+            return
+        vote_end = [p.ends_on.isoformat() for p in e.schedule if p.phase is Phase.VOTE]
+        data = {"vote_end": vote_end[0] if vote_end else None}
+        b.facts.append(
+            (t.notification_id, pid, pid, "schedule", to_us(e.timestamp), json.dumps(data))
+        )
 
     # facts
 

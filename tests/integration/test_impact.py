@@ -265,8 +265,11 @@ def test_every_measure_matches_the_hand_computation(cycle: Cycle) -> None:
     v2d = cells(r, "vote-to-delivery time (days)")["completed projects"]
     assert (v2d["projects"], v2d["median"], v2d["iqr"]) == (1, 0, 0)
     # on time: m1 met before due; m3 overdue and unmet; m2 not yet due -> 1/2
-    on = cells(r, "on-time rate")["all milestones"]
+    on = cells(r, "on-time rate")["milestones due by the report date"]
     assert (on["milestones_due"], on["met_on_time"], on["on_time_rate"]) == (2, 1, Decimal("0.5"))
+    # every milestone with a due date: m1 on time, m2 and m3 not (yet) met -> 1/3
+    on = cells(r, "on-time rate")["every milestone with a due date"]
+    assert (on["milestones_due"], on["met_on_time"]) == (3, 1)
     # cost overrun: B (5k - 20k)/20k = -0.75; portfolio (5k - 30k)/30k
     cost = cells(r, "cost overrun")
     assert cost["portfolio"]["overrun"] == Decimal("-0.833333")
