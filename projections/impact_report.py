@@ -1087,8 +1087,8 @@ class _Reader:
             rows.append(
                 (f"{project.title} [{pid[:8]}]", _value(approved), _value(spent), _value(overrun))
             )
-        for decision, project in self._winners():
-            if project is None:  # funded, no project yet: in F, so in the portfolio too
+        for decision, funded in self._winners():
+            if funded is None:  # funded, no project yet: in F, so in the portfolio too
                 total_approved += decision.funds
                 label = f"no project yet [proposal {decision.proposal[:8]}]"
                 rows.append((label, _value(decision.funds), _value(Decimal(0)), _value(None)))

@@ -141,7 +141,7 @@ def run_cycle(app: Coprod, url: str, voters: dict[tuple[str | None, Sex | None],
         ).aggregate_id,
     }
     fact = uuid.uuid4()
-    app.record_fact(officer, ideas["C"], fact, "site survey", True, True, True)
+    app.record_fact(officer, ideas["C"], fact, "site survey", True, True, True, noted_on=DECIDED)
     record = DecisionRecord(("PB rules §3",), ("no site",), (fact,), None, "no appeal route")
     decisions["C"] = app.decide(
         officer, ideas["C"], DecisionOutcome.REJECTED, None, record, DECIDED
