@@ -264,6 +264,8 @@ def test_every_measure_matches_the_hand_computation(cycle: Cycle) -> None:
     assert imp["to date"]["implementation_rate"] == Decimal("0.5")
     v2d = cells(r, "vote-to-delivery time (days)")["completed projects"]
     assert (v2d["projects"], v2d["median"], v2d["iqr"]) == (1, 0, 0)
+    # no schedule: counted from the date the close was recorded, and the table says so
+    assert v2d["counted_from"] == f"ballot closed (recorded) {datetime.now(UTC).date()}"
     # on time: m1 met before due; m3 overdue and unmet; m2 not yet due -> 1/2
     on = cells(r, "on-time rate")["milestones due by the report date"]
     assert (on["milestones_due"], on["met_on_time"], on["on_time_rate"]) == (2, 1, Decimal("0.5"))
