@@ -133,6 +133,7 @@ class ImpactModel(ReadModel):
             Process.BallotClosed,
             Process.DisclosureThresholdSet,
             Process.PhasesScheduled,
+            Process.MinimumHearingPeriodSet,
             Proposal.IdeaSubmitted,
             Proposal.MergedInto,
             Proposal.Withdrawn,
@@ -197,7 +198,8 @@ class ImpactModel(ReadModel):
             "notification_id": "log position of the event",
             "process_id": "process id (uuid hex)",
             "subject_id": "proposal, decision, project or commitment id (uuid hex)",
-            "kind": "which fact: schedule (subject is the process), idea, idea_end, developed, assessed, shortlist, case_fact, "
+            "kind": "which fact: schedule and hearing_period (subject is the process), idea, "
+            "idea_end, developed, assessed, shortlist, case_fact, "
             "hearing, answered, exempted, decision, funded, ms_scheduled, ms_started, ms_met, "
             "ms_delayed, ms_cancelled, spend, spend_corrected, match, completed, cancelled, "
             "commitment, commitment_met, commitment_lapsed",
@@ -263,6 +265,7 @@ class ImpactModel(ReadModel):
             Process.BallotClosed: self._ballot_closed,
             Process.DisclosureThresholdSet: self._threshold,
             Process.PhasesScheduled: self._scheduled,
+            Process.MinimumHearingPeriodSet: self._hearing_period,
             Proposal.IdeaSubmitted: self._idea,
             Proposal.MergedInto: self._fact("idea_end", lambda e: {"state": "merged"}),
             Proposal.Withdrawn: self._fact("idea_end", lambda e: {"state": "withdrawn"}),
@@ -289,6 +292,7 @@ class ImpactModel(ReadModel):
                     "hearing": e.hearing_id.hex,
                     "facts": [f.hex for f in e.fact_ids],
                     "deadline": e.deadline.isoformat(),
+                    "sent_on": e.sent_on.isoformat(),
                 },
             ),
             Proposal.HearingAnswered: self._fact(
@@ -459,14 +463,18 @@ class ImpactModel(ReadModel):
 
     def _scheduled(self, e: Process.PhasesScheduled, t: Tracking, b: _Batch) -> None:
         """The planned vote end: the business date vote-to-delivery counts from."""
-        pid = e.originator_id.hex
-        if b.process(pid) is None:
-            return
         vote_end = [p.ends_on.isoformat() for p in e.schedule if p.phase is Phase.VOTE]
-        data = {"vote_end": vote_end[0] if vote_end else None}
-        b.facts.append(
-            (t.notification_id, pid, pid, "schedule", to_us(e.timestamp), json.dumps(data))
-        )
+        self._process_fact(e, t, b, "schedule", {"vote_end": vote_end[0] if vote_end else None})
+
+    def _hearing_period(self, e: Process.MinimumHearingPeriodSet, t: Tracking, b: _Batch) -> None:
+        """The process's minimum hearing period, so the report judges hearings as the law did."""
+        self._process_fact(e, t, b, "hearing_period", {"days": e.days})
+
+    def _process_fact(self, e: Any, t: Tracking, b: _Batch, kind: str, data: Any) -> None:
+        pid = e.originator_id.hex
+        if b.process(pid) is not None:
+            row = (t.notification_id, pid, pid, kind, to_us(e.timestamp), json.dumps(data))
+            b.facts.append(row)
 
     # facts
 

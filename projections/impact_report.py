@@ -49,6 +49,7 @@ from uuid import UUID
 from coprod.commitment import HOURS_PER_PERSON_DAY
 from coprod.config import StoreSettings, settings_from_env
 from coprod.errors import InvalidInput, NotFound
+from coprod.hearing_dates import DEFAULT_MIN_HEARING_DAYS
 from coprod.parameters import DEFAULT_RATES, QUINTILES
 from projections.ballot_runs import counts_as_of
 from projections.disclosure import (
@@ -302,16 +303,31 @@ class _Idea:
     shortlist: str | None = None
     shortlist_reason: str = ""
     needs_hearing: set[str] = field(default_factory=set)
-    hearings: dict[str, tuple[set[str], date, date | None]] = field(default_factory=dict)
+    hearings: dict[str, _Hearing] = field(default_factory=dict)
     exempted: set[str] = field(default_factory=set)
 
     def heard(self, fact: str, on: date) -> bool:
+        """Heard by `on`: exempted, or a hearing on it with possible dates answered or expired."""
         if fact in self.exempted:
             return True
-        return any(
-            fact in facts and ((answered is not None and answered <= on) or deadline < on)
-            for facts, deadline, answered in self.hearings.values()
-        )
+        return any(fact in h.facts and h.heard_by(on) for h in self.hearings.values())
+
+
+@dataclass
+class _Hearing:
+    """A hearing as the report judges it: dates the write side now refuses never count."""
+
+    facts: set[str]
+    deadline: date
+    sent_on: date
+    min_days: int
+    answered: date | None = None
+
+    def heard_by(self, on: date) -> bool:
+        if self.answered is not None and self.sent_on <= self.answered <= on:
+            return True
+        long_enough = (self.deadline - self.sent_on).days >= self.min_days
+        return long_enough and self.deadline < on
 
 
 @dataclass
@@ -369,12 +385,16 @@ class _Fold:
     projects: dict[str, _Project] = field(default_factory=dict)
     commitments: dict[str, tuple[str, Decimal | None, str]] = field(default_factory=dict)
     vote_end: date | None = None
+    hearing_days: int = DEFAULT_MIN_HEARING_DAYS
 
     def apply(self, subject: str, kind: str, data: dict[str, Any]) -> None:
         getattr(self, f"_{kind}")(subject, data)
 
     def _schedule(self, s: str, d: dict[str, Any]) -> None:
         self.vote_end = None if d["vote_end"] is None else date.fromisoformat(d["vote_end"])
+
+    def _hearing_period(self, s: str, d: dict[str, Any]) -> None:
+        self.hearing_days = int(d["days"])
 
     # proposals
     def _idea(self, s: str, d: dict[str, Any]) -> None:
@@ -400,12 +420,12 @@ class _Fold:
             self.ideas[s].needs_hearing.add(d["fact"])
 
     def _hearing(self, s: str, d: dict[str, Any]) -> None:
-        deadline = date.fromisoformat(d["deadline"])
-        self.ideas[s].hearings[d["hearing"]] = (set(d["facts"]), deadline, None)
+        deadline, sent = date.fromisoformat(d["deadline"]), date.fromisoformat(d["sent_on"])
+        hearing = _Hearing(set(d["facts"]), deadline, sent, self.hearing_days)
+        self.ideas[s].hearings[d["hearing"]] = hearing
 
     def _answered(self, s: str, d: dict[str, Any]) -> None:
-        facts, deadline, _ = self.ideas[s].hearings[d["hearing"]]
-        self.ideas[s].hearings[d["hearing"]] = (facts, deadline, date.fromisoformat(d["on"]))
+        self.ideas[s].hearings[d["hearing"]].answered = date.fromisoformat(d["on"])
 
     def _exempted(self, s: str, d: dict[str, Any]) -> None:
         self.ideas[s].exempted.update(d["facts"])

@@ -24,6 +24,7 @@ from coprod.decision import Decision, DecisionOutcome, DecisionRecord
 from coprod.phases import Phase
 from coprod.process import Area, PhaseDates, Process
 from coprod.project import Project
+from coprod.proposal import Proposal
 from coprod.values import Actor, Money, Role
 from coprod.voting import SelectionRule, VoteMethod, VotingRules
 from projections.impact_report import ImpactReport, add_months, impact_report, ratio
@@ -268,3 +269,81 @@ def test_every_measure_carries_its_definition(cycle: tuple[Coprod, str, uuid.UUI
     )
     view = ImpactReportView.model_validate(r.to_dict())
     assert all(t.definition for t in view.tables)
+
+
+HEARD_FIRST = "adverse decisions relying on facts needing a hearing: heard first"
+
+
+def test_heard_first_is_not_certified_for_impossible_hearing_dates(store_url: str) -> None:
+    """A hearing stored with a deadline before its sending (past the write side's rules, as
+    older data may hold) does not make the party heard; a lawful one does."""
+    app = Coprod(parse_database_url(store_url))
+    try:
+        council = uuid.uuid4()
+        officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council)
+        code = f"h-{uuid.uuid4().hex[:6]}"
+        pid = app.open_process(officer, council, code, "H", "DKK").aggregate_id
+        app.define_areas(officer, pid, (Area("n", "North", 100, 1),))
+        ideas = [app.submit_idea(officer, pid, t, t).aggregate_id for t in ("X", "Y")]
+        app.advance_phase(officer, pid, Phase.DEVELOPMENT)
+        for idea in ideas:
+            app.develop_proposal(officer, idea, dkk(1_000), "n", "green")
+        app.advance_phase(officer, pid, Phase.REVIEW)
+        for idea in ideas:
+            app.assess_feasibility(officer, idea, True, "ok", dkk(1_000))
+        app.set_budget(officer, pid, dkk(10_000))
+        app.set_rules(officer, pid, VotingRules(VoteMethod.APPROVAL), SelectionRule("greedy"))
+        for phase in (Phase.VOTE, Phase.DECISION):
+            app.advance_phase(officer, pid, phase)
+        facts = {idea: uuid.uuid4() for idea in ideas}
+        for idea, fact in facts.items():
+            noted = TODAY - timedelta(days=40)
+            app.record_fact(officer, idea, fact, "Survey", True, True, False, noted_on=noted)
+        x, y = ideas
+        # X: the review's case, stored past the rules: sent today, deadline yesterday
+        proposal = app.get_proposal(x)
+        proposal._send_hearing(
+            actor=officer,
+            hearing_id=uuid.uuid4(),
+            party_id=officer.id,
+            fact_ids=(facts[x],),
+            deadline=TODAY - timedelta(days=1),
+            sent_on=TODAY,
+        )
+        app.save(proposal)
+        # Y: lawful: sent 30 days ago with a 20-day deadline that has passed
+        sent = TODAY - timedelta(days=30)
+        app.send_hearing(
+            officer, y, uuid.uuid4(), officer.id, (facts[y],), sent + timedelta(20), sent_on=sent
+        )
+        record = DecisionRecord(("PB rules",), ("No site",), (), None, "no appeal route")
+        for idea in ideas:
+            rec = DecisionRecord(**{**record.__dict__, "facts_relied_on": (facts[idea],)})
+            if idea == x:  # the write side now refuses this decision; store it past the rules
+                decision = Decision.decide(
+                    officer, pid, idea, DecisionOutcome.REJECTED, None, rec, TODAY
+                )
+                proposal = app.get_proposal(idea)
+                proposal.record_decision(officer, decision.id, DecisionOutcome.REJECTED)
+                app.save(decision, proposal)
+            else:
+                app.decide(officer, idea, DecisionOutcome.REJECTED, None, rec, TODAY)
+        r = report_of(app, store_url, pid)
+        row = cells(r, "decision compliance")[HEARD_FIRST]
+        # recomputed from the raw events: heard = answered between sending and the decision,
+        # or a deadline at least 14 days after sending that passed before the decision
+        hearings: dict[uuid.UUID, list[Any]] = {}
+        decided: list[tuple[uuid.UUID, date]] = []
+        for n in app.recorder.select_notifications(start=1, limit=10_000):
+            e = app.mapper.to_domain_event(n)
+            if isinstance(e, Proposal.HearingSent):
+                hearings.setdefault(e.fact_ids[0], []).append((e.sent_on, e.deadline))
+            if isinstance(e, Decision.DecisionMade) and e.process_id == pid:
+                decided.append((e.record.facts_relied_on[0], e.decided_on))
+        heard = sum(
+            any(d < on and (d - s).days >= 14 for s, d in hearings.get(fact, []))
+            for fact, on in decided
+        )
+        assert (row["decisions"], row["compliant"]) == (len(decided), heard) == (2, 1)
+    finally:
+        app.close()
