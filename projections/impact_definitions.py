@@ -91,9 +91,10 @@ DEFINITIONS: dict[str, str] = {
     "community reporting burden": "Median seconds a group spent per logged contribution.",
     "decision compliance": (
         "Share of decisions carrying the full decision record; share of adverse decisions "
-        "relying on facts that need a party hearing where the party was heard first (an "
-        "answer dated on or before the decision, or a deadline passed before it, or an "
-        "exemption)."
+        "relying on facts that need a party hearing where the party was heard first: an "
+        "exemption, or a hearing answered between its sending and the decision, or one whose "
+        "deadline lay at least the process's minimum hearing period (default 14 days) after "
+        "sending and passed before the decision."
     ),
 }
 
