@@ -4,7 +4,7 @@
 Wired into the main CLI by api/cli.py (``cli.add_typer(report_app, name="report")``). The
 report reads the read models only; when they do not exist yet the error says to run
 ``coprod project --once``. Refusals are one line on stderr and exit code 2.
-``--format csv`` is one long table (``table,group,column,value,suppressed,k``) so any
+``--format csv`` is one long table (``table,group,column,value,suppressed,k,definition``) so any
 spreadsheet can filter it; ``--format json`` is :meth:`ImpactReport.to_dict`.
 """
 
@@ -181,7 +181,8 @@ def _print(report: ImpactReport) -> None:
             + (f" ({parameter.reference_year})" if parameter.reference_year else "")
         )
     for table in report.tables:
-        rich = Table(title=table.title, caption=f"k = {table.k}")
+        definition = report.definition(table.title)
+        rich = Table(title=table.title, caption=f"k = {table.k}. {definition}".strip())
         for column in table.columns:
             rich.add_column(column)
         for row in table.rows:
@@ -193,7 +194,7 @@ def _print(report: ImpactReport) -> None:
 
 def _csv(report: ImpactReport) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(("table", "group", "column", "value", "suppressed", "k"))
+    writer.writerow(("table", "group", "column", "value", "suppressed", "k", "definition"))
     for table in report.tables:
         for row in table.rows:
             label = " / ".join(str(v) for v in row if isinstance(v, str) and v)
@@ -202,5 +203,13 @@ def _csv(report: ImpactReport) -> None:
                     continue
                 shown = "" if value.value is None else _text(value.value)
                 writer.writerow(
-                    (table.title, label, column, shown, value.suppressed or "", table.k)
+                    (
+                        table.title,
+                        label,
+                        column,
+                        shown,
+                        value.suppressed or "",
+                        table.k,
+                        report.definition(table.title),
+                    )
                 )

@@ -15,6 +15,9 @@ own-group, own-commitment)
 InvalidInput                   422     a field is malformed; the body names the field
 BallotRejected                 422     the ballot breaks the declared rules: fix the ballot
 DecisionRecordIncomplete       422     the request lacks legal elements: add them to the body
+DateRuleViolation              422     a business date breaks the case's order (hearing
+                                       period, answer before hearing, decision before its
+                                       facts, a future date): change the date
 NotFound                       404     no such object, or another organisation's private one
 StaleVersion                   409     a concurrent write got there first; 412 when the
                                        request carried If-Match with a version (stale at
@@ -56,6 +59,7 @@ from coprod.errors import (
     BallotRejected,
     Conflict,
     CoprodError,
+    DateRuleViolation,
     DecisionRecordIncomplete,
     DuplicateBallot,
     HearingRequired,
@@ -138,6 +142,7 @@ ERROR_TABLE: tuple[Row, ...] = (
     Row(InvalidInput, 422, "invalid-input", "Invalid input"),
     Row(BallotRejected, 422, "ballot-rejected", "Ballot rejected"),
     Row(DecisionRecordIncomplete, 422, "decision-record-incomplete", "Decision record incomplete"),
+    Row(DateRuleViolation, 422, "date-rule", "Date breaks a rule of the case"),
     Row(NotFound, 404, "not-found", "Not found"),
     Row(StaleVersion, 409, "stale-version", "Changed by someone else", keep=False),
     Row(DuplicateBallot, 409, "duplicate-ballot", "Ballot already counted"),

@@ -36,6 +36,7 @@ from coprod.ballot import Ballot, ballot_counts
 from coprod.commitment import Commitment, Contribution
 from coprod.decision import Decision, missing_elements
 from coprod.parameters import CensusShares, VolunteerRates
+from coprod.phases import Phase
 from coprod.process import DEFAULT_DISCLOSURE_K, Process
 from coprod.project import Project
 from coprod.proposal import Proposal
@@ -109,7 +110,8 @@ class ImpactModel(ReadModel):
     """Per process: the inputs of every impact measure, each row stamped for as-of reads."""
 
     name = "impact"
-    version = 2
+    #: Version 3 reads the phase schedule (the vote's end date, for vote-to-delivery).
+    version = 3
     table_suffixes = (
         "process",
         "ballot_runs",
@@ -130,6 +132,8 @@ class ImpactModel(ReadModel):
             Process.BallotOpened,
             Process.BallotClosed,
             Process.DisclosureThresholdSet,
+            Process.PhasesScheduled,
+            Process.MinimumHearingPeriodSet,
             Proposal.IdeaSubmitted,
             Proposal.MergedInto,
             Proposal.Withdrawn,
@@ -194,7 +198,8 @@ class ImpactModel(ReadModel):
             "notification_id": "log position of the event",
             "process_id": "process id (uuid hex)",
             "subject_id": "proposal, decision, project or commitment id (uuid hex)",
-            "kind": "which fact: idea, idea_end, developed, assessed, shortlist, case_fact, "
+            "kind": "which fact: schedule and hearing_period (subject is the process), idea, "
+            "idea_end, developed, assessed, shortlist, case_fact, "
             "hearing, answered, exempted, decision, funded, ms_scheduled, ms_started, ms_met, "
             "ms_delayed, ms_cancelled, spend, spend_corrected, match, completed, cancelled, "
             "commitment, commitment_met, commitment_lapsed",
@@ -259,6 +264,8 @@ class ImpactModel(ReadModel):
             Process.BallotOpened: self._ballot_opened,
             Process.BallotClosed: self._ballot_closed,
             Process.DisclosureThresholdSet: self._threshold,
+            Process.PhasesScheduled: self._scheduled,
+            Process.MinimumHearingPeriodSet: self._hearing_period,
             Proposal.IdeaSubmitted: self._idea,
             Proposal.MergedInto: self._fact("idea_end", lambda e: {"state": "merged"}),
             Proposal.Withdrawn: self._fact("idea_end", lambda e: {"state": "withdrawn"}),
@@ -285,6 +292,7 @@ class ImpactModel(ReadModel):
                     "hearing": e.hearing_id.hex,
                     "facts": [f.hex for f in e.fact_ids],
                     "deadline": e.deadline.isoformat(),
+                    "sent_on": e.sent_on.isoformat(),
                 },
             ),
             Proposal.HearingAnswered: self._fact(
@@ -452,6 +460,21 @@ class ImpactModel(ReadModel):
 
     def _threshold(self, e: Process.DisclosureThresholdSet, t: Tracking, b: _Batch) -> None:
         self._change(e, t, b, k=e.k)
+
+    def _scheduled(self, e: Process.PhasesScheduled, t: Tracking, b: _Batch) -> None:
+        """The planned vote end: the business date vote-to-delivery counts from."""
+        vote_end = [p.ends_on.isoformat() for p in e.schedule if p.phase is Phase.VOTE]
+        self._process_fact(e, t, b, "schedule", {"vote_end": vote_end[0] if vote_end else None})
+
+    def _hearing_period(self, e: Process.MinimumHearingPeriodSet, t: Tracking, b: _Batch) -> None:
+        """The process's minimum hearing period, so the report judges hearings as the law did."""
+        self._process_fact(e, t, b, "hearing_period", {"days": e.days})
+
+    def _process_fact(self, e: Any, t: Tracking, b: _Batch, kind: str, data: Any) -> None:
+        pid = e.originator_id.hex
+        if b.process(pid) is not None:
+            row = (t.notification_id, pid, pid, kind, to_us(e.timestamp), json.dumps(data))
+            b.facts.append(row)
 
     # facts
 

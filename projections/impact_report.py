@@ -8,8 +8,12 @@ so a correction recorded after T never changes a report as of T.
 Choices every reader of a published table should know (also in :data:`NOTES`):
 
 * A decision counts in F (PB-decided funds) while it is in force with a funding outcome, at
-  its latest amount; a claw-back leaves the granted amount minus the sum reclaimed;
-  reopened, revoked, rejected, deferred and cancelled decisions count zero.
+  its latest amount; a claw-back leaves the granted amount minus the sum reclaimed and keeps
+  the project among the winners; that net sum is the project's approved amount in every
+  table (the cost overrun's portfolio approved equals F); reopened, revoked, rejected,
+  deferred and cancelled decisions count zero.
+* Every table carries the definition of its measure (:mod:`projections.impact_definitions`);
+  where DOMAIN.md §4 reads two ways (on-time rate, backlog) both readings are published.
 * A spend counts at its latest corrected amount; amounts are as recorded by T.
 * Contributions: verified and not-yet-verified logs are counted, disputed logs are not;
   the counts of each are published beside the totals.
@@ -45,6 +49,7 @@ from uuid import UUID
 from coprod.commitment import HOURS_PER_PERSON_DAY
 from coprod.config import StoreSettings, settings_from_env
 from coprod.errors import InvalidInput, NotFound
+from coprod.hearing_dates import DEFAULT_MIN_HEARING_DAYS
 from coprod.parameters import DEFAULT_RATES, QUINTILES
 from projections.ballot_runs import counts_as_of
 from projections.disclosure import (
@@ -57,6 +62,7 @@ from projections.disclosure import (
     protect_rate,
 )
 from projections.impact import BALLOT_CELL, MICRO, PROCESS_COLUMNS, ImpactModel
+from projections.impact_definitions import definition_of
 from projections.store import DB_ERRORS, Connection, read_generation
 from projections.stored_ballot import to_us
 
@@ -83,7 +89,8 @@ BREAKDOWN_NOTE = (
 
 NOTES = (
     "F (PB-decided funds) = sum of the amounts of decisions in force with a funding outcome; "
-    "a claw-back leaves the granted amount minus the sum reclaimed.",
+    "a claw-back leaves the granted amount minus the sum reclaimed, keeps the project among "
+    "the winners, and that net sum is the project's approved amount in every table.",
     "Spend counts at its latest corrected amount.",
     "Contributions: verified and unverified logs counted, disputed logs excluded "
     "(see 'contribution status').",
@@ -135,6 +142,10 @@ class ImpactReport:
     #: Never published; releases check later releases against it (projections.releases).
     counted: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    def definition(self, title: str) -> str:
+        """What the table's measure means, as published beside it."""
+        return definition_of(title)
+
     def table(self, title: str) -> ProtectedTable:
         for table in self.tables:
             if table.title == title:
@@ -156,6 +167,7 @@ class ImpactReport:
                 "tables": [
                     {
                         "title": t.title,
+                        "definition": definition_of(t.title),
                         "k": t.k,
                         "method": t.method,
                         "columns": list(t.columns),
@@ -295,16 +307,31 @@ class _Idea:
     shortlist: str | None = None
     shortlist_reason: str = ""
     needs_hearing: set[str] = field(default_factory=set)
-    hearings: dict[str, tuple[set[str], date, date | None]] = field(default_factory=dict)
+    hearings: dict[str, _Hearing] = field(default_factory=dict)
     exempted: set[str] = field(default_factory=set)
 
     def heard(self, fact: str, on: date) -> bool:
+        """Heard by `on`: exempted, or a hearing on it with possible dates answered or expired."""
         if fact in self.exempted:
             return True
-        return any(
-            fact in facts and ((answered is not None and answered <= on) or deadline < on)
-            for facts, deadline, answered in self.hearings.values()
-        )
+        return any(fact in h.facts and h.heard_by(on) for h in self.hearings.values())
+
+
+@dataclass
+class _Hearing:
+    """A hearing as the report judges it: dates the write side now refuses never count."""
+
+    facts: set[str]
+    deadline: date
+    sent_on: date
+    min_days: int
+    answered: date | None = None
+
+    def heard_by(self, on: date) -> bool:
+        if self.answered is not None and self.sent_on <= self.answered <= on:
+            return True
+        long_enough = (self.deadline - self.sent_on).days >= self.min_days
+        return long_enough and self.deadline < on
 
 
 @dataclass
@@ -322,7 +349,12 @@ class _Decision:
 
     @property
     def winner(self) -> bool:
-        return self.status == "in_force" and self.outcome in ("funded_in_full", "funded_partially")
+        """In force and funded; a claw-back leaves a winner with less money, not a loser."""
+        return self.status == "in_force" and self.outcome in (
+            "funded_in_full",
+            "funded_partially",
+            "clawed_back",
+        )
 
     @property
     def funds(self) -> Decimal:
@@ -356,9 +388,17 @@ class _Fold:
     decisions: dict[str, _Decision] = field(default_factory=dict)
     projects: dict[str, _Project] = field(default_factory=dict)
     commitments: dict[str, tuple[str, Decimal | None, str]] = field(default_factory=dict)
+    vote_end: date | None = None
+    hearing_days: int = DEFAULT_MIN_HEARING_DAYS
 
     def apply(self, subject: str, kind: str, data: dict[str, Any]) -> None:
         getattr(self, f"_{kind}")(subject, data)
+
+    def _schedule(self, s: str, d: dict[str, Any]) -> None:
+        self.vote_end = None if d["vote_end"] is None else date.fromisoformat(d["vote_end"])
+
+    def _hearing_period(self, s: str, d: dict[str, Any]) -> None:
+        self.hearing_days = int(d["days"])
 
     # proposals
     def _idea(self, s: str, d: dict[str, Any]) -> None:
@@ -384,12 +424,12 @@ class _Fold:
             self.ideas[s].needs_hearing.add(d["fact"])
 
     def _hearing(self, s: str, d: dict[str, Any]) -> None:
-        deadline = date.fromisoformat(d["deadline"])
-        self.ideas[s].hearings[d["hearing"]] = (set(d["facts"]), deadline, None)
+        deadline, sent = date.fromisoformat(d["deadline"]), date.fromisoformat(d["sent_on"])
+        hearing = _Hearing(set(d["facts"]), deadline, sent, self.hearing_days)
+        self.ideas[s].hearings[d["hearing"]] = hearing
 
     def _answered(self, s: str, d: dict[str, Any]) -> None:
-        facts, deadline, _ = self.ideas[s].hearings[d["hearing"]]
-        self.ideas[s].hearings[d["hearing"]] = (facts, deadline, date.fromisoformat(d["on"]))
+        self.ideas[s].hearings[d["hearing"]].answered = date.fromisoformat(d["on"])
 
     def _exempted(self, s: str, d: dict[str, Any]) -> None:
         self.ideas[s].exempted.update(d["facts"])
@@ -1003,12 +1043,12 @@ class _Reader:
 
     def _vote_to_delivery(self) -> None:
         days: list[Decimal] = []
-        if self.closed_us is not None:
-            closed = _day(self.closed_us)
+        start, source = self._vote_end()
+        if start is not None:
             for project in self.fold.projects.values():
                 met = [m.met_on for m in project.milestones.values() if m.met_on is not None]
                 if project.completed_on is not None and met:
-                    days.append(Decimal((max(met) - closed).days))
+                    days.append(Decimal((max(met) - start).days))
         stats = _quartiles(days)
         if stats is None:
             cells = [Cell(None)] * 4
@@ -1017,31 +1057,57 @@ class _Reader:
             cells = [_value(median), _value(q1), _value(q3), _value(q3 - q1)]
         self._table(
             "vote-to-delivery time (days)",
-            ("group", "projects", "median", "q1", "q3", "iqr"),
-            [("completed projects", _value(len(days)), *cells)],
+            ("group", "counted_from", "projects", "median", "q1", "q3", "iqr"),
+            [("completed projects", source, _value(len(days)), *cells)],
         )
 
+    def _vote_end(self) -> tuple[date | None, str]:
+        """The business date the vote ended: the schedule's vote end, else the close's date."""
+        if self.fold.vote_end is not None:
+            return self.fold.vote_end, f"vote end date {self.fold.vote_end.isoformat()}"
+        if self.closed_us is not None:
+            closed = _day(self.closed_us)
+            return closed, f"ballot closed (recorded) {closed.isoformat()}"
+        return None, "no vote end date and no ballot closed"
+
     def _on_time(self) -> None:
-        due = on_time = 0
+        due = on_time = scheduled = on_time_all = 0
         for project in self.fold.projects.values():
             if project.cancelled:
                 continue
             for m in project.milestones.values():
-                if m.cancelled or (m.met_on is None and m.due >= self.today):
+                if m.cancelled:
+                    continue
+                met = m.met_on is not None and m.met_on <= m.due
+                scheduled += 1
+                on_time_all += met
+                if m.met_on is None and m.due >= self.today:
                     continue
                 due += 1
-                on_time += m.met_on is not None and m.met_on <= m.due
+                on_time += met
         self._table(
             "on-time rate",
             ("group", "milestones_due", "met_on_time", "on_time_rate"),
-            [("all milestones", _value(due), _value(on_time), _value(ratio(on_time, due)))],
+            [
+                (
+                    "milestones due by the report date",
+                    _value(due),
+                    _value(on_time),
+                    _value(ratio(on_time, due)),
+                ),
+                (
+                    "every milestone with a due date",
+                    _value(scheduled),
+                    _value(on_time_all),
+                    _value(ratio(on_time_all, scheduled)),
+                ),
+            ],
         )
 
     def _approved(self, project: _Project) -> Decimal:
+        """Granted minus reclaimed while the decision is in force (what F counts), else 0."""
         decision = self.fold.decisions.get(project.decision)
-        if decision is not None and decision.winner:
-            return decision.net
-        return project.approved
+        return project.approved if decision is None else decision.funds
 
     def _cost_overrun(self) -> None:
         rows: list[tuple[str | Cell, ...]] = []
@@ -1055,6 +1121,11 @@ class _Reader:
             rows.append(
                 (f"{project.title} [{pid[:8]}]", _value(approved), _value(spent), _value(overrun))
             )
+        for decision, funded in self._winners():
+            if funded is None:  # funded, no project yet: in F, so in the portfolio too
+                total_approved += decision.funds
+                label = f"no project yet [proposal {decision.proposal[:8]}]"
+                rows.append((label, _value(decision.funds), _value(Decimal(0)), _value(None)))
         rows.append(
             (
                 "portfolio",
@@ -1080,30 +1151,35 @@ class _Reader:
         )
 
     def _backlog(self) -> None:
-        rows: list[tuple[str | Cell, ...]] = []
+        within: list[tuple[str | Cell, ...]] = []
+        never: list[tuple[str | Cell, ...]] = []
         for decision, project in self._winners():
             if project is None or project.cancelled or project.completed_on is not None:
                 continue
             assert decision.funded_on is not None
-            cutoff = add_months(decision.funded_on, self.backlog_months)
-            if cutoff > self.today:
-                continue
-            started = [
+            starts = [
                 d
                 for m in project.milestones.values()
                 for d in (m.started_on, m.met_on)
-                if d is not None and d <= cutoff
+                if d is not None and d <= self.today
             ]
-            if not started:
-                days = Decimal((self.today - decision.funded_on).days)
-                rows.append((project.title, decision.funded_on.isoformat(), _value(days)))
-        rows.sort(key=lambda r: str(r[0]))
-        rows.append(("backlog (projects)", "", _value(len(rows))))
-        self._table(
-            f"backlog (no milestone started {self.backlog_months} months after the decision)",
-            ("project", "decided_on", "days_since_decision"),
-            rows,
-        )
+            days = Decimal((self.today - decision.funded_on).days)
+            row = (project.title, decision.funded_on.isoformat(), _value(days))
+            if not starts:
+                never.append(row)
+            cutoff = add_months(decision.funded_on, self.backlog_months)
+            if cutoff <= self.today and not [d for d in starts if d <= cutoff]:
+                within.append(row)
+        for title, rows in (
+            (
+                f"backlog (no milestone started {self.backlog_months} months after the decision)",
+                within,
+            ),
+            ("backlog (nothing started at all)", never),
+        ):
+            rows.sort(key=lambda r: str(r[0]))
+            rows.append(("backlog (projects)", "", _value(len(rows))))
+            self._table(title, ("project", "decided_on", "days_since_decision"), rows)
 
     # -- community -------------------------------------------------------------------------------
 

@@ -48,6 +48,9 @@ class ImpactTableView(View):
     """One published table; every cell column has a `<column>_suppressed` reason beside it."""
 
     title: str
+    definition: str = Field(
+        default="", description="What the measure means; both readings where DOMAIN §4 has two"
+    )
     k: int
     method: str
     columns: list[str]

@@ -20,8 +20,9 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
+from coprod.dates import latest_today
 from coprod.domain import CoprodAggregate
-from coprod.errors import DecisionRecordIncomplete, InvalidInput, RuleViolation
+from coprod.errors import DateInFuture, DecisionRecordIncomplete, InvalidInput, RuleViolation
 from coprod.transcodings import stored_as
 from coprod.values import Actor, Money, require_positive, require_text
 
@@ -239,6 +240,7 @@ class Decision(CoprodAggregate):
                 "a claw-back corrects an earlier funding decision; correct that decision instead",
                 rule="claw-back",
             )
+        _require_past("decided_on", decided_on)
         _check_outcome(outcome, amount, record, assessed_cost, funded_before=None)
         return cls(
             actor=actor,
@@ -267,6 +269,7 @@ class Decision(CoprodAggregate):
         self._require_not_revoked("correct")
         reason = require_text("reason", reason, max_length=2_000)
         self._not_before("decided_on", decided_on)
+        _require_past("decided_on", decided_on)
         if outcome is DecisionOutcome.CLAWED_BACK and not self.outcome.funded:
             raise RuleViolation(
                 f"nothing was granted to claw back: the decision is {self.outcome.value}",
@@ -326,6 +329,7 @@ class Decision(CoprodAggregate):
         self._require_not_revoked("revoke")
         reason = require_text("reason", reason, max_length=2_000)
         self._not_before("decided_on", decided_on)
+        _require_past("decided_on", decided_on)
         require_complete_record("revoking a decision", record)
         self._revoke(
             actor=actor,
@@ -363,6 +367,12 @@ class Decision(CoprodAggregate):
             raise InvalidInput(
                 field, f"{on.isoformat()} is before the last act on {self.last_act_on.isoformat()}"
             )
+
+
+def _require_past(field: str, on: date) -> None:
+    """A decision is recorded after it is made: its date cannot be after today anywhere."""
+    if on > latest_today():
+        raise DateInFuture(f"{field}: {on.isoformat()} is in the future")
 
 
 def _check_outcome(

@@ -436,6 +436,7 @@ class _Seeder:
             adverse=True,
             essential=True,
             known_to_party=True,
+            noted_on=self.day(199),  # the vote result, known the day after the vote ended
         )
         return DecisionRecord(
             legal_basis=(
@@ -459,11 +460,20 @@ class _Seeder:
             adverse=True,
             essential=True,
             known_to_party=False,
+            noted_on=decided_on - timedelta(days=40),
         )
         hearing = uuid.uuid5(proposal, "hearing")
         party = self.groups[0][1].id
+        # sent 30 days before the decision with a 25-day deadline (over the 14-day minimum),
+        # answered 2 days before the deadline
         app.send_hearing(
-            self.officer, proposal, hearing, party, (fact,), decided_on - timedelta(days=5)
+            self.officer,
+            proposal,
+            hearing,
+            party,
+            (fact,),
+            decided_on - timedelta(days=5),
+            sent_on=decided_on - timedelta(days=30),
         )
         app.record_hearing_answer(
             self.officer, proposal, hearing, decided_on - timedelta(days=7), "journal 2026-0412"

@@ -10,7 +10,13 @@ hierarchy is the contract::
     │   ├── PhaseError          the process is in the wrong phase for this command
     │   ├── BallotRejected      a ballot breaks the declared voting rules
     │   ├── DecisionRecordIncomplete   an adverse decision lacks its legal record
-    │   └── HearingRequired     an adverse decision relies on facts the party was not heard on
+    │   ├── HearingRequired     an adverse decision relies on facts the party was not heard on
+    │   │   └── HearingPending  ... on a hearing sent but neither answered nor past its deadline
+    │   └── DateRuleViolation   a business date breaks the order of the case
+    │       ├── HearingPeriodTooShort   the deadline is under the minimum hearing period
+    │       ├── AnswerBeforeHearing     an answer dated before the hearing was sent
+    │       ├── DateBeforeCase          a hearing or decision dated before what it relies on
+    │       └── DateInFuture            a business date that has not happened anywhere yet
     ├── Conflict                the write would clash with what is already stored
     │   ├── AlreadyExists       repeating a create for the same natural key
     │   ├── DuplicateBallot     a second ballot from the same voter pseudonym
@@ -76,6 +82,42 @@ class HearingRequired(RuleViolation):
     """An adverse decision relies on an adverse, essential fact unknown to the party."""
 
     rule = "party-hearing"
+
+
+class HearingPending(HearingRequired):
+    """A hearing on a relied-on fact is neither answered nor past its deadline: wait for it."""
+
+    rule = "hearing-pending"
+
+
+class DateRuleViolation(RuleViolation):
+    """A business date of the case breaks the order the law assumes; the request must change."""
+
+    rule = "date-order"
+
+
+class HearingPeriodTooShort(DateRuleViolation):
+    """The hearing's deadline leaves the party less than the process's minimum period."""
+
+    rule = "hearing-period"
+
+
+class AnswerBeforeHearing(DateRuleViolation):
+    """A hearing answer cannot be dated before the hearing was sent."""
+
+    rule = "answer-before-hearing"
+
+
+class DateBeforeCase(DateRuleViolation):
+    """A hearing or decision dated before the facts or hearings it relies on were on file."""
+
+    rule = "date-before-case"
+
+
+class DateInFuture(DateRuleViolation):
+    """A business date after today everywhere on Earth: it has not happened yet."""
+
+    rule = "date-in-future"
 
 
 class Conflict(CoprodError):

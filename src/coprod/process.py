@@ -17,6 +17,7 @@ from eventsourcing.domain import event
 
 from coprod.domain import CoprodAggregate, natural_id
 from coprod.errors import InvalidInput, PhaseError, RuleViolation
+from coprod.hearing_dates import DEFAULT_MIN_HEARING_DAYS
 from coprod.phases import Phase
 from coprod.transcodings import stored_as
 from coprod.values import Actor, Money, require_positive, require_text
@@ -25,6 +26,9 @@ from coprod.voting import BallotChoices, BallotOption, SelectionRule, VotingRule
 #: Disclosure control (DOMAIN.md §6): smallest published count of people, by default and ever.
 DEFAULT_DISCLOSURE_K = 5
 MIN_DISCLOSURE_K = 3
+#: Party hearings (DOMAIN.md §5): bounds of the least days between sending and deadline.
+MIN_HEARING_DAYS_FLOOR = 1
+MIN_HEARING_DAYS_CEILING = 365
 
 
 @stored_as("process_kind")
@@ -129,6 +133,11 @@ class Process(CoprodAggregate):
 
         k: int
 
+    class MinimumHearingPeriodSet(CoprodAggregate.Event):
+        """A hearing's deadline must lie at least this many days after it is sent (default 14)."""
+
+        days: int
+
     @staticmethod
     def create_id(council_id: UUID, code: str) -> UUID:
         return natural_id("process", council_id, code)
@@ -153,6 +162,7 @@ class Process(CoprodAggregate):
         self.ballot_options: tuple[BallotOption, ...] = ()
         self.ballot_state = "not_opened"
         self.disclosure_k = DEFAULT_DISCLOSURE_K
+        self.min_hearing_days = DEFAULT_MIN_HEARING_DAYS
 
     @classmethod
     def open(
@@ -259,6 +269,21 @@ class Process(CoprodAggregate):
     @event(DisclosureThresholdSet)
     def _set_disclosure_threshold(self, actor: Actor, k: int) -> None:
         self.disclosure_k = k
+
+    def set_minimum_hearing_period(self, actor: Actor, days: int) -> None:
+        """Set the least days between sending a party hearing and its deadline; any phase."""
+        if isinstance(days, bool) or not isinstance(days, int):
+            raise InvalidInput("days", f"must be a whole number, not {type(days).__name__}")
+        if not MIN_HEARING_DAYS_FLOOR <= days <= MIN_HEARING_DAYS_CEILING:
+            raise InvalidInput(
+                "days",
+                f"must be between {MIN_HEARING_DAYS_FLOOR} and {MIN_HEARING_DAYS_CEILING}, got {days}",
+            )
+        self._set_minimum_hearing_period(actor=actor, days=days)
+
+    @event(MinimumHearingPeriodSet)
+    def _set_minimum_hearing_period(self, actor: Actor, days: int) -> None:
+        self.min_hearing_days = days
 
     # -- the vote ------------------------------------------------------------------------------
 

@@ -14,14 +14,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
 
+from coprod.dates import recording_date
 from coprod.decision import DECISION_STATUSES, IN_FORCE, REVOKED, DecisionOutcome
 from coprod.domain import CoprodAggregate
 from coprod.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
+from coprod.hearing_dates import (
+    DEFAULT_MIN_HEARING_DAYS,
+    require_answer_date,
+    require_hearing_dates,
+    require_not_future,
+)
 from coprod.values import Actor, Money, require_positive, require_text
 
 IDEA = "idea"
@@ -59,6 +67,7 @@ class CaseFact:
     adverse: bool
     essential: bool
     known_to_party: bool
+    noted_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class Hearing:
     deadline: date
     answered_on: date | None = None
     response_ref: str | None = None
+    sent_on: date | None = None
 
     def covers(self, on: date) -> bool:
         """True when the party has been heard by `on`: answered, or the deadline has passed."""
@@ -140,21 +150,43 @@ class Proposal(CoprodAggregate):
         reason: str
 
     class FactRecorded(CoprodAggregate.Event):
-        """A fact the council may rely on was put on the case file (a description, no personal data)."""
+        """A fact the council may rely on was put on the case file (a description, no personal data).
+
+        Version 2 added `noted_on`, the business date the fact was on file; version-1 facts
+        get their recording date (UTC), which is when they were put on file.
+        """
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["noted_on"] = state["timestamp"].astimezone(UTC).date()
 
         fact_id: UUID
         summary: str
         adverse: bool
         essential: bool
         known_to_party: bool
+        noted_on: date
 
     class HearingSent(CoprodAggregate.Event):
-        """The party was asked to comment on these facts by the deadline (forvaltningsloven §19)."""
+        """The party was asked to comment on these facts by the deadline (forvaltningsloven §19).
+
+        Version 2 added `sent_on`, the business date the hearing was sent; version-1 hearings
+        get their recording date (UTC), which is when they were sent.
+        """
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["sent_on"] = state["timestamp"].astimezone(UTC).date()
 
         hearing_id: UUID
         party_id: UUID
         fact_ids: tuple[UUID, ...]
         deadline: date
+        sent_on: date
 
     class HearingAnswered(CoprodAggregate.Event):
         """The party answered a hearing; the answer itself is kept in the referenced document."""
@@ -411,12 +443,19 @@ class Proposal(CoprodAggregate):
         adverse: bool,
         essential: bool,
         known_to_party: bool,
+        noted_on: date | None = None,
     ) -> None:
-        """Put a fact on the case file; the summary describes it and must name no person."""
+        """Put a fact on the case file; the summary describes it and must name no person.
+
+        `noted_on` is the business date the fact was on file (default: today, UTC); a
+        decision cannot be dated before it.
+        """
         if fact_id in self.facts:
             raise AlreadyExists("fact", fact_id)
         summary = require_text("summary", summary, max_length=1_000)
         refuse_personal_data("summary", summary)
+        noted_on = recording_date() if noted_on is None else noted_on
+        require_not_future("noted_on", noted_on)
         self._record_fact(
             actor=actor,
             fact_id=fact_id,
@@ -424,6 +463,7 @@ class Proposal(CoprodAggregate):
             adverse=adverse,
             essential=essential,
             known_to_party=known_to_party,
+            noted_on=noted_on,
         )
 
     @event(FactRecorded)
@@ -435,8 +475,9 @@ class Proposal(CoprodAggregate):
         adverse: bool,
         essential: bool,
         known_to_party: bool,
+        noted_on: date,
     ) -> None:
-        self.facts[fact_id] = CaseFact(summary, adverse, essential, known_to_party)
+        self.facts[fact_id] = CaseFact(summary, adverse, essential, known_to_party, noted_on)
 
     def send_hearing(
         self,
@@ -445,16 +486,23 @@ class Proposal(CoprodAggregate):
         party_id: UUID,
         fact_ids: tuple[UUID, ...],
         deadline: date,
+        sent_on: date | None = None,
+        *,
+        min_days: int = DEFAULT_MIN_HEARING_DAYS,
     ) -> None:
+        """Ask the party to comment by `deadline`, at least `min_days` after `sent_on` (today)."""
         if hearing_id in self.hearings:
             raise AlreadyExists("hearing", hearing_id)
         self._require_facts("fact_ids", fact_ids)
+        sent_on = recording_date() if sent_on is None else sent_on
+        require_hearing_dates(self, fact_ids, sent_on, deadline, min_days)
         self._send_hearing(
             actor=actor,
             hearing_id=hearing_id,
             party_id=party_id,
             fact_ids=fact_ids,
             deadline=deadline,
+            sent_on=sent_on,
         )
 
     @event(HearingSent)
@@ -465,8 +513,9 @@ class Proposal(CoprodAggregate):
         party_id: UUID,
         fact_ids: tuple[UUID, ...],
         deadline: date,
+        sent_on: date,
     ) -> None:
-        self.hearings[hearing_id] = Hearing(party_id, fact_ids, deadline)
+        self.hearings[hearing_id] = Hearing(party_id, fact_ids, deadline, sent_on=sent_on)
 
     def record_hearing_answer(
         self, actor: Actor, hearing_id: UUID, answered_on: date, response_ref: str
@@ -480,6 +529,7 @@ class Proposal(CoprodAggregate):
                 f"hearing {hearing_id} was already answered on {hearing.answered_on.isoformat()}",
                 rule="hearing-answered",
             )
+        require_answer_date(hearing_id, hearing, answered_on)
         response_ref = require_text("response_ref", response_ref, max_length=200)
         if "\n" in response_ref:
             raise InvalidInput(

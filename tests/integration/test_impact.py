@@ -141,7 +141,7 @@ def run_cycle(app: Coprod, url: str, voters: dict[tuple[str | None, Sex | None],
         ).aggregate_id,
     }
     fact = uuid.uuid4()
-    app.record_fact(officer, ideas["C"], fact, "site survey", True, True, True)
+    app.record_fact(officer, ideas["C"], fact, "site survey", True, True, True, noted_on=DECIDED)
     record = DecisionRecord(("PB rules §3",), ("no site",), (fact,), None, "no appeal route")
     decisions["C"] = app.decide(
         officer, ideas["C"], DecisionOutcome.REJECTED, None, record, DECIDED
@@ -264,9 +264,14 @@ def test_every_measure_matches_the_hand_computation(cycle: Cycle) -> None:
     assert imp["to date"]["implementation_rate"] == Decimal("0.5")
     v2d = cells(r, "vote-to-delivery time (days)")["completed projects"]
     assert (v2d["projects"], v2d["median"], v2d["iqr"]) == (1, 0, 0)
+    # no schedule: counted from the date the close was recorded, and the table says so
+    assert v2d["counted_from"] == f"ballot closed (recorded) {datetime.now(UTC).date()}"
     # on time: m1 met before due; m3 overdue and unmet; m2 not yet due -> 1/2
-    on = cells(r, "on-time rate")["all milestones"]
+    on = cells(r, "on-time rate")["milestones due by the report date"]
     assert (on["milestones_due"], on["met_on_time"], on["on_time_rate"]) == (2, 1, Decimal("0.5"))
+    # every milestone with a due date: m1 on time, m2 and m3 not (yet) met -> 1/3
+    on = cells(r, "on-time rate")["every milestone with a due date"]
+    assert (on["milestones_due"], on["met_on_time"]) == (3, 1)
     # cost overrun: B (5k - 20k)/20k = -0.75; portfolio (5k - 30k)/30k
     cost = cells(r, "cost overrun")
     assert cost["portfolio"]["overrun"] == Decimal("-0.833333")

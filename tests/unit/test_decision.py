@@ -40,6 +40,8 @@ from tests.unit.test_proposal import (
 
 Out = DecisionOutcome
 D = date(2026, 10, 1)
+#: The date the case file's facts were on file: before every decision of these tests.
+FILED = date(2026, 9, 1)
 GUIDANCE = ComplaintsGuidance("Ankestyrelsen", "Written complaint through the council", 28)
 
 
@@ -202,7 +204,9 @@ def test_a_claw_back_is_a_correction_not_a_first_decision(officer: Actor) -> Non
 
 def test_correction_is_a_new_event_that_keeps_the_original(officer: Actor) -> None:
     d = decide(officer, Out.FUNDED_IN_FULL, dkk(100), None, dkk(100))
-    d.correct(officer, "Grant terms breached", Out.CLAWED_BACK, dkk(30), record(), date(2027, 1, 5))
+    d.correct(
+        officer, "Grant terms breached", Out.CLAWED_BACK, dkk(30), record(), date(2026, 11, 5)
+    )
     event = d.pending_events[-1]
     assert isinstance(event, Decision.DecisionCorrected)
     assert (event.original_outcome, event.outcome, event.amount) == (
@@ -288,7 +292,16 @@ def at_decision(
 
 def with_fact(app: Coprod, officer: Actor, prop: UUID) -> UUID:
     fact = uuid.uuid4()
-    app.record_fact(officer, prop, fact, "Site is contaminated (survey doc 14)", True, True, False)
+    app.record_fact(
+        officer,
+        prop,
+        fact,
+        "Site is contaminated (survey doc 14)",
+        True,
+        True,
+        False,
+        noted_on=FILED,
+    )
     return fact
 
 
@@ -381,7 +394,9 @@ def test_adverse_decision_allowed_after_the_hearing_is_answered(
 ) -> None:
     _, (prop,) = at_decision(app, officer, member, council_id)
     fact, hearing = with_fact(app, officer, prop), uuid.uuid4()
-    app.send_hearing(officer, prop, hearing, member.id, (fact,), date(2026, 10, 20))
+    app.send_hearing(
+        officer, prop, hearing, member.id, (fact,), date(2026, 10, 20), sent_on=date(2026, 9, 5)
+    )
     app.record_hearing_answer(officer, prop, hearing, date(2026, 9, 25), "Journal 14 doc 2")
     receipt = app.decide(officer, prop, Out.REJECTED, None, record(fact), D)
     assert app.get_decision(receipt.aggregate_id).outcome is Out.REJECTED
@@ -393,7 +408,9 @@ def test_adverse_decision_allowed_once_the_hearing_deadline_passed(
 ) -> None:
     _, (prop,) = at_decision(app, officer, member, council_id)
     fact, hearing = with_fact(app, officer, prop), uuid.uuid4()
-    app.send_hearing(officer, prop, hearing, member.id, (fact,), date(2026, 10, 1))
+    app.send_hearing(
+        officer, prop, hearing, member.id, (fact,), date(2026, 10, 1), sent_on=date(2026, 9, 10)
+    )
     with pytest.raises(HearingRequired):  # the deadline day itself still belongs to the party
         app.decide(officer, prop, Out.REJECTED, None, record(fact), date(2026, 10, 1))
     app.decide(officer, prop, Out.REJECTED, None, record(fact), date(2026, 10, 2))
@@ -425,7 +442,9 @@ def test_partial_funding_through_the_app_uses_the_assessed_cost(
 ) -> None:
     _, (prop,) = at_decision(app, officer, member, council_id)
     fact = uuid.uuid4()
-    app.record_fact(officer, prop, fact, "Pot nearly spent (budget memo 3)", False, True, False)
+    app.record_fact(
+        officer, prop, fact, "Pot nearly spent (budget memo 3)", False, True, False, noted_on=FILED
+    )
     with pytest.raises(InvalidInput, match="not less than the assessed cost 40000 DKK"):
         app.decide(officer, prop, Out.FUNDED_PARTIALLY, dkk(40_000), record(fact), D)
     receipt = app.decide(officer, prop, Out.FUNDED_PARTIALLY, dkk(25_000), record(fact), D)
@@ -455,7 +474,9 @@ def test_what_can_be_decided(app: Coprod, officer: Actor, member: Actor, council
         app.decide(officer, unassessed, Out.DEFERRED, None, None, D)
     # an unfeasible proposal may get a formal, appealable rejection
     fact = uuid.uuid4()
-    app.record_fact(officer, unfeasible, fact, "Land registry extract (doc 5)", True, True, True)
+    app.record_fact(
+        officer, unfeasible, fact, "Land registry extract (doc 5)", True, True, True, noted_on=FILED
+    )
     app.decide(officer, unfeasible, Out.REJECTED, None, record(fact), D)
     app.decide(officer, on_ballot, Out.FUNDED_IN_FULL, dkk(40_000), None, D)
     assert app.get_proposal(unfeasible).status == "rejected"
@@ -488,7 +509,9 @@ def test_correct_reopen_revoke_keep_the_proposal_in_step(
     with pytest.raises(HearingRequired):
         app.correct_decision(officer, did, "Cost overrun", Out.CANCELLED, None, record(fact), D)
     hearing = uuid.uuid4()
-    app.send_hearing(officer, prop, hearing, member.id, (fact,), date(2026, 10, 5))
+    app.send_hearing(
+        officer, prop, hearing, member.id, (fact,), date(2026, 10, 5), sent_on=date(2026, 9, 15)
+    )
     app.record_hearing_answer(officer, prop, hearing, date(2026, 10, 3), "Journal 14 doc 9")
     later = date(2026, 10, 6)
     app.correct_decision(officer, did, "Cost overrun", Out.CANCELLED, None, record(fact), later, 2)

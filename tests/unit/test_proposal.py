@@ -27,6 +27,8 @@ from coprod.values import Actor, Money
 from coprod.voting import SelectionRule, VoteMethod, VotingRules
 
 D = date(2026, 6, 1)
+#: When the case files' facts were on file and their hearings sent: before D.
+FILED = date(2026, 5, 1)
 
 
 def dkk(amount: int) -> Money:
@@ -276,7 +278,8 @@ def test_decline_needs_a_reason_and_a_proposal(officer: Actor) -> None:
 def case(officer: Actor) -> tuple[Proposal, UUID]:
     p = proposal(officer)
     fact = uuid.uuid4()
-    p.record_fact(officer, fact, "Site survey: soil contaminated (doc 2026-14)", True, True, False)
+    summary = "Site survey: soil contaminated (doc 2026-14)"
+    p.record_fact(officer, fact, summary, True, True, False, noted_on=FILED)
     return p, fact
 
 
@@ -305,7 +308,7 @@ def test_a_fact_that_is_adverse_essential_and_unknown_needs_a_hearing(officer: A
 def test_a_hearing_counts_once_answered_or_once_its_deadline_passed(officer: Actor) -> None:
     p, fact = case(officer)
     hearing = uuid.uuid4()
-    p.send_hearing(officer, hearing, uuid.uuid4(), (fact,), date(2026, 6, 10))
+    p.send_hearing(officer, hearing, uuid.uuid4(), (fact,), date(2026, 6, 10), date(2026, 5, 20))
     assert p.unheard_facts((fact,), date(2026, 6, 10)) == (fact,)  # deadline not yet passed
     assert p.unheard_facts((fact,), date(2026, 6, 11)) == ()  # deadline passed before the day
     p.record_hearing_answer(officer, hearing, date(2026, 6, 5), "Journal 2026-14 doc 7")
@@ -326,15 +329,15 @@ def test_hearings_refuse_unknown_facts_hearings_and_repeated_answers(officer: Ac
     p, fact = case(officer)
     stranger = uuid.uuid4()
     with pytest.raises(InvalidInput, match="not on the case file"):
-        p.send_hearing(officer, uuid.uuid4(), uuid.uuid4(), (stranger,), D)
+        p.send_hearing(officer, uuid.uuid4(), uuid.uuid4(), (stranger,), D, FILED)
     with pytest.raises(InvalidInput, match="at least one fact"):
-        p.send_hearing(officer, uuid.uuid4(), uuid.uuid4(), (), D)
+        p.send_hearing(officer, uuid.uuid4(), uuid.uuid4(), (), D, FILED)
     with pytest.raises(InvalidInput, match="not on the case file"):
         p.exempt_from_hearing(officer, (stranger,), "why")
     hearing = uuid.uuid4()
-    p.send_hearing(officer, hearing, uuid.uuid4(), (fact,), D)
+    p.send_hearing(officer, hearing, uuid.uuid4(), (fact,), D, FILED)
     with pytest.raises(AlreadyExists):
-        p.send_hearing(officer, hearing, uuid.uuid4(), (fact,), D)
+        p.send_hearing(officer, hearing, uuid.uuid4(), (fact,), D, FILED)
     with pytest.raises(NotFound):
         p.record_hearing_answer(officer, uuid.uuid4(), D, "doc 1")
     with pytest.raises(InvalidInput, match="one-line"):
@@ -562,8 +565,9 @@ def test_case_file_through_the_app(
     pid = new_process(app, officer, council_id)
     prop = developed(app, member, pid)
     fact, hearing = uuid.uuid4(), uuid.uuid4()
-    app.record_fact(officer, prop, fact, "Police report on the site (doc 9)", True, True, False)
-    app.send_hearing(officer, prop, hearing, member.id, (fact,), date(2026, 7, 1))
+    summary = "Police report on the site (doc 9)"
+    app.record_fact(officer, prop, fact, summary, True, True, False, noted_on=FILED)
+    app.send_hearing(officer, prop, hearing, member.id, (fact,), date(2026, 7, 1), sent_on=FILED)
     app.record_hearing_answer(officer, prop, hearing, date(2026, 6, 20), "Journal 9 doc 3")
     other = uuid.uuid4()
     app.record_fact(officer, prop, other, "Neighbour objection (doc 10)", True, True, False)
@@ -641,7 +645,7 @@ def test_an_assessed_proposal_can_no_longer_be_redeveloped(officer: Actor) -> No
 def test_a_hearing_answer_is_a_reference_without_personal_data(officer: Actor) -> None:
     p, fact = case(officer)
     hearing = uuid.uuid4()
-    p.send_hearing(officer, hearing, uuid.uuid4(), (fact,), D)
+    p.send_hearing(officer, hearing, uuid.uuid4(), (fact,), D, FILED)
     with pytest.raises(InvalidInput, match="e-mail") as e:
         p.record_hearing_answer(officer, hearing, D, "mail from anna@example.dk")
     assert e.value.field == "response_ref"

@@ -7,7 +7,10 @@ these use cases apply the rules that need the proposal and the process:
 - the process must be in the decision phase or later (delivery, evaluation), not closed;
 - the party-hearing rule (DOMAIN.md §5): an adverse act may rely only on facts on the
   proposal's case file, and not on an adverse, essential fact unknown to the party until it
-  was heard (answer received or deadline passed) or exempted;
+  was heard (answer received or deadline passed) or exempted; a hearing sent but pending
+  is named (``hearing-pending``);
+- the date rules (:mod:`coprod.hearing_dates`): an act is not dated before the facts and
+  hearings it relies on (``date-before-case``), nor in the future (``date-in-future``);
 - what can be decided: any assessed proposal may be rejected, deferred or cancelled with a
   full record (so an unfeasible proposal can get a formal, appealable rejection), but only a
   shortlisted proposal can be funded, and when the process held a ballot only one that was
@@ -22,6 +25,7 @@ from uuid import UUID
 from coprod.application.base import CoprodBase, Receipt
 from coprod.decision import IN_FORCE, Decision, DecisionOutcome, DecisionRecord
 from coprod.errors import HearingRequired, InvalidInput, RuleViolation
+from coprod.hearing_dates import require_decision_after_facts, require_hearings_done
 from coprod.phases import Phase
 from coprod.process import Process
 from coprod.proposal import Proposal
@@ -60,6 +64,8 @@ class DecisionCommands(CoprodBase):
             decided_on,
             assessed_cost=proposal.assessed_cost,
         )
+        if record is not None:
+            require_decision_after_facts(proposal, record.facts_relied_on, decided_on)
         if outcome.adverse:
             _require_heard(proposal, record, decided_on)
         proposal.record_decision(actor, decision.id, outcome, IN_FORCE)
@@ -88,6 +94,8 @@ class DecisionCommands(CoprodBase):
             decided_on,
             assessed_cost=proposal.assessed_cost,
         )
+        if record is not None:
+            require_decision_after_facts(proposal, record.facts_relied_on, decided_on)
         if outcome.adverse:
             _require_heard(proposal, record, decided_on)
         proposal.record_decision(actor, decision.id, decision.outcome, decision.status)
@@ -164,7 +172,9 @@ def _require_heard(proposal: Proposal, record: DecisionRecord | None, on: date) 
         raise InvalidInput(
             "facts_relied_on", f"not on the proposal's case file: {', '.join(unknown)}"
         )
+    require_decision_after_facts(proposal, record.facts_relied_on, on)
     unheard = proposal.unheard_facts(record.facts_relied_on, on)
+    require_hearings_done(proposal, unheard, on)
     if unheard:
         raise HearingRequired(
             "the decision relies on adverse, essential facts the party has not been heard on: "

@@ -102,5 +102,13 @@ class ProcessCommands(CoprodBase):
         process.set_disclosure_threshold(actor, k)
         return self.commit(process)
 
+    def set_minimum_hearing_period(
+        self, actor: Actor, process_id: UUID, days: int, expected_version: int | None = None
+    ) -> Receipt:
+        """Set the least days a party gets to answer a hearing in this process (default 14)."""
+        process = self.load(Process, process_id, expected_version)
+        process.set_minimum_hearing_period(actor, days)
+        return self.commit(process)
+
     def get_process(self, process_id: UUID) -> Process:
         return self.load(Process, process_id)

@@ -146,10 +146,15 @@ class ProposalCommands(CoprodBase):
         essential: bool,
         known_to_party: bool,
         expected_version: int | None = None,
+        *,
+        noted_on: date | None = None,
     ) -> Receipt:
+        """Put a fact on file; `noted_on` (default today) backdates it for a case recorded late."""
         proposal, process = self._load_with_process(proposal_id, expected_version)
         _require_not_closed(process, "record a fact")
-        proposal.record_fact(actor, fact_id, summary, adverse, essential, known_to_party)
+        proposal.record_fact(
+            actor, fact_id, summary, adverse, essential, known_to_party, noted_on=noted_on
+        )
         return self.commit(proposal)
 
     def send_hearing(
@@ -161,10 +166,21 @@ class ProposalCommands(CoprodBase):
         fact_ids: tuple[UUID, ...],
         deadline: date,
         expected_version: int | None = None,
+        *,
+        sent_on: date | None = None,
     ) -> Receipt:
+        """Send a hearing (on `sent_on`, default today) with at least the process's period."""
         proposal, process = self._load_with_process(proposal_id, expected_version)
         _require_not_closed(process, "send a hearing")
-        proposal.send_hearing(actor, hearing_id, party_id, fact_ids, deadline)
+        proposal.send_hearing(
+            actor,
+            hearing_id,
+            party_id,
+            fact_ids,
+            deadline,
+            sent_on,
+            min_days=process.min_hearing_days,
+        )
         return self.commit(proposal)
 
     def record_hearing_answer(

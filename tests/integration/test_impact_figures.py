@@ -1,0 +1,349 @@
+"""Impact figures that must not mislead: claw-backs, vote-to-delivery, both readings, definitions.
+
+One small cycle with a published schedule (the vote ends 250 days ago), four funded proposals
+(one clawed back in part, one decided recently, one started late) is driven through the real
+use cases on both stores. Every expected figure is recomputed in the test from the raw events
+in the store, not typed in, so the report and this recomputation are two independent readings
+of the same log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from api.routes.impact import ImpactReportView
+from coprod.application import Coprod
+from coprod.config import parse_database_url
+from coprod.decision import Decision, DecisionOutcome, DecisionRecord
+from coprod.phases import Phase
+from coprod.process import Area, PhaseDates, Process
+from coprod.project import Project
+from coprod.proposal import Proposal
+from coprod.values import Actor, Money, Role
+from coprod.voting import SelectionRule, VoteMethod, VotingRules
+from projections.impact_report import ImpactReport, add_months, impact_report, ratio
+from projections.runner import Projector
+
+TODAY = datetime.now(UTC).date()
+VOTE_END = TODAY - timedelta(days=250)
+DECIDED = TODAY - timedelta(days=240)
+RECENT = TODAY - timedelta(days=30)
+BACKLOG_MONTHS = 6
+
+
+def dkk(n: int) -> Money:
+    return Money.of(n, "DKK")
+
+
+def cells(report: ImpactReport, title: str) -> dict[str, dict[str, Any]]:
+    table = report.table(title)
+    return {str(row[table.columns[0]]): row for row in table.as_dicts()}
+
+
+def run(app: Coprod) -> uuid.UUID:
+    council = uuid.uuid4()
+    officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council)
+    pid = app.open_process(officer, council, f"f-{uuid.uuid4().hex[:6]}", "F", "DKK").aggregate_id
+    app.set_budget(officer, pid, dkk(200_000))
+    app.define_areas(officer, pid, (Area("n", "North", 100, 1),))
+    app.set_rules(officer, pid, VotingRules(VoteMethod.APPROVAL), SelectionRule("greedy"))
+    app.schedule_phases(
+        officer,
+        pid,
+        (
+            PhaseDates(Phase.IDEAS, VOTE_END - timedelta(90), VOTE_END - timedelta(31)),
+            PhaseDates(Phase.VOTE, VOTE_END - timedelta(30), VOTE_END),
+        ),
+    )
+    costs = {"A": 10_000, "B": 20_000, "C": 30_000, "D": 40_000}
+    ideas = {k: app.submit_idea(officer, pid, k, k.lower()).aggregate_id for k in costs}
+    app.advance_phase(officer, pid, Phase.DEVELOPMENT)
+    for k, cost in costs.items():
+        app.develop_proposal(officer, ideas[k], dkk(cost), "n", "green")
+    app.advance_phase(officer, pid, Phase.REVIEW)
+    for k, cost in costs.items():
+        app.assess_feasibility(officer, ideas[k], True, "ok", dkk(cost))
+        app.shortlist(officer, ideas[k])
+    app.advance_phase(officer, pid, Phase.VOTE)
+    app.open_ballot(officer, pid, tuple(ideas.values()))
+    app.close_ballot(officer, pid)  # recorded today: not the vote's business end date
+    app.advance_phase(officer, pid, Phase.DECISION)
+    decisions = {
+        k: app.decide(
+            officer,
+            ideas[k],
+            DecisionOutcome.FUNDED_IN_FULL,
+            dkk(cost),
+            None,
+            RECENT if k == "C" else DECIDED,
+        ).aggregate_id
+        for k, cost in costs.items()
+    }
+    projects = {k: app.fund_project(officer, decisions[k]).aggregate_id for k in costs}
+    fact = uuid.uuid4()
+    app.record_fact(officer, ideas["B"], fact, "Audit report 7", True, True, True, noted_on=DECIDED)
+    record = DecisionRecord(("Grant terms §9",), ("Half the works undone",), (fact,), None, "none")
+    app.correct_decision(
+        officer,
+        decisions["B"],
+        "Grant terms breached",
+        DecisionOutcome.CLAWED_BACK,
+        dkk(5_000),
+        record,
+        DECIDED + timedelta(days=10),
+    )
+    app.advance_phase(officer, pid, Phase.DELIVERY)
+    a, d = projects["A"], projects["D"]
+    app.schedule_milestone(officer, a, "m1", "build", TODAY + timedelta(days=10))
+    app.start_milestone(officer, a, "m1", TODAY)
+    app.meet_milestone(officer, a, "m1", TODAY, "https://example.org/a")
+    app.complete_project(officer, a, TODAY)
+    app.schedule_milestone(officer, d, "m2", "plan", TODAY + timedelta(days=30))
+    app.start_milestone(officer, d, "m2", TODAY)  # started, but 240 days after the decision
+    app.schedule_milestone(officer, d, "m3", "order", TODAY - timedelta(days=1))
+    app.record_spend(officer, projects["B"], dkk(12_000), TODAY, "works")
+    return pid
+
+
+@pytest.fixture
+def cycle(store_url: str) -> Iterator[tuple[Coprod, str, uuid.UUID]]:
+    app = Coprod(parse_database_url(store_url))
+    try:
+        yield app, store_url, run(app)
+    finally:
+        app.close()
+
+
+def report_of(app: Coprod, url: str, pid: uuid.UUID) -> ImpactReport:
+    with Projector(app, models=["impact"]) as projector:
+        projector.catch_up()
+    return impact_report(pid, settings=parse_database_url(url), backlog_months=BACKLOG_MONTHS)
+
+
+class Raw:
+    """The figures recomputed straight from the stored events (no read model involved)."""
+
+    def __init__(self, app: Coprod) -> None:
+        self.vote_end: date | None = None
+        self.decisions: dict[uuid.UUID, dict[str, Any]] = {}
+        self.projects: dict[uuid.UUID, dict[str, Any]] = {}
+        for n in app.recorder.select_notifications(start=1, limit=10_000):
+            self.apply(app.mapper.to_domain_event(n))
+
+    def apply(self, e: Any) -> None:
+        if isinstance(e, Process.PhasesScheduled):
+            self.vote_end = next(p.ends_on for p in e.schedule if p.phase is Phase.VOTE)
+        elif isinstance(e, Decision.DecisionMade):
+            self.decisions[e.originator_id] = {"granted": e.amount.amount, "reclaimed": 0}
+            self.decisions[e.originator_id].update(on=e.decided_on, outcome=e.outcome)
+        elif isinstance(e, Decision.DecisionCorrected):
+            assert e.outcome is DecisionOutcome.CLAWED_BACK
+            self.decisions[e.originator_id].update(reclaimed=e.amount.amount, outcome=e.outcome)
+        elif isinstance(e, Project.ProjectFunded):
+            self.projects[e.originator_id] = {
+                "decision": e.decision_id,
+                "title": e.title,
+                "milestones": {},
+                "completed": None,
+                "spent": Decimal(0),
+            }
+        elif isinstance(e, Project.MilestoneScheduled):
+            self.projects[e.originator_id]["milestones"][e.code] = [e.due_on, None, None]
+        elif isinstance(e, Project.MilestoneStarted):
+            self.projects[e.originator_id]["milestones"][e.code][1] = e.started_on
+        elif isinstance(e, Project.MilestoneMet):
+            self.projects[e.originator_id]["milestones"][e.code][2] = e.met_on
+        elif isinstance(e, Project.ProjectCompleted):
+            self.projects[e.originator_id]["completed"] = e.completed_on
+        elif isinstance(e, Project.SpendRecorded):
+            self.projects[e.originator_id]["spent"] += e.amount.amount
+
+    def approved(self, project: dict[str, Any]) -> Decimal:
+        d = self.decisions[project["decision"]]
+        return Decimal(d["granted"] - d["reclaimed"])
+
+    def milestones(self) -> list[tuple[date, date | None, date | None]]:
+        return [tuple(m) for p in self.projects.values() for m in p["milestones"].values()]
+
+
+def test_a_claw_back_keeps_the_winner_and_approved_equals_f_everywhere(
+    cycle: tuple[Coprod, str, uuid.UUID],
+) -> None:
+    app, url, pid = cycle
+    r, raw = report_of(app, url, pid), Raw(app)
+    f = sum((Decimal(d["granted"] - d["reclaimed"]) for d in raw.decisions.values()), Decimal(0))
+    assert any(d["outcome"] is DecisionOutcome.CLAWED_BACK for d in raw.decisions.values())
+    cost = cells(r, "cost overrun")
+    assert cost["portfolio"]["approved"] == f
+    assert cells(r, "budget execution")["process"]["F"] == f
+    assert cells(r, "share of budget decided by citizens")["process"]["F"] == f
+    for project_id, project in raw.projects.items():
+        (row,) = [v for k, v in cost.items() if k.endswith(f"[{project_id.hex[:8]}]")]
+        assert row["approved"] == raw.approved(project)
+        assert row["spent"] == project["spent"]
+    # every decision is a winner, the clawed-back one included
+    to_date = cells(r, "implementation rate")["to date"]
+    completed = sum(p["completed"] is not None for p in raw.projects.values())
+    assert to_date["winners"] == len(raw.decisions) == 4
+    assert to_date["implementation_rate"] == ratio(completed, len(raw.decisions))
+
+
+def test_vote_to_delivery_runs_from_the_vote_end_date(
+    cycle: tuple[Coprod, str, uuid.UUID],
+) -> None:
+    app, url, pid = cycle
+    r, raw = report_of(app, url, pid), Raw(app)
+    assert raw.vote_end == VOTE_END
+    days = [
+        Decimal((max(m[2] for m in p["milestones"].values() if m[2]) - raw.vote_end).days)
+        for p in raw.projects.values()
+        if p["completed"] is not None
+    ]
+    v2d = cells(r, "vote-to-delivery time (days)")["completed projects"]
+    assert v2d["projects"] == len(days) == 1
+    assert v2d["median"] == days[0] == 250  # not 0: the close was recorded today
+    assert v2d["counted_from"] == f"vote end date {VOTE_END.isoformat()}"
+
+
+def test_both_on_time_readings(cycle: tuple[Coprod, str, uuid.UUID]) -> None:
+    app, url, pid = cycle
+    r, raw = report_of(app, url, pid), Raw(app)
+    every = raw.milestones()
+    due = [m for m in every if m[2] is not None or m[0] < TODAY]
+    on_time = [m for m in every if m[2] is not None and m[2] <= m[0]]
+    table = cells(r, "on-time rate")
+    by_date = table["milestones due by the report date"]
+    assert (by_date["milestones_due"], by_date["met_on_time"]) == (len(due), len(on_time))
+    assert by_date["on_time_rate"] == ratio(len(on_time), len(due))
+    every_row = table["every milestone with a due date"]
+    assert (every_row["milestones_due"], every_row["met_on_time"]) == (len(every), len(on_time))
+    assert every_row["on_time_rate"] == ratio(len(on_time), len(every))
+    assert by_date["on_time_rate"] != every_row["on_time_rate"]  # the readings differ here
+
+
+def test_both_backlog_readings(cycle: tuple[Coprod, str, uuid.UUID]) -> None:
+    app, url, pid = cycle
+    r, raw = report_of(app, url, pid), Raw(app)
+    within, never = set(), set()
+    for p in raw.projects.values():
+        if p["completed"] is not None:
+            continue
+        decided = raw.decisions[p["decision"]]["on"]
+        starts = [d for m in p["milestones"].values() for d in m[1:] if d is not None]
+        if not starts:
+            never.add(p["title"])
+        cutoff = add_months(decided, BACKLOG_MONTHS)
+        if cutoff <= TODAY and not [d for d in starts if d <= cutoff]:
+            within.add(p["title"])
+    assert within != never  # the readings differ here: D started late, C decided recently
+    for title, expected in (
+        (f"backlog (no milestone started {BACKLOG_MONTHS} months after the decision)", within),
+        ("backlog (nothing started at all)", never),
+    ):
+        rows = cells(r, title)
+        assert rows.pop("backlog (projects)")["days_since_decision"] == len(expected)
+        assert set(rows) == expected
+
+
+def test_every_measure_carries_its_definition(cycle: tuple[Coprod, str, uuid.UUID]) -> None:
+    app, url, pid = cycle
+    r = report_of(app, url, pid)
+    tables = r.to_dict()["tables"]
+    missing = [t["title"] for t in tables if not t["definition"]]
+    assert missing == []
+    defined = {t["title"]: t["definition"] for t in tables}
+    assert "every milestone with a due date" in defined["on-time rate"]
+    assert "due by the report date" in defined["on-time rate"]
+    assert "vote end date" in defined["vote-to-delivery time (days)"]
+    assert "ballot was declared closed" in defined["vote-to-delivery time (days)"]
+    assert "minus any sum reclaimed" in defined["cost overrun"]
+    assert (
+        defined["backlog (nothing started at all)"]
+        != defined[f"backlog (no milestone started {BACKLOG_MONTHS} months after the decision)"]
+    )
+    view = ImpactReportView.model_validate(r.to_dict())
+    assert all(t.definition for t in view.tables)
+
+
+HEARD_FIRST = "adverse decisions relying on facts needing a hearing: heard first"
+
+
+def test_heard_first_is_not_certified_for_impossible_hearing_dates(store_url: str) -> None:
+    """A hearing stored with a deadline before its sending (past the write side's rules, as
+    older data may hold) does not make the party heard; a lawful one does."""
+    app = Coprod(parse_database_url(store_url))
+    try:
+        council = uuid.uuid4()
+        officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council)
+        code = f"h-{uuid.uuid4().hex[:6]}"
+        pid = app.open_process(officer, council, code, "H", "DKK").aggregate_id
+        app.define_areas(officer, pid, (Area("n", "North", 100, 1),))
+        ideas = [app.submit_idea(officer, pid, t, t).aggregate_id for t in ("X", "Y")]
+        app.advance_phase(officer, pid, Phase.DEVELOPMENT)
+        for idea in ideas:
+            app.develop_proposal(officer, idea, dkk(1_000), "n", "green")
+        app.advance_phase(officer, pid, Phase.REVIEW)
+        for idea in ideas:
+            app.assess_feasibility(officer, idea, True, "ok", dkk(1_000))
+        app.set_budget(officer, pid, dkk(10_000))
+        app.set_rules(officer, pid, VotingRules(VoteMethod.APPROVAL), SelectionRule("greedy"))
+        for phase in (Phase.VOTE, Phase.DECISION):
+            app.advance_phase(officer, pid, phase)
+        facts = {idea: uuid.uuid4() for idea in ideas}
+        for idea, fact in facts.items():
+            noted = TODAY - timedelta(days=40)
+            app.record_fact(officer, idea, fact, "Survey", True, True, False, noted_on=noted)
+        x, y = ideas
+        # X: the review's case, stored past the rules: sent today, deadline yesterday
+        proposal = app.get_proposal(x)
+        proposal._send_hearing(
+            actor=officer,
+            hearing_id=uuid.uuid4(),
+            party_id=officer.id,
+            fact_ids=(facts[x],),
+            deadline=TODAY - timedelta(days=1),
+            sent_on=TODAY,
+        )
+        app.save(proposal)
+        # Y: lawful: sent 30 days ago with a 20-day deadline that has passed
+        sent = TODAY - timedelta(days=30)
+        app.send_hearing(
+            officer, y, uuid.uuid4(), officer.id, (facts[y],), sent + timedelta(20), sent_on=sent
+        )
+        record = DecisionRecord(("PB rules",), ("No site",), (), None, "no appeal route")
+        for idea in ideas:
+            rec = DecisionRecord(**{**record.__dict__, "facts_relied_on": (facts[idea],)})
+            if idea == x:  # the write side now refuses this decision; store it past the rules
+                decision = Decision.decide(
+                    officer, pid, idea, DecisionOutcome.REJECTED, None, rec, TODAY
+                )
+                proposal = app.get_proposal(idea)
+                proposal.record_decision(officer, decision.id, DecisionOutcome.REJECTED)
+                app.save(decision, proposal)
+            else:
+                app.decide(officer, idea, DecisionOutcome.REJECTED, None, rec, TODAY)
+        r = report_of(app, store_url, pid)
+        row = cells(r, "decision compliance")[HEARD_FIRST]
+        # recomputed from the raw events: heard = answered between sending and the decision,
+        # or a deadline at least 14 days after sending that passed before the decision
+        hearings: dict[uuid.UUID, list[Any]] = {}
+        decided: list[tuple[uuid.UUID, date]] = []
+        for n in app.recorder.select_notifications(start=1, limit=10_000):
+            e = app.mapper.to_domain_event(n)
+            if isinstance(e, Proposal.HearingSent):
+                hearings.setdefault(e.fact_ids[0], []).append((e.sent_on, e.deadline))
+            if isinstance(e, Decision.DecisionMade) and e.process_id == pid:
+                decided.append((e.record.facts_relied_on[0], e.decided_on))
+        heard = sum(
+            any(d < on and (d - s).days >= 14 for s, d in hearings.get(fact, []))
+            for fact, on in decided
+        )
+        assert (row["decisions"], row["compliant"]) == (len(decided), heard) == (2, 1)
+    finally:
+        app.close()

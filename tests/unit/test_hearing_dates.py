@@ -1,0 +1,232 @@
+"""The party-hearing date rules: every impossible date the trust review found is refused by name.
+
+Each refusal is a RuleViolation subclass whose `rule` names it, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+
+import pytest
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
+
+from coprod.application import Coprod
+from coprod.dates import latest_today
+from coprod.decision import DecisionOutcome
+from coprod.errors import (
+    AnswerBeforeHearing,
+    DateBeforeCase,
+    DateInFuture,
+    DateRuleViolation,
+    HearingPending,
+    HearingPeriodTooShort,
+    HearingRequired,
+    InvalidInput,
+)
+from coprod.proposal import Proposal
+from coprod.values import Actor
+from tests.unit.test_decision import at_decision, record
+from tests.unit.test_proposal import event_count
+
+Out = DecisionOutcome
+TODAY = datetime.now(UTC).date()
+FUTURE = latest_today() + timedelta(days=1)
+
+
+def case(app: Coprod, officer: Actor, member: Actor, council_id: UUID, noted: date) -> tuple:
+    """A proposal in the decision phase with one adverse, essential fact unknown to the party."""
+    _, (prop,) = at_decision(app, officer, member, council_id)
+    fact = uuid.uuid4()
+    app.record_fact(officer, prop, fact, "Site survey (doc 14)", True, True, False, noted_on=noted)
+    return prop, fact
+
+
+def test_a_deadline_under_the_minimum_hearing_period_is_refused(
+    app: Coprod, officer: Actor, member: Actor, council_id: UUID
+) -> None:
+    prop, fact = case(app, officer, member, council_id, TODAY - timedelta(days=60))
+    sent = TODAY - timedelta(days=40)
+    before = event_count(app)
+    for deadline in (sent - timedelta(days=1), sent, sent + timedelta(days=13)):
+        with pytest.raises(HearingPeriodTooShort, match="minimum hearing period of 14 days") as e:
+            app.send_hearing(
+                officer, prop, uuid.uuid4(), member.id, (fact,), deadline, sent_on=sent
+            )
+        assert e.value.rule == "hearing-period"
+    # the review's case: sent today with a deadline already past
+    with pytest.raises(HearingPeriodTooShort):
+        app.send_hearing(officer, prop, uuid.uuid4(), member.id, (fact,), TODAY - timedelta(1))
+    assert event_count(app) == before
+    hearing = uuid.uuid4()
+    app.send_hearing(
+        officer, prop, hearing, member.id, (fact,), sent + timedelta(days=14), sent_on=sent
+    )
+    assert app.get_proposal(prop).hearings[hearing].sent_on == sent
+
+
+def test_the_minimum_hearing_period_is_a_process_setting(
+    app: Coprod, officer: Actor, member: Actor, council_id: UUID
+) -> None:
+    prop, fact = case(app, officer, member, council_id, TODAY)
+    pid = app.get_proposal(prop).process_id
+    assert app.get_process(pid).min_hearing_days == 14
+    app.set_minimum_hearing_period(officer, pid, 21)
+    assert app.get_process(pid).min_hearing_days == 21
+    with pytest.raises(HearingPeriodTooShort, match="of 21 days"):
+        app.send_hearing(officer, prop, uuid.uuid4(), member.id, (fact,), TODAY + timedelta(14))
+    app.send_hearing(officer, prop, uuid.uuid4(), member.id, (fact,), TODAY + timedelta(21))
+    for bad in (0, 366, True):
+        with pytest.raises(InvalidInput) as e:
+            app.set_minimum_hearing_period(officer, pid, bad)  # type: ignore[arg-type]
+        assert e.value.field == "days"
+
+
+def test_an_answer_cannot_predate_its_hearing_nor_lie_in_the_future(
+    app: Coprod, officer: Actor, member: Actor, council_id: UUID
+) -> None:
+    prop, fact = case(app, officer, member, council_id, TODAY)
+    hearing = uuid.uuid4()
+    app.send_hearing(officer, prop, hearing, member.id, (fact,), TODAY + timedelta(days=14))
+    before = event_count(app)
+    with pytest.raises(AnswerBeforeHearing, match="before hearing") as e:
+        app.record_hearing_answer(officer, prop, hearing, date(2000, 1, 1), "Journal 1")
+    assert e.value.rule == "answer-before-hearing"
+    with pytest.raises(DateInFuture) as f:
+        app.record_hearing_answer(officer, prop, hearing, FUTURE, "Journal 1")
+    assert f.value.rule == "date-in-future"
+    assert event_count(app) == before
+    app.record_hearing_answer(officer, prop, hearing, TODAY, "Journal 1")
+
+
+def test_a_hearing_cannot_be_sent_before_its_facts_were_on_file(
+    app: Coprod, officer: Actor, member: Actor, council_id: UUID
+) -> None:
+    prop, fact = case(app, officer, member, council_id, TODAY - timedelta(days=5))
+    with pytest.raises(DateBeforeCase, match="before fact") as e:
+        app.send_hearing(
+            officer,
+            prop,
+            uuid.uuid4(),
+            member.id,
+            (fact,),
+            TODAY + timedelta(days=30),
+            sent_on=TODAY - timedelta(days=6),
+        )
+    assert e.value.rule == "date-before-case"
+    with pytest.raises(DateInFuture):
+        app.send_hearing(
+            officer, prop, uuid.uuid4(), member.id, (fact,), FUTURE + timedelta(30), sent_on=FUTURE
+        )
+    with pytest.raises(DateInFuture):
+        app.record_fact(
+            officer, prop, uuid.uuid4(), "Later survey", True, True, False, noted_on=FUTURE
+        )
+
+
+def test_an_adverse_decision_on_an_unanswered_hearing_waits_for_its_deadline(
+    app: Coprod, officer: Actor, member: Actor, council_id: UUID
+) -> None:
+    prop, fact = case(app, officer, member, council_id, TODAY - timedelta(days=30))
+    hearing, sent = uuid.uuid4(), TODAY - timedelta(days=20)
+    deadline = sent + timedelta(days=14)
+    app.send_hearing(officer, prop, hearing, member.id, (fact,), deadline, sent_on=sent)
+    before = event_count(app)
+    for on in (sent, deadline):
+        with pytest.raises(HearingPending, match=str(hearing)) as e:
+            app.decide(officer, prop, Out.REJECTED, None, record(fact), on)
+        assert e.value.rule == "hearing-pending"
+        assert isinstance(e.value, HearingRequired)  # still the party-hearing family: 409
+    assert event_count(app) == before
+    app.decide(officer, prop, Out.REJECTED, None, record(fact), deadline + timedelta(days=1))
+    assert app.get_proposal(prop).status == "rejected"
+
+
+def test_a_decision_cannot_predate_its_facts_or_hearings_nor_lie_in_the_future(
+    app: Coprod, officer: Actor, member: Actor, council_id: UUID
+) -> None:
+    noted = TODAY - timedelta(days=30)
+    prop, fact = case(app, officer, member, council_id, noted)
+    app.exempt_from_hearing(officer, prop, (fact,), "Urgency, fvl. §19(2) nr. 2")
+    before = event_count(app)
+    with pytest.raises(DateBeforeCase, match="before fact") as e:
+        app.decide(officer, prop, Out.REJECTED, None, record(fact), date(2000, 1, 1))
+    assert e.value.rule == "date-before-case"
+    with pytest.raises(DateInFuture):
+        app.decide(officer, prop, Out.REJECTED, None, record(fact), FUTURE)
+    assert event_count(app) == before
+    did = app.decide(officer, prop, Out.REJECTED, None, record(fact), noted).aggregate_id
+    with pytest.raises(DateInFuture):
+        app.revoke_decision(officer, did, "Wrong committee", record(fact), FUTURE)
+
+
+def test_a_decision_cannot_rely_on_a_hearing_sent_after_it(
+    app: Coprod, officer: Actor, member: Actor, council_id: UUID
+) -> None:
+    prop, fact = case(app, officer, member, council_id, TODAY - timedelta(days=60))
+    hearing, sent = uuid.uuid4(), TODAY - timedelta(days=30)
+    app.send_hearing(officer, prop, hearing, member.id, (fact,), sent + timedelta(14), sent_on=sent)
+    app.record_hearing_answer(officer, prop, hearing, sent + timedelta(days=3), "Journal 4")
+    with pytest.raises(DateBeforeCase, match=str(hearing)):
+        app.decide(officer, prop, Out.REJECTED, None, record(fact), sent - timedelta(days=1))
+    app.decide(officer, prop, Out.REJECTED, None, record(fact), sent + timedelta(days=3))
+
+
+def test_every_date_rule_is_a_date_rule_violation() -> None:
+    for cls in (HearingPeriodTooShort, AnswerBeforeHearing, DateBeforeCase, DateInFuture):
+        assert issubclass(cls, DateRuleViolation)
+    names = {c.rule for c in (HearingPeriodTooShort, AnswerBeforeHearing, DateBeforeCase)}
+    assert names == {"hearing-period", "answer-before-hearing", "date-before-case"}
+
+
+def _v1(topic: type, proposal_id: UUID, version: int, fields: dict, officer: Actor) -> StoredEvent:
+    state = {
+        "timestamp": {"_type_": "datetime_iso", "_data_": "2019-03-01T23:30:00-02:00"},
+        "actor": {
+            "_type_": "actor",
+            "_data_": {
+                "id": {"_type_": "uuid_hex", "_data_": officer.id.hex},
+                "role": {"_type_": "role", "_data_": "council_officer"},
+                "organisation_id": None,
+            },
+        },
+        **fields,
+    }
+    return StoredEvent(proposal_id, version, get_topic(topic), json.dumps(state).encode())
+
+
+def test_version_1_facts_and_hearings_load_with_their_recording_date(
+    store_app: Coprod, officer: Actor, member: Actor, council_id: UUID
+) -> None:
+    """FactRecorded and HearingSent gained noted_on / sent_on; old rows get the UTC date."""
+    _, (prop,) = at_decision(store_app, officer, member, council_id)
+    version = store_app.get_proposal(prop).version
+    fact, hearing = uuid.uuid4(), uuid.uuid4()
+    uid = lambda u: {"_type_": "uuid_hex", "_data_": u.hex}  # noqa: E731
+    fact_fields = {
+        "fact_id": uid(fact),
+        "summary": "Old survey",
+        "adverse": True,
+        "essential": True,
+        "known_to_party": False,
+    }
+    hearing_fields = {
+        "hearing_id": uid(hearing),
+        "party_id": uid(member.id),
+        "fact_ids": [uid(fact)],
+        "deadline": {"_type_": "date_iso", "_data_": "2019-03-20"},
+    }
+    store_app.recorder.insert_events(
+        [
+            _v1(Proposal.FactRecorded, prop, version + 1, fact_fields, officer),
+            _v1(Proposal.HearingSent, prop, version + 2, hearing_fields, officer),
+        ]
+    )
+    loaded = store_app.get_proposal(prop)
+    # 2019-03-01 23:30 at -02:00 is 2019-03-02 01:30 UTC
+    assert loaded.facts[fact].noted_on == date(2019, 3, 2)
+    assert loaded.hearings[hearing].sent_on == date(2019, 3, 2)
+    assert loaded.hearings[hearing].deadline == date(2019, 3, 20)
