@@ -17,6 +17,7 @@ from eventsourcing.domain import event
 
 from coprod.domain import CoprodAggregate, natural_id
 from coprod.errors import InvalidInput, PhaseError, RuleViolation
+from coprod.inputs import check_same_currency
 from coprod.phases import Phase
 from coprod.transcodings import stored_as
 from coprod.values import Actor, Money, require_positive, require_text
@@ -309,5 +310,4 @@ class Process(CoprodAggregate):
             raise PhaseError(f"cannot {doing} once the process has reached the {phase.value} phase")
 
     def _in_currency(self, field: str, money: Money) -> None:
-        if money.currency != self.currency:
-            raise InvalidInput(field, f"is in {money.currency}; this process uses {self.currency}")
+        check_same_currency(field, money.currency, self.currency)
