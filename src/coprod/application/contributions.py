@@ -65,7 +65,7 @@ class ContributionCommands(CoprodBase):
         A project's approved amount is in its process's currency; a process itself answers
         directly (commitments only require that the id names a stored aggregate).
         """
-        aggregate = self.repository.get(aggregate_id)
+        aggregate: object = self.repository.get(aggregate_id)
         if isinstance(aggregate, Project):
             return aggregate.approved.currency
         if isinstance(aggregate, Process):
