@@ -31,6 +31,7 @@ timestamps, 1677..2262), so no read model or export can overflow on a stored dat
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -58,6 +59,7 @@ __all__ = [
     "check_prose",
     "check_same_currency",
     "check_text",
+    "clean_text",
     "currencies",
     "refuse",
 ]
@@ -86,7 +88,10 @@ _NOT_MONEY = frozenset(
     {"XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XBA", "XBB", "XBC", "XBD", "XDR", "XSU", "XUA"}
     | {"XFO", "XFU", "XRE", "XEU", "XAD"}
 )
-_PROSE_CONTROLS = frozenset("\t\n")
+#: Unicode's control characters (category Cc), and the same without tab and newline.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_PROSE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def refuse(field: str, problem: str, rule: str) -> InvalidInput:
@@ -94,33 +99,42 @@ def refuse(field: str, problem: str, rule: str) -> InvalidInput:
     return InvalidInput(field, problem, rule=rule)
 
 
-def check_text(
-    field: str, value: object, *, max_length: int = TEXT_MAX, prose: bool = False
-) -> str:
-    """Text that every store and every reader can hold, NFC-normalised and stripped.
+def clean_text(field: str, value: object, *, prose: bool = False) -> str:
+    """Text every store and reader can hold, NFC-normalised; no length or emptiness rule.
 
     Refused: non-text, lone surrogates (e.g. ``"x\\ud800y"``, which no UTF-8 store can
-    hold), NUL and other control characters (tab and newline only in prose), empty text and
-    text over ``max_length`` characters. The message never repeats the value itself.
+    hold), NUL and other control characters (tab and newline only in prose; CRLF is read
+    as LF). The message never repeats the value itself. Used alone for raw cells of an
+    imported file; :func:`check_text` adds the length rules.
     """
     if not isinstance(value, str):
         raise refuse(field, f"must be text, not {type(value).__name__}", "text-type")
-    if any("\ud800" <= c <= "\udfff" for c in value):
+    if _SURROGATE.search(value):
         raise refuse(
             field, "contains a lone UTF-16 surrogate (not valid Unicode)", "text-surrogate"
         )
     if prose:
         value = value.replace("\r\n", "\n")
-    for position, char in enumerate(value):
-        if unicodedata.category(char) == "Cc" and not (prose and char in _PROSE_CONTROLS):
-            allowed = " (only tab and newline are allowed)" if prose else ""
-            name = "NUL" if char == "\x00" else f"U+{ord(char):04X}"
-            raise refuse(
-                field,
-                f"contains the control character {name} at {position}{allowed}",
-                "text-nul" if char == "\x00" else "text-control",
-            )
-    text = unicodedata.normalize("NFC", value).strip()
+    control = (_PROSE_CONTROL if prose else _CONTROL).search(value)
+    if control is not None:
+        char = control.group()
+        allowed = " (only tab and newline are allowed)" if prose else ""
+        name = "NUL" if char == "\x00" else f"U+{ord(char):04X}"
+        raise refuse(
+            field,
+            f"contains the control character {name} at {control.start()}{allowed}",
+            "text-nul" if char == "\x00" else "text-control",
+        )
+    if value.isascii() or unicodedata.is_normalized("NFC", value):
+        return value
+    return unicodedata.normalize("NFC", value)
+
+
+def check_text(
+    field: str, value: object, *, max_length: int = TEXT_MAX, prose: bool = False
+) -> str:
+    """One stored text value: :func:`clean_text`, stripped, not empty, within ``max_length``."""
+    text = clean_text(field, value, prose=prose).strip()
     if not text:
         raise refuse(field, "must not be empty", "text-empty")
     if len(text) > max_length:

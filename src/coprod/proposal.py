@@ -225,7 +225,7 @@ class Proposal(CoprodAggregate):
         return cls(
             actor=actor,
             process_id=process_id,
-            title=require_text("title", title, max_length=TITLE_MAX_LENGTH),
+            title=require_text("title", title, max_length=TITLE_MAX_LENGTH, prose=False),
             description=require_text("description", description),
             area_code=None
             if area_code is None
@@ -245,7 +245,9 @@ class Proposal(CoprodAggregate):
     def amend(self, actor: Actor, title: str | None = None, description: str | None = None) -> None:
         self._require_active("amend")
         new_title = (
-            None if title is None else require_text("title", title, max_length=TITLE_MAX_LENGTH)
+            None
+            if title is None
+            else require_text("title", title, max_length=TITLE_MAX_LENGTH, prose=False)
         )
         new_description = None if description is None else require_text("description", description)
         changed_title = new_title if new_title != self.title else None
