@@ -276,7 +276,14 @@ async def _http(request: Request, error: Exception) -> JSONResponse:
 
 
 #: Pydantic's own refusals that coprod.inputs names otherwise, so one rule has one name.
-_PYDANTIC_RULES = {"string_unicode": "text-surrogate", "int_type": "int-type"}
+_PYDANTIC_RULES = {
+    "string_unicode": "text-surrogate",
+    "string_too_long": "text-length",
+    "string_too_short": "text-empty",
+    "int_type": "int-type",
+    "greater_than_equal": "int-range",
+    "less_than_equal": "int-range",
+}
 
 
 def _field_error(error: Any) -> dict[str, str]:
@@ -285,8 +292,11 @@ def _field_error(error: Any) -> dict[str, str]:
     parts = [str(p) for p in loc[1:]] if loc and loc[0] == "body" else [str(p) for p in loc]
     field = ".".join(parts) or "body"
     rule = str(error.get("type", "invalid"))
+    problem = str(error.get("msg", "is invalid"))
+    if rule == "json_invalid":  # the location is a character offset, not a field
+        field, problem = "body", f"{problem} at character {field}"
     rule = _PYDANTIC_RULES.get(rule, rule)
-    return {"field": field, "problem": str(error.get("msg", "is invalid")), "rule": rule}
+    return {"field": field, "problem": problem, "rule": rule}
 
 
 def _without_none(**members: str | None) -> dict[str, str]:
