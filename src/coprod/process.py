@@ -17,7 +17,7 @@ from eventsourcing.domain import event
 
 from coprod.domain import CoprodAggregate, natural_id
 from coprod.errors import InvalidInput, PhaseError, RuleViolation
-from coprod.inputs import check_same_currency
+from coprod.inputs import check_business_date, check_same_currency
 from coprod.phases import Phase
 from coprod.transcodings import stored_as
 from coprod.values import Actor, Money, require_positive, require_text
@@ -221,6 +221,9 @@ class Process(CoprodAggregate):
         self.selection = selection
 
     def schedule_phases(self, actor: Actor, schedule: tuple[PhaseDates, ...]) -> None:
+        for dates in schedule:
+            check_business_date("starts_on", dates.starts_on)
+            check_business_date("ends_on", dates.ends_on)
         ordered = sorted(schedule, key=lambda p: p.phase.order)
         for earlier, later in itertools.pairwise(ordered):
             if later.starts_on < earlier.ends_on:

@@ -22,6 +22,7 @@ from eventsourcing.domain import event
 from coprod.decision import DECISION_STATUSES, IN_FORCE, REVOKED, DecisionOutcome
 from coprod.domain import CoprodAggregate
 from coprod.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
+from coprod.inputs import check_business_date
 from coprod.values import Actor, Money, require_positive, require_text
 
 IDEA = "idea"
@@ -450,6 +451,7 @@ class Proposal(CoprodAggregate):
     ) -> None:
         if hearing_id in self.hearings:
             raise AlreadyExists("hearing", hearing_id)
+        check_business_date("deadline", deadline)
         self._require_facts("fact_ids", fact_ids)
         self._send_hearing(
             actor=actor,
@@ -474,6 +476,7 @@ class Proposal(CoprodAggregate):
         self, actor: Actor, hearing_id: UUID, answered_on: date, response_ref: str
     ) -> None:
         """Note that the party answered; `response_ref` points to the answer, it is not the text."""
+        check_business_date("answered_on", answered_on)
         hearing = self.hearings.get(hearing_id)
         if hearing is None:
             raise NotFound("hearing", hearing_id)

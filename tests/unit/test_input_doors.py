@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,8 +14,13 @@ from api.cli_api import keys_app
 from api.cli_pabulib import import_app
 from coprod.application import Coprod
 from coprod.config import parse_database_url
+from coprod.decision import Decision, DecisionOutcome
+from coprod.errors import InvalidInput
 from coprod.pabulib import PabulibFormatError
 from coprod.pabulib.parser import PabulibReader
+from coprod.phases import Phase
+from coprod.process import PhaseDates, Process, ProcessKind
+from coprod.values import Actor, Money, Role
 from tests.unit.test_pabulib_parser import APPROVAL, _file, _vary
 
 
@@ -91,3 +98,27 @@ def test_cli_refuses_a_control_character_in_a_name_it_would_register(url: str) -
     assert result.exit_code != 0
     assert "display_name: contains the control character U+0007" in str(result.exception)
     assert _positions(url) == before
+
+
+# -- the aggregates check business dates themselves (for callers other than HTTP) -------------
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 12, 31)])
+def test_aggregates_refuse_dates_outside_the_window(day: date) -> None:
+    council = uuid.uuid4()
+    officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council)
+    process = Process.open(officer, council, "pb", "PB", ProcessKind.PB_CYCLE, "DKK")
+    dates = sorted((day, date(2026, 1, 1)))
+    with pytest.raises(InvalidInput, match=r"outside 1900-01-01\.\.2200-12-31"):
+        process.schedule_phases(officer, (PhaseDates(Phase.IDEAS, *dates),))
+    with pytest.raises(InvalidInput, match=r"decided_on: .* is outside"):
+        Decision.decide(
+            officer,
+            process.id,
+            uuid.uuid4(),
+            DecisionOutcome.FUNDED_IN_FULL,
+            Money.of(100, "DKK"),
+            None,
+            day,
+            assessed_cost=Money.of(100, "DKK"),
+        )
