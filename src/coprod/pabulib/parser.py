@@ -159,6 +159,18 @@ def parse_date(text: str, line: int | None, key: str, *, end: bool) -> date:
         raise PabulibFormatError(line, f"{key} {e.problem}") from None
 
 
+def _clean_row(line: int, row: list[str]) -> list[str]:
+    """The row's cells stripped; checked one by one only when the whole row is not clean.
+
+    A printable row has no control character or surrogate; one already in NFC (ASCII always
+    is) needs no change, so most rows of a file cost two scans in C.
+    """
+    joined = ";".join(row)
+    if joined.isprintable() and (joined.isascii() or unicodedata.is_normalized("NFC", joined)):
+        return [cell.strip() for cell in row]
+    return [_clean_cell(line, cell) for cell in row]
+
+
 def _clean_cell(line: int, cell: str) -> str:
     """A cell as text every store can hold: no NUL or control characters, NFC, stripped."""
     try:
@@ -247,7 +259,7 @@ class PabulibReader:
             for row in reader:
                 line, start = start, reader.line_num + 1
                 self._last_line = start - 1
-                cells = [_clean_cell(line, cell) for cell in row]
+                cells = _clean_row(line, row)
                 if any(cells):
                     yield line, cells
         except UnicodeDecodeError as e:
