@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, Strict
@@ -29,6 +29,7 @@ from coprod.inputs import (
     check_business_date,
     check_count,
     check_currency,
+    check_instant,
     check_person_details,
     check_prose,
     check_text,
@@ -40,6 +41,7 @@ __all__ = [
     "Code",
     "Count",
     "CurrencyCode",
+    "Instant",
     "PeopleCount",
     "PersonDetails",
     "Prose",
@@ -137,6 +139,12 @@ BusinessDate = Annotated[
         examples=["2026-05-01"],
     ),
     _domain(check_business_date),
+]
+#: A moment with its UTC offset, kept as sent; a naive date-time is refused.
+Instant = Annotated[
+    datetime,
+    Field(examples=["2026-05-01T12:00:00+02:00"]),
+    _domain(check_instant),
 ]
 #: A person's details: only the named fields, each bounded text.
 PersonDetails = Annotated[
