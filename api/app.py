@@ -25,6 +25,7 @@ from api.errors import install_error_handlers
 from api.heap import freeze_startup_heap
 from api.idempotency import IdempotencyMiddleware, IdempotencyStore, document_idempotency
 from api.keys import KeyStore, SqlTables
+from api.limits import BodyLimitMiddleware
 from api.openapi_problems import document_problems
 from api.reads import ReadStore
 from api.report_cache import ReportCache
@@ -120,6 +121,7 @@ def create_app(
         api.include_router(router, prefix=API_PREFIX)
     install_error_handlers(api)
     api.add_middleware(IdempotencyMiddleware)
+    api.add_middleware(BodyLimitMiddleware)
 
     def openapi() -> dict[str, Any]:
         if api.openapi_schema is None:

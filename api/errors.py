@@ -43,6 +43,7 @@ Rule of thumb for 409 against 422: 422 when the *request* must change (its body 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -196,7 +197,7 @@ def problem_response(
         all_headers.setdefault("Retry-After", str(RETRY_AFTER_S))
     if status == 401:
         all_headers.setdefault("WWW-Authenticate", 'Bearer realm="coprod"')
-    return JSONResponse(body, status_code=status, headers=all_headers, media_type=PROBLEM_JSON)
+    return ProblemResponse(body, status_code=status, headers=all_headers, media_type=PROBLEM_JSON)
 
 
 def refusal_response(request: Request, error: Exception) -> JSONResponse:
@@ -208,7 +209,8 @@ def refusal_response(request: Request, error: Exception) -> JSONResponse:
     status, slug, title, detail = row.status, row.slug, row.title, str(error)
     if isinstance(error, InvalidInput):
         extra["field"] = error.field
-        extra["errors"] = [{"field": error.field, "problem": error.problem}]
+        extra["rule"] = error.rule
+        extra["errors"] = [_without_none(field=error.field, problem=error.problem, rule=error.rule)]
     if isinstance(error, RuleViolation):
         extra["rule"] = error.rule
     if isinstance(error, NotFound | AlreadyExists):
@@ -261,6 +263,7 @@ async def _validation(request: Request, error: Exception) -> JSONResponse:
         detail,
         errors=errors,
         field=errors[0]["field"] if errors else None,
+        rule=errors[0]["rule"] if errors else None,
     )
 
 
@@ -277,12 +280,42 @@ async def _http(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+#: Pydantic's own refusals that coprod.inputs names otherwise, so one rule has one name.
+_PYDANTIC_RULES = {
+    "string_unicode": "text-surrogate",
+    "string_too_long": "text-length",
+    "string_too_short": "text-empty",
+    "int_type": "int-type",
+    "greater_than_equal": "int-range",
+    "less_than_equal": "int-range",
+}
+
+
 def _field_error(error: Any) -> dict[str, str]:
     """``("body", "pot", "amount")`` becomes ``"pot.amount"``: the name the client sent."""
     loc: Sequence[Any] = error.get("loc", ())
     parts = [str(p) for p in loc[1:]] if loc and loc[0] == "body" else [str(p) for p in loc]
     field = ".".join(parts) or "body"
-    return {"field": field, "problem": str(error.get("msg", "is invalid"))}
+    rule = str(error.get("type", "invalid"))
+    problem = str(error.get("msg", "is invalid"))
+    if rule == "json_invalid":  # the location is a character offset, not a field
+        field, problem = "body", f"{problem} at character {field}"
+    rule = _PYDANTIC_RULES.get(rule, rule)
+    return {"field": field, "problem": problem, "rule": rule}
+
+
+def _without_none(**members: str | None) -> dict[str, str]:
+    return {k: v for k, v in members.items() if v is not None}
+
+
+class ProblemResponse(JSONResponse):
+    """problem+json written as ASCII: no text a client sent (a lone surrogate, say) can make
+    the answer itself unencodable, so a refusal is never turned into a 500."""
+
+    media_type = PROBLEM_JSON
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from api.deps import CoprodApp, Officer, own_process
+from api.fields import Code, Count, Text
 from api.routes.common import Body, CommandResult, run_command
 from coprod.ballot import AgeBand, BallotChannel, Sex
 from coprod.errors import InvalidInput
@@ -22,7 +23,7 @@ router = APIRouter(tags=["ballots"])
 
 class PointsModel(Body):
     proposal_id: UUID
-    points: int
+    points: Count
 
 
 class ChoicesModel(Body):
@@ -32,15 +33,15 @@ class ChoicesModel(Body):
 
 
 class CastBallot(Body):
-    voter_ref: str | None = Field(
+    voter_ref: Text | None = Field(
         default=None, description="The voter's verified reference; hashed, never stored"
     )
-    voter_pseudonym: str | None = Field(
+    voter_pseudonym: Text | None = Field(
         default=None, description="Or the pseudonym itself (64 hex characters)"
     )
     choices: ChoicesModel
     channel: BallotChannel = BallotChannel.ONLINE
-    area_code: str | None = None
+    area_code: Code | None = None
     age_band: AgeBand | None = None
     sex: Sex | None = None
 

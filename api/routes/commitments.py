@@ -12,6 +12,7 @@ from fastapi import APIRouter, Response
 
 from api.deps import CoprodApp, CurrentPrincipal, ExpectedVersion, Writer, visible_commitment
 from api.errors import Forbidden
+from api.fields import Prose
 from api.routes.common import (
     Body,
     CommandResult,
@@ -30,7 +31,7 @@ router = APIRouter(tags=["commitments"])
 
 
 class InKindModel(Body):
-    description: str
+    description: Prose
     fair_value: MoneyModel
 
 
@@ -43,7 +44,7 @@ class MakeCommitment(Body):
 
 
 class Reason(Body):
-    reason: str
+    reason: Prose
 
 
 class CommitmentView(View):

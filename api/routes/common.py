@@ -15,6 +15,7 @@ from uuid import UUID
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.fields import CurrencyCode
 from api.idempotency import describe_command
 from coprod.application import Receipt
 from coprod.errors import InvalidInput
@@ -63,7 +64,7 @@ class MoneyModel(Body):
     """An exact amount in one ISO 4217 currency."""
 
     amount: DecimalText
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["DKK"])]
+    currency: CurrencyCode
 
     def to_money(self) -> Money:
         return Money.of(self.amount, self.currency)
@@ -103,6 +104,7 @@ class CommandResult(View):
 class ProblemField(BaseModel):
     field: str
     problem: str
+    rule: str | None = Field(default=None, description="The check that failed, e.g. text-nul")
 
 
 class Problem(BaseModel):

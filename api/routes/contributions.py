@@ -18,6 +18,7 @@ from api.deps import (
     visible_commitment,
     visible_contribution,
 )
+from api.fields import BusinessDate, Count, PeopleCount, Prose
 from api.routes.common import Body, CommandResult, DecimalText, View, decimal, etag, run_command
 from coprod.commitment import CoproductionLevel, CoproductionPhase
 
@@ -26,18 +27,18 @@ router = APIRouter(tags=["contributions"])
 
 class LogContribution(Body):
     hours: DecimalText
-    people_count: int
+    people_count: PeopleCount
     phase: CoproductionPhase
     level: CoproductionLevel
-    worked_on: date
-    seconds_to_log: int | None = Field(default=None, description="How long logging took")
+    worked_on: BusinessDate
+    seconds_to_log: Count | None = Field(default=None, description="How long logging took")
     client_id: UUID | None = Field(
         default=None, description="The phone's own id for this log: a resend is a 409, not a copy"
     )
 
 
 class Reason(Body):
-    reason: str
+    reason: Prose
 
 
 class ContributionView(View):
@@ -47,7 +48,7 @@ class ContributionView(View):
     organisation_id: UUID
     project_id: UUID
     hours: str
-    people_count: int
+    people_count: PeopleCount
     phase: CoproductionPhase
     level: CoproductionLevel
     worked_on: date

@@ -15,6 +15,7 @@ from api.deps import (
     council_proposal,
     own_process,
 )
+from api.fields import BusinessDate, Count, Prose
 from api.routes.common import Body, CommandResult, MoneyModel, View, etag, money_out, run_command
 from coprod.decision import ComplaintsGuidance, Decision, DecisionOutcome, DecisionRecord
 
@@ -22,19 +23,19 @@ router = APIRouter(tags=["decisions"])
 
 
 class ComplaintsModel(Body):
-    body: str
-    procedure: str
-    deadline_days: int
+    body: Prose
+    procedure: Prose
+    deadline_days: Count
 
 
 class RecordModel(Body):
     """forvaltningsloven §§22-25: an adverse decision needs every element."""
 
-    legal_basis: list[str] = []
-    main_considerations: list[str] = []
+    legal_basis: list[Prose] = []
+    main_considerations: list[Prose] = []
     facts_relied_on: list[UUID] = []
     complaints: ComplaintsModel | None = None
-    no_appeal_statement: str | None = None
+    no_appeal_statement: Prose | None = None
 
     def to_record(self) -> DecisionRecord:
         c = self.complaints
@@ -53,21 +54,21 @@ class Decide(Body):
     outcome: DecisionOutcome
     amount: MoneyModel | None = None
     record: RecordModel | None = None
-    decided_on: date
+    decided_on: BusinessDate
 
 
 class Correct(Decide):
-    reason: str
+    reason: Prose
 
 
 class Reopen(Body):
-    reason: str
+    reason: Prose
 
 
 class Revoke(Body):
-    reason: str
+    reason: Prose
     record: RecordModel
-    decided_on: date
+    decided_on: BusinessDate
 
 
 class DecisionView(View):

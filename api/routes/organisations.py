@@ -10,6 +10,7 @@ from pydantic import Field
 
 from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, Writer, creator_organisation
 from api.errors import Forbidden
+from api.fields import Code, Text
 from api.keys import Principal
 from api.routes.common import Body, CommandResult, View, etag, run_command
 from coprod.application import Coprod
@@ -20,9 +21,9 @@ router = APIRouter(prefix="/organisations", tags=["organisations"])
 
 
 class RegisterOrganisation(Body):
-    slug: Annotated[str, Field(examples=["friends-of-the-park"])]
+    slug: Annotated[Code, Field(examples=["friends-of-the-park"])]
     kind: OrganisationKind
-    display_name: str
+    display_name: Text
 
 
 class AddMember(Body):

@@ -5,19 +5,16 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, Response
-from pydantic import Field
 
 from api.deps import CoprodApp, CurrentPrincipal, ExpectedVersion, Writer, visible_person
+from api.fields import PersonDetails
 from api.routes.common import Body, CommandResult, View, etag, run_command
 
 router = APIRouter(prefix="/people", tags=["people"])
 
 
 class RegisterPerson(Body):
-    details: dict[str, str] = Field(
-        examples=[{"name": "Anna Jensen", "email": "anna@example.org"}],
-        description="Kept outside the event log, deleted on erasure",
-    )
+    details: PersonDetails
 
 
 class PersonView(View):

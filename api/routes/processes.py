@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, own_process
+from api.fields import BusinessDate, Code, Count, CurrencyCode, Text
 from api.routes.common import Body, CommandResult, MoneyModel, View, etag, money_out, run_command
 from coprod.phases import Phase
 from coprod.process import Area, PhaseDates, Process, ProcessKind
@@ -19,9 +19,9 @@ router = APIRouter(prefix="/processes", tags=["processes"])
 
 
 class OpenProcess(Body):
-    code: Annotated[str, Field(examples=["pb-2026"])]
-    name: Annotated[str, Field(examples=["Participatory budget 2026"])]
-    currency: Annotated[str, Field(examples=["DKK"])]
+    code: Annotated[Code, Field(examples=["pb-2026"])]
+    name: Annotated[Text, Field(examples=["Participatory budget 2026"])]
+    currency: CurrencyCode
     kind: ProcessKind = ProcessKind.PB_CYCLE
 
 
@@ -31,14 +31,14 @@ class SetBudget(Body):
 
 
 class SetEligiblePopulation(Body):
-    eligible: int
+    eligible: Count
 
 
 class AreaModel(Body):
-    code: str
-    name: str
-    population: int | None = None
-    need_weight: int | None = None
+    code: Code
+    name: Text
+    population: Count | None = None
+    need_weight: Count | None = None
 
 
 class DefineAreas(Body):
@@ -47,13 +47,13 @@ class DefineAreas(Body):
 
 class VotingRulesModel(Body):
     method: VoteMethod
-    max_choices: int | None = None
-    min_choices: int = 1
+    max_choices: Count | None = None
+    min_choices: Count = 1
     budget_limit: MoneyModel | None = None
-    points: int | None = None
-    max_points_per_project: int | None = None
-    min_points_per_project: int | None = None
-    min_points_total: int | None = None
+    points: Count | None = None
+    max_points_per_project: Count | None = None
+    min_points_per_project: Count | None = None
+    min_points_total: Count | None = None
 
     def to_rules(self) -> VotingRules:
         return VotingRules(
@@ -69,9 +69,9 @@ class VotingRulesModel(Body):
 
 
 class SelectionRuleModel(Body):
-    method: Annotated[str, Field(examples=["greedy"])]
-    completion: str | None = None
-    min_votes: int = 0
+    method: Annotated[Code, Field(examples=["greedy"])]
+    completion: Code | None = None
+    min_votes: Count = 0
 
 
 class SetRules(Body):
@@ -81,8 +81,8 @@ class SetRules(Body):
 
 class PhaseDatesModel(Body):
     phase: Phase
-    starts_on: date
-    ends_on: date
+    starts_on: BusinessDate
+    ends_on: BusinessDate
 
 
 class SchedulePhases(Body):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, council_project, own_process
+from api.fields import BusinessDate, Code, Count, Prose, Text, Url
 from api.routes.common import (
     Body,
     CommandResult,
@@ -26,56 +27,56 @@ router = APIRouter(tags=["projects"])
 
 
 class ScheduleMilestone(Body):
-    code: str
-    title: str
-    due_on: date
+    code: Code
+    title: Text
+    due_on: BusinessDate
 
 
 class StartMilestone(Body):
-    started_on: date
+    started_on: BusinessDate
 
 
 class MeetMilestone(Body):
-    met_on: date
-    evidence_url: str = Field(description="An http(s) link to the evidence")
+    met_on: BusinessDate
+    evidence_url: Url = Field(description="An http(s) link to the evidence")
 
 
 class DelayMilestone(Body):
-    new_due_on: date
-    reason: str
+    new_due_on: BusinessDate
+    reason: Prose
 
 
 class Reason(Body):
-    reason: str
+    reason: Prose
 
 
 class RecordSpend(Body):
     spend_id: UUID | None = Field(default=None, description="Your id for the spend; made if absent")
     amount: MoneyModel
-    spent_on: date
-    purpose: str
+    spent_on: BusinessDate
+    purpose: Prose
 
 
 class CorrectSpend(Body):
     amount: MoneyModel
-    reason: str
+    reason: Prose
 
 
 class Complete(Body):
-    completed_on: date
+    completed_on: BusinessDate
 
 
 class DefineIndicator(Body):
-    code: str
-    description: str
-    unit: str
+    code: Code
+    description: Prose
+    unit: Code
     target: DecimalText
 
 
 class ReportOutcome(Body):
     actual: DecimalText
-    beneficiaries: int | None = None
-    reported_on: date
+    beneficiaries: Count | None = None
+    reported_on: BusinessDate
 
 
 class MilestoneView(View):
@@ -90,8 +91,8 @@ class MilestoneView(View):
 class SpendView(View):
     spend_id: UUID
     amount: MoneyModel
-    spent_on: date
-    purpose: str
+    spent_on: BusinessDate
+    purpose: Prose
 
 
 class IndicatorView(View):

@@ -5,7 +5,6 @@ Paths name the object the command changes; ``If-Match`` is always that object's 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID, uuid4
 
@@ -21,6 +20,7 @@ from api.deps import (
     council_proposal,
     editable_proposal,
 )
+from api.fields import BusinessDate, Code, Count, Prose, Text, Title
 from api.routes.common import Body, CommandResult, MoneyModel, View, etag, money_out, run_command
 from coprod.proposal import Proposal
 
@@ -28,42 +28,42 @@ router = APIRouter(tags=["proposals"])
 
 
 class SubmitIdea(Body):
-    title: Annotated[str, Field(examples=["A bench by the lake"])]
-    description: str
-    area_code: str | None = None
-    category: str | None = None
+    title: Annotated[Title, Field(examples=["A bench by the lake"])]
+    description: Prose
+    area_code: Code | None = None
+    category: Code | None = None
 
 
 class AmendIdea(Body):
-    title: str | None = None
-    description: str | None = None
+    title: Title | None = None
+    description: Prose | None = None
 
 
 class MergeIdea(Body):
     target_id: UUID
-    target_version: int | None = Field(default=None, description="The target's version you saw")
+    target_version: Count | None = Field(default=None, description="The target's version you saw")
 
 
 class Reason(Body):
-    reason: str
+    reason: Prose
 
 
 class DevelopProposal(Body):
     cost_estimate: MoneyModel
-    area_code: str
-    category: str
+    area_code: Code
+    category: Code
     co_producers: list[UUID] = []
 
 
 class AssessFeasibility(Body):
     feasible: bool
-    reason: str
+    reason: Prose
     assessed_cost: MoneyModel | None = None
 
 
 class RecordFact(Body):
     fact_id: UUID | None = Field(default=None, description="Your id for the fact; made if absent")
-    summary: str = Field(description="The fact, without personal data; refer to the document")
+    summary: Prose = Field(description="The fact, without personal data; refer to the document")
     adverse: bool
     essential: bool
     known_to_party: bool
@@ -73,17 +73,17 @@ class SendHearing(Body):
     hearing_id: UUID | None = None
     party_id: UUID
     fact_ids: list[UUID]
-    deadline: date
+    deadline: BusinessDate
 
 
 class HearingAnswer(Body):
-    answered_on: date
-    response_ref: str
+    answered_on: BusinessDate
+    response_ref: Text
 
 
 class ExemptFromHearing(Body):
     fact_ids: list[UUID]
-    justification: str
+    justification: Prose
 
 
 class ProposalView(View):

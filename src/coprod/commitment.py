@@ -19,6 +19,7 @@ from eventsourcing.domain import event
 
 from coprod.domain import CoprodAggregate, natural_id
 from coprod.errors import InvalidInput, RuleViolation
+from coprod.inputs import PEOPLE_COUNT_MAX, check_business_date, check_count, check_hours
 from coprod.transcodings import stored_as
 from coprod.values import Actor, Money, Role, require_positive, require_text
 
@@ -65,16 +66,7 @@ class InKindAsset:
 
 def require_hours(field: str, hours: Decimal) -> Decimal:
     """Hours are exact decimals above zero; floats are refused, as for money."""
-    if isinstance(hours, float) or not isinstance(hours, Decimal):
-        raise InvalidInput(field, f"must be a Decimal, not {type(hours).__name__}")
-    if not hours.is_finite() or hours <= 0:
-        raise InvalidInput(field, f"must be a positive number of hours, got {hours}")
-    return hours
-
-
-def _require_int(field: str, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(field, f"must be a whole number, not {type(value).__name__}")
+    return check_hours(field, hours)
 
 
 def _require_group_side(actor: Actor, organisation_id: UUID, doing: str) -> None:
@@ -307,9 +299,7 @@ class Contribution(CoprodAggregate):
     ) -> Contribution:
         """Log one day's work; ``today`` is injected so the future-date rule is testable."""
         _require_group_side(actor, organisation_id, "log a contribution")
-        _require_int("people_count", people_count)
-        if people_count < 1:
-            raise InvalidInput("people_count", f"must be at least 1, got {people_count}")
+        check_count("people_count", people_count, minimum=1, maximum=PEOPLE_COUNT_MAX)
         require_hours("hours", hours)
         cap = HOURS_PER_PERSON_DAY * people_count
         if hours > cap:
@@ -319,14 +309,11 @@ class Contribution(CoprodAggregate):
                 f"({HOURS_PER_PERSON_DAY} per person)",
             )
         _require_enums(phase, level)
-        if not isinstance(worked_on, date):
-            raise InvalidInput("worked_on", f"must be a date, not {type(worked_on).__name__}")
+        check_business_date("worked_on", worked_on)
         if worked_on > today:
             raise InvalidInput("worked_on", f"{worked_on} is in the future (today is {today})")
         if seconds_to_log is not None:
-            _require_int("seconds_to_log", seconds_to_log)
-            if seconds_to_log < 0:
-                raise InvalidInput("seconds_to_log", f"must not be negative, got {seconds_to_log}")
+            check_count("seconds_to_log", seconds_to_log)
         return cls(
             actor=actor,
             commitment_id=commitment_id,

@@ -23,6 +23,7 @@ from eventsourcing.domain import event
 from coprod.dates import latest_today
 from coprod.domain import CoprodAggregate
 from coprod.errors import DateInFuture, DecisionRecordIncomplete, InvalidInput, RuleViolation
+from coprod.inputs import check_business_date
 from coprod.transcodings import stored_as
 from coprod.values import Actor, Money, require_positive, require_text
 
@@ -235,6 +236,7 @@ class Decision(CoprodAggregate):
         `assessed_cost` is the proposal's assessed cost: partial funding must stay below it and
         full funding must reach it, so an adverse partial grant cannot pass as "in full".
         """
+        check_business_date("decided_on", decided_on)
         if outcome is DecisionOutcome.CLAWED_BACK:
             raise RuleViolation(
                 "a claw-back corrects an earlier funding decision; correct that decision instead",
@@ -363,6 +365,7 @@ class Decision(CoprodAggregate):
             )
 
     def _not_before(self, field: str, on: date) -> None:
+        check_business_date(field, on)
         if on < self.last_act_on:
             raise InvalidInput(
                 field, f"{on.isoformat()} is before the last act on {self.last_act_on.isoformat()}"

@@ -32,11 +32,12 @@ class CoprodError(Exception):
 
 
 class InvalidInput(CoprodError):
-    """A field value is malformed; the message names the field."""
+    """A field value is malformed; the message names the field, ``rule`` the check it failed."""
 
-    def __init__(self, field: str, problem: str) -> None:
+    def __init__(self, field: str, problem: str, *, rule: str | None = None) -> None:
         self.field = field
         self.problem = problem
+        self.rule = rule
         super().__init__(f"{field}: {problem}")
 
 

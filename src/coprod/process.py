@@ -18,6 +18,7 @@ from eventsourcing.domain import event
 from coprod.domain import CoprodAggregate, natural_id
 from coprod.errors import InvalidInput, PhaseError, RuleViolation
 from coprod.hearing_dates import DEFAULT_MIN_HEARING_DAYS
+from coprod.inputs import check_business_date, check_same_currency
 from coprod.phases import Phase
 from coprod.transcodings import stored_as
 from coprod.values import Actor, Money, require_positive, require_text
@@ -230,6 +231,9 @@ class Process(CoprodAggregate):
         self.selection = selection
 
     def schedule_phases(self, actor: Actor, schedule: tuple[PhaseDates, ...]) -> None:
+        for dates in schedule:
+            check_business_date("starts_on", dates.starts_on)
+            check_business_date("ends_on", dates.ends_on)
         ordered = sorted(schedule, key=lambda p: p.phase.order)
         for earlier, later in itertools.pairwise(ordered):
             if later.starts_on < earlier.ends_on:
@@ -334,5 +338,4 @@ class Process(CoprodAggregate):
             raise PhaseError(f"cannot {doing} once the process has reached the {phase.value} phase")
 
     def _in_currency(self, field: str, money: Money) -> None:
-        if money.currency != self.currency:
-            raise InvalidInput(field, f"is in {money.currency}; this process uses {self.currency}")
+        check_same_currency(field, money.currency, self.currency)

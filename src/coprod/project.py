@@ -20,6 +20,7 @@ from eventsourcing.domain import event
 
 from coprod.domain import CoprodAggregate, natural_id
 from coprod.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
+from coprod.inputs import check_business_date
 from coprod.values import Actor, Money, require_positive, require_text
 
 
@@ -568,8 +569,7 @@ class Project(CoprodAggregate):
 
 
 def _require_date(field: str, value: object) -> None:
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidInput(field, f"must be a date, not {type(value).__name__}")
+    check_business_date(field, value)
 
 
 def _require_decimal(field: str, value: object) -> None:

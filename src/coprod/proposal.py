@@ -30,6 +30,7 @@ from coprod.hearing_dates import (
     require_hearing_dates,
     require_not_future,
 )
+from coprod.inputs import check_business_date
 from coprod.values import Actor, Money, require_positive, require_text
 
 IDEA = "idea"
@@ -257,7 +258,7 @@ class Proposal(CoprodAggregate):
         return cls(
             actor=actor,
             process_id=process_id,
-            title=require_text("title", title, max_length=TITLE_MAX_LENGTH),
+            title=require_text("title", title, max_length=TITLE_MAX_LENGTH, prose=False),
             description=require_text("description", description),
             area_code=None
             if area_code is None
@@ -277,7 +278,9 @@ class Proposal(CoprodAggregate):
     def amend(self, actor: Actor, title: str | None = None, description: str | None = None) -> None:
         self._require_active("amend")
         new_title = (
-            None if title is None else require_text("title", title, max_length=TITLE_MAX_LENGTH)
+            None
+            if title is None
+            else require_text("title", title, max_length=TITLE_MAX_LENGTH, prose=False)
         )
         new_description = None if description is None else require_text("description", description)
         changed_title = new_title if new_title != self.title else None
@@ -493,6 +496,7 @@ class Proposal(CoprodAggregate):
         """Ask the party to comment by `deadline`, at least `min_days` after `sent_on` (today)."""
         if hearing_id in self.hearings:
             raise AlreadyExists("hearing", hearing_id)
+        check_business_date("deadline", deadline)
         self._require_facts("fact_ids", fact_ids)
         sent_on = recording_date() if sent_on is None else sent_on
         require_hearing_dates(self, fact_ids, sent_on, deadline, min_days)
@@ -521,6 +525,7 @@ class Proposal(CoprodAggregate):
         self, actor: Actor, hearing_id: UUID, answered_on: date, response_ref: str
     ) -> None:
         """Note that the party answered; `response_ref` points to the answer, it is not the text."""
+        check_business_date("answered_on", answered_on)
         hearing = self.hearings.get(hearing_id)
         if hearing is None:
             raise NotFound("hearing", hearing_id)

@@ -13,9 +13,12 @@ from enum import Enum
 from uuid import UUID
 
 from coprod.errors import InvalidInput
+from coprod.inputs import PROSE_MAX, TEXT_MAX, check_currency, check_text
 from coprod.transcodings import stored_as
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+#: Amounts accepted as input stay below this size (15 integer digits, as the API's pattern).
+MONEY_LIMIT = Decimal(10) ** 15
 
 
 @stored_as("role")
@@ -58,12 +61,23 @@ class Money:
 
     @classmethod
     def of(cls, amount: str | int | Decimal, currency: str) -> Money:
-        """Parse user input; a malformed amount is an InvalidInput, never a crash."""
+        """Parse user input; a malformed amount is an InvalidInput, never a crash.
+
+        Input must be finite, below 10**15 in size and in an ISO 4217 currency
+        (:func:`coprod.inputs.check_currency`); stored money is read back without that list,
+        so a code retired later never stops a replay.
+        """
+        if isinstance(amount, bool | float):
+            raise InvalidInput("amount", "must be a decimal number as text", rule="money-type")
         try:
             value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
-        except InvalidOperation:
-            raise InvalidInput("amount", f"{amount!r} is not a number") from None
-        return cls(value, currency)
+        except (InvalidOperation, ValueError):
+            raise InvalidInput("amount", "is not a number", rule="money-type") from None
+        if not value.is_finite():
+            raise InvalidInput("amount", "must be a finite number", rule="money-finite")
+        if abs(value) >= MONEY_LIMIT:
+            raise InvalidInput("amount", f"must be below {MONEY_LIMIT} in size", rule="money-range")
+        return cls(value, check_currency("currency", currency))
 
     def _same_currency(self, other: Money) -> None:
         if other.currency != self.currency:
@@ -99,10 +113,14 @@ def require_positive(field: str, money: Money) -> None:
         raise InvalidInput(field, f"must be positive, got {money}")
 
 
-def require_text(field: str, value: str, *, max_length: int = 10_000) -> str:
-    """Refuse empty or oversized text instead of storing it or cutting it short."""
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(field, "must not be empty")
-    if len(value) > max_length:
-        raise InvalidInput(field, f"is {len(value)} characters long; the limit is {max_length}")
-    return value.strip()
+def require_text(
+    field: str, value: str, *, max_length: int = PROSE_MAX, prose: bool | None = None
+) -> str:
+    """Refuse empty, oversized or unstorable text instead of storing it or cutting it short.
+
+    The aggregates' door to :func:`coprod.inputs.check_text`: the text comes back
+    NFC-normalised and stripped. Limits above :data:`~coprod.inputs.TEXT_MAX` are prose
+    (tab and newline allowed) unless ``prose`` says otherwise.
+    """
+    multi_line = max_length > TEXT_MAX if prose is None else prose
+    return check_text(field, value, max_length=max_length, prose=multi_line)

@@ -269,10 +269,13 @@ def contribution_body() -> dict[str, Any]:
 
 
 @contextmanager
-def running_scenario(database: Path | str) -> Iterator[Scenario]:
-    """Start the app on `database` (a directory for SQLite, or a URL) and seed the callers."""
+def running_scenario(database: Path | str, *, worker: bool | None = None) -> Iterator[Scenario]:
+    """Start the app on `database` (a directory for SQLite, or a URL) and seed the callers.
+
+    ``worker=True`` runs the projection worker in the app on PostgreSQL too (see create_app).
+    """
     url = database if isinstance(database, str) else f"sqlite:///{database}/api.sqlite"
-    api = create_app(parse_database_url(url))
+    api = create_app(parse_database_url(url), worker=worker)
     with TestClient(api, raise_server_exceptions=False) as client:
         coprod: Coprod = api.state.coprod
         register = coprod.register_organisation

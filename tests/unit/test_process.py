@@ -36,7 +36,7 @@ def ready_for_vote(process: Process, officer: Actor) -> None:
 def test_open_refuses_blank_names_and_bad_currency(officer: Actor, council_id: uuid.UUID) -> None:
     with pytest.raises(InvalidInput, match="name: must not be empty"):
         Process.open(officer, council_id, "pb", "  ", ProcessKind.PB_CYCLE, "DKK")
-    with pytest.raises(InvalidInput, match="'dkk' is not a 3-letter ISO 4217 code"):
+    with pytest.raises(InvalidInput, match="'dkk' is not an ISO 4217 currency code"):
         Process.open(officer, council_id, "pb", "PB", ProcessKind.PB_CYCLE, "dkk")
 
 

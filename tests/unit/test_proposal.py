@@ -340,7 +340,7 @@ def test_hearings_refuse_unknown_facts_hearings_and_repeated_answers(officer: Ac
         p.send_hearing(officer, hearing, uuid.uuid4(), (fact,), D, FILED)
     with pytest.raises(NotFound):
         p.record_hearing_answer(officer, uuid.uuid4(), D, "doc 1")
-    with pytest.raises(InvalidInput, match="one-line"):
+    with pytest.raises(InvalidInput, match="response_ref: contains the control character"):
         p.record_hearing_answer(officer, hearing, D, "I object.\nThe soil is fine.")
     p.record_hearing_answer(officer, hearing, D, "doc 1")
     with pytest.raises(RuleViolation, match="already answered"):

@@ -20,7 +20,10 @@ from coprod.commitment import (
     InKindAsset,
 )
 from coprod.errors import NotFound, RuleViolation
+from coprod.inputs import check_same_currency
 from coprod.organisation import Organisation, OrganisationKind
+from coprod.process import Process
+from coprod.project import Project
 from coprod.values import Actor
 
 
@@ -47,10 +50,27 @@ class ContributionCommands(CoprodBase):
             )
         if not self.exists(project_id):
             raise NotFound("project", project_id)
+        if in_kind is not None:
+            check_same_currency(
+                "in_kind.fair_value", in_kind.fair_value.currency, self._currency_of(project_id)
+            )
         commitment = Commitment.make(
             actor, organisation_id, project_id, phase, level, pledged_hours, in_kind
         )
         return self.commit(commitment)
+
+    def _currency_of(self, aggregate_id: UUID) -> str:
+        """The currency of the process the commitment's project belongs to.
+
+        A project's approved amount is in its process's currency; a process itself answers
+        directly (commitments only require that the id names a stored aggregate).
+        """
+        aggregate: object = self.repository.get(aggregate_id)
+        if isinstance(aggregate, Project):
+            return aggregate.approved.currency
+        if isinstance(aggregate, Process):
+            return aggregate.currency
+        raise NotFound("project", aggregate_id)
 
     def mark_commitment_met(
         self, actor: Actor, commitment_id: UUID, expected_version: int | None = None

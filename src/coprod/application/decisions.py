@@ -26,6 +26,7 @@ from coprod.application.base import CoprodBase, Receipt
 from coprod.decision import IN_FORCE, Decision, DecisionOutcome, DecisionRecord
 from coprod.errors import HearingRequired, InvalidInput, RuleViolation
 from coprod.hearing_dates import require_decision_after_facts, require_hearings_done
+from coprod.inputs import check_same_currency
 from coprod.phases import Phase
 from coprod.process import Process
 from coprod.proposal import Proposal
@@ -52,6 +53,7 @@ class DecisionCommands(CoprodBase):
         proposal = self.load(Proposal, proposal_id, expected_version)
         process = self.load(Process, proposal.process_id)
         process.require_phase("decide on a proposal", *DECISION_PHASES)
+        _require_currency(process, amount)
         proposal.require_no_other_decision()
         _require_decidable(proposal, process, outcome)
         decision = Decision.decide(
@@ -84,6 +86,7 @@ class DecisionCommands(CoprodBase):
     ) -> Receipt:
         decision, proposal, process = self._load_decision(decision_id, expected_version)
         process.require_phase("correct a decision", *DECISION_PHASES)
+        _require_currency(process, amount)
         _require_decidable(proposal, process, outcome)
         decision.correct(
             actor,
@@ -135,6 +138,12 @@ class DecisionCommands(CoprodBase):
         decision = self.load(Decision, decision_id, expected_version)
         proposal = self.load(Proposal, decision.proposal_id)
         return decision, proposal, self.load(Process, decision.process_id)
+
+
+def _require_currency(process: Process, amount: Money | None) -> None:
+    """A grant is in the process's currency, so every total sums like with like."""
+    if amount is not None:
+        check_same_currency("amount", amount.currency, process.currency)
 
 
 def _require_decidable(proposal: Proposal, process: Process, outcome: DecisionOutcome) -> None:

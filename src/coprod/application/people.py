@@ -17,7 +17,7 @@ from functools import cached_property
 from uuid import UUID, uuid4
 
 from coprod.application.base import CoprodBase, Receipt
-from coprod.errors import InvalidInput
+from coprod.inputs import check_person_details
 from coprod.organisation import Organisation, OrganisationKind, Person
 from coprod.privacy import (
     REMOVED,
@@ -25,9 +25,7 @@ from coprod.privacy import (
     personal_data_store_for,
 )
 from coprod.recording import InTransaction
-from coprod.values import Actor, Role, require_text
-
-_DETAIL_MAX = 500
+from coprod.values import Actor, Role
 
 
 class PeopleCommands(CoprodBase):
@@ -89,10 +87,7 @@ class PeopleCommands(CoprodBase):
         The details are written in the transaction that records the Registered event, so no
         personal data is ever left behind without a person to erase it through.
         """
-        clean = {
-            field: require_text(field, value, max_length=_DETAIL_MAX)
-            for field, value in _as_text_mapping(details).items()
-        }
+        clean = check_person_details("details", details)
         person = Person.register(actor, uuid4(), tuple(clean))
         store = self.personal_data.put_step(person.id, clean)
         return self.commit(person, within=InTransaction(writes=(store,)))
@@ -125,14 +120,3 @@ class PeopleCommands(CoprodBase):
 
     def get_person(self, person_id: UUID) -> Person:
         return self.load(Person, person_id)
-
-
-def _as_text_mapping(details: Mapping[str, str]) -> dict[str, str]:
-    if not isinstance(details, Mapping):
-        raise InvalidInput(
-            "details", f"must be a mapping of field to text, not {type(details).__name__}"
-        )
-    for field, value in details.items():
-        if not isinstance(value, str):
-            raise InvalidInput(str(field), f"must be text, not {type(value).__name__}")
-    return dict(details)

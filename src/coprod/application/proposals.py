@@ -12,6 +12,7 @@ from uuid import UUID
 
 from coprod.application.base import CoprodBase, Receipt
 from coprod.errors import InvalidInput, PhaseError, RuleViolation
+from coprod.inputs import check_same_currency
 from coprod.phases import Phase
 from coprod.process import Process
 from coprod.proposal import Proposal
@@ -270,8 +271,7 @@ def _require_shortlisting_open(process: Process, doing: str) -> None:
 
 
 def _require_currency(process: Process, field: str, money: Money) -> None:
-    if money.currency != process.currency:
-        raise InvalidInput(field, f"is in {money.currency}; this process uses {process.currency}")
+    check_same_currency(field, money.currency, process.currency)
 
 
 def _require_area(process: Process, area_code: str) -> None:

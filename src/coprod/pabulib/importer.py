@@ -366,7 +366,8 @@ class _Import:
     def _proposal(self, project: PbProject, areas: dict[str, Area], process: Process) -> Proposal:
         actor = self.actor
         process.require_phase("submit an idea", Phase.IDEAS, Phase.DEVELOPMENT)
-        name = project.name or f"Project {project.project_id}"
+        # A title is one line: a name written over several lines in the file is joined.
+        name = " ".join((project.name or f"Project {project.project_id}").split())
         title = name if len(name) <= TITLE_MAX_LENGTH else name[: TITLE_MAX_LENGTH - 1] + "…"
         area_code = areas[project.area].code if project.area is not None else None
         category = project.categories[0] if project.categories else None

@@ -21,6 +21,8 @@ from types import TracebackType
 from typing import NamedTuple, TextIO
 
 from coprod.errors import InvalidInput
+from coprod.inputs import COUNT_MAX, check_business_date, clean_text
+from coprod.values import MONEY_LIMIT
 
 VOTE_TYPES = ("approval", "choose-1", "ordinal", "cumulative", "scoring")
 #: The `rule` values of the Pabulib spec and of pabulib-checker 1.0.8.
@@ -141,19 +143,48 @@ class PbHeader:
 def parse_date(text: str, line: int | None, key: str, *, end: bool) -> date:
     """``dd.mm.yyyy`` or a bare year (its first or last day, by `end`)."""
     day = _DAY.match(text)
+    parsed: date | None = None
     try:
         if day:
-            return date(int(day.group(3)), int(day.group(2)), int(day.group(1)))
-        if _YEAR.match(text):
-            return date(int(text), 12, 31) if end else date(int(text), 1, 1)
+            parsed = date(int(day.group(3)), int(day.group(2)), int(day.group(1)))
+        elif _YEAR.match(text):
+            parsed = date(int(text), 12, 31) if end else date(int(text), 1, 1)
     except ValueError:
         pass
-    raise PabulibFormatError(line, f"{key} {text!r} is not a date (dd.mm.yyyy or yyyy)")
+    if parsed is None:
+        raise PabulibFormatError(line, f"{key} {text!r} is not a date (dd.mm.yyyy or yyyy)")
+    try:
+        return check_business_date(key, parsed)
+    except InvalidInput as e:
+        raise PabulibFormatError(line, f"{key} {e.problem}") from None
+
+
+def _clean_row(line: int, row: list[str]) -> list[str]:
+    """The row's cells stripped; checked one by one only when the whole row is not clean.
+
+    A printable row has no control character or surrogate; one already in NFC (ASCII always
+    is) needs no change, so most rows of a file cost two scans in C.
+    """
+    joined = ";".join(row)
+    if joined.isprintable() and (joined.isascii() or unicodedata.is_normalized("NFC", joined)):
+        return [cell.strip() for cell in row]
+    return [_clean_cell(line, cell) for cell in row]
+
+
+def _clean_cell(line: int, cell: str) -> str:
+    """A cell as text every store can hold: no NUL or control characters, NFC, stripped."""
+    try:
+        return clean_text("cell", cell, prose=True).strip()
+    except InvalidInput as e:
+        raise PabulibFormatError(line, f"a cell {e.problem}") from None
 
 
 def parse_int(text: str, line: int | None, what: str) -> int:
+    """A whole number small enough for every column it reaches (see coprod.inputs)."""
     if not _INT.match(text):
         raise PabulibFormatError(line, f"{what} {text!r} is not a whole number")
+    if len(text.lstrip("-")) > len(str(COUNT_MAX)) or abs(int(text)) > COUNT_MAX:
+        raise PabulibFormatError(line, f"{what} is larger than {COUNT_MAX}")
     return int(text)
 
 
@@ -163,6 +194,8 @@ def parse_decimal(text: str, line: int | None, what: str) -> Decimal:
         raise PabulibFormatError(line, f"{what} {text!r} uses a decimal comma; write it with '.'")
     if not _NUMBER.match(text):
         raise PabulibFormatError(line, f"{what} {text!r} is not a number")
+    if abs(Decimal(text)) >= MONEY_LIMIT:
+        raise PabulibFormatError(line, f"{what} is {MONEY_LIMIT} or more in size")
     return Decimal(text)
 
 
@@ -226,7 +259,7 @@ class PabulibReader:
             for row in reader:
                 line, start = start, reader.line_num + 1
                 self._last_line = start - 1
-                cells = list(map(str.strip, row))
+                cells = _clean_row(line, row)
                 if any(cells):
                     yield line, cells
         except UnicodeDecodeError as e:
