@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli_errors import fail
 from coprod.config import settings_from_env
 from coprod.errors import CoprodError, InvalidInput
 from projections.timeline import Timeline, TimelineEntry, project_timeline
@@ -48,8 +49,7 @@ def timeline(
     try:
         result = project_timeline(_uuid(project), _moment(as_of), settings=settings_from_env())
     except CoprodError as e:
-        errors.print(f"[red]error:[/red] {e}", soft_wrap=True)
-        raise typer.Exit(2) from None
+        fail(e)
     if output_format is TimelineFormat.JSON:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
