@@ -52,6 +52,11 @@ def to_us(moment: datetime) -> int:
     return (moment - _EPOCH) // _US
 
 
+def from_us(us: int) -> datetime:
+    """The UTC time of a :func:`to_us` value, exactly."""
+    return _EPOCH + timedelta(microseconds=us)
+
+
 class StoredBallot(NamedTuple):
     """The fields of a ballot the read models use; proposal ids as hex, enums as values."""
 
