@@ -166,3 +166,21 @@ def test_a_successful_export_replaces_the_file_whole(store: str, tmp_path: Path)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary file, not mkstemp's 0600
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_export_csv_onto_a_file_says_it_is_a_file(store: str, tmp_path: Path) -> None:
+    path = tmp_path / "afile"
+    path.write_text("keep\n", encoding="utf-8")
+    for fmt in ("csv", "parquet"):
+        line = one_line_refusal(run("export", fmt, str(path)))
+        assert line == f"error: directory: {path} is a file; export into a new or empty folder"
+    assert path.read_text(encoding="utf-8") == "keep\n"
+
+
+def test_a_store_url_naming_a_folder_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COPROD_DATABASE_URL", f"sqlite:///{tmp_path}")
+    for args in (("outcome", str(uuid4())), ("report", "impact", str(uuid4())), ("processes",)):
+        line = one_line_refusal(run(*args))
+        assert line == f"error: COPROD_DATABASE_URL: {tmp_path} is a folder, not a database file"
