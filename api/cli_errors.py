@@ -39,7 +39,7 @@ def describe(error: BaseException) -> tuple[str, int]:
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         return f"{where}{error.strerror or error}", 2
-    if isinstance(error, sqlite3.DatabaseError):  # raised while opening: not a store at all
+    if type(error) is sqlite3.DatabaseError:  # "file is not a database": not a store at all
         return f"cannot use the store {_store()}: {error}", 3
     if isinstance(error, PersistenceError | sqlite3.Error):
         return f"the store {_store()} failed: {error}. Nothing half-written was kept; retry.", 3

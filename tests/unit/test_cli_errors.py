@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 from pathlib import Path
 from uuid import uuid4
 
@@ -184,3 +185,16 @@ def test_a_store_url_naming_a_folder_is_one_line(
     for args in (("outcome", str(uuid4())), ("report", "impact", str(uuid4())), ("processes",)):
         line = one_line_refusal(run(*args))
         assert line == f"error: COPROD_DATABASE_URL: {tmp_path} is a folder, not a database file"
+
+
+def test_a_busy_store_is_a_retry_not_a_wrong_file(store: str) -> None:
+    from api.cli_errors import describe
+
+    busy, code = describe(sqlite3.OperationalError("database is locked"))
+    assert code == 3
+    assert (
+        busy
+        == f"the store {store} failed: database is locked. Nothing half-written was kept; retry."
+    )
+    wrong, code = describe(sqlite3.DatabaseError("file is not a database"))
+    assert (wrong, code) == (f"cannot use the store {store}: file is not a database", 3)
