@@ -198,3 +198,22 @@ def test_a_busy_store_is_a_retry_not_a_wrong_file(store: str) -> None:
     )
     wrong, code = describe(sqlite3.DatabaseError("file is not a database"))
     assert (wrong, code) == (f"cannot use the store {store}: file is not a database", 3)
+
+
+def test_the_installed_entry_point_prints_no_traceback(store: str, tmp_path: Path) -> None:
+    """main() as the `coprod` script runs it, in its own process (no CliRunner in between)."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "no" / "x.pb"
+    command = [sys.executable, "-c", "from api.cli import main; main()"]
+    done = subprocess.run(
+        [*command, "export", "pabulib", str(uuid4()), "--output", str(target)],
+        env=os.environ | {"COPROD_DATABASE_URL": store},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == f"error: output: folder {target.parent} does not exist\n"
