@@ -54,9 +54,7 @@ def _export_group() -> None:
 
 @import_app.command("pabulib")
 def import_pabulib(
-    files: Annotated[
-        list[Path], typer.Argument(help="Pabulib .pb files, or folders of them.", exists=True)
-    ],
+    files: Annotated[list[Path], typer.Argument(help="Pabulib .pb files, or folders of them.")],
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="json: one {process_id, events} per file.")
     ] = OutputFormat.TEXT,
@@ -74,6 +72,9 @@ def import_pabulib(
     refused.
     """
     refused = 0
+    for given in files:
+        if not given.exists():
+            raise InvalidInput("files", f"{given} does not exist")
     paths = list(iter_files(files))
     if not paths:
         raise InvalidInput("files", "no .pb file in " + ", ".join(map(str, files)))

@@ -100,11 +100,9 @@ def test_an_empty_import_folder_is_an_error(store: str, tmp_path: Path) -> None:
     assert line == f"error: files: no .pb file in {tmp_path / 'empty'}"
 
 
-def test_a_missing_import_file_is_refused_without_a_traceback(tmp_path: Path) -> None:
-    result = run("import", "pabulib", str(tmp_path / "nope.pb"))
-    assert result.exit_code == 2
-    assert "does not exist" in result.output
-    assert "Traceback" not in result.output
+def test_a_missing_import_file_is_refused_in_one_line(store: str, tmp_path: Path) -> None:
+    line = one_line_refusal(run("import", "pabulib", str(tmp_path / "nope.pb")))
+    assert line == f"error: files: {tmp_path / 'nope.pb'} does not exist"
 
 
 def test_not_found_names_the_store(store: str) -> None:
