@@ -16,7 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli_api import keys_app, serve
+from api.cli_errors import CoprodGroup, fail
 from api.cli_evaluator import register as register_evaluator
+from api.cli_files import replaced_atomically
 from api.cli_outcome import outcome
 from api.cli_pabulib import export_app, import_app
 from api.cli_privacy import privacy_app, secrets_app
@@ -29,6 +31,7 @@ from coprod.config import settings_from_env
 from coprod.errors import CoprodError
 
 cli = typer.Typer(
+    cls=CoprodGroup,
     help="coprod: an event-sourced tracker for participatory budgeting and co-production.",
     no_args_is_help=True,
     add_completion=False,
@@ -89,19 +92,21 @@ def catalogue(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        with replaced_atomically(output) as handle:
+            handle.write(text)
         console.print(f"wrote {output}")
 
 
 def main() -> None:
-    """Run the CLI, turning domain refusals into a one-line message and exit code 2."""
+    """Run the CLI; every refusal is one line on stderr (see api/cli_errors.py), never a traceback.
+
+    The root group handles errors inside the command; this catches what escapes it (none is
+    expected) the same way, so even then no traceback is printed.
+    """
     try:
         cli()
-    except CoprodError as e:
-        errors.print(f"[red]error:[/red] {e}")
-        raise SystemExit(2) from None
-    except PersistenceError as e:
-        errors.print(
-            f"[red]error:[/red] the store failed: {e}. Nothing half-written was kept; retry."
-        )
-        raise SystemExit(3) from None
+    except (CoprodError, OSError, PersistenceError) as e:
+        try:
+            fail(e)
+        except typer.Exit as done:
+            raise SystemExit(done.exit_code) from None

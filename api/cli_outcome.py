@@ -23,6 +23,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli_errors import fail
 from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.application.outcomes import CountedOutcome
 from coprod.config import settings_from_env
@@ -70,8 +71,7 @@ def outcome(
             counted = app.compute_outcome(_process_id(process), rule.value, threshold)
             note = _record(app, counted) if record else None
     except CoprodError as e:
-        errors.print(f"[red]error:[/red] {e}", soft_wrap=True)
-        raise typer.Exit(2) from None
+        fail(e)
     if output_format is OutcomeFormat.JSON:
         tally = counted.tally
         payload = {

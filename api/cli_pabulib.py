@@ -25,6 +25,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from api.cli_files import check_output, replaced_atomically
 from coprod.application import Coprod
 from coprod.config import settings_from_env
 from coprod.errors import CoprodError, InvalidInput
@@ -53,9 +54,7 @@ def _export_group() -> None:
 
 @import_app.command("pabulib")
 def import_pabulib(
-    files: Annotated[
-        list[Path], typer.Argument(help="Pabulib .pb files, or folders of them.", exists=True)
-    ],
+    files: Annotated[list[Path], typer.Argument(help="Pabulib .pb files, or folders of them.")],
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="json: one {process_id, events} per file.")
     ] = OutputFormat.TEXT,
@@ -73,17 +72,32 @@ def import_pabulib(
     refused.
     """
     refused = 0
+    for given in files:
+        if not given.exists():
+            raise InvalidInput("files", f"{given} does not exist")
+    paths = list(iter_files(files))
+    if not paths:
+        raise InvalidInput("files", "no .pb file in " + ", ".join(map(str, files)))
     with Coprod(settings_from_env()) as app:
-        for path in iter_files(files):
+        for path in paths:
             try:
                 result = _import_one(app, path, batch_size, checker)
-            except CoprodError as e:
-                errors.print(f"[red]refused[/red] {path}: {e}; nothing of it was imported")
+            except (CoprodError, OSError) as e:
+                errors.print(
+                    f"[red]refused[/red] {path}: {_reason(e)}; nothing of it was imported",
+                    soft_wrap=True,
+                )
                 refused += 1
                 continue
             _report(result, output_format)
     if refused:
         raise typer.Exit(2)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error)
 
 
 def _import_one(app: Coprod, path: Path, batch_size: int, checker: bool) -> ImportResult:
@@ -138,10 +152,13 @@ def export_pabulib(
         process_id = UUID(process)
     except ValueError:
         raise InvalidInput("process", f"{process!r} is not a process id (UUID)") from None
+    if output is not None:
+        check_output(output)  # before the store is opened: a typo costs nothing
     with Coprod(settings_from_env()) as app:
         if output is None:
             export_process(app, process_id, sys.stdout)
             return
-        with output.open("w", encoding="utf-8", newline="") as handle:
+        # A refused export (no ballot yet, unknown process) leaves an existing file as it was.
+        with replaced_atomically(output) as handle:
             summary = export_process(app, process_id, handle)
     errors.print(f"wrote {output}: {summary.projects} projects, {summary.votes} votes")

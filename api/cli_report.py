@@ -23,6 +23,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli_errors import fail
 from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.config import settings_from_env
 from coprod.errors import CoprodError, InvalidInput
@@ -71,8 +72,7 @@ def impact(
             backlog_months=backlog_months,
         )
     except CoprodError as e:
-        errors.print(f"[red]error:[/red] {e}", soft_wrap=True)
-        raise typer.Exit(2) from None
+        fail(e)
     if output_format is ReportFormat.JSON:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
     elif output_format is ReportFormat.CSV:

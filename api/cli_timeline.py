@@ -22,6 +22,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli_errors import fail
 from coprod.application import Coprod
 from coprod.config import settings_from_env
 from coprod.errors import CoprodError, InvalidInput, NotFound
@@ -63,8 +64,7 @@ def timeline(
         result = project_timeline(_uuid(project), moment, settings=settings_from_env())
         community = _community(result, moment)
     except CoprodError as e:
-        errors.print(f"[red]error:[/red] {e}", soft_wrap=True)
-        raise typer.Exit(2) from None
+        fail(e)
     if output_format is TimelineFormat.JSON:
         document = {**result.to_dict(public=public), "community": community}
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

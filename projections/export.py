@@ -76,6 +76,8 @@ def export(
 
 
 def _check_target(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise InvalidInput("directory", f"{target} is a file; export into a new or empty folder")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InvalidInput("directory", f"{target} is not empty; export into a new or empty folder")
     if not target.parent.is_dir():

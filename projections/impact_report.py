@@ -48,7 +48,7 @@ from uuid import UUID
 
 from coprod.commitment import HOURS_PER_PERSON_DAY
 from coprod.config import StoreSettings, settings_from_env
-from coprod.errors import InvalidInput, NotFound
+from coprod.errors import InvalidInput, NotFound, NotYetRecorded
 from coprod.hearing_dates import DEFAULT_MIN_HEARING_DAYS
 from coprod.parameters import DEFAULT_RATES, QUINTILES
 from projections.ballot_runs import counts_as_of
@@ -64,7 +64,7 @@ from projections.disclosure import (
 from projections.impact import BALLOT_CELL, MICRO, PROCESS_COLUMNS, ImpactModel
 from projections.impact_definitions import definition_of
 from projections.store import DB_ERRORS, Connection, read_generation
-from projections.stored_ballot import to_us
+from projections.stored_ballot import from_us, to_us
 
 _FOREVER = 2**62
 _PLACES = Decimal("0.000001")
@@ -538,6 +538,13 @@ class _Reader:
     def q(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, params)
 
+    def _not_found(self) -> NotFound:
+        """No such process, or (with an as-of) not yet: then say when it was first recorded."""
+        first = self.q(f"SELECT MIN(ts_us) FROM {self.p}_process WHERE process_id = ?", self.pid)
+        if self.as_of is None or not first or first[0][0] is None:
+            return NotFound("process", self.process_id)
+        return NotYetRecorded("process", self.process_id, self.as_of, from_us(int(first[0][0])))
+
     def report(self) -> ImpactReport:
         rows = self.q(
             f"SELECT {', '.join(PROCESS_COLUMNS[3:])} FROM {self.p}_process "
@@ -546,7 +553,7 @@ class _Reader:
             self.until,
         )
         if not rows:
-            raise NotFound("process", self.process_id)
+            raise self._not_found()
         council, name, currency, pot, base, eligible, k, areas, _state, closed_us = rows[0]
         self.council, self.currency = str(council), str(currency)
         self.pot = None if pot is None else Decimal(pot)

@@ -66,6 +66,11 @@ def to_us(moment: datetime) -> int:
     return int(us)
 
 
+def from_us(us: int) -> datetime:
+    """The UTC time of a :func:`to_us` value, exactly."""
+    return _EPOCH + timedelta(microseconds=us)
+
+
 class StoredBallot(NamedTuple):
     """The fields of a ballot the read models use; proposal ids as hex, enums as values."""
 

@@ -44,7 +44,7 @@ from eventsourcing.utils import get_topic
 from coprod.commitment import Commitment, Contribution
 from coprod.config import StoreSettings, settings_from_env
 from coprod.decision import Decision, DecisionRecord
-from coprod.errors import InvalidInput, NotFound
+from coprod.errors import InvalidInput, NotFound, NotYetRecorded
 from coprod.outcome import Outcome
 from coprod.process import Process
 from coprod.project import Project
@@ -53,7 +53,7 @@ from coprod.values import Money
 from projections.process_summary import ProposalTally, process_summary
 from projections.readmodel import Item, ReadModel
 from projections.store import DB_ERRORS, Connection, read_generation
-from projections.stored_ballot import to_us
+from projections.stored_ballot import from_us, to_us
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: "As of now": later than any event timestamp.
@@ -1283,7 +1283,14 @@ def _read(conn: Connection, p: str, subject_id: UUID, as_of: datetime | None) ->
         (subject_id.hex, until),
     )
     if not found:
-        raise NotFound("project, idea or decision", subject_id)
+        kind = "project, idea or decision"
+        if as_of is not None:  # known later? then say so, with when it was first recorded
+            later = conn.execute(
+                f"SELECT ts_us FROM {p}_subjects WHERE subject_id = ?", (subject_id.hex,)
+            )
+            if later:
+                raise NotYetRecorded(kind, subject_id, as_of, from_us(int(later[0][0])))
+        raise NotFound(kind, subject_id)
     chain, process = str(found[0][0]), str(found[0][1])
     seen = {chain}
     while True:  # follow merges forward to the idea that carries the story on

@@ -1,4 +1,7 @@
-"""A project's timeline: the audit trail from idea to outcomes, now or as of a past time.
+"""Timelines: the audit trail from idea to outcomes, now or as of a past time.
+
+One story per chain of ideas, served under the project's id, the idea's or proposal's id
+(so a rejected proposal's story is there too) and the decision's id, in one JSON shape.
 
 Who sees what: evaluators (full history) and officers of the council that runs the process
 see every entry with the actor's pseudonymous id; everyone else gets the public view, in
@@ -118,6 +121,41 @@ def get_project_timeline(
     if timeline.project_id != project_id:
         # The id is an idea, decision, commitment or contribution of some chain: not a project.
         raise NotFound("project", project_id)
+    return _view(app, who, timeline, as_of)
+
+
+@router.get("/proposals/{proposal_id}/timeline", response_model_exclude_unset=True)
+def get_proposal_timeline(
+    proposal_id: UUID, who: PublicReader, app: CoprodApp, reads: Reads, as_of: AsOf = None
+) -> TimelineView:
+    """An idea's or proposal's story, whether it became a project or not (a rejection too).
+
+    The same timeline as its project's, if it has one; an idea merged into another gives the
+    story of the idea that carries it on (its id is then among ``chain_ids``).
+    """
+    with reads.connection() as conn:
+        timeline = project_timeline(proposal_id, as_of, conn=conn)
+    if proposal_id not in timeline.chain_ids:
+        raise NotFound("proposal", proposal_id)
+    return _view(app, who, timeline, as_of)
+
+
+@router.get("/decisions/{decision_id}/timeline", response_model_exclude_unset=True)
+def get_decision_timeline(
+    decision_id: UUID, who: PublicReader, app: CoprodApp, reads: Reads, as_of: AsOf = None
+) -> TimelineView:
+    """The story of the proposal a decision is about, up to and after the decision."""
+    with reads.connection() as conn:
+        timeline = project_timeline(decision_id, as_of, conn=conn)
+    if decision_id not in timeline.decision_ids:
+        raise NotFound("decision", decision_id)
+    return _view(app, who, timeline, as_of)
+
+
+def _view(
+    app: Coprod, who: Principal | None, timeline: Timeline, as_of: datetime | None
+) -> TimelineView:
+    """One JSON shape for every kind of id; actor ids only for the full view."""
     public = not _full_view(app, who, timeline)
     view = TimelineView.model_validate(timeline.to_dict(public=public))
     view.community = _community(app, timeline, as_of)

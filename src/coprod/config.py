@@ -75,6 +75,8 @@ def _sqlite_env(path: str, environ: Mapping[str, str]) -> dict[str, str]:
         if not parent.is_dir():
             raise InvalidInput("COPROD_DATABASE_URL", f"folder {parent} does not exist")
         name = str(Path(name).expanduser().resolve())
+        if Path(name).is_dir():
+            raise InvalidInput("COPROD_DATABASE_URL", f"{name} is a folder, not a database file")
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC,

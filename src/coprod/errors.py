@@ -6,6 +6,7 @@ hierarchy is the contract::
     CoprodError
     ├── InvalidInput            a value is malformed (negative money, empty title, bad currency)
     ├── NotFound                an id names nothing of the expected kind
+    │   └── NotYetRecorded      ... at the time asked for; it was recorded later
     ├── RuleViolation           a well-formed command breaks a rule of DOMAIN.md §5
     │   ├── PhaseError          the process is in the wrong phase for this command
     │   ├── BallotRejected      a ballot breaks the declared voting rules
@@ -25,6 +26,8 @@ hierarchy is the contract::
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 
 class CoprodError(Exception):
@@ -48,6 +51,25 @@ class NotFound(CoprodError):
         self.kind = kind
         self.ident = ident
         super().__init__(f"no {kind} with id {ident}")
+
+
+class NotYetRecorded(NotFound):
+    """The id is known, but was first recorded after the as-of time asked for.
+
+    Said apart from "no such id", with the first recorded time, so a reader who asked too
+    early knows which time to ask for instead of doubting the id.
+    """
+
+    def __init__(self, kind: str, ident: object, as_of: datetime, first: datetime) -> None:
+        self.kind = kind
+        self.ident = ident
+        self.as_of = as_of
+        self.first = first
+        CoprodError.__init__(
+            self,
+            f"{kind} {ident} did not exist yet at {as_of.isoformat()}: "
+            f"it was first recorded at {first.isoformat()}",
+        )
 
 
 class RuleViolation(CoprodError):

@@ -8,6 +8,7 @@ themselves with :func:`stored_as`, so adding a type cannot forget its transcodin
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
@@ -19,6 +20,24 @@ from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Trans
 T = TypeVar("T", bound=type)
 
 _REGISTRY: dict[str, type] = {}
+
+#: Every module that declares stored types with :func:`stored_as`. :func:`register_all`
+#: imports them all, so an application can load any event in the store whatever the caller
+#: happened to import (an analysis script that never imported the Pabulib importer must
+#: still read a ``pabulib_identity``). A test fails when a module declaring one is missing.
+STORED_MODULES = (
+    "coprod.values",
+    "coprod.phases",
+    "coprod.organisation",
+    "coprod.process",
+    "coprod.voting",
+    "coprod.ballot",
+    "coprod.decision",
+    "coprod.commitment",
+    "coprod.parameters",
+    "coprod.privacy",
+    "coprod.pabulib.source",
+)
 
 
 def stored_as(name: str) -> Callable[[T], T]:
@@ -87,7 +106,9 @@ class DataclassAsDict(Transcoding):
 
 
 def register_all(transcoder: JSONTranscoder) -> None:
-    """Register every coprod type with the application's transcoder."""
+    """Register every coprod type with the application's transcoder (all of STORED_MODULES)."""
+    for module in STORED_MODULES:
+        importlib.import_module(module)
     transcoder.register(DateAsISO())
     for name, cls in _REGISTRY.items():
         if issubclass(cls, Enum):
@@ -98,6 +119,8 @@ def register_all(transcoder: JSONTranscoder) -> None:
 
 def registered_types() -> dict[str, type]:
     """The stored names and their classes, for the round-trip tests and the catalogue."""
+    for module in STORED_MODULES:
+        importlib.import_module(module)
     return dict(_REGISTRY)
 
 

@@ -458,6 +458,27 @@ MATRIX: dict[str, Row] = {
         ),
         reads=True,
     ),
+    # The same story under the idea's/proposal's and the decision's id, with the same views.
+    "timelines_get_proposal_timeline": Row(
+        project(),
+        cells(
+            (TIMELINE_FULL, TIMELINE_PUBLIC),
+            (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
+            (TIMELINE_FULL, TIMELINE_FULL),
+            (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
+        ),
+        reads=True,
+    ),
+    "timelines_get_decision_timeline": Row(
+        project(),
+        cells(
+            (TIMELINE_FULL, TIMELINE_PUBLIC),
+            (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
+            (TIMELINE_FULL, TIMELINE_FULL),
+            (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
+        ),
+        reads=True,
+    ),
     "exports_export_events_csv": Row(
         nothing,
         cells(

@@ -32,8 +32,12 @@ def check_file(path: Path, *, verify_selected: bool = False) -> CheckReport:
     from pabulib.checker import Checker  # type: ignore[import-untyped]
 
     checker: Any = Checker() if verify_selected else _without_selected(Checker)()
+    # The checker opens files as plain UTF-8 and splits on "\n": a BOM would reach it as part
+    # of the first line ("data row before any section header"). Give it the text as the
+    # format allows it to be (BOM dropped, CRLF as LF), as coprod's own parser reads it.
+    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     with contextlib.redirect_stdout(io.StringIO()):
-        results: dict[str, Any] = checker.process_files([str(path)])
+        results: dict[str, Any] = checker.process_files([text])
     per_file = [v for k, v in results.items() if k not in ("metadata", "summary")]
     found: dict[str, Any] = per_file[0].get("results", {}) if per_file else {}
     return CheckReport(_lines(found.get("errors", {})), _lines(found.get("warnings", {})))
