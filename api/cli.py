@@ -19,6 +19,7 @@ from api.cli_api import keys_app, serve
 from api.cli_evaluator import register as register_evaluator
 from api.cli_outcome import outcome
 from api.cli_pabulib import export_app, import_app
+from api.cli_people import people_app
 from api.cli_projections import project_app
 from api.cli_report import report_app
 from api.cli_timeline import timeline
@@ -43,6 +44,7 @@ cli.command("outcome")(outcome)
 cli.command("timeline")(timeline)
 register_evaluator(cli, export_app)
 cli.add_typer(report_app, name="report", help="Published reports: impact measures (DOMAIN.md §4).")
+cli.add_typer(people_app, name="people", help="Personal data: erase a person on request.")
 console = Console()
 errors = Console(stderr=True)
 

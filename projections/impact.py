@@ -39,6 +39,7 @@ from coprod.parameters import CensusShares, VolunteerRates
 from coprod.process import DEFAULT_DISCLOSURE_K, Process
 from coprod.project import Project
 from coprod.proposal import Proposal
+from coprod.values import Role
 from projections.ballot_runs import RUN_COLUMNS, RUN_DICTIONARY, BallotRuns, run_table_ddl
 from projections.readmodel import Item, ReadModel
 from projections.store import Connection
@@ -101,6 +102,12 @@ _RATE_COLUMNS = (
 )
 
 
+def _certified(e: Commitment.CommitmentMet) -> dict[str, Any]:
+    """Whether an officer marked it met: only then does its in-kind value count (a group's
+    own mark, possible before the policy of issue 11, certifies nothing)."""
+    return {"verified": e.actor.role in (Role.COUNCIL_OFFICER, Role.SYSTEM)}
+
+
 def _money(value: Any) -> str | None:
     return None if value is None else str(value.amount)
 
@@ -109,7 +116,7 @@ class ImpactModel(ReadModel):
     """Per process: the inputs of every impact measure, each row stamped for as-of reads."""
 
     name = "impact"
-    version = 2
+    version = 3
     table_suffixes = (
         "process",
         "ballot_runs",
@@ -342,7 +349,7 @@ class ImpactModel(ReadModel):
             ),
             Project.ProjectCancelled: self._fact("cancelled", lambda e: {}),
             Commitment.CommitmentMade: self._commitment,
-            Commitment.CommitmentMet: self._fact("commitment_met", lambda e: {}),
+            Commitment.CommitmentMet: self._fact("commitment_met", _certified),
             Commitment.CommitmentLapsed: self._fact("commitment_lapsed", lambda e: {}),
             Contribution.ContributionLogged: self._logged,
             Contribution.ContributionVerified: self._status("verified"),

@@ -6,6 +6,8 @@ hierarchy is the contract::
     CoprodError
     ├── InvalidInput            a value is malformed (negative money, empty title, bad currency)
     ├── NotFound                an id names nothing of the expected kind
+    │   └── NotVisible          it exists, but is hidden from this actor (answers as absent)
+    ├── NotAllowed              the actor may see it but may not do this (authorisation policy)
     ├── RuleViolation           a well-formed command breaks a rule of DOMAIN.md §5
     │   ├── PhaseError          the process is in the wrong phase for this command
     │   ├── BallotRejected      a ballot breaks the declared voting rules
@@ -41,6 +43,18 @@ class NotFound(CoprodError):
         self.kind = kind
         self.ident = ident
         super().__init__(f"no {kind} with id {ident}")
+
+
+class NotVisible(NotFound):
+    """The object exists but is private to another organisation: it answers as if absent.
+
+    A subclass of NotFound so every caller treats it exactly like a missing id, and nobody
+    learns whether the id exists (no existence oracle).
+    """
+
+
+class NotAllowed(CoprodError):
+    """The authorisation policy refuses this actor this act (coprod.application.policy)."""
 
 
 class RuleViolation(CoprodError):

@@ -183,6 +183,8 @@ COUNCILS_DO_NOT_PLEDGE = Deny(409, "rule-violation", "only a community group mak
 
 
 EVALUATORS_ONLY = Deny(403, "forbidden", "only an evaluator may read this")
+#: Marking a pledge met certifies its in-kind value: the council's officer does it.
+GROUPS_DO_NOT_CERTIFY = Deny(403, "forbidden", "a group cannot certify its own pledge")
 
 
 def hidden(kind: str) -> Deny:
@@ -228,9 +230,9 @@ def idea_command() -> Cells:
 
 
 def group_read(fields: frozenset[str], kind: str) -> Cells:
-    """A group's private object: its group, its project's council officers, evaluators."""
+    """A group's private object: its group, its project's council's officers and evaluators."""
     ok = Ok(200, fields)
-    return cells((ok, hidden(kind)), (ok, hidden(kind)), (ok, ok), (NO_KEY, NO_KEY))
+    return cells((ok, hidden(kind)), (ok, hidden(kind)), (ok, hidden(kind)), (NO_KEY, NO_KEY))
 
 
 def group_command(kind: str, officer: Cell, member: Cell) -> Cells:
@@ -346,6 +348,9 @@ MEMBERSHIP = cells(
     (READ_ONLY, READ_ONLY),
     (NO_KEY, NO_KEY),
 )
+#: Adding a person the caller cannot see answers as if the person did not exist: the group
+#: did not register the council's person, so it cannot learn that the id exists.
+ADD_MEMBER = MEMBERSHIP | {("member", "own"): hidden("person")}
 REGISTER = cells(
     (Ok(201, COMMAND), Ok(201, COMMAND)),
     (OFFICERS_ONLY, OFFICERS_ONLY),
@@ -377,7 +382,7 @@ MATRIX: dict[str, Row] = {
     "organisations_get_organisation": Row(organisation, public_read(ORGANISATION)),
     "organisations_add_member": Row(
         organisation,
-        MEMBERSHIP,
+        ADD_MEMBER,
         lambda ids: {"person_id": ids["person"], "role": "community_member"},
     ),
     "organisations_remove_member": Row(lambda s, side: as_params(s.group_member(side)), MEMBERSHIP),
@@ -415,7 +420,7 @@ MATRIX: dict[str, Row] = {
         cells(
             (TIMELINE_FULL, TIMELINE_PUBLIC),
             (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
-            (TIMELINE_FULL, TIMELINE_FULL),
+            (TIMELINE_FULL, TIMELINE_PUBLIC),
             (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
         ),
         reads=True,
@@ -599,7 +604,8 @@ MATRIX: dict[str, Row] = {
     # commitments and contributions
     "commitments_make_commitment": Row(
         project(),
-        anyone_with_write_key(201) | {(OFFICER, side): COUNCILS_DO_NOT_PLEDGE for side in SIDES},
+        anyone_with_write_key(201)
+        | {(OFFICER, "own"): COUNCILS_DO_NOT_PLEDGE, (OFFICER, "other"): OTHER_COUNCIL},
         lambda ids: {"phase": "co_design", "level": "group", "pledged_hours": "5"},
     ),
     "commitments_get_commitment": Row(
@@ -607,7 +613,7 @@ MATRIX: dict[str, Row] = {
     ),
     "commitments_mark_commitment_met": Row(
         lambda s, side: as_params(s.commitment(side)),
-        group_command("commitment", Ok(200, COMMAND), Ok(200, COMMAND)),
+        group_command("commitment", Ok(200, COMMAND), GROUPS_DO_NOT_CERTIFY),
     ),
     "commitments_mark_commitment_lapsed": Row(
         lambda s, side: as_params(s.commitment(side)),
