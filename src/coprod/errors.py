@@ -7,8 +7,8 @@ hierarchy is the contract::
     ├── InvalidInput            a value is malformed (negative money, empty title, bad currency)
     ├── NotFound                an id names nothing of the expected kind
     │   └── NotVisible          it exists, but is hidden from this actor (answers as absent)
-    ├── NotAllowed              the actor may see it but may not do this (authorisation policy)
     ├── RuleViolation           a well-formed command breaks a rule of DOMAIN.md §5
+    │   ├── NotAllowed          the actor may see it but may not do this (authorisation policy)
     │   ├── PhaseError          the process is in the wrong phase for this command
     │   ├── BallotRejected      a ballot breaks the declared voting rules
     │   ├── DecisionRecordIncomplete   an adverse decision lacks its legal record
@@ -53,10 +53,6 @@ class NotVisible(NotFound):
     """
 
 
-class NotAllowed(CoprodError):
-    """The authorisation policy refuses this actor this act (coprod.application.policy)."""
-
-
 class RuleViolation(CoprodError):
     """The command is well formed but breaks a rule; `rule` names it for the audit trail."""
 
@@ -66,6 +62,16 @@ class RuleViolation(CoprodError):
         if rule is not None:
             self.rule = rule
         super().__init__(message)
+
+
+class NotAllowed(RuleViolation):
+    """The authorisation policy refuses this actor this act (coprod.application.policy).
+
+    A rule violation like the domain's own permission rules, so callers that catch those
+    catch these too; the HTTP API answers 403 for both.
+    """
+
+    rule = "permission"
 
 
 class PhaseError(RuleViolation):

@@ -65,7 +65,7 @@ class PeopleCommands(CoprodBase):
         """
         organisation = self._manageable(actor, organisation_id, expected_version)
         person = self.load(Person, person_id)
-        policy.require_person_visible(actor, person_id, self.registration(person.registered_by))
+        policy.require_person_known(actor, person_id, self.registration(person.registered_by))
         organisation.add_member(actor, person_id, role)
         return self.commit(organisation)
 

@@ -14,9 +14,9 @@ The rules (issue 11, item 5):
   its project, and that council's evaluators; only such an officer marks a commitment met
   (which is what verifies its in-kind value) or verifies a contribution;
 * member lists are visible to the organisation itself and to the council it works with;
-* a person's details are visible to the person, the organisation that registered them and
-  the council that organisation works with; the writers among them may erase the details;
-  nobody can add a person they cannot see to a group;
+* a person's details are visible to the person and the organisation that registered them;
+  those, and the officers of the council that organisation works with, may erase the
+  details or add the person to a group; nobody can name a person hidden from them;
 * an evaluator key reads the whole history of the council that issued it, and nothing of
   other councils.
 
@@ -44,6 +44,7 @@ __all__ = [
     "members_visible",
     "needs_council",
     "require_group_visible",
+    "require_person_known",
     "require_person_visible",
 ]
 
@@ -101,7 +102,9 @@ def may_make_commitment(
         return
     if actor.role is Role.COMMUNITY_MEMBER:
         if actor.organisation_id != group_id:
-            raise NotAllowed("a community member makes commitments only for their own group")
+            raise NotAllowed(
+                "a community member makes commitments only for their own group", rule="own-group"
+            )
         return
     if actor.role is Role.COUNCIL_OFFICER and council_id is not None:
         council_officer_of(actor, council_id, f"project {project_id}")
@@ -127,9 +130,8 @@ def may_mark_commitment(
 def may_verify_contribution(
     actor: Actor, contribution_id: UUID, group_id: UUID, council_id: UUID | None
 ) -> None:
-    """Only an officer of the project's council verifies or disputes logged work."""
-    if actor.role not in (Role.COUNCIL_OFFICER, Role.SYSTEM):
-        raise NotAllowed(f"only a council officer may do this; this key is {actor.role.value}")
+    """Only an officer of the project's council verifies or disputes logged work: others'
+    logs stay hidden here, and the domain refuses every role but an officer's."""
     require_group_visible(actor, "contribution", contribution_id, group_id, council_id)
 
 
@@ -143,16 +145,6 @@ class Registration:
 
     by: UUID | None
     council: UUID | None
-
-
-def _works_with(actor: Actor, subject_id: UUID, registration: Registration) -> bool:
-    """The subject's own organisation, its registrar, or an officer of its registrar's council."""
-    org = actor.organisation_id
-    if org is None:
-        return False
-    if org in (subject_id, registration.by):
-        return True
-    return actor.role is Role.COUNCIL_OFFICER and org == registration.council
 
 
 def members_visible(actor: Actor | None, organisation_id: UUID, registration: Registration) -> bool:
@@ -181,15 +173,29 @@ def may_manage_members(
     raise NotAllowed(f"this key may not manage the members of {slug}")
 
 
+def _writer_of_registrar(actor: Actor, registration: Registration) -> bool:
+    return (
+        actor.role in (Role.COUNCIL_OFFICER, Role.COMMUNITY_MEMBER)
+        and actor.organisation_id is not None
+        and actor.organisation_id == registration.by
+    )
+
+
 def require_person_visible(actor: Actor, person_id: UUID, registration: Registration) -> None:
-    """The person, their registrar and the registrar's council see them; others get 404."""
-    if _system(actor) or actor.id == person_id:
-        return
-    if actor.role in (Role.COUNCIL_OFFICER, Role.COMMUNITY_MEMBER) and _works_with(
-        actor, person_id, registration
-    ):
+    """A person's details: for the person and the organisation that registered them (the one
+    with a reason to process them); anyone else gets 404, as for an unknown id."""
+    if _system(actor) or actor.id == person_id or _writer_of_registrar(actor, registration):
         return
     raise NotVisible("person", person_id)
+
+
+def require_person_known(actor: Actor, person_id: UUID, registration: Registration) -> None:
+    """Who may name a person in a command (add them to a group, erase them): those who see
+    them, and an officer of the council their registrar works with, who sees the group's
+    member list. Anyone else gets 404, so no command is an existence oracle."""
+    if actor.role is Role.COUNCIL_OFFICER and actor.organisation_id == registration.council:
+        return
+    require_person_visible(actor, person_id, registration)
 
 
 def may_erase_person(actor: Actor, person_id: UUID, registration: Registration) -> None:
@@ -197,7 +203,7 @@ def may_erase_person(actor: Actor, person_id: UUID, registration: Registration) 
     council that organisation works with; read-only roles never; anyone else sees nothing."""
     if actor.role in (Role.EVALUATOR, Role.PUBLIC):
         raise NotAllowed(f"the {actor.role.value} role is read-only")
-    require_person_visible(actor, person_id, registration)
+    require_person_known(actor, person_id, registration)
 
 
 #: Marks an aggregate whose first event was not seen: its later events are left out.
