@@ -77,7 +77,6 @@ def test_a_group_cannot_move_the_demos_leverage_ratio(store_url: str) -> None:
                 InKindAsset("A second-hand tractor", Money.of("900000", "DKK")),
             )
         after = figures(app, store_url)
-        print("leverage before", before, "after", after)
         assert after == before
         # The officer's mark is the verification: then the value counts.
         officer = Actor(
