@@ -17,10 +17,15 @@ from rich.console import Console
 
 from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.config import settings_from_env
-from coprod.errors import CoprodError, InvalidInput
+from coprod.errors import CoprodError, InvalidInput, NotFound
 
 people_app = typer.Typer(no_args_is_help=True, add_completion=False)
 errors = Console(stderr=True)
+
+
+@people_app.callback()
+def people() -> None:
+    """Personal data held about people (details are kept outside the event log)."""
 
 
 @people_app.command("erase")
@@ -28,13 +33,14 @@ def erase(
     person: Annotated[str, typer.Argument(help="The person's id (a UUID), as the API shows it.")],
 ) -> None:
     """Erase a person's details and key (GDPR art. 17); the log keeps an opaque marker."""
+    settings = settings_from_env()
     try:
         person_id = _uuid(person)
-        settings = settings_from_env()
         with Coprod(settings) as app:
             receipt = app.erase_person(SYSTEM_ACTOR, person_id)
     except CoprodError as e:
-        errors.print(f"error: {e}", soft_wrap=True, highlight=False, markup=False)
+        where = f" in {settings.display}" if isinstance(e, NotFound) else ""
+        errors.print(f"error: {e}{where}", soft_wrap=True, highlight=False, markup=False)
         raise typer.Exit(2) from None
     typer.echo(
         f"erased person {person_id} in {settings.display} "

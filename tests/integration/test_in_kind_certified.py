@@ -56,7 +56,7 @@ def test_a_group_cannot_move_the_demos_leverage_ratio(store_url: str) -> None:
     try:
         seed_demo(app, seed=SEED)
         before = figures(app, store_url)
-        assert before["leverage"] is not None and before["leverage"] > 0
+        assert before["leverage"] == Decimal("0.051974")  # the 0.052 measured in issue 11
         targets = open_in_kind_commitments(app)
         assert targets, "the demo has open in-kind pledges to attack"
         for commitment in targets:
