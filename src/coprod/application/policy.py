@@ -43,6 +43,7 @@ __all__ = [
     "may_verify_contribution",
     "members_visible",
     "needs_council",
+    "officer_acts_for",
     "require_group_visible",
     "require_person_known",
     "require_person_visible",
@@ -73,6 +74,16 @@ def council_officer_of(actor: Actor, council_id: UUID, what: str) -> None:
             f"{what} is run by another council; this key acts for organisation "
             f"{actor.organisation_id}"
         )
+
+
+def officer_acts_for(actor: Actor, council_id: UUID, what: str) -> None:
+    """A council officer acts only on what their own council runs (403: it is public).
+
+    Other roles pass here: whether they may do the act at all is the domain's own rule
+    (which names the act), applied right after by the aggregate.
+    """
+    if actor.role is Role.COUNCIL_OFFICER:
+        council_officer_of(actor, council_id, what)
 
 
 def require_group_visible(
