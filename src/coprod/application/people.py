@@ -87,6 +87,8 @@ class PeopleCommands(CoprodBase):
         self, actor: Actor | None, organisation: Organisation
     ) -> dict[UUID, Role] | None:
         """The member list if this actor may see it (the organisation and its council)."""
+        if actor is None:
+            return None  # anonymous readers never see it: no need to look up the registrar
         registration = self.registration(organisation.registered_by)
         if policy.members_visible(actor, organisation.id, registration):
             return dict(organisation.members)
