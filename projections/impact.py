@@ -497,6 +497,13 @@ class ImpactModel(ReadModel):
             return
         b.subject(e.originator_id.hex, pid, "commitment")
         in_kind = None if e.in_kind is None else _money(e.in_kind.fair_value)
+        process = b.process(pid)
+        if (
+            e.in_kind is not None
+            and process is not None
+            and e.in_kind.fair_value.currency != (process[2])
+        ):
+            in_kind = None  # only value in the process's currency counts (never summed across)
         data = {"project": e.project_id.hex, "in_kind": in_kind}
         b.fact(e.originator_id.hex, t, to_us(e.timestamp), "commitment", data)
 

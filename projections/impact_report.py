@@ -88,7 +88,8 @@ NOTES = (
     "Contributions: verified and unverified logs counted, disputed logs excluded "
     "(see 'contribution status').",
     "In-kind value counts commitments an officer of the council marked met (verified); open "
-    "pledges, and any a group marked met itself, are shown as open, not counted.",
+    "pledges, and any a group marked met itself, are shown as open, not counted. Value in "
+    "another currency than the process's is not counted.",
     "Participants with no stated group are shown as 'not stated' and excluded from p_g.",
     "Counts of projects, decisions, milestones and money are not counts of people and are "
     "not suppressed.",

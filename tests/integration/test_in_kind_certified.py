@@ -3,7 +3,8 @@
 Measured before the policy (issue 11): a group marking its own commitment met moved the
 demo's leverage ratio from 0.052 to 0.370. Now only an officer of the process's council may
 mark a commitment met, and the impact figures count in-kind value only from a met mark made
-by an officer, so even a self-certified mark already in an older log counts nothing.
+by an officer, so even a self-certified mark already in an older log counts nothing; and
+only value in the process's currency counts.
 """
 
 from __future__ import annotations
@@ -95,5 +96,19 @@ def test_a_group_cannot_move_the_demos_leverage_ratio(store_url: str) -> None:
         verified = figures(app, store_url)
         assert verified["met"] == before["met"] + Decimal(1000)
         assert verified["leverage"] > before["leverage"]
+        # Value in another currency, as an older log may hold it (written past the edge's
+        # currency check) and certified by an officer: still not summed as DKK.
+        euros = Commitment(
+            actor=officer,
+            organisation_id=targets[0].organisation_id,
+            project_id=targets[0].project_id,
+            phase=CoproductionPhase.CO_DELIVERY,
+            level=CoproductionLevel.GROUP,
+            pledged_hours=None,
+            in_kind=InKindAsset("A stage", Money.of("50000", "EUR")),
+        )
+        euros._mark_met(actor=officer)
+        app.commit(euros)
+        assert figures(app, store_url) == verified
     finally:
         app.close()
