@@ -7,11 +7,11 @@ for reads that need a key, :data:`EvaluatorReader` for the full-history exports,
 commands. A test walks ``app.routes`` and checks each has one.
 
 Object-level rules are the application's (:mod:`coprod.application.policy`), so HTTP, the
-CLI and the web pages apply the same ones: the commitment, contribution, people and
-organisation use cases check them with the actor they receive. The helpers left at the end
-of this module apply the same policy to process, proposal and project commands, whose use
-cases do not take the check yet. Another organisation's *private* object answers 404, as if
-it did not exist.
+CLI and the web pages apply the same ones: the commitment, contribution, people,
+organisation, process, proposal, decision and project use cases check them with the actor
+they receive. :func:`own_process` applies the same policy to the two commands whose use
+cases do not take it yet. Another organisation's *private* object answers 404, as if it
+did not exist.
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ from api.reads import ReadStore
 from coprod.application import Coprod, policy
 from coprod.errors import InvalidInput
 from coprod.process import Process
-from coprod.project import Project
-from coprod.proposal import Proposal
 from coprod.values import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -208,45 +206,8 @@ ExpectedVersion = Annotated[int | None, Depends(if_match)]
 
 
 def own_process(app: Coprod, who: Principal, process_id: UUID) -> Process:
-    """The process, if this officer's council runs it (the policy's rule, applied here until
-    the process and project use cases take the check themselves)."""
+    """The process, if this officer's council runs it: the policy's rule, applied here for
+    ballot casts and funding, whose use cases (ballots.py, fund_project) do not take it yet."""
     process = app.get_process(process_id)
     policy.council_officer_of(who.actor, process.council_id, f"process {process_id}")
     return process
-
-
-def creator_organisation(app: Coprod, aggregate_id: UUID) -> UUID | None:
-    """The organisation its creator acted for, read from the aggregate's first event."""
-    first = next(iter(app.events.get(aggregate_id, lte=1)), None)
-    actor = getattr(first, "actor", None)
-    return getattr(actor, "organisation_id", None)
-
-
-def idea_organisation(app: Coprod, proposal_id: UUID) -> UUID | None:
-    """The organisation the submitter acted for, read from the idea's first event."""
-    return creator_organisation(app, proposal_id)
-
-
-def editable_proposal(app: Coprod, who: Principal, proposal_id: UUID) -> Proposal:
-    """An idea its own organisation may change, or an officer of the process's council."""
-    proposal = app.get_proposal(proposal_id)
-    if who.role is Role.COUNCIL_OFFICER:
-        own_process(app, who, proposal.process_id)
-    elif idea_organisation(app, proposal_id) != who.organisation_id:
-        raise Forbidden(
-            f"proposal {proposal_id} was submitted by another organisation; only it or an "
-            "officer of the council may change it"
-        )
-    return proposal
-
-
-def council_proposal(app: Coprod, who: Principal, proposal_id: UUID) -> Proposal:
-    proposal = app.get_proposal(proposal_id)
-    own_process(app, who, proposal.process_id)
-    return proposal
-
-
-def council_project(app: Coprod, who: Principal, project_id: UUID) -> Project:
-    project = app.get_project(project_id)
-    own_process(app, who, project.process_id)
-    return project

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 from pydantic import Field
 
-from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, own_process
+from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader
 from api.routes.common import Body, CommandResult, MoneyModel, View, etag, money_out, run_command
 from coprod.phases import Phase
 from coprod.process import Area, PhaseDates, Process, ProcessKind
@@ -293,7 +293,6 @@ def open_ballot(
     response: Response,
 ) -> CommandResult:
     """Open the vote on these shortlisted proposals, at their assessed costs."""
-    own_process(app, who, process_id)
     return run_command(
         response, app.open_ballot, who.actor, process_id, tuple(body.proposal_ids), expected
     )

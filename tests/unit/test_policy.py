@@ -206,3 +206,23 @@ def test_an_evaluator_key_reads_its_councils_history_and_nothing_else() -> None:
     b_side = [B, H, ids["pb"], ids["ib"], ids["jb"], ids["cb"], ids["pers_h"], ids["rates"]]
     assert seen[B] == [*b_side, ids["cb"]]
     assert not set(seen[A]) & (set(b_side) - {ids["rates"]})
+
+
+def test_an_idea_is_changed_by_its_submitters_organisation_or_its_council() -> None:
+    idea, process, submitter = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    for actor in (MEMBER_G, OFFICER_A, SYSTEM, Actor(submitter, Role.RESIDENT)):
+        policy.may_change_idea(actor, idea, G, submitter, A, process)
+    with pytest.raises(NotAllowed, match="submitted by another organisation"):
+        policy.may_change_idea(MEMBER_H, idea, G, submitter, A, process)
+    with pytest.raises(NotAllowed, match=f"process {process} is run by another council"):
+        policy.may_change_idea(OFFICER_B, idea, G, submitter, A, process)
+    for actor in (EVALUATOR_A, Actor(uuid.uuid4(), Role.RESIDENT)):
+        with pytest.raises(NotAllowed, match="cannot change another's idea"):
+            policy.may_change_idea(actor, idea, G, submitter, A, process)
+
+
+def test_officers_act_for_their_own_council_and_others_are_left_to_the_domain() -> None:
+    policy.officer_acts_for(OFFICER_A, A, "process P")
+    policy.officer_acts_for(MEMBER_G, A, "process P")  # the aggregate refuses with its own rule
+    with pytest.raises(NotAllowed, match="process P is run by another council"):
+        policy.officer_acts_for(OFFICER_B, A, "process P")

@@ -19,9 +19,10 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
 from coprod.decision import IN_FORCE, Decision, DecisionOutcome, DecisionRecord
-from coprod.errors import HearingRequired, InvalidInput, RuleViolation
+from coprod.errors import HearingRequired, InvalidInput, RuleViolation, StaleVersion
 from coprod.phases import Phase
 from coprod.process import Process
 from coprod.proposal import Proposal
@@ -45,8 +46,11 @@ class DecisionCommands(CoprodBase):
         expected_version: int | None = None,
     ) -> Receipt:
         """Decide on a proposal; `expected_version` is the proposal's, the receipt the decision's."""
-        proposal = self.load(Proposal, proposal_id, expected_version)
+        proposal = self.load(Proposal, proposal_id)
         process = self.load(Process, proposal.process_id)
+        policy.officer_acts_for(actor, process.council_id, f"process {process.id}")
+        if expected_version is not None and proposal.version != expected_version:
+            raise StaleVersion("proposal", proposal_id, expected_version, proposal.version)
         process.require_phase("decide on a proposal", *DECISION_PHASES)
         proposal.require_no_other_decision()
         _require_decidable(proposal, process, outcome)
@@ -76,7 +80,7 @@ class DecisionCommands(CoprodBase):
         decided_on: date,
         expected_version: int | None = None,
     ) -> Receipt:
-        decision, proposal, process = self._load_decision(decision_id, expected_version)
+        decision, proposal, process = self._load_decision(actor, decision_id, expected_version)
         process.require_phase("correct a decision", *DECISION_PHASES)
         _require_decidable(proposal, process, outcome)
         decision.correct(
@@ -96,7 +100,7 @@ class DecisionCommands(CoprodBase):
     def reopen_decision(
         self, actor: Actor, decision_id: UUID, reason: str, expected_version: int | None = None
     ) -> Receipt:
-        decision, proposal, process = self._load_decision(decision_id, expected_version)
+        decision, proposal, process = self._load_decision(actor, decision_id, expected_version)
         process.require_phase("reopen a decision", *DECISION_PHASES)
         decision.reopen(actor, reason)
         proposal.record_decision(actor, decision.id, decision.outcome, decision.status)
@@ -111,7 +115,7 @@ class DecisionCommands(CoprodBase):
         decided_on: date,
         expected_version: int | None = None,
     ) -> Receipt:
-        decision, proposal, process = self._load_decision(decision_id, expected_version)
+        decision, proposal, process = self._load_decision(actor, decision_id, expected_version)
         process.require_phase("revoke a decision", *DECISION_PHASES)
         decision.revoke(actor, reason, record, decided_on)
         _require_heard(proposal, record, decided_on)
@@ -122,11 +126,17 @@ class DecisionCommands(CoprodBase):
         return self.load(Decision, decision_id)
 
     def _load_decision(
-        self, decision_id: UUID, expected_version: int | None
+        self, actor: Actor, decision_id: UUID, expected_version: int | None
     ) -> tuple[Decision, Proposal, Process]:
-        decision = self.load(Decision, decision_id, expected_version)
+        """The decision, its proposal and process, if the actor is an officer of the
+        process's council (application.policy); the version is compared after the policy."""
+        decision = self.load(Decision, decision_id)
+        process = self.load(Process, decision.process_id)
+        policy.officer_acts_for(actor, process.council_id, f"process {process.id}")
+        if expected_version is not None and decision.version != expected_version:
+            raise StaleVersion("decision", decision_id, expected_version, decision.version)
         proposal = self.load(Proposal, decision.proposal_id)
-        return decision, proposal, self.load(Process, decision.process_id)
+        return decision, proposal, process
 
 
 def _require_decidable(proposal: Proposal, process: Process, outcome: DecisionOutcome) -> None:

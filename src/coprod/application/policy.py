@@ -36,6 +36,7 @@ __all__ = [
     "CouncilScope",
     "Registration",
     "council_officer_of",
+    "may_change_idea",
     "may_erase_person",
     "may_make_commitment",
     "may_manage_members",
@@ -84,6 +85,31 @@ def officer_acts_for(actor: Actor, council_id: UUID, what: str) -> None:
     """
     if actor.role is Role.COUNCIL_OFFICER:
         council_officer_of(actor, council_id, what)
+
+
+def may_change_idea(
+    actor: Actor,
+    proposal_id: UUID,
+    submitted_by: UUID | None,
+    submitter_id: UUID,
+    council: UUID,
+    process_id: UUID,
+) -> None:
+    """An idea is changed by its submitter, their organisation or an officer of the
+    process's council; nobody else."""
+    if _system(actor) or actor.id == submitter_id:
+        return
+    if actor.role is Role.COUNCIL_OFFICER:
+        council_officer_of(actor, council, f"process {process_id}")
+        return
+    if actor.role is Role.COMMUNITY_MEMBER:
+        if actor.organisation_id != submitted_by:
+            raise NotAllowed(
+                f"proposal {proposal_id} was submitted by another organisation; only it or an "
+                "officer of the council may change it"
+            )
+        return
+    raise NotAllowed(f"the {actor.role.value} role cannot change another's idea")
 
 
 def require_group_visible(
