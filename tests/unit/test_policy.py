@@ -226,3 +226,10 @@ def test_officers_act_for_their_own_council_and_others_are_left_to_the_domain() 
     policy.officer_acts_for(MEMBER_G, A, "process P")  # the aggregate refuses with its own rule
     with pytest.raises(NotAllowed, match="process P is run by another council"):
         policy.officer_acts_for(OFFICER_B, A, "process P")
+
+
+def test_an_officer_opens_processes_for_their_own_council_only() -> None:
+    policy.may_open_process(OFFICER_A, A)
+    policy.may_open_process(SYSTEM, B)
+    with pytest.raises(NotAllowed, match="only for their own council"):
+        policy.may_open_process(OFFICER_A, B)

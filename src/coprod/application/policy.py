@@ -41,6 +41,7 @@ __all__ = [
     "may_make_commitment",
     "may_manage_members",
     "may_mark_commitment",
+    "may_open_process",
     "may_verify_contribution",
     "members_visible",
     "needs_council",
@@ -110,6 +111,15 @@ def may_change_idea(
             )
         return
     raise NotAllowed(f"the {actor.role.value} role cannot change another's idea")
+
+
+def may_open_process(actor: Actor, council_id: UUID) -> None:
+    """An officer opens processes for their own council only."""
+    if actor.role is Role.COUNCIL_OFFICER and actor.organisation_id != council_id:
+        raise NotAllowed(
+            f"an officer opens processes only for their own council; this key acts for "
+            f"organisation {actor.organisation_id}, not {council_id}"
+        )
 
 
 def require_group_visible(

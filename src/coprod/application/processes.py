@@ -25,7 +25,11 @@ class ProcessCommands(CoprodBase):
         currency: str,
         kind: ProcessKind = ProcessKind.PB_CYCLE,
     ) -> Receipt:
-        """Open a process; opening the same (council, code) twice is refused as AlreadyExists."""
+        """Open a process; opening the same (council, code) twice is refused as AlreadyExists.
+
+        An officer opens processes for their own council only (application.policy).
+        """
+        policy.may_open_process(actor, council_id)
         process = Process.open(actor, council_id, code, name, kind, currency)
         return self.commit(process)
 
