@@ -9,8 +9,8 @@ commands. A test walks ``app.routes`` and checks each has one.
 Object-level rules are the application's (:mod:`coprod.application.policy`), so HTTP, the
 CLI and the web pages apply the same ones: the commitment, contribution, people,
 organisation, process, proposal, decision and project use cases check them with the actor
-they receive. :func:`own_process` applies the same policy to the two commands whose use
-cases do not take it yet. Another organisation's *private* object answers 404, as if it
+they receive. :func:`own_process` applies the same policy to ballot casts, whose use case
+does not take it yet. Another organisation's *private* object answers 404, as if it
 did not exist.
 """
 
@@ -207,7 +207,7 @@ ExpectedVersion = Annotated[int | None, Depends(if_match)]
 
 def own_process(app: Coprod, who: Principal, process_id: UUID) -> Process:
     """The process, if this officer's council runs it: the policy's rule, applied here for
-    ballot casts and funding, whose use cases (ballots.py, fund_project) do not take it yet."""
+    ballot casts, whose use case (application/ballots.py) does not take it yet."""
     process = app.get_process(process_id)
     policy.council_officer_of(who.actor, process.council_id, f"process {process_id}")
     return process

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Response
 from pydantic import Field
 
-from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, own_process
+from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader
 from api.routes.common import (
     Body,
     CommandResult,
@@ -168,7 +168,6 @@ def fund_project(
     decision_id: UUID, who: Officer, app: CoprodApp, expected: ExpectedVersion, response: Response
 ) -> CommandResult:
     """Fund a project from an in-force funding decision; If-Match is the decision's version."""
-    own_process(app, who, app.get_decision(decision_id).process_id)
     return run_command(
         response, app.fund_project, who.actor, decision_id, expected, created="projects"
     )

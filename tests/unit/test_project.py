@@ -488,7 +488,8 @@ def funding_decision(
     member: Actor,
     outcome: DecisionOutcome = DecisionOutcome.FUNDED_IN_FULL,
 ) -> tuple[Decision, Proposal]:
-    process_id = uuid.uuid4()
+    assert officer.organisation_id is not None  # a process of the officer's council (policy)
+    process_id = app.open_process(officer, officer.organisation_id, "pb", "PB", "DKK").aggregate_id
     proposal = Proposal.submit(member, process_id, "Skatepark", "A small skatepark", None, None)
     amount = dkk(250_000) if outcome.funded else None
     decision = Decision.decide(officer, process_id, proposal.id, outcome, amount, None, D)

@@ -28,7 +28,11 @@ class ProjectCommands(CoprodBase):
         never funded from a decision that was corrected or reopened in the meantime. Funding
         the same proposal twice is refused as AlreadyExists.
         """
-        decision = self.load(Decision, decision_id, expected_version)
+        decision = self.load(Decision, decision_id)
+        council = self.load(Process, decision.process_id).council_id
+        policy.officer_acts_for(actor, council, f"process {decision.process_id}")
+        if expected_version is not None and decision.version != expected_version:
+            raise StaleVersion("decision", decision_id, expected_version, decision.version)
         if decision.status != IN_FORCE:
             raise RuleViolation(
                 f"decision {decision_id} is {decision.status}; only a decision in force "
