@@ -21,6 +21,7 @@ from api.cli_evaluator import register as register_evaluator
 from api.cli_files import replaced_atomically
 from api.cli_outcome import outcome
 from api.cli_pabulib import export_app, import_app
+from api.cli_people import people_app
 from api.cli_privacy import privacy_app, secrets_app
 from api.cli_projections import project_app
 from api.cli_report import report_app
@@ -49,6 +50,7 @@ register_evaluator(cli, export_app)
 cli.add_typer(report_app, name="report", help="Published reports: impact measures (DOMAIN.md §4).")
 cli.add_typer(privacy_app, name="privacy", help="Remove erased personal data from disk.")
 cli.add_typer(secrets_app, name="secrets", help="The master key that wraps the subject keys.")
+cli.add_typer(people_app, name="people", help="Personal data: erase a person on request.")
 console = Console()
 errors = Console(stderr=True)
 

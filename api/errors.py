@@ -10,6 +10,7 @@ refusal                        status  why
 =============================  ======  =======================================================
 Unauthenticated                401     no key, or an unknown or revoked one
 Forbidden                      403     the key's role or organisation may not do this
+NotAllowed                     403     the authorisation policy refuses it (application layer)
 RuleViolation(permission,      403     the domain's own permission rules (defence in depth)
 own-group, own-commitment)
 InvalidInput                   422     a field is malformed; the body names the field
@@ -18,7 +19,7 @@ DecisionRecordIncomplete       422     the request lacks legal elements: add the
 DateRuleViolation              422     a business date breaks the case's order (hearing
                                        period, answer before hearing, decision before its
                                        facts, a future date): change the date
-NotFound                       404     no such object, or another organisation's private one
+NotFound, NotVisible           404     no such object, or another organisation's private one
 StaleVersion                   409     a concurrent write got there first; 412 when the
                                        request carried If-Match with a version (stale at
                                        load, or beaten at commit by a concurrent writer)
@@ -65,6 +66,7 @@ from coprod.errors import (
     DuplicateBallot,
     HearingRequired,
     InvalidInput,
+    NotAllowed,
     NotFound,
     PhaseError,
     RuleViolation,
@@ -135,6 +137,7 @@ class Row:
 ERROR_TABLE: tuple[Row, ...] = (
     Row(Unauthenticated, 401, "unauthenticated", "Missing or unknown API key", keep=False),
     Row(Forbidden, 403, "forbidden", "Not allowed for this key", keep=False),
+    Row(NotAllowed, 403, "forbidden", "Not allowed for this key", keep=False),
     Row(RuleViolation, 403, "forbidden", "Not allowed for this key", False, "permission"),
     Row(RuleViolation, 403, "forbidden", "Not allowed for this key", False, "own-group"),
     Row(RuleViolation, 403, "forbidden", "Not allowed for this key", False, "own-commitment"),

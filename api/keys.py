@@ -51,7 +51,12 @@ def hash_secret(secret: str) -> str:
 
 @dataclass(frozen=True)
 class Principal:
-    """The authenticated caller: the actor its commands are recorded under, and its key."""
+    """The authenticated caller: the actor its commands are recorded under, and its key.
+
+    ``organisation_id`` is whom the key acts for; an evaluator key's organisation is the
+    council that issued it, and its reads are scoped to that council's processes
+    (:class:`coprod.application.policy.CouncilScope`).
+    """
 
     key_id: UUID
     actor_id: UUID

@@ -145,11 +145,14 @@ def iter_event_chunks(
     page_size: int = PAGE_SIZE,
     app: CoprodBase | None = None,
     progress: Callable[[int], None] | None = None,
+    keep: Callable[[Any], bool] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The events frame one page at a time, so an export can stream a log of any size.
 
     Always yields at least one (possibly empty) chunk, so the columns and their types are
     known even for an empty log. `progress` gets the position read so far after each page.
+    `keep`, if given, is asked about every event in log order (an evaluator key's council
+    scope, coprod.application.policy.CouncilScope) and leaves out those it refuses.
     """
     if as_of is not None and as_of.tzinfo is None:
         raise InvalidInput("as_of", "must be timezone-aware (e.g. 2026-05-01T12:00:00+00:00)")
@@ -172,6 +175,8 @@ def iter_event_chunks(
             columns = _new_columns()
             for notification in page:
                 event: Any = mapper.to_domain_event(notification)
+                if keep is not None and not keep(event):
+                    continue
                 if as_of is not None and event.timestamp > as_of:
                     continue
                 _add_row(columns, notification.id, notification.topic, event)

@@ -40,6 +40,7 @@ from coprod.phases import Phase
 from coprod.process import DEFAULT_DISCLOSURE_K, Process
 from coprod.project import Project
 from coprod.proposal import Proposal
+from coprod.values import Role
 from projections.ballot_runs import RUN_COLUMNS, RUN_DICTIONARY, BallotRuns, run_table_ddl
 from projections.readmodel import Item, ReadModel
 from projections.store import Connection
@@ -102,6 +103,12 @@ _RATE_COLUMNS = (
 )
 
 
+def _certified(e: Commitment.CommitmentMet) -> dict[str, Any]:
+    """Whether an officer marked it met: only then does its in-kind value count (a group's
+    own mark, possible before the policy of issue 11, certifies nothing)."""
+    return {"verified": e.actor.role in (Role.COUNCIL_OFFICER, Role.SYSTEM)}
+
+
 def _money(value: Any) -> str | None:
     return None if value is None else str(value.amount)
 
@@ -110,7 +117,8 @@ class ImpactModel(ReadModel):
     """Per process: the inputs of every impact measure, each row stamped for as-of reads."""
 
     name = "impact"
-    #: Version 3 reads the phase schedule (the vote's end date, for vote-to-delivery).
+    #: Version 3 reads the phase schedule (the vote's end date, for vote-to-delivery) and
+    #: marks in-kind value verified (an officer marked the commitment met).
     version = 3
     table_suffixes = (
         "process",
@@ -350,7 +358,7 @@ class ImpactModel(ReadModel):
             ),
             Project.ProjectCancelled: self._fact("cancelled", lambda e: {}),
             Commitment.CommitmentMade: self._commitment,
-            Commitment.CommitmentMet: self._fact("commitment_met", lambda e: {}),
+            Commitment.CommitmentMet: self._fact("commitment_met", _certified),
             Commitment.CommitmentLapsed: self._fact("commitment_lapsed", lambda e: {}),
             Contribution.ContributionLogged: self._logged,
             Contribution.ContributionVerified: self._status("verified"),
@@ -513,6 +521,13 @@ class ImpactModel(ReadModel):
             return
         b.subject(e.originator_id.hex, pid, "commitment")
         in_kind = None if e.in_kind is None else _money(e.in_kind.fair_value)
+        process = b.process(pid)
+        if (
+            e.in_kind is not None
+            and process is not None
+            and e.in_kind.fair_value.currency != (process[2])
+        ):
+            in_kind = None  # only value in the process's currency counts (never summed across)
         data = {"project": e.project_id.hex, "in_kind": in_kind}
         b.fact(e.originator_id.hex, t, to_us(e.timestamp), "commitment", data)
 

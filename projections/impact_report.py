@@ -94,7 +94,9 @@ NOTES = (
     "Spend counts at its latest corrected amount.",
     "Contributions: verified and unverified logs counted, disputed logs excluded "
     "(see 'contribution status').",
-    "In-kind value counts commitments marked met; open pledges are shown, not counted.",
+    "In-kind value counts commitments an officer of the council marked met (verified); open "
+    "pledges, and any a group marked met itself, are shown as open, not counted. Value in "
+    "another currency than the process's is not counted.",
     "Participants with no stated group are shown as 'not stated' and excluded from p_g.",
     "Counts of projects, decisions, milestones and money are not counts of people and are "
     "not suppressed.",
@@ -506,6 +508,8 @@ class _Fold:
         self.commitments[s] = (d["project"], in_kind, "open")
 
     def _commitment_met(self, s: str, d: dict[str, Any]) -> None:
+        if not d.get("verified", False):
+            return  # marked met by the group itself: not verified, the pledge stays open
         project, in_kind, _ = self.commitments[s]
         self.commitments[s] = (project, in_kind, "met")
 

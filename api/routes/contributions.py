@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 from uuid import UUID
 
 from fastapi import APIRouter, Response
@@ -15,8 +14,6 @@ from api.deps import (
     ExpectedVersion,
     Officer,
     Writer,
-    visible_commitment,
-    visible_contribution,
 )
 from api.fields import BusinessDate, Count, PeopleCount, Prose
 from api.routes.common import Body, CommandResult, DecimalText, View, decimal, etag, run_command
@@ -60,14 +57,13 @@ def log_contribution(
     commitment_id: UUID, body: LogContribution, who: Writer, app: CoprodApp, response: Response
 ) -> CommandResult:
     """Log a day's work (hours and a head count, never names) against your group's commitment."""
-    commitment = visible_commitment(app, who, commitment_id)
     return run_command(
         response,
-        partial(app.log_contribution, loaded=commitment),  # loaded once per request
+        app.log_contribution,
         who.actor,
         commitment_id,
-        commitment.organisation_id,
-        commitment.project_id,
+        None,  # the commitment's own group and project
+        None,
         decimal("hours", body.hours),
         body.people_count,
         body.phase,
@@ -84,7 +80,7 @@ def get_contribution(
     contribution_id: UUID, who: CurrentPrincipal, app: CoprodApp, response: Response
 ) -> ContributionView:
     """The logged work, for its group, the project's council officers and evaluators."""
-    c = visible_contribution(app, who, contribution_id)
+    c = app.visible_contribution(who.actor, contribution_id)
     response.headers["ETag"] = etag(c.version)
     return ContributionView(
         id=c.id,
@@ -110,7 +106,6 @@ def verify_contribution(
     response: Response,
 ) -> CommandResult:
     """Confirm the logged work (council officer of the project's council)."""
-    visible_contribution(app, who, contribution_id)
     return run_command(response, app.verify_contribution, who.actor, contribution_id, expected)
 
 
@@ -124,7 +119,6 @@ def dispute_contribution(
     response: Response,
 ) -> CommandResult:
     """Question the logged work, with the reason."""
-    visible_contribution(app, who, contribution_id)
     return run_command(
         response, app.dispute_contribution, who.actor, contribution_id, body.reason, expected
     )

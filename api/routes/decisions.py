@@ -12,12 +12,10 @@ from api.deps import (
     ExpectedVersion,
     Officer,
     PublicReader,
-    council_proposal,
-    own_process,
 )
 from api.fields import BusinessDate, Count, Prose
 from api.routes.common import Body, CommandResult, MoneyModel, View, etag, money_out, run_command
-from coprod.decision import ComplaintsGuidance, Decision, DecisionOutcome, DecisionRecord
+from coprod.decision import ComplaintsGuidance, DecisionOutcome, DecisionRecord
 
 router = APIRouter(tags=["decisions"])
 
@@ -98,12 +96,6 @@ def _record(r: DecisionRecord | None) -> RecordModel | None:
     )
 
 
-def _own_decision(app: CoprodApp, who: Officer, decision_id: UUID) -> Decision:
-    decision = app.get_decision(decision_id)
-    own_process(app, who, decision.process_id)
-    return decision
-
-
 @router.post("/proposals/{proposal_id}/decision", status_code=201)
 def decide(
     proposal_id: UUID,
@@ -114,7 +106,6 @@ def decide(
     response: Response,
 ) -> CommandResult:
     """Decide on an assessed proposal; If-Match is the proposal's version, the result the decision's."""
-    council_proposal(app, who, proposal_id)
     amount = None if body.amount is None else body.amount.to_money()
     record = None if body.record is None else body.record.to_record()
     return run_command(
@@ -161,7 +152,6 @@ def correct_decision(
     response: Response,
 ) -> CommandResult:
     """Correct a decision (a new act in the same stream; the original stays on record)."""
-    _own_decision(app, who, decision_id)
     amount = None if body.amount is None else body.amount.to_money()
     record = None if body.record is None else body.record.to_record()
     return run_command(
@@ -188,7 +178,6 @@ def reopen_decision(
     response: Response,
 ) -> CommandResult:
     """Reopen a decision, e.g. after a complaint, so it can be decided again."""
-    _own_decision(app, who, decision_id)
     return run_command(response, app.reopen_decision, who.actor, decision_id, body.reason, expected)
 
 
@@ -202,7 +191,6 @@ def revoke_decision(
     response: Response,
 ) -> CommandResult:
     """Revoke a decision; revocation is adverse and needs a complete record and a hearing."""
-    _own_decision(app, who, decision_id)
     return run_command(
         response,
         app.revoke_decision,

@@ -18,6 +18,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import CoprodApp, EvaluatorReader, Reads
 from api.routes.summaries import AsOf
+from coprod.application.policy import CouncilScope
 from projections.analytics import iter_event_chunks
 
 router = APIRouter(prefix="/exports", tags=["exports"])
@@ -35,9 +36,12 @@ CSV = "text/csv; charset=utf-8"
 def export_events_csv(
     who: EvaluatorReader, app: CoprodApp, reads: Reads, as_of: AsOf = None
 ) -> StreamingResponse:
-    """The event log as CSV, in log order, optionally only the events recorded by `as_of`."""
+    """The event log of the key's council as CSV, in log order, optionally only the events
+    recorded by `as_of`. An evaluator key reads the history of the council that issued it
+    and nothing of other councils; a study across councils holds one key per council."""
     stop = app.recorder.max_notification_id() or 0
-    chunks = iter_event_chunks(app=app, as_of=as_of, stop=stop or None)
+    scope = CouncilScope(who.organisation_id)
+    chunks = iter_event_chunks(app=app, as_of=as_of, stop=stop or None, keep=scope.includes)
     first = next(chunks)  # fails here (a clean 4xx/5xx), not halfway through the body
 
     def rows() -> Iterator[str]:

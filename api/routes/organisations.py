@@ -8,13 +8,10 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 from pydantic import Field
 
-from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, Writer, creator_organisation
-from api.errors import Forbidden
+from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, Writer
 from api.fields import Code, Text
-from api.keys import Principal
 from api.routes.common import Body, CommandResult, View, etag, run_command
-from coprod.application import Coprod
-from coprod.organisation import Organisation, OrganisationKind
+from coprod.organisation import OrganisationKind
 from coprod.values import Role
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])
@@ -47,23 +44,6 @@ class OrganisationView(View):
     members: list[MemberView] | None
 
 
-def _manageable(app: Coprod, who: Principal, organisation_id: UUID) -> Organisation:
-    """An organisation manages itself; a council's officers, the groups their council registered.
-
-    The organisation is public, so another council's group is a 403, not a hidden 404.
-    """
-    organisation = app.get_organisation(organisation_id)
-    if organisation_id == who.organisation_id:
-        return organisation
-    if (
-        who.role is Role.COUNCIL_OFFICER
-        and organisation.kind is OrganisationKind.COMMUNITY_GROUP
-        and creator_organisation(app, organisation_id) == who.organisation_id
-    ):
-        return organisation
-    raise Forbidden(f"this key may not manage the members of {organisation.slug}")
-
-
 @router.post("", status_code=201)
 def register_organisation(
     body: RegisterOrganisation, who: Officer, app: CoprodApp, response: Response
@@ -84,13 +64,13 @@ def register_organisation(
 def get_organisation(
     organisation_id: UUID, who: PublicReader, app: CoprodApp, response: Response
 ) -> OrganisationView:
-    """The organisation; its members only for its own members and council officers."""
+    """The organisation; its members only for itself and the council it works with."""
     o = app.get_organisation(organisation_id)
     response.headers["ETag"] = etag(o.version)
-    insider = who is not None and (
-        who.organisation_id == organisation_id or who.role is Role.COUNCIL_OFFICER
+    listed = app.visible_members(None if who is None else who.actor, o)
+    members = (
+        None if listed is None else [MemberView(person_id=p, role=r) for p, r in listed.items()]
     )
-    members = [MemberView(person_id=p, role=r) for p, r in o.members.items()] if insider else None
     return OrganisationView(
         id=o.id,
         version=o.version,
@@ -111,7 +91,6 @@ def add_member(
     response: Response,
 ) -> CommandResult:
     """Add a registered person in a role the organisation can have."""
-    _manageable(app, who, organisation_id)
     return run_command(
         response, app.add_member, who.actor, organisation_id, body.person_id, body.role, expected
     )
@@ -127,5 +106,4 @@ def remove_member(
     response: Response,
 ) -> CommandResult:
     """Remove a person from the organisation."""
-    _manageable(app, who, organisation_id)
     return run_command(response, app.remove_member, who.actor, organisation_id, person_id, expected)

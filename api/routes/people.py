@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response
 
-from api.deps import CoprodApp, CurrentPrincipal, ExpectedVersion, Writer, visible_person
+from api.deps import CoprodApp, CurrentPrincipal, ExpectedVersion, Writer
 from api.fields import PersonDetails
 from api.routes.common import Body, CommandResult, View, etag, run_command
 
@@ -37,14 +37,13 @@ def get_person(
     person_id: UUID, who: CurrentPrincipal, app: CoprodApp, response: Response
 ) -> PersonView:
     """A person's details, for the person and the organisation that registered them."""
-    visible_person(app, who, person_id)
-    person = app.get_person(person_id)
+    person = app.visible_person(who.actor, person_id)
     response.headers["ETag"] = etag(person.version)
     return PersonView(
         id=person.id,
         version=person.version,
         erased=person.erased,
-        details=app.person_details(person_id),
+        details=app.person_details(person_id, person),
     )
 
 
@@ -52,6 +51,6 @@ def get_person(
 def erase_person(
     person_id: UUID, who: Writer, app: CoprodApp, expected: ExpectedVersion, response: Response
 ) -> CommandResult:
-    """Erase a person's data (GDPR art. 17): by them, or an officer of who registered them."""
-    visible_person(app, who, person_id)
+    """Erase a person's data (GDPR art. 17): by them, the organisation that registered them,
+    or an officer of the council that organisation works with."""
     return run_command(response, app.erase_person, who.actor, person_id, expected)

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 from pydantic import Field
 
-from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, own_process
+from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader
 from api.fields import BusinessDate, Code, Count, CurrencyCode, Text
 from api.routes.common import Body, CommandResult, MoneyModel, View, etag, money_out, run_command
 from coprod.phases import Phase
@@ -203,7 +203,6 @@ def set_budget(
     response: Response,
 ) -> CommandResult:
     """Set the pot residents allocate and the budget base it is a share of (before the vote)."""
-    own_process(app, who, process_id)
     base = None if body.budget_base is None else body.budget_base.to_money()
     return run_command(
         response, app.set_budget, who.actor, process_id, body.pot.to_money(), base, expected
@@ -220,7 +219,6 @@ def set_eligible_population(
     response: Response,
 ) -> CommandResult:
     """Set how many people may vote, the denominator of turnout."""
-    own_process(app, who, process_id)
     return run_command(
         response, app.set_eligible_population, who.actor, process_id, body.eligible, expected
     )
@@ -236,7 +234,6 @@ def define_areas(
     response: Response,
 ) -> CommandResult:
     """Define the districts of the process; ideas and ballots then name one of them."""
-    own_process(app, who, process_id)
     areas = tuple(Area(a.code, a.name, a.population, a.need_weight) for a in body.areas)
     return run_command(response, app.define_areas, who.actor, process_id, areas, expected)
 
@@ -251,7 +248,6 @@ def set_rules(
     response: Response,
 ) -> CommandResult:
     """Declare the voting and selection rules, before the vote (DOMAIN.md §5)."""
-    own_process(app, who, process_id)
     selection = SelectionRule(
         body.selection.method, body.selection.completion, body.selection.min_votes
     )
@@ -270,7 +266,6 @@ def schedule_phases(
     response: Response,
 ) -> CommandResult:
     """Publish the planned dates of the phases."""
-    own_process(app, who, process_id)
     schedule = tuple(PhaseDates(d.phase, d.starts_on, d.ends_on) for d in body.schedule)
     return run_command(response, app.schedule_phases, who.actor, process_id, schedule, expected)
 
@@ -285,7 +280,6 @@ def advance_phase(
     response: Response,
 ) -> CommandResult:
     """Move the process forward to a later phase; never back."""
-    own_process(app, who, process_id)
     return run_command(response, app.advance_phase, who.actor, process_id, body.to_phase, expected)
 
 
@@ -299,7 +293,6 @@ def open_ballot(
     response: Response,
 ) -> CommandResult:
     """Open the vote on these shortlisted proposals, at their assessed costs."""
-    own_process(app, who, process_id)
     return run_command(
         response, app.open_ballot, who.actor, process_id, tuple(body.proposal_ids), expected
     )
@@ -310,5 +303,4 @@ def close_ballot(
     process_id: UUID, who: Officer, app: CoprodApp, expected: ExpectedVersion, response: Response
 ) -> CommandResult:
     """Close the vote; later ballots are refused."""
-    own_process(app, who, process_id)
     return run_command(response, app.close_ballot, who.actor, process_id, expected)

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Response
 from pydantic import Field
 
-from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, council_project, own_process
+from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader
 from api.fields import BusinessDate, Code, Count, Prose, Text, Url
 from api.routes.common import (
     Body,
@@ -169,7 +169,6 @@ def fund_project(
     decision_id: UUID, who: Officer, app: CoprodApp, expected: ExpectedVersion, response: Response
 ) -> CommandResult:
     """Fund a project from an in-force funding decision; If-Match is the decision's version."""
-    own_process(app, who, app.get_decision(decision_id).process_id)
     return run_command(
         response, app.fund_project, who.actor, decision_id, expected, created="projects"
     )
@@ -195,7 +194,6 @@ def schedule_milestone(
     response: Response,
 ) -> CommandResult:
     """Plan a milestone with its due date; the original date is kept for the on-time rate."""
-    council_project(app, who, project_id)
     return run_command(
         response,
         app.schedule_milestone,
@@ -219,7 +217,6 @@ def start_milestone(
     response: Response,
 ) -> CommandResult:
     """Record that work on a milestone started."""
-    council_project(app, who, project_id)
     return run_command(
         response, app.start_milestone, who.actor, project_id, code, body.started_on, expected
     )
@@ -236,7 +233,6 @@ def meet_milestone(
     response: Response,
 ) -> CommandResult:
     """Record that a milestone was met, with a link to the evidence."""
-    council_project(app, who, project_id)
     return run_command(
         response,
         app.meet_milestone,
@@ -260,7 +256,6 @@ def delay_milestone(
     response: Response,
 ) -> CommandResult:
     """Move a milestone's due date later, with the reason."""
-    council_project(app, who, project_id)
     return run_command(
         response,
         app.delay_milestone,
@@ -284,7 +279,6 @@ def cancel_milestone(
     response: Response,
 ) -> CommandResult:
     """Cancel a milestone, with the reason."""
-    council_project(app, who, project_id)
     return run_command(
         response, app.cancel_milestone, who.actor, project_id, code, body.reason, expected
     )
@@ -300,7 +294,6 @@ def record_spend(
     response: Response,
 ) -> CommandResult:
     """Record money spent on the project; the result's item_id is the spend's id."""
-    council_project(app, who, project_id)
     spend_id = body.spend_id or uuid4()
     return run_command(
         response,
@@ -327,7 +320,6 @@ def correct_spend(
     response: Response,
 ) -> CommandResult:
     """Correct a recorded spend to a new amount, with the reason."""
-    council_project(app, who, project_id)
     return run_command(
         response,
         app.correct_spend,
@@ -350,7 +342,6 @@ def complete_project(
     response: Response,
 ) -> CommandResult:
     """Mark the project delivered."""
-    council_project(app, who, project_id)
     return run_command(
         response, app.complete_project, who.actor, project_id, body.completed_on, expected
     )
@@ -366,7 +357,6 @@ def cancel_project(
     response: Response,
 ) -> CommandResult:
     """Cancel the project, with the reason."""
-    council_project(app, who, project_id)
     return run_command(response, app.cancel_project, who.actor, project_id, body.reason, expected)
 
 
@@ -380,7 +370,6 @@ def define_indicator(
     response: Response,
 ) -> CommandResult:
     """Declare an outcome indicator and its target."""
-    council_project(app, who, project_id)
     return run_command(
         response,
         app.define_indicator,
@@ -405,7 +394,6 @@ def report_outcome(
     response: Response,
 ) -> CommandResult:
     """Report a reading of an outcome indicator."""
-    council_project(app, who, project_id)
     return run_command(
         response,
         app.report_outcome,

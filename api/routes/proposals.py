@@ -17,8 +17,6 @@ from api.deps import (
     Officer,
     PublicReader,
     Writer,
-    council_proposal,
-    editable_proposal,
 )
 from api.fields import BusinessDate, Code, Count, Prose, Text, Title
 from api.routes.common import Body, CommandResult, MoneyModel, View, etag, money_out, run_command
@@ -168,7 +166,6 @@ def amend_idea(
     response: Response,
 ) -> CommandResult:
     """Change the idea's title or description (its own organisation, or the council)."""
-    editable_proposal(app, who, proposal_id)
     return run_command(
         response, app.amend_idea, who.actor, proposal_id, body.title, body.description, expected
     )
@@ -184,8 +181,6 @@ def merge_ideas(
     response: Response,
 ) -> CommandResult:
     """Merge this idea into another of the same process; both change in one transaction."""
-    editable_proposal(app, who, proposal_id)
-    editable_proposal(app, who, body.target_id)
     return run_command(
         response,
         app.merge_ideas,
@@ -207,7 +202,6 @@ def withdraw_idea(
     response: Response,
 ) -> CommandResult:
     """Withdraw the idea before the ballot paper is fixed."""
-    editable_proposal(app, who, proposal_id)
     return run_command(response, app.withdraw_idea, who.actor, proposal_id, body.reason, expected)
 
 
@@ -221,7 +215,6 @@ def develop_proposal(
     response: Response,
 ) -> CommandResult:
     """Develop the idea into a costed proposal in one of the process's areas."""
-    editable_proposal(app, who, proposal_id)
     return run_command(
         response,
         app.develop_proposal,
@@ -245,7 +238,6 @@ def assess_feasibility(
     response: Response,
 ) -> CommandResult:
     """Record the council's feasibility assessment and assessed cost (review phase)."""
-    council_proposal(app, who, proposal_id)
     cost = None if body.assessed_cost is None else body.assessed_cost.to_money()
     return run_command(
         response,
@@ -264,7 +256,6 @@ def shortlist(
     proposal_id: UUID, who: Officer, app: CoprodApp, expected: ExpectedVersion, response: Response
 ) -> CommandResult:
     """Put a feasible proposal on the shortlist for the ballot."""
-    council_proposal(app, who, proposal_id)
     return run_command(response, app.shortlist, who.actor, proposal_id, expected)
 
 
@@ -278,7 +269,6 @@ def decline_shortlist(
     response: Response,
 ) -> CommandResult:
     """Keep a proposal off the shortlist, with the reason (the filter rate)."""
-    council_proposal(app, who, proposal_id)
     return run_command(
         response, app.decline_shortlist, who.actor, proposal_id, body.reason, expected
     )
@@ -294,7 +284,6 @@ def record_fact(
     response: Response,
 ) -> CommandResult:
     """Put a fact on the case file; adverse decisions may rely only on such facts."""
-    council_proposal(app, who, proposal_id)
     fact_id = body.fact_id or uuid4()
     return run_command(
         response,
@@ -321,7 +310,6 @@ def send_hearing(
     response: Response,
 ) -> CommandResult:
     """Ask the party to comment on facts by a deadline (the party-hearing rule)."""
-    council_proposal(app, who, proposal_id)
     hearing_id = body.hearing_id or uuid4()
     return run_command(
         response,
@@ -348,7 +336,6 @@ def record_hearing_answer(
     response: Response,
 ) -> CommandResult:
     """Record that the party answered a hearing; the answer stays in the referenced document."""
-    council_proposal(app, who, proposal_id)
     return run_command(
         response,
         app.record_hearing_answer,
@@ -371,7 +358,6 @@ def exempt_from_hearing(
     response: Response,
 ) -> CommandResult:
     """Record why these facts may be used without a hearing."""
-    council_proposal(app, who, proposal_id)
     return run_command(
         response,
         app.exempt_from_hearing,

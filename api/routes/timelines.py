@@ -103,10 +103,9 @@ class TimelineView(View):
 def _full_view(app: Coprod, who: Principal | None, timeline: Timeline) -> bool:
     if who is None:
         return False
-    if who.role is Role.EVALUATOR:
-        return True
+    # Officers and evaluators see who acted, on their own council's processes only.
     return (
-        who.role is Role.COUNCIL_OFFICER
+        who.role in (Role.COUNCIL_OFFICER, Role.EVALUATOR)
         and app.get_process(timeline.process_id).council_id == who.organisation_id
     )
 

@@ -163,7 +163,8 @@ class Commitment(CoprodAggregate):
         )
 
     def mark_met(self, actor: Actor) -> None:
-        _require_group_side(actor, self.organisation_id, "mark a commitment met")
+        """Certify the pledge fulfilled: an officer's act, as it makes in-kind value count."""
+        _require_officer(actor, "mark a commitment met")
         self._require_open("mark it met")
         self._mark_met(actor=actor)
 

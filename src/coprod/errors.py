@@ -6,8 +6,10 @@ hierarchy is the contract::
     CoprodError
     ├── InvalidInput            a value is malformed (negative money, empty title, bad currency)
     ├── NotFound                an id names nothing of the expected kind
-    │   └── NotYetRecorded      ... at the time asked for; it was recorded later
+    │   ├── NotYetRecorded      ... at the time asked for; it was recorded later
+    │   └── NotVisible          it exists, but is hidden from this actor (answers as absent)
     ├── RuleViolation           a well-formed command breaks a rule of DOMAIN.md §5
+    │   ├── NotAllowed          the actor may see it but may not do this (authorisation policy)
     │   ├── PhaseError          the process is in the wrong phase for this command
     │   ├── BallotRejected      a ballot breaks the declared voting rules
     │   ├── DecisionRecordIncomplete   an adverse decision lacks its legal record
@@ -72,6 +74,14 @@ class NotYetRecorded(NotFound):
         )
 
 
+class NotVisible(NotFound):
+    """The object exists but is private to another organisation: it answers as if absent.
+
+    A subclass of NotFound so every caller treats it exactly like a missing id, and nobody
+    learns whether the id exists (no existence oracle).
+    """
+
+
 class RuleViolation(CoprodError):
     """The command is well formed but breaks a rule; `rule` names it for the audit trail."""
 
@@ -81,6 +91,16 @@ class RuleViolation(CoprodError):
         if rule is not None:
             self.rule = rule
         super().__init__(message)
+
+
+class NotAllowed(RuleViolation):
+    """The authorisation policy refuses this actor this act (coprod.application.policy).
+
+    A rule violation like the domain's own permission rules, so callers that catch those
+    catch these too; the HTTP API answers 403 for both.
+    """
+
+    rule = "permission"
 
 
 class PhaseError(RuleViolation):

@@ -107,6 +107,8 @@ class Organisation(CoprodAggregate):
         self.kind = kind
         self.display_name = display_name
         self.members: dict[UUID, Role] = {}
+        #: Who registered it: a group's council is the one it works with (application.policy).
+        self.registered_by: UUID | None = actor.organisation_id
 
     @classmethod
     def register(
@@ -190,6 +192,8 @@ class Person(CoprodAggregate):
     def __init__(self, actor: Actor, person_id: UUID, detail_fields: tuple[str, ...]) -> None:
         self.detail_fields = detail_fields
         self.erased = False
+        #: The organisation that registered the person: it may see and erase the details.
+        self.registered_by: UUID | None = actor.organisation_id
 
     @classmethod
     def register(cls, actor: Actor, person_id: UUID, detail_fields: tuple[str, ...] = ()) -> Person:
@@ -202,11 +206,14 @@ class Person(CoprodAggregate):
         return cls(actor=actor, person_id=person_id, detail_fields=fields)
 
     def erase(self, actor: Actor) -> None:
-        """Erase on the person's own request or by a council officer; only once."""
-        if actor.id != self.id and actor.role not in _ADMIN_ROLES:
+        """Erase on the person's own request or by a writer; only once.
+
+        Which organisation's writers may erase whom (the registering organisation and the
+        council it works with) is the application's policy (coprod.application.policy).
+        """
+        if actor.id != self.id and actor.role not in _ADMIN_ROLES | {Role.COMMUNITY_MEMBER}:
             raise RuleViolation(
-                "only the person themselves or a council officer may erase personal data",
-                rule="permission",
+                f"the {actor.role.value} role cannot erase personal data", rule="permission"
             )
         if self.erased:
             raise RuleViolation(

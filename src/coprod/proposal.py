@@ -221,6 +221,8 @@ class Proposal(CoprodAggregate):
     ) -> None:
         self.process_id = process_id
         self.submitter_id = actor.id
+        #: The organisation the submitter acted for: it may change the idea (application.policy).
+        self.submitter_organisation_id: UUID | None = actor.organisation_id
         self.title = title
         self.description = description
         self.area_code = area_code

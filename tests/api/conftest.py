@@ -78,6 +78,7 @@ def world(api: FastAPI, coprod: Coprod) -> World:
         "member": (group, Role.COMMUNITY_MEMBER),
         "other_member": (other_group, Role.COMMUNITY_MEMBER),
         "evaluator": (council, Role.EVALUATOR),
+        "other_evaluator": (other, Role.EVALUATOR),
         "public": (council, Role.PUBLIC),
     }
     keys: dict[str, dict[str, str]] = {}

@@ -247,7 +247,7 @@ class Scenario:
         person = self.person(side)
         self.post(
             f"/organisations/{self.groups[side]}/members",
-            self.member(side),
+            self.officer(side),  # the person is the council's: the group cannot see them
             {"person_id": person, "role": "community_member"},
         )
         return {"organisation": str(self.groups[side]), "person": person}
@@ -296,6 +296,7 @@ def running_scenario(database: Path | str, *, worker: bool | None = None) -> Ite
             "member": (groups["own"], Role.COMMUNITY_MEMBER),
             "other_member": (groups["other"], Role.COMMUNITY_MEMBER),
             "evaluator": (councils["own"], Role.EVALUATOR),
+            "other_evaluator": (councils["other"], Role.EVALUATOR),
         }
         keys: dict[str, dict[str, str]] = {}
         actors: dict[str, uuid.UUID] = {}

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
+from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from api.cli import cli
 from coprod.application import Coprod
 from tests.api.conftest import World, post
 
@@ -245,3 +251,154 @@ def test_officers_manage_only_the_groups_their_council_registered(
         f"/api/v1/organisations/{world.group}/members/{person}", headers=world["other_officer"]
     )
     assert removed.status_code == 403
+
+
+# -- issue 11, item 5: one policy, two councils ------------------------------------------------
+
+
+def _in_kind_commitment(client: TestClient, world: World, project: str, who: str) -> Any:
+    return post(
+        client,
+        f"/projects/{project}/commitments",
+        world[who],
+        {
+            "organisation_id": str(world.group),
+            "phase": "co_delivery",
+            "level": "group",
+            "in_kind": {
+                "description": "Use of a van",
+                "fair_value": {"amount": "1500", "currency": "DKK"},
+            },
+        },
+    )
+
+
+def test_another_councils_officer_cannot_pledge_a_group_on_this_councils_project(
+    client: TestClient, world: World, coprod: Coprod, process_id: UUID
+) -> None:
+    project = _fund_project(client, world, process_id)
+    before = coprod.recorder.max_notification_id()
+    refused = _in_kind_commitment(client, world, project, "other_officer")
+    assert refused.status_code == 403, refused.text
+    assert "is run by another council" in refused.json()["detail"]
+    assert coprod.recorder.max_notification_id() == before
+    made = _in_kind_commitment(client, world, project, "officer")
+    assert made.status_code == 201, made.text
+
+
+def test_only_the_councils_officer_marks_a_commitment_met(
+    client: TestClient, world: World, coprod: Coprod, commitment_id: str
+) -> None:
+    path = f"/commitments/{commitment_id}/met"
+    before = coprod.recorder.max_notification_id()
+    own_group = post(client, path, world["member"])
+    assert own_group.status_code == 403
+    assert "cannot certify its own pledge" in own_group.json()["detail"]
+    assert post(client, path, world["other_officer"]).status_code == 404
+    assert post(client, path, world["other_member"]).status_code == 404
+    assert post(client, path, world["evaluator"]).status_code == 403
+    assert coprod.recorder.max_notification_id() == before
+    met = post(client, path, world["officer"])
+    assert met.status_code == 200, met.text
+    view = client.get(f"/api/v1/commitments/{commitment_id}", headers=world["member"]).json()
+    assert view["status"] == "met"
+    # Lapsing stays the group's own act (before it is met): only "met" certifies value.
+
+
+def test_member_lists_are_for_the_group_and_the_council_it_works_with(
+    client: TestClient, world: World
+) -> None:
+    person = post(client, "/people", world["member"], {"details": {"name": "Bo"}}).json()["id"]
+    body = {"person_id": person, "role": "community_member"}
+    assert post(client, f"/organisations/{world.group}/members", world["member"], body).is_success
+    path = f"/api/v1/organisations/{world.group}"
+    listed = [{"person_id": person, "role": "community_member"}]
+    for caller in ("member", "officer"):
+        assert client.get(path, headers=world[caller]).json()["members"] == listed, caller
+    for caller in ("other_officer", "other_member", "other_evaluator", "public"):
+        assert client.get(path, headers=world[caller]).json()["members"] is None, caller
+    assert client.get(path).json()["members"] is None
+
+
+def test_a_group_cannot_add_a_person_hidden_from_it(
+    client: TestClient, world: World, coprod: Coprod
+) -> None:
+    """Adding is no existence oracle: a hidden person answers exactly as an unknown id."""
+    hidden = post(client, "/people", world["officer"], {"details": {"name": "Cy"}}).json()["id"]
+    path = f"/organisations/{world.group}/members"
+    before = coprod.recorder.max_notification_id()
+    answers = [
+        post(client, path, world["member"], {"person_id": pid, "role": "community_member"})
+        for pid in (hidden, str(UUID(int=99)))
+    ]
+    assert [a.status_code for a in answers] == [404, 404]
+    assert [a.json()["type"] for a in answers] == ["urn:coprod:problem:not-found"] * 2
+    assert answers[0].json()["detail"] == f"no person with id {hidden}"
+    assert coprod.recorder.max_notification_id() == before
+    # The council it works with may add its own person to the group.
+    body = {"person_id": hidden, "role": "community_member"}
+    assert post(client, path, world["officer"], body).status_code == 200
+
+
+def test_evaluator_keys_read_only_their_own_councils_history(
+    client: TestClient, world: World, coprod: Coprod, commitment_id: str
+) -> None:
+    own = client.get("/api/v1/exports/events.csv", headers=world["evaluator"])
+    other = client.get("/api/v1/exports/events.csv", headers=world["other_evaluator"])
+    assert own.status_code == other.status_code == 200
+    own_rows = list(csv.DictReader(io.StringIO(own.text)))
+    other_rows = list(csv.DictReader(io.StringIO(other.text)))
+    own_ids = {r["originator_id"] for r in own_rows}
+    assert commitment_id in own_ids
+    assert str(world.group) in own_ids
+    assert str(world.other_group) not in own_ids
+    # Council B's key sees B and its group, nothing of A's process, project or commitment.
+    other_ids = {r["originator_id"] for r in other_rows}
+    assert other_ids == {str(world.other_council), str(world.other_group)}
+    assert commitment_id not in other.text
+    assert str(world.council) not in {r["actor_organisation_id"] for r in other_rows}
+    # Together the two keys hold the whole log (a study across councils holds one per council).
+    assert len(own_rows) + len(other_rows) == coprod.recorder.max_notification_id()
+    path = f"/api/v1/commitments/{commitment_id}"
+    assert client.get(path, headers=world["evaluator"]).status_code == 200
+    assert client.get(path, headers=world["other_evaluator"]).status_code == 404
+
+
+def test_erasure_by_the_registrar_its_council_or_on_the_server(
+    client: TestClient,
+    world: World,
+    coprod: Coprod,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def by_group() -> str:
+        made = post(client, "/people", world["member"], {"details": {"name": "Di"}})
+        return str(made.json()["id"])
+
+    first, second, third = by_group(), by_group(), by_group()
+    for caller in ("other_officer", "other_member"):
+        refused = post(client, f"/people/{first}/erase", world[caller])
+        assert refused.status_code == 404, caller
+    assert post(client, f"/people/{first}/erase", world["evaluator"]).status_code == 403
+    assert post(client, f"/people/{first}/erase", world["member"]).status_code == 200
+    assert post(client, f"/people/{second}/erase", world["officer"]).status_code == 200
+    for pid in (first, second):
+        assert coprod.person_details(UUID(pid)) == {"name": "[removed]"}
+
+    monkeypatch.setenv("COPROD_DATABASE_URL", f"sqlite:///{tmp_path}/api.sqlite")
+    runner = CliRunner()
+    erased = runner.invoke(cli, ["people", "erase", third])
+    assert erased.exit_code == 0, erased.output
+    assert erased.output.count("\n") == 1
+    assert erased.output.startswith(f"erased person {third} in ")
+    assert coprod.person_details(UUID(third)) == {"name": "[removed]"}
+    for argument, message in (
+        (third, "already erased"),
+        (str(UUID(int=5)), f"no person with id {UUID(int=5)}"),
+        ("nobody", "'nobody' is not an id"),
+    ):
+        refused = runner.invoke(cli, ["people", "erase", argument])
+        assert refused.exit_code == 2, refused.output
+        assert message in refused.output
+        assert refused.output.count("\n") == 1
+        assert "Traceback" not in refused.output

@@ -172,7 +172,7 @@ def test_idea_to_delivered_project_with_contributions(
             {"met_on": today.isoformat(), "evidence_url": "https://example.org/photos/benches"},
         )
     )
-    ok(post(client, f"/commitments/{commitment['id']}/met", member))
+    ok(post(client, f"/commitments/{commitment['id']}/met", officer))  # officers certify a pledge
     done = ok(
         post(client, f"/projects/{proj}/complete", officer, {"completed_on": today.isoformat()})
     )

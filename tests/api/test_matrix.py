@@ -193,6 +193,8 @@ COUNCILS_DO_NOT_PLEDGE = Deny(409, "rule-violation", "only a community group mak
 EVALUATORS_ONLY = Deny(403, "forbidden", "only an evaluator may read this")
 #: The public reads impact figures only from releases; these processes have none.
 NO_RELEASE = Deny(404, "not-found", "has no published release yet")
+#: Marking a pledge met certifies its in-kind value: the council's officer does it.
+GROUPS_DO_NOT_CERTIFY = Deny(403, "forbidden", "a group cannot certify its own pledge")
 
 
 def hidden(kind: str) -> Deny:
@@ -238,9 +240,9 @@ def idea_command() -> Cells:
 
 
 def group_read(fields: frozenset[str], kind: str) -> Cells:
-    """A group's private object: its group, its project's council officers, evaluators."""
+    """A group's private object: its group, its project's council's officers and evaluators."""
     ok = Ok(200, fields)
-    return cells((ok, hidden(kind)), (ok, hidden(kind)), (ok, ok), (NO_KEY, NO_KEY))
+    return cells((ok, hidden(kind)), (ok, hidden(kind)), (ok, hidden(kind)), (NO_KEY, NO_KEY))
 
 
 def group_command(kind: str, officer: Cell, member: Cell) -> Cells:
@@ -363,6 +365,9 @@ MEMBERSHIP = cells(
     (READ_ONLY, READ_ONLY),
     (NO_KEY, NO_KEY),
 )
+#: Adding a person the caller cannot see answers as if the person did not exist: the group
+#: did not register the council's person, so it cannot learn that the id exists.
+ADD_MEMBER = MEMBERSHIP | {("member", "own"): hidden("person")}
 REGISTER = cells(
     (Ok(201, COMMAND), Ok(201, COMMAND)),
     (OFFICERS_ONLY, OFFICERS_ONLY),
@@ -382,6 +387,10 @@ TIMELINE_FULL = Ok(200, TIMELINE, check=lambda b: all("actor_id" in e for e in _
 #: Everyone else sees which body acted, never the actor's id.
 TIMELINE_PUBLIC = Ok(200, TIMELINE, check=lambda b: not any("actor_id" in e for e in _entries(b)))
 
+#: A group's member list is for the group and the council it works with (the side's officer).
+MEMBERS_LISTED = Ok(200, ORGANISATION, check=lambda b: b["members"] is not None)
+MEMBERS_UNLISTED = Ok(200, ORGANISATION, check=lambda b: b["members"] is None)
+
 MATRIX: dict[str, Row] = {
     "health_health": Row(nothing, public_read(HEALTH), sides=("own",)),
     # organisations and people
@@ -391,10 +400,18 @@ MATRIX: dict[str, Row] = {
         lambda ids: {"slug": serial("org"), "kind": "community_group", "display_name": "New"},
         sides=("own",),
     ),
-    "organisations_get_organisation": Row(organisation, public_read(ORGANISATION)),
+    "organisations_get_organisation": Row(
+        organisation,
+        cells(
+            (MEMBERS_LISTED, MEMBERS_UNLISTED),
+            (MEMBERS_LISTED, MEMBERS_UNLISTED),
+            (MEMBERS_UNLISTED, MEMBERS_UNLISTED),
+            (MEMBERS_UNLISTED, MEMBERS_UNLISTED),
+        ),
+    ),
     "organisations_add_member": Row(
         organisation,
-        MEMBERSHIP,
+        ADD_MEMBER,
         lambda ids: {"person_id": ids["person"], "role": "community_member"},
     ),
     "organisations_remove_member": Row(lambda s, side: as_params(s.group_member(side)), MEMBERSHIP),
@@ -453,7 +470,7 @@ MATRIX: dict[str, Row] = {
         cells(
             (TIMELINE_FULL, TIMELINE_PUBLIC),
             (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
-            (TIMELINE_FULL, TIMELINE_FULL),
+            (TIMELINE_FULL, TIMELINE_PUBLIC),
             (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
         ),
         reads=True,
@@ -668,7 +685,8 @@ MATRIX: dict[str, Row] = {
     # commitments and contributions
     "commitments_make_commitment": Row(
         project(),
-        anyone_with_write_key(201) | {(OFFICER, side): COUNCILS_DO_NOT_PLEDGE for side in SIDES},
+        anyone_with_write_key(201)
+        | {(OFFICER, "own"): COUNCILS_DO_NOT_PLEDGE, (OFFICER, "other"): OTHER_COUNCIL},
         lambda ids: {"phase": "co_design", "level": "group", "pledged_hours": "5"},
     ),
     "commitments_get_commitment": Row(
@@ -676,7 +694,7 @@ MATRIX: dict[str, Row] = {
     ),
     "commitments_mark_commitment_met": Row(
         lambda s, side: as_params(s.commitment(side)),
-        group_command("commitment", Ok(200, COMMAND), Ok(200, COMMAND)),
+        group_command("commitment", Ok(200, COMMAND), GROUPS_DO_NOT_CERTIFY),
     ),
     "commitments_mark_commitment_lapsed": Row(
         lambda s, side: as_params(s.commitment(side)),
@@ -706,6 +724,68 @@ MATRIX: dict[str, Row] = {
 }
 
 
+def group_person(s: Scenario, side: Side) -> Ids:
+    """A person registered by the side's community group (not by its council)."""
+    made = s.post("/people", s.member(side), {"details": {"name": "Di"}}, 201)
+    return {"person_id": str(made["id"])}
+
+
+def organisation_with_groups_person(s: Scenario, side: Side) -> Ids:
+    return {"organisation_id": str(s.groups[side]), "person": group_person(s, side)["person_id"]}
+
+
+def in_kind_body(ids: Ids) -> dict[str, Any]:
+    return {
+        "phase": "co_delivery",
+        "level": "group",
+        "in_kind": {"description": "Use of a van", "fair_value": money("1500")},
+    }
+
+
+#: Second rows for routes whose rules depend on who made the target (issue 11, item 5): the
+#: same caller-by-side cells, another builder. Keyed "operation id/variant".
+VARIANTS: dict[str, Row] = {
+    # Registered by the group: the group and the council it works with may erase them; the
+    # details themselves stay the registrar's (the council erases without reading them).
+    "people_erase_person/registered-by-group": Row(
+        group_person,
+        cells(
+            (Ok(200, COMMAND), hidden("person")),
+            (Ok(200, COMMAND), hidden("person")),
+            (READ_ONLY, READ_ONLY),
+            (NO_KEY, NO_KEY),
+        ),
+    ),
+    "people_get_person/registered-by-group": Row(
+        group_person,
+        cells(
+            (hidden("person"), hidden("person")),
+            (Ok(200, PERSON), hidden("person")),
+            (hidden("person"), hidden("person")),
+            (NO_KEY, NO_KEY),
+        ),
+    ),
+    # The group's own person: it may add them; the council it works with too.
+    "organisations_add_member/groups-own-person": Row(
+        organisation_with_groups_person,
+        MEMBERSHIP,
+        lambda ids: {"person_id": ids["person"], "role": "community_member"},
+    ),
+    # An in-kind pledge by the side's group on its council's project, or by an officer for
+    # that group: council B's officer cannot pledge council A's group on A's project.
+    "commitments_make_commitment/in-kind-for-the-group": Row(
+        lambda s, side: as_params(s.project(side), group=str(s.groups[side])),
+        cells(
+            (Ok(201, COMMAND), OTHER_COUNCIL),
+            (Ok(201, COMMAND), Deny(403, "forbidden", "only for their own group")),
+            (READ_ONLY, READ_ONLY),
+            (NO_KEY, NO_KEY),
+        ),
+        lambda ids: in_kind_body(ids) | {"organisation_id": ids["group"]},
+    ),
+}
+
+
 #: Every mounted route under /api/v1 by operation id, walked as the security test walks them.
 ROUTES: dict[str, Endpoint] = {operation_id(e.route): e for e in api_routes(create_app())}
 
@@ -717,7 +797,8 @@ def test_every_route_has_a_row() -> None:
 
 
 def test_every_row_has_all_cells() -> None:
-    for name, row in MATRIX.items():
+    assert {name.split("/")[0] for name in VARIANTS} <= set(ROUTES)
+    for name, row in (MATRIX | VARIANTS).items():
         expected = {(role, side) for role in CALLERS for side in row.sides}
         assert set(row.cells) >= expected, name
 
@@ -729,7 +810,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
 
 
 def call(s: Scenario, name: str, row: Row, ids: Ids, caller: Caller) -> Any:
-    endpoint = ROUTES[name]
+    endpoint = ROUTES[name.split("/")[0]]
     (method,) = endpoint.methods
     path = endpoint.path.format_map(ids)
     headers = {} if caller == "public" else dict(s.keys[caller])
@@ -760,9 +841,9 @@ def check(answer: Any, cell: Cell, where: str) -> None:
             assert answer.headers["ETag"] == f'"{body["version"]}"', where
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("name", sorted(MATRIX) + sorted(VARIANTS))
 def test_route_answers_each_caller_as_tabled(scenario: Scenario, name: str) -> None:
-    row = MATRIX[name]
+    row = MATRIX.get(name) or VARIANTS[name]
     targets = {side: row.build(scenario, side) for side in row.sides}
     log = scenario.coprod.recorder
     before = log.max_notification_id()

@@ -17,9 +17,15 @@ from coprod.values import Actor, Money
 pytestmark = pytest.mark.postgres
 
 
+def _council(officer: Actor) -> uuid.UUID:
+    """The officer's own council: an officer acts only on its processes (the policy)."""
+    assert officer.organisation_id is not None
+    return officer.organisation_id
+
+
 def test_two_concurrent_writers_one_wins(postgres_url: str, officer: Actor) -> None:
     setup = Coprod(parse_database_url(postgres_url))
-    pid = setup.open_process(officer, uuid.uuid4(), "pb", "PB", "DKK").aggregate_id
+    pid = setup.open_process(officer, _council(officer), "pb", "PB", "DKK").aggregate_id
     apps = [Coprod(parse_database_url(postgres_url)) for _ in range(2)]
     loaded = [app.load(Process, pid) for app in apps]  # both see version 1
     barrier = threading.Barrier(2)
@@ -55,7 +61,7 @@ def test_two_concurrent_writers_one_wins(postgres_url: str, officer: Actor) -> N
 def test_blocked_write_fails_with_clear_error(postgres_url: str, officer: Actor) -> None:
     """A write blocked by a held table lock gives up with StoreUnavailable instead of hanging."""
     app = Coprod(parse_database_url(postgres_url, {"COPROD_LOCK_TIMEOUT": "1"}))
-    pid = app.open_process(officer, uuid.uuid4(), "pb", "PB", "DKK").aggregate_id
+    pid = app.open_process(officer, _council(officer), "pb", "PB", "DKK").aggregate_id
     schema = postgres_url.split("schema=")[1]
     with psycopg.connect(postgres_url.split("?")[0]) as blocker:
         blocker.execute(f'LOCK TABLE "{schema}".coprod_events IN EXCLUSIVE MODE')

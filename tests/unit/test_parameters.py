@@ -185,8 +185,10 @@ def test_disclosure_threshold_defaults_to_5_and_never_goes_below_3(
 def test_match_funding_is_recorded_once_per_id_in_the_project_currency(
     memory_app: Coprod, officer: Actor
 ) -> None:
+    assert officer.organisation_id is not None
+    process = memory_app.open_process(officer, officer.organisation_id, "pb", "PB", "DKK")
     project = Project.fund(
-        officer, uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), "Pocket park", _dkk(100_000)
+        officer, process.aggregate_id, uuid.uuid4(), uuid.uuid4(), "Pocket park", _dkk(100_000)
     )
     project_id = memory_app.commit(project).aggregate_id
     funding = uuid.uuid4()

@@ -11,10 +11,17 @@ import pytest
 
 from coprod.application import Coprod
 from coprod.decision import Decision, DecisionOutcome
-from coprod.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation, StaleVersion
+from coprod.errors import (
+    AlreadyExists,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    RuleViolation,
+    StaleVersion,
+)
 from coprod.project import MilestoneStatus, Project, ProjectStatus
 from coprod.proposal import Proposal
-from coprod.values import Actor, Money
+from coprod.values import Actor, Money, Role
 
 D = date(2025, 3, 1)
 
@@ -129,10 +136,19 @@ def test_a_milestone_cannot_be_met_before_it_was_scheduled(
     assert project.milestones["M1"].status is MilestoneStatus.SCHEDULED
 
 
-def test_the_scheduling_date_is_the_recording_date_and_survives_a_replay(
-    app: Coprod, officer: Actor, project: Project
-) -> None:
+def stored(app: Coprod, officer: Actor) -> Project:
+    """A project funded on a stored process of the officer's council (the policy asks whose)."""
+    assert officer.organisation_id is not None
+    process = app.open_process(officer, officer.organisation_id, "pb", "PB", "DKK").aggregate_id
+    project = Project.fund(officer, process, uuid.uuid4(), uuid.uuid4(), "Park", dkk(100_000))
     app.commit(project)
+    return project
+
+
+def test_the_scheduling_date_is_the_recording_date_and_survives_a_replay(
+    app: Coprod, officer: Actor
+) -> None:
+    project = stored(app, officer)
     app.schedule_milestone(officer, project.id, "M1", "Design", D)
 
     loaded = app.get_project(project.id)
@@ -472,7 +488,8 @@ def funding_decision(
     member: Actor,
     outcome: DecisionOutcome = DecisionOutcome.FUNDED_IN_FULL,
 ) -> tuple[Decision, Proposal]:
-    process_id = uuid.uuid4()
+    assert officer.organisation_id is not None  # a process of the officer's council (policy)
+    process_id = app.open_process(officer, officer.organisation_id, "pb", "PB", "DKK").aggregate_id
     proposal = Proposal.submit(member, process_id, "Skatepark", "A small skatepark", None, None)
     amount = dkk(250_000) if outcome.funded else None
     decision = Decision.decide(officer, process_id, proposal.id, outcome, amount, None, D)
@@ -539,10 +556,8 @@ def test_spend_against_something_that_is_not_a_project_is_not_found(
             app.record_spend(officer, not_a_project, dkk(10), D, "paint")
 
 
-def test_delivery_use_cases_round_trip_through_the_store(
-    app: Coprod, officer: Actor, project: Project
-) -> None:
-    pid = app.commit(project).aggregate_id
+def test_delivery_use_cases_round_trip_through_the_store(app: Coprod, officer: Actor) -> None:
+    pid = stored(app, officer).id
     app.schedule_milestone(officer, pid, "M1", "Build", D)
     app.schedule_milestone(officer, pid, "M2", "Open", D + timedelta(days=10))
     on = app.get_project(pid).milestones["M1"].scheduled_on
@@ -569,12 +584,22 @@ def test_delivery_use_cases_round_trip_through_the_store(
     assert loaded.indicators["u"].reports[0].beneficiaries == 40
 
 
-def test_a_stale_project_write_is_refused(app: Coprod, officer: Actor, project: Project) -> None:
-    pid = app.commit(project).aggregate_id
+def test_a_stale_project_write_is_refused(app: Coprod, officer: Actor) -> None:
+    pid = stored(app, officer).id
     app.cancel_project(officer, pid, "site sold", expected_version=1)
 
     with pytest.raises(StaleVersion):
         app.schedule_milestone(officer, pid, "M1", "Build", D, expected_version=1)
+
+
+def test_an_officer_acts_only_on_their_own_councils_project(app: Coprod, officer: Actor) -> None:
+    pid = stored(app, officer).id
+    stranger = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, uuid.uuid4())
+    with pytest.raises(NotAllowed, match="is run by another council"):
+        app.schedule_milestone(stranger, pid, "M1", "Build", D, expected_version=1)
+    with pytest.raises(NotAllowed, match="is run by another council"):
+        app.record_spend(stranger, pid, dkk(10), D, "paint")
+    assert app.get_project(pid).version == 1
 
 
 def test_a_project_use_case_on_an_unknown_id_is_not_found(app: Coprod, officer: Actor) -> None:

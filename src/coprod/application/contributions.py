@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
 from coprod.commitment import (
     Commitment,
@@ -19,7 +20,7 @@ from coprod.commitment import (
     CoproductionPhase,
     InKindAsset,
 )
-from coprod.errors import NotFound, RuleViolation
+from coprod.errors import NotFound, RuleViolation, StaleVersion
 from coprod.inputs import check_same_currency
 from coprod.organisation import Organisation, OrganisationKind
 from coprod.process import Process
@@ -40,7 +41,12 @@ class ContributionCommands(CoprodBase):
         pledged_hours: Decimal | None = None,
         in_kind: InKindAsset | None = None,
     ) -> Receipt:
-        """A community group's pledge to an existing project."""
+        """A community group's pledge to an existing project (policy: own group, or an
+        officer of the project's council)."""
+        if not self.exists(project_id):
+            raise NotFound("project", project_id)
+        council = self.council_of_project(project_id) if policy.needs_council(actor) else None
+        policy.may_make_commitment(actor, organisation_id, project_id, council)
         organisation = self.load(Organisation, organisation_id)
         if organisation.kind is not OrganisationKind.COMMUNITY_GROUP:
             raise RuleViolation(
@@ -48,8 +54,6 @@ class ContributionCommands(CoprodBase):
                 "makes commitments",
                 rule="community-group-only",
             )
-        if not self.exists(project_id):
-            raise NotFound("project", project_id)
         if in_kind is not None:
             check_same_currency(
                 "in_kind.fair_value", in_kind.fair_value.currency, self._currency_of(project_id)
@@ -75,7 +79,9 @@ class ContributionCommands(CoprodBase):
     def mark_commitment_met(
         self, actor: Actor, commitment_id: UUID, expected_version: int | None = None
     ) -> Receipt:
-        commitment = self.load(Commitment, commitment_id, expected_version)
+        """Certify the pledge met: only an officer of the project's council, since this is
+        what makes its in-kind value count in the impact figures."""
+        commitment = self._commitment_checked(actor, commitment_id, expected_version, met=True)
         commitment.mark_met(actor)
         return self.commit(commitment)
 
@@ -86,7 +92,7 @@ class ContributionCommands(CoprodBase):
         reason: str,
         expected_version: int | None = None,
     ) -> Receipt:
-        commitment = self.load(Commitment, commitment_id, expected_version)
+        commitment = self._commitment_checked(actor, commitment_id, expected_version, met=False)
         commitment.mark_lapsed(actor, reason)
         return self.commit(commitment)
 
@@ -94,8 +100,8 @@ class ContributionCommands(CoprodBase):
         self,
         actor: Actor,
         commitment_id: UUID,
-        organisation_id: UUID,
-        project_id: UUID,
+        organisation_id: UUID | None,
+        project_id: UUID | None,
         hours: Decimal,
         people_count: int,
         phase: CoproductionPhase,
@@ -113,12 +119,16 @@ class ContributionCommands(CoprodBase):
         phone treats as "already saved". The commitment is only read, never written, so
         many logs against one commitment never conflict. A caller that has just loaded the
         commitment (the HTTP API, to hide another group's) passes it as ``loaded`` to save a
-        second read; the rules below are checked on it all the same.
+        second read; the rules below are checked on it all the same. ``organisation_id`` and
+        ``project_id`` may be None for "the commitment's own".
         """
         if loaded is not None and loaded.id == commitment_id:
             commitment = loaded
         else:
             commitment = self.load(Commitment, commitment_id)
+        self._require_visible(actor, commitment)
+        organisation_id = organisation_id or commitment.organisation_id
+        project_id = project_id or commitment.project_id
         commitment.check_accepts_log(actor, organisation_id, project_id)
         contribution = Contribution.log(
             actor,
@@ -139,7 +149,7 @@ class ContributionCommands(CoprodBase):
     def verify_contribution(
         self, actor: Actor, contribution_id: UUID, expected_version: int | None = None
     ) -> Receipt:
-        contribution = self.load(Contribution, contribution_id, expected_version)
+        contribution = self._contribution_checked(actor, contribution_id, expected_version)
         contribution.verify(actor)
         return self.commit(contribution)
 
@@ -150,7 +160,7 @@ class ContributionCommands(CoprodBase):
         reason: str,
         expected_version: int | None = None,
     ) -> Receipt:
-        contribution = self.load(Contribution, contribution_id, expected_version)
+        contribution = self._contribution_checked(actor, contribution_id, expected_version)
         contribution.dispute(actor, reason)
         return self.commit(contribution)
 
@@ -159,3 +169,60 @@ class ContributionCommands(CoprodBase):
 
     def get_contribution(self, contribution_id: UUID) -> Contribution:
         return self.load(Contribution, contribution_id)
+
+    def visible_commitment(self, actor: Actor, commitment_id: UUID) -> Commitment:
+        """The commitment, if this actor may see it; another group's or council's is 404."""
+        commitment = self.load(Commitment, commitment_id)
+        self._require_visible(actor, commitment)
+        return commitment
+
+    def visible_contribution(self, actor: Actor, contribution_id: UUID) -> Contribution:
+        """The logged work, if this actor may see it; another group's or council's is 404."""
+        contribution = self.load(Contribution, contribution_id)
+        council = self._council_for(actor, contribution.project_id)
+        policy.require_group_visible(
+            actor, "contribution", contribution_id, contribution.organisation_id, council
+        )
+        return contribution
+
+    def council_of_project(self, project_id: UUID) -> UUID:
+        """The council running the project's process."""
+        project = self.load(Project, project_id)
+        return self.load(Process, project.process_id).council_id
+
+    def _council_for(self, actor: Actor, project_id: UUID) -> UUID | None:
+        return self.council_of_project(project_id) if policy.needs_council(actor) else None
+
+    def _require_visible(self, actor: Actor, commitment: Commitment) -> None:
+        council = self._council_for(actor, commitment.project_id)
+        policy.require_group_visible(
+            actor, "commitment", commitment.id, commitment.organisation_id, council
+        )
+
+    def _commitment_checked(
+        self, actor: Actor, commitment_id: UUID, expected_version: int | None, *, met: bool
+    ) -> Commitment:
+        # The policy first, the version after: a stale version must not reveal a hidden id.
+        commitment = self.load(Commitment, commitment_id)
+        council = self._council_for(actor, commitment.project_id)
+        policy.may_mark_commitment(
+            actor, commitment_id, commitment.organisation_id, council, met=met
+        )
+        _require_version("commitment", commitment, expected_version)
+        return commitment
+
+    def _contribution_checked(
+        self, actor: Actor, contribution_id: UUID, expected_version: int | None
+    ) -> Contribution:
+        contribution = self.load(Contribution, contribution_id)
+        council = self._council_for(actor, contribution.project_id)
+        policy.may_verify_contribution(
+            actor, contribution_id, contribution.organisation_id, council
+        )
+        _require_version("contribution", contribution, expected_version)
+        return contribution
+
+
+def _require_version(kind: str, aggregate: Commitment | Contribution, expected: int | None) -> None:
+    if expected is not None and aggregate.version != expected:
+        raise StaleVersion(kind, aggregate.id, expected, aggregate.version)

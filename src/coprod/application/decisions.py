@@ -22,9 +22,10 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
 from coprod.decision import IN_FORCE, Decision, DecisionOutcome, DecisionRecord
-from coprod.errors import HearingRequired, InvalidInput, RuleViolation
+from coprod.errors import HearingRequired, InvalidInput, RuleViolation, StaleVersion
 from coprod.hearing_dates import require_decision_after_facts, require_hearings_done
 from coprod.inputs import check_same_currency
 from coprod.phases import Phase
@@ -50,8 +51,11 @@ class DecisionCommands(CoprodBase):
         expected_version: int | None = None,
     ) -> Receipt:
         """Decide on a proposal; `expected_version` is the proposal's, the receipt the decision's."""
-        proposal = self.load(Proposal, proposal_id, expected_version)
+        proposal = self.load(Proposal, proposal_id)
         process = self.load(Process, proposal.process_id)
+        policy.officer_acts_for(actor, process.council_id, f"process {process.id}")
+        if expected_version is not None and proposal.version != expected_version:
+            raise StaleVersion("proposal", proposal_id, expected_version, proposal.version)
         process.require_phase("decide on a proposal", *DECISION_PHASES)
         _require_currency(process, amount)
         proposal.require_no_other_decision()
@@ -84,7 +88,7 @@ class DecisionCommands(CoprodBase):
         decided_on: date,
         expected_version: int | None = None,
     ) -> Receipt:
-        decision, proposal, process = self._load_decision(decision_id, expected_version)
+        decision, proposal, process = self._load_decision(actor, decision_id, expected_version)
         process.require_phase("correct a decision", *DECISION_PHASES)
         _require_currency(process, amount)
         _require_decidable(proposal, process, outcome)
@@ -107,7 +111,7 @@ class DecisionCommands(CoprodBase):
     def reopen_decision(
         self, actor: Actor, decision_id: UUID, reason: str, expected_version: int | None = None
     ) -> Receipt:
-        decision, proposal, process = self._load_decision(decision_id, expected_version)
+        decision, proposal, process = self._load_decision(actor, decision_id, expected_version)
         process.require_phase("reopen a decision", *DECISION_PHASES)
         decision.reopen(actor, reason)
         proposal.record_decision(actor, decision.id, decision.outcome, decision.status)
@@ -122,7 +126,7 @@ class DecisionCommands(CoprodBase):
         decided_on: date,
         expected_version: int | None = None,
     ) -> Receipt:
-        decision, proposal, process = self._load_decision(decision_id, expected_version)
+        decision, proposal, process = self._load_decision(actor, decision_id, expected_version)
         process.require_phase("revoke a decision", *DECISION_PHASES)
         decision.revoke(actor, reason, record, decided_on)
         _require_heard(proposal, record, decided_on)
@@ -133,11 +137,17 @@ class DecisionCommands(CoprodBase):
         return self.load(Decision, decision_id)
 
     def _load_decision(
-        self, decision_id: UUID, expected_version: int | None
+        self, actor: Actor, decision_id: UUID, expected_version: int | None
     ) -> tuple[Decision, Proposal, Process]:
-        decision = self.load(Decision, decision_id, expected_version)
+        """The decision, its proposal and process, if the actor is an officer of the
+        process's council (application.policy); the version is compared after the policy."""
+        decision = self.load(Decision, decision_id)
+        process = self.load(Process, decision.process_id)
+        policy.officer_acts_for(actor, process.council_id, f"process {process.id}")
+        if expected_version is not None and decision.version != expected_version:
+            raise StaleVersion("decision", decision_id, expected_version, decision.version)
         proposal = self.load(Proposal, decision.proposal_id)
-        return decision, proposal, self.load(Process, decision.process_id)
+        return decision, proposal, process
 
 
 def _require_currency(process: Process, amount: Money | None) -> None:

@@ -16,7 +16,10 @@ from collections.abc import Mapping
 from functools import cached_property
 from uuid import UUID, uuid4
 
+from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
+from coprod.application.policy import Registration
+from coprod.errors import NotFound, StaleVersion
 from coprod.inputs import check_person_details
 from coprod.organisation import Organisation, OrganisationKind, Person
 from coprod.privacy import (
@@ -59,9 +62,14 @@ class PeopleCommands(CoprodBase):
         role: Role,
         expected_version: int | None = None,
     ) -> Receipt:
-        """Add a registered person to an organisation in a role that fits it."""
-        organisation = self.load(Organisation, organisation_id, expected_version)
-        self.load(Person, person_id)
+        """Add a registered person to an organisation in a role that fits it.
+
+        The person must be visible to the actor: a person hidden from them answers 404 as
+        if unknown, so adding members cannot be used to probe who exists.
+        """
+        organisation = self._manageable(actor, organisation_id, expected_version)
+        person = self.load(Person, person_id)
+        policy.require_person_known(actor, person_id, self.registration(person.registered_by))
         organisation.add_member(actor, person_id, role)
         return self.commit(organisation)
 
@@ -72,12 +80,47 @@ class PeopleCommands(CoprodBase):
         person_id: UUID,
         expected_version: int | None = None,
     ) -> Receipt:
-        organisation = self.load(Organisation, organisation_id, expected_version)
+        organisation = self._manageable(actor, organisation_id, expected_version)
         organisation.remove_member(actor, person_id)
         return self.commit(organisation)
 
     def get_organisation(self, organisation_id: UUID) -> Organisation:
         return self.load(Organisation, organisation_id)
+
+    def visible_members(
+        self, actor: Actor | None, organisation: Organisation
+    ) -> dict[UUID, Role] | None:
+        """The member list if this actor may see it (the organisation and its council)."""
+        if actor is None:
+            return None  # anonymous readers never see it: no need to look up the registrar
+        registration = self.registration(organisation.registered_by)
+        if policy.members_visible(actor, organisation.id, registration):
+            return dict(organisation.members)
+        return None
+
+    def registration(self, registered_by: UUID | None) -> Registration:
+        """Who registered something, and the council that registrar works with."""
+        if registered_by is None:
+            return Registration(None, None)
+        try:
+            registrar = self.load(Organisation, registered_by)
+        except NotFound:
+            return Registration(registered_by, None)
+        if registrar.kind is OrganisationKind.COUNCIL:
+            return Registration(registered_by, registered_by)
+        return Registration(registered_by, registrar.registered_by)
+
+    def _manageable(
+        self, actor: Actor, organisation_id: UUID, expected_version: int | None
+    ) -> Organisation:
+        organisation = self.load(Organisation, organisation_id, expected_version)
+        policy.may_manage_members(
+            actor,
+            organisation_id,
+            organisation.slug,
+            Registration(organisation.registered_by, None),
+        )
+        return organisation
 
     # -- people --------------------------------------------------------------------------------
 
@@ -92,13 +135,21 @@ class PeopleCommands(CoprodBase):
         store = self.personal_data.put_step(person.id, clean)
         return self.commit(person, within=InTransaction(writes=(store,)))
 
-    def person_details(self, person_id: UUID) -> dict[str, str]:
+    def visible_person(self, actor: Actor, person_id: UUID) -> Person:
+        """The person, if this actor may see them (else 404, as for an unknown id)."""
+        person = self.load(Person, person_id)
+        policy.require_person_visible(actor, person_id, self.registration(person.registered_by))
+        return person
+
+    def person_details(self, person_id: UUID, person: Person | None = None) -> dict[str, str]:
         """The person's details; after erasure every known field reads "[removed]".
 
         Details missing without an erasure event can only come from an erasure that deleted
-        the data but could not record its marker, so they also read as removed.
+        the data but could not record its marker, so they also read as removed. A caller
+        that has just loaded the person passes it, to save a second read.
         """
-        person = self.load(Person, person_id)
+        if person is None or person.id != person_id:
+            person = self.load(Person, person_id)
         stored = None if person.erased else self.personal_data.get(person_id)
         if stored is None:
             return dict.fromkeys(person.detail_fields, REMOVED)
@@ -113,7 +164,11 @@ class PeopleCommands(CoprodBase):
         complete or not recorded at all (and then a retry erases). The deleted bytes may
         linger in free pages and the WAL until ``coprod privacy purge``.
         """
-        person = self.load(Person, person_id, expected_version)
+        person = self.load(Person, person_id)
+        policy.may_erase_person(actor, person_id, self.registration(person.registered_by))
+        if expected_version is not None and person.version != expected_version:
+            # Checked after the policy, so a stale version tells nobody the person exists.
+            raise StaleVersion("person", person_id, expected_version, person.version)
         person.erase(actor)
         erase = self.personal_data.erase_step(person_id)
         return self.commit(person, within=InTransaction(writes=(erase,)))

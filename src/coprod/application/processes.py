@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
+from coprod.errors import StaleVersion
 from coprod.phases import Phase
 from coprod.process import Area, PhaseDates, Process, ProcessKind
 from coprod.values import Actor, Money
@@ -23,7 +25,11 @@ class ProcessCommands(CoprodBase):
         currency: str,
         kind: ProcessKind = ProcessKind.PB_CYCLE,
     ) -> Receipt:
-        """Open a process; opening the same (council, code) twice is refused as AlreadyExists."""
+        """Open a process; opening the same (council, code) twice is refused as AlreadyExists.
+
+        An officer opens processes for their own council only (application.policy).
+        """
+        policy.may_open_process(actor, council_id)
         process = Process.open(actor, council_id, code, name, kind, currency)
         return self.commit(process)
 
@@ -35,14 +41,14 @@ class ProcessCommands(CoprodBase):
         budget_base: Money | None = None,
         expected_version: int | None = None,
     ) -> Receipt:
-        process = self.load(Process, process_id, expected_version)
+        process = self._council_process(actor, process_id, expected_version)
         process.set_budget(actor, pot, budget_base)
         return self.commit(process)
 
     def set_eligible_population(
         self, actor: Actor, process_id: UUID, eligible: int, expected_version: int | None = None
     ) -> Receipt:
-        process = self.load(Process, process_id, expected_version)
+        process = self._council_process(actor, process_id, expected_version)
         process.set_eligible_population(actor, eligible)
         return self.commit(process)
 
@@ -53,7 +59,7 @@ class ProcessCommands(CoprodBase):
         areas: tuple[Area, ...],
         expected_version: int | None = None,
     ) -> Receipt:
-        process = self.load(Process, process_id, expected_version)
+        process = self._council_process(actor, process_id, expected_version)
         process.define_areas(actor, areas)
         return self.commit(process)
 
@@ -65,7 +71,7 @@ class ProcessCommands(CoprodBase):
         selection: SelectionRule,
         expected_version: int | None = None,
     ) -> Receipt:
-        process = self.load(Process, process_id, expected_version)
+        process = self._council_process(actor, process_id, expected_version)
         process.set_rules(actor, voting, selection)
         return self.commit(process)
 
@@ -76,21 +82,21 @@ class ProcessCommands(CoprodBase):
         schedule: tuple[PhaseDates, ...],
         expected_version: int | None = None,
     ) -> Receipt:
-        process = self.load(Process, process_id, expected_version)
+        process = self._council_process(actor, process_id, expected_version)
         process.schedule_phases(actor, schedule)
         return self.commit(process)
 
     def advance_phase(
         self, actor: Actor, process_id: UUID, to_phase: Phase, expected_version: int | None = None
     ) -> Receipt:
-        process = self.load(Process, process_id, expected_version)
+        process = self._council_process(actor, process_id, expected_version)
         process.advance_phase(actor, to_phase)
         return self.commit(process)
 
     def close_ballot(
         self, actor: Actor, process_id: UUID, expected_version: int | None = None
     ) -> Receipt:
-        process = self.load(Process, process_id, expected_version)
+        process = self._council_process(actor, process_id, expected_version)
         process.close_ballot(actor)
         return self.commit(process)
 
@@ -98,7 +104,7 @@ class ProcessCommands(CoprodBase):
         self, actor: Actor, process_id: UUID, k: int, expected_version: int | None = None
     ) -> Receipt:
         """Set the k of this process's published tables (default 5, never below 3)."""
-        process = self.load(Process, process_id, expected_version)
+        process = self._council_process(actor, process_id, expected_version)
         process.set_disclosure_threshold(actor, k)
         return self.commit(process)
 
@@ -112,3 +118,17 @@ class ProcessCommands(CoprodBase):
 
     def get_process(self, process_id: UUID) -> Process:
         return self.load(Process, process_id)
+
+    def _council_process(
+        self, actor: Actor, process_id: UUID, expected_version: int | None
+    ) -> Process:
+        """The process, if the actor may act on it (policy: an officer of its own council).
+
+        The version is compared after the policy, so another council's officer gets the
+        policy's answer whatever version they name.
+        """
+        process = self.load(Process, process_id)
+        policy.officer_acts_for(actor, process.council_id, f"process {process_id}")
+        if expected_version is not None and process.version != expected_version:
+            raise StaleVersion("process", process_id, expected_version, process.version)
+        return process

@@ -6,12 +6,14 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID, uuid4
 
+from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
 from coprod.decision import IN_FORCE, Decision
-from coprod.errors import NotFound, RuleViolation
+from coprod.errors import NotFound, RuleViolation, StaleVersion
+from coprod.process import Process
 from coprod.project import Project
 from coprod.proposal import Proposal
-from coprod.values import Actor, Money
+from coprod.values import Actor, Money, Role
 
 
 class ProjectCommands(CoprodBase):
@@ -26,7 +28,11 @@ class ProjectCommands(CoprodBase):
         never funded from a decision that was corrected or reopened in the meantime. Funding
         the same proposal twice is refused as AlreadyExists.
         """
-        decision = self.load(Decision, decision_id, expected_version)
+        decision = self.load(Decision, decision_id)
+        council = self.load(Process, decision.process_id).council_id
+        policy.officer_acts_for(actor, council, f"process {decision.process_id}")
+        if expected_version is not None and decision.version != expected_version:
+            raise StaleVersion("decision", decision_id, expected_version, decision.version)
         if decision.status != IN_FORCE:
             raise RuleViolation(
                 f"decision {decision_id} is {decision.status}; only a decision in force "
@@ -59,7 +65,7 @@ class ProjectCommands(CoprodBase):
         due_on: date,
         expected_version: int | None = None,
     ) -> Receipt:
-        project = self._project(project_id, expected_version)
+        project = self._project(actor, project_id, expected_version)
         project.schedule_milestone(actor, code, title, due_on)
         return self.commit(project)
 
@@ -71,7 +77,7 @@ class ProjectCommands(CoprodBase):
         started_on: date,
         expected_version: int | None = None,
     ) -> Receipt:
-        project = self._project(project_id, expected_version)
+        project = self._project(actor, project_id, expected_version)
         project.start_milestone(actor, code, started_on)
         return self.commit(project)
 
@@ -84,7 +90,7 @@ class ProjectCommands(CoprodBase):
         evidence_url: str,
         expected_version: int | None = None,
     ) -> Receipt:
-        project = self._project(project_id, expected_version)
+        project = self._project(actor, project_id, expected_version)
         project.meet_milestone(actor, code, met_on, evidence_url)
         return self.commit(project)
 
@@ -97,7 +103,7 @@ class ProjectCommands(CoprodBase):
         reason: str,
         expected_version: int | None = None,
     ) -> Receipt:
-        project = self._project(project_id, expected_version)
+        project = self._project(actor, project_id, expected_version)
         project.delay_milestone(actor, code, new_due_on, reason)
         return self.commit(project)
 
@@ -109,7 +115,7 @@ class ProjectCommands(CoprodBase):
         reason: str,
         expected_version: int | None = None,
     ) -> Receipt:
-        project = self._project(project_id, expected_version)
+        project = self._project(actor, project_id, expected_version)
         project.cancel_milestone(actor, code, reason)
         return self.commit(project)
 
@@ -129,7 +135,7 @@ class ProjectCommands(CoprodBase):
         correct the spend later; without one a fresh id is generated and can be read from
         ``get_project(...).spends``.
         """
-        project = self._project(project_id, expected_version, doing="spend is recorded")
+        project = self._project(actor, project_id, expected_version, doing="spend is recorded")
         project.record_spend(actor, spend_id or uuid4(), amount, spent_on, purpose)
         return self.commit(project)
 
@@ -142,7 +148,7 @@ class ProjectCommands(CoprodBase):
         reason: str,
         expected_version: int | None = None,
     ) -> Receipt:
-        project = self._project(project_id, expected_version, doing="spend is corrected")
+        project = self._project(actor, project_id, expected_version, doing="spend is corrected")
         project.correct_spend(actor, spend_id, amount, reason)
         return self.commit(project)
 
@@ -157,7 +163,9 @@ class ProjectCommands(CoprodBase):
         expected_version: int | None = None,
     ) -> Receipt:
         """Record money from outside the council; pass ``funding_id`` to make a retry safe."""
-        project = self._project(project_id, expected_version, doing="match funding is recorded")
+        project = self._project(
+            actor, project_id, expected_version, doing="match funding is recorded"
+        )
         project.record_match_funding(actor, funding_id or uuid4(), source, amount, received_on)
         return self.commit(project)
 
@@ -168,14 +176,14 @@ class ProjectCommands(CoprodBase):
         completed_on: date,
         expected_version: int | None = None,
     ) -> Receipt:
-        project = self._project(project_id, expected_version)
+        project = self._project(actor, project_id, expected_version)
         project.complete(actor, completed_on)
         return self.commit(project)
 
     def cancel_project(
         self, actor: Actor, project_id: UUID, reason: str, expected_version: int | None = None
     ) -> Receipt:
-        project = self._project(project_id, expected_version)
+        project = self._project(actor, project_id, expected_version)
         project.cancel(actor, reason)
         return self.commit(project)
 
@@ -189,7 +197,7 @@ class ProjectCommands(CoprodBase):
         target: Decimal,
         expected_version: int | None = None,
     ) -> Receipt:
-        project = self._project(project_id, expected_version)
+        project = self._project(actor, project_id, expected_version)
         project.define_indicator(actor, code, description, unit, target)
         return self.commit(project)
 
@@ -203,7 +211,7 @@ class ProjectCommands(CoprodBase):
         reported_on: date,
         expected_version: int | None = None,
     ) -> Receipt:
-        project = self._project(project_id, expected_version)
+        project = self._project(actor, project_id, expected_version)
         project.report_outcome(actor, code, actual, beneficiaries, reported_on)
         return self.commit(project)
 
@@ -211,12 +219,23 @@ class ProjectCommands(CoprodBase):
         return self.load(Project, project_id)
 
     def _project(
-        self, project_id: UUID, expected_version: int | None, doing: str | None = None
+        self,
+        actor: Actor,
+        project_id: UUID,
+        expected_version: int | None,
+        doing: str | None = None,
     ) -> Project:
-        """Load a project; for spend, say why an id that is not a project is refused."""
+        """Load a project the actor may act on (policy: an officer of its process's council);
+        for spend, say why an id that is not a project is refused."""
         try:
-            return self.load(Project, project_id, expected_version)
+            project = self.load(Project, project_id)
         except NotFound as e:
             if doing is not None:
                 e.args = (f"{e}; {doing} against funded projects only",)
             raise
+        if actor.role is Role.COUNCIL_OFFICER:
+            council = self.load(Process, project.process_id).council_id
+            policy.officer_acts_for(actor, council, f"process {project.process_id}")
+        if expected_version is not None and project.version != expected_version:
+            raise StaleVersion("project", project_id, expected_version, project.version)
+        return project

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
-from coprod.errors import InvalidInput, PhaseError, RuleViolation
+from coprod.errors import InvalidInput, PhaseError, RuleViolation, StaleVersion
 from coprod.inputs import check_same_currency
 from coprod.phases import Phase
 from coprod.process import Process
@@ -52,7 +53,7 @@ class ProposalCommands(CoprodBase):
         description: str | None = None,
         expected_version: int | None = None,
     ) -> Receipt:
-        proposal, process = self._load_with_process(proposal_id, expected_version)
+        proposal, process = self._load_with_process(actor, proposal_id, expected_version, idea=True)
         process.require_phase("amend an idea", *IDEA_PHASES)
         proposal.amend(actor, title, description)
         return self.commit(proposal)
@@ -70,16 +71,19 @@ class ProposalCommands(CoprodBase):
         `expected_version` is the source's, `target_version` the target's; the receipt
         names the source.
         """
-        source, process = self._load_with_process(source_id, expected_version)
+        source, process = self._load_with_process(actor, source_id, expected_version, idea=True)
         process.require_phase("merge ideas", *IDEA_PHASES)
-        target = self.load(Proposal, target_id, target_version)
+        target = self.load(Proposal, target_id)
+        self._may_act_on(actor, target, process, idea=True)
+        if target_version is not None and target.version != target_version:
+            raise StaleVersion("proposal", target_id, target_version, target.version)
         source.merge_into(actor, target)
         return self.commit(source, target)
 
     def withdraw_idea(
         self, actor: Actor, proposal_id: UUID, reason: str, expected_version: int | None = None
     ) -> Receipt:
-        proposal, process = self._load_with_process(proposal_id, expected_version)
+        proposal, process = self._load_with_process(actor, proposal_id, expected_version, idea=True)
         process.require_phase("withdraw an idea", *WITHDRAW_PHASES)
         proposal.withdraw(actor, reason)
         return self.commit(proposal)
@@ -94,7 +98,7 @@ class ProposalCommands(CoprodBase):
         co_producers: tuple[UUID, ...] = (),
         expected_version: int | None = None,
     ) -> Receipt:
-        proposal, process = self._load_with_process(proposal_id, expected_version)
+        proposal, process = self._load_with_process(actor, proposal_id, expected_version, idea=True)
         process.require_phase("develop a proposal", *IDEA_PHASES)
         _require_currency(process, "cost_estimate", cost_estimate)
         _require_area(process, area_code)
@@ -112,7 +116,7 @@ class ProposalCommands(CoprodBase):
         assessed_cost: Money | None = None,
         expected_version: int | None = None,
     ) -> Receipt:
-        proposal, process = self._load_with_process(proposal_id, expected_version)
+        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
         process.require_phase("assess feasibility", Phase.REVIEW)
         if assessed_cost is not None:
             _require_currency(process, "assessed_cost", assessed_cost)
@@ -122,7 +126,7 @@ class ProposalCommands(CoprodBase):
     def shortlist(
         self, actor: Actor, proposal_id: UUID, expected_version: int | None = None
     ) -> Receipt:
-        proposal, process = self._load_with_process(proposal_id, expected_version)
+        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
         _require_shortlisting_open(process, "shortlist")
         proposal.shortlist(actor)
         return self.commit(proposal)
@@ -130,7 +134,7 @@ class ProposalCommands(CoprodBase):
     def decline_shortlist(
         self, actor: Actor, proposal_id: UUID, reason: str, expected_version: int | None = None
     ) -> Receipt:
-        proposal, process = self._load_with_process(proposal_id, expected_version)
+        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
         _require_shortlisting_open(process, "decline shortlisting")
         proposal.decline_shortlist(actor, reason)
         return self.commit(proposal)
@@ -151,7 +155,7 @@ class ProposalCommands(CoprodBase):
         noted_on: date | None = None,
     ) -> Receipt:
         """Put a fact on file; `noted_on` (default today) backdates it for a case recorded late."""
-        proposal, process = self._load_with_process(proposal_id, expected_version)
+        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
         _require_not_closed(process, "record a fact")
         proposal.record_fact(
             actor, fact_id, summary, adverse, essential, known_to_party, noted_on=noted_on
@@ -171,7 +175,7 @@ class ProposalCommands(CoprodBase):
         sent_on: date | None = None,
     ) -> Receipt:
         """Send a hearing (on `sent_on`, default today) with at least the process's period."""
-        proposal, process = self._load_with_process(proposal_id, expected_version)
+        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
         _require_not_closed(process, "send a hearing")
         proposal.send_hearing(
             actor,
@@ -193,7 +197,7 @@ class ProposalCommands(CoprodBase):
         response_ref: str,
         expected_version: int | None = None,
     ) -> Receipt:
-        proposal, process = self._load_with_process(proposal_id, expected_version)
+        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
         _require_not_closed(process, "record a hearing answer")
         proposal.record_hearing_answer(actor, hearing_id, answered_on, response_ref)
         return self.commit(proposal)
@@ -206,7 +210,7 @@ class ProposalCommands(CoprodBase):
         justification: str,
         expected_version: int | None = None,
     ) -> Receipt:
-        proposal, process = self._load_with_process(proposal_id, expected_version)
+        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
         _require_not_closed(process, "exempt facts from hearing")
         proposal.exempt_from_hearing(actor, fact_ids, justification)
         return self.commit(proposal)
@@ -225,7 +229,10 @@ class ProposalCommands(CoprodBase):
         `expected_version` is the process's. Whether every shortlisted proposal is on the
         paper is the officer's responsibility: the write side sees one proposal at a time.
         """
-        process = self.load(Process, process_id, expected_version)
+        process = self.load(Process, process_id)
+        policy.officer_acts_for(actor, process.council_id, f"process {process_id}")
+        if expected_version is not None and process.version != expected_version:
+            raise StaleVersion("process", process_id, expected_version, process.version)
         process.require_phase("open the ballot", Phase.VOTE)
         if len(set(proposal_ids)) != len(proposal_ids):
             raise InvalidInput("proposal_ids", "names a proposal more than once")
@@ -253,10 +260,31 @@ class ProposalCommands(CoprodBase):
         return self.load(Proposal, proposal_id)
 
     def _load_with_process(
-        self, proposal_id: UUID, expected_version: int | None
+        self, actor: Actor, proposal_id: UUID, expected_version: int | None, idea: bool = False
     ) -> tuple[Proposal, Process]:
-        proposal = self.load(Proposal, proposal_id, expected_version)
-        return proposal, self.load(Process, proposal.process_id)
+        """The proposal and its process, if the actor may act on it (application.policy):
+        an idea's own organisation or the council's officer for ``idea`` commands, else an
+        officer of the process's council. The version is compared after the policy."""
+        proposal = self.load(Proposal, proposal_id)
+        process = self.load(Process, proposal.process_id)
+        self._may_act_on(actor, proposal, process, idea)
+        if expected_version is not None and proposal.version != expected_version:
+            raise StaleVersion("proposal", proposal_id, expected_version, proposal.version)
+        return proposal, process
+
+    @staticmethod
+    def _may_act_on(actor: Actor, proposal: Proposal, process: Process, idea: bool) -> None:
+        if idea:
+            policy.may_change_idea(
+                actor,
+                proposal.id,
+                proposal.submitter_organisation_id,
+                proposal.submitter_id,
+                process.council_id,
+                process.id,
+            )
+        else:
+            policy.officer_acts_for(actor, process.council_id, f"process {process.id}")
 
 
 def _require_not_closed(process: Process, doing: str) -> None:

@@ -1,0 +1,296 @@
+"""One authorisation policy for every door (HTTP, CLI, web pages): who may see and do what.
+
+The functions here are pure: they take the :class:`~coprod.values.Actor` a use case received
+and facts about the loaded aggregates (whose council, who registered whom), and either return
+or raise. ``NotAllowed`` (HTTP 403) means "you may see this but not do that"; ``NotVisible``
+(HTTP 404, a :class:`~coprod.errors.NotFound`) means "this is private to someone else", so an
+id of another organisation's private object answers exactly as an unknown id.
+
+The rules (issue 11, item 5):
+
+* a council officer acts only on their own council's processes and projects, and on the
+  groups that work with that council (registered by it);
+* a commitment or contribution is private to its group, the officers of the council running
+  its project, and that council's evaluators; only such an officer marks a commitment met
+  (which is what verifies its in-kind value) or verifies a contribution;
+* member lists are visible to the organisation itself and to the council it works with;
+* a person's details are visible to the person and the organisation that registered them;
+  those, and the officers of the council that organisation works with, may erase the
+  details or add the person to a group; nobody can name a person hidden from them;
+* an evaluator key reads the whole history of the council that issued it, and nothing of
+  other councils.
+
+The system actor (imports, the demo, the server's own CLI) passes every check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from coprod.errors import NotAllowed, NotVisible
+from coprod.organisation import OrganisationKind
+from coprod.values import Actor, Role
+
+__all__ = [
+    "CouncilScope",
+    "Registration",
+    "council_officer_of",
+    "may_change_idea",
+    "may_erase_person",
+    "may_make_commitment",
+    "may_manage_members",
+    "may_mark_commitment",
+    "may_open_process",
+    "may_verify_contribution",
+    "members_visible",
+    "needs_council",
+    "officer_acts_for",
+    "require_group_visible",
+    "require_person_known",
+    "require_person_visible",
+]
+
+
+def _system(actor: Actor) -> bool:
+    return actor.role is Role.SYSTEM
+
+
+def needs_council(actor: Actor) -> bool:
+    """Whether a check on a group's object needs the council of its project.
+
+    Only officers and evaluators are judged by council; use cases skip loading the project
+    and process for anyone else (one load per request, and none when it cannot matter).
+    """
+    return actor.role in (Role.COUNCIL_OFFICER, Role.EVALUATOR)
+
+
+def council_officer_of(actor: Actor, council_id: UUID, what: str) -> None:
+    """An officer acts only on what their own council runs (403 otherwise: it is public)."""
+    if _system(actor):
+        return
+    if actor.role is not Role.COUNCIL_OFFICER:
+        raise NotAllowed(f"only a council officer may do this; this key is {actor.role.value}")
+    if actor.organisation_id != council_id:
+        raise NotAllowed(
+            f"{what} is run by another council; this key acts for organisation "
+            f"{actor.organisation_id}"
+        )
+
+
+def officer_acts_for(actor: Actor, council_id: UUID, what: str) -> None:
+    """A council officer acts only on what their own council runs (403: it is public).
+
+    Other roles pass here: whether they may do the act at all is the domain's own rule
+    (which names the act), applied right after by the aggregate.
+    """
+    if actor.role is Role.COUNCIL_OFFICER:
+        council_officer_of(actor, council_id, what)
+
+
+def may_change_idea(
+    actor: Actor,
+    proposal_id: UUID,
+    submitted_by: UUID | None,
+    submitter_id: UUID,
+    council: UUID,
+    process_id: UUID,
+) -> None:
+    """An idea is changed by its submitter, their organisation or an officer of the
+    process's council; nobody else."""
+    if _system(actor) or actor.id == submitter_id:
+        return
+    if actor.role is Role.COUNCIL_OFFICER:
+        council_officer_of(actor, council, f"process {process_id}")
+        return
+    if actor.role is Role.COMMUNITY_MEMBER:
+        if actor.organisation_id != submitted_by:
+            raise NotAllowed(
+                f"proposal {proposal_id} was submitted by another organisation; only it or an "
+                "officer of the council may change it"
+            )
+        return
+    raise NotAllowed(f"the {actor.role.value} role cannot change another's idea")
+
+
+def may_open_process(actor: Actor, council_id: UUID) -> None:
+    """An officer opens processes for their own council only."""
+    if actor.role is Role.COUNCIL_OFFICER and actor.organisation_id != council_id:
+        raise NotAllowed(
+            f"an officer opens processes only for their own council; this key acts for "
+            f"organisation {actor.organisation_id}, not {council_id}"
+        )
+
+
+def require_group_visible(
+    actor: Actor, kind: str, ident: UUID, group_id: UUID, council_id: UUID | None
+) -> None:
+    """A group's commitment or contribution: its group, and its project's council's officers
+    and evaluators; hidden (404) from everyone else.
+
+    ``council_id`` is the council running the project; it may be None when
+    :func:`needs_council` says the actor's role does not depend on it.
+    """
+    if _system(actor):
+        return
+    if actor.role is Role.COMMUNITY_MEMBER and actor.organisation_id == group_id:
+        return
+    if needs_council(actor) and council_id is not None and actor.organisation_id == council_id:
+        return
+    raise NotVisible(kind, ident)
+
+
+def may_make_commitment(
+    actor: Actor, group_id: UUID, project_id: UUID, council_id: UUID | None
+) -> None:
+    """A member pledges for their own group; an officer records a pledge only on a project of
+    their own council (the group then takes part in it)."""
+    if _system(actor):
+        return
+    if actor.role is Role.COMMUNITY_MEMBER:
+        if actor.organisation_id != group_id:
+            raise NotAllowed(
+                "a community member makes commitments only for their own group", rule="own-group"
+            )
+        return
+    if actor.role is Role.COUNCIL_OFFICER and council_id is not None:
+        council_officer_of(actor, council_id, f"project {project_id}")
+        return
+    raise NotAllowed(f"the {actor.role.value} role cannot make a commitment")
+
+
+def may_mark_commitment(
+    actor: Actor, commitment_id: UUID, group_id: UUID, council_id: UUID | None, *, met: bool
+) -> None:
+    """Met: only an officer of the project's council (it certifies the pledge, in-kind value
+    included). Lapsed: the group itself or such an officer. Others' commitments stay hidden."""
+    if actor.role is Role.EVALUATOR:
+        raise NotAllowed("the evaluator role is read-only")
+    require_group_visible(actor, "commitment", commitment_id, group_id, council_id)
+    if met and actor.role is Role.COMMUNITY_MEMBER:
+        raise NotAllowed(
+            "only an officer of the process's council may mark a commitment met; a group "
+            "cannot certify its own pledge"
+        )
+
+
+def may_verify_contribution(
+    actor: Actor, contribution_id: UUID, group_id: UUID, council_id: UUID | None
+) -> None:
+    """Only an officer of the project's council verifies or disputes logged work: others'
+    logs stay hidden here, and the domain refuses every role but an officer's."""
+    require_group_visible(actor, "contribution", contribution_id, group_id, council_id)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """Who registered an organisation or a person, and the council that registrar works with.
+
+    ``by`` is the registering organisation (None for the system); ``council`` is that
+    organisation if it is a council, else the council that registered the group.
+    """
+
+    by: UUID | None
+    council: UUID | None
+
+
+def members_visible(actor: Actor | None, organisation_id: UUID, registration: Registration) -> bool:
+    """A member list is for the organisation itself and the council it works with."""
+    if actor is None:
+        return False
+    if _system(actor) or actor.organisation_id == organisation_id:
+        return True
+    return actor.role is Role.COUNCIL_OFFICER and actor.organisation_id in (
+        registration.by,
+        registration.council,
+    )
+
+
+def may_manage_members(
+    actor: Actor, organisation_id: UUID, slug: str, registration: Registration
+) -> None:
+    """An organisation manages itself; a council's officers, the groups that work with it.
+
+    Organisations are public, so another council's group is a 403, not a hidden 404.
+    """
+    if _system(actor) or actor.organisation_id == organisation_id:
+        return
+    if actor.role is Role.COUNCIL_OFFICER and actor.organisation_id == registration.by:
+        return
+    raise NotAllowed(f"this key may not manage the members of {slug}")
+
+
+def _writer_of_registrar(actor: Actor, registration: Registration) -> bool:
+    return (
+        actor.role in (Role.COUNCIL_OFFICER, Role.COMMUNITY_MEMBER)
+        and actor.organisation_id is not None
+        and actor.organisation_id == registration.by
+    )
+
+
+def require_person_visible(actor: Actor, person_id: UUID, registration: Registration) -> None:
+    """A person's details: for the person and the organisation that registered them (the one
+    with a reason to process them); anyone else gets 404, as for an unknown id."""
+    if _system(actor) or actor.id == person_id or _writer_of_registrar(actor, registration):
+        return
+    raise NotVisible("person", person_id)
+
+
+def require_person_known(actor: Actor, person_id: UUID, registration: Registration) -> None:
+    """Who may name a person in a command (add them to a group, erase them): those who see
+    them, and an officer of the council their registrar works with, who sees the group's
+    member list. Anyone else gets 404, so no command is an existence oracle."""
+    if actor.role is Role.COUNCIL_OFFICER and actor.organisation_id == registration.council:
+        return
+    require_person_visible(actor, person_id, registration)
+
+
+def may_erase_person(actor: Actor, person_id: UUID, registration: Registration) -> None:
+    """Erasure: the person, the organisation that registered them, and an officer of the
+    council that organisation works with; read-only roles never; anyone else sees nothing."""
+    if actor.role in (Role.EVALUATOR, Role.PUBLIC):
+        raise NotAllowed(f"the {actor.role.value} role is read-only")
+    require_person_known(actor, person_id, registration)
+
+
+#: Marks an aggregate whose first event was not seen: its later events are left out.
+_UNKNOWN = object()
+
+
+class CouncilScope:
+    """Which events of the log belong to one council's history: an evaluator key's reach.
+
+    Fed the events in log order (as an export reads them), it learns from each aggregate's
+    first event whose it is: a process, census or rates table by its ``council_id``; an
+    idea, ballot, decision or project by its process; a commitment or contribution by its
+    project; an organisation or person by the organisation that registered it (a group
+    belongs to the council that registered it). Facts of the system itself (no council)
+    are shared by everyone; an aggregate whose first event was never seen is left out.
+    """
+
+    def __init__(self, council_id: UUID | None) -> None:
+        self.council_id = council_id
+        self._owner: dict[UUID, object] = {}
+
+    def includes(self, event: object) -> bool:
+        """Whether this event is part of the council's history (call in log order)."""
+        originator = getattr(event, "originator_id", None)
+        if not isinstance(originator, UUID):
+            return False
+        if getattr(event, "originator_version", None) == 1:
+            self._owner[originator] = self._owner_of_first(event)
+        owner = self._owner.get(originator, _UNKNOWN)
+        return owner is None or owner == self.council_id
+
+    def _owner_of_first(self, event: object) -> object:
+        for name in ("council_id", "process_id", "project_id"):
+            value = getattr(event, name, None)
+            if isinstance(value, UUID):
+                return value if name == "council_id" else self._owner.get(value, _UNKNOWN)
+        if hasattr(event, "slug") and getattr(event, "kind", None) is OrganisationKind.COUNCIL:
+            return getattr(event, "originator_id", None)  # a council is its own
+        actor = getattr(event, "actor", None)
+        registrar = getattr(actor, "organisation_id", None)
+        if registrar is None:
+            return None
+        return self._owner.get(registrar, registrar)
