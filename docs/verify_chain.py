@@ -9,7 +9,7 @@ event_chain.parquet (needs pyarrow), recomputes every event's hash from the gene
 compares it with the row's hash and, at the end, with the manifest's head:
 
     h_0 = genesis (32 zero bytes)
-    h_n = SHA-256(h_prev || u64 position || u32 len + UTF-8 originator_id
+    h_n = SHA-256(h_prev || u64 position || u32 len + the 16 bytes of originator_id
                   || i64 originator_version || u32 len + UTF-8 topic || u64 len + state)
 
 (big-endian; state is the event's stored bytes, base64 in the file). Exit 0 and the head when
@@ -26,12 +26,13 @@ import hashlib
 import json
 import struct
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 
 def encode(position: int, originator_id: str, version: int, topic: str, state: bytes) -> bytes:
-    oid, top = originator_id.encode(), topic.encode()
+    oid, top = uuid.UUID(originator_id).bytes, topic.encode()
     return (
         struct.pack(">QI", position, len(oid))
         + oid

@@ -22,7 +22,7 @@ CHAIN_FILE = "event_chain"
 #: Column, type, meaning: for the data dictionary.
 CHAIN_COLUMNS: dict[str, tuple[str, str]] = {
     "position": ("integer", "The event's notification id (as in events.*); hashed as 8 bytes."),
-    "originator_id": ("text", "The aggregate id as hashed (UUID, 36 characters)."),
+    "originator_id": ("text", "The aggregate id (UUID); hashed as its 16 bytes."),
     "originator_version": ("integer", "The event's number in its aggregate; hashed as 8 bytes."),
     "topic": ("text", "The stored event type, hashed as UTF-8."),
     "state": ("base64", "The exact stored bytes of the event (JSON), base64-encoded."),
@@ -33,7 +33,7 @@ CHAIN_COLUMNS: dict[str, tuple[str, str]] = {
     ),
 }
 ENCODING = (
-    "h = SHA-256(h_prev || u64 position || u32 len + utf8 originator_id || i64 "
+    "h = SHA-256(h_prev || u64 position || u32 len + 16 bytes of the originator_id UUID || i64 "
     "originator_version || u32 len + utf8 topic || u64 len + state), big-endian"
 )
 

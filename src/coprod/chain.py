@@ -9,7 +9,7 @@ where ``h_prev`` is the hash of the event stored just before (notification ids m
 PostgreSQL; the chain follows the ids that exist) and ``encode`` is, big-endian::
 
     notification_id     8 bytes, unsigned
-    originator_id       4-byte length + UTF-8 of the id's text form (a UUID: 36 lowercase chars)
+    originator_id       4-byte length + the id's bytes (a UUID: its 16 bytes; a text id: UTF-8)
     originator_version  8 bytes, signed
     topic               4-byte length + UTF-8
     state               8-byte length + the exact stored bytes
@@ -34,6 +34,7 @@ database driver; recorders provide :class:`ChainStore`.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -53,6 +54,11 @@ PAGE = 10_000
 Link = tuple[int, bytes]
 
 
+_HEAD = struct.Struct(">QI").pack
+_MIDDLE = struct.Struct(">qI").pack
+_LENGTH = struct.Struct(">Q").pack
+
+
 def encode(
     notification_id: int,
     originator_id: UUID | str,
@@ -61,18 +67,22 @@ def encode(
     state: bytes,
 ) -> bytes:
     """The canonical bytes of one event, as hashed (see the module doc)."""
-    oid = str(originator_id).encode()
+    oid = _id_bytes(originator_id)
     top = topic.encode()
     return b"".join(
         (
-            struct.pack(">QI", notification_id, len(oid)),
+            _HEAD(notification_id, len(oid)),
             oid,
-            struct.pack(">qI", originator_version, len(top)),
+            _MIDDLE(originator_version, len(top)),
             top,
-            struct.pack(">Q", len(state)),
+            _LENGTH(len(state)),
             state,
         )
     )
+
+
+def _id_bytes(originator_id: UUID | str) -> bytes:
+    return originator_id.bytes if isinstance(originator_id, UUID) else originator_id.encode()
 
 
 def link(previous: bytes, notification_id: int, event: Any) -> bytes:
@@ -84,11 +94,41 @@ def link(previous: bytes, notification_id: int, event: Any) -> bytes:
 
 
 def links_for(previous: bytes, numbered: Iterable[tuple[int, Any]]) -> list[Link]:
-    """Chain events given as (notification id, event) in order, starting after `previous`."""
-    links = []
-    for notification_id, event in numbered:
-        previous = link(previous, notification_id, event)
-        links.append((notification_id, previous))
+    """Chain events given as (notification id, event) in order, starting after `previous`.
+
+    The same as :func:`link` in a loop, written out (a bulk import hashes ~66,000 events in one
+    transaction) and with the garbage collector paused: it allocates only acyclic objects, and
+    a full collection over a large importer's heap would otherwise cost more than the hashing.
+    """
+    links: list[Link] = []
+    sha256, join = hashlib.sha256, b"".join
+    topics: dict[str, bytes] = {}
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        for notification_id, event in numbered:
+            oid = _id_bytes(event.originator_id)
+            topic = topics.get(event.topic)
+            if topic is None:
+                topic = topics[event.topic] = event.topic.encode()
+            state = event.state
+            previous = sha256(
+                join(
+                    (
+                        previous,
+                        _HEAD(notification_id, len(oid)),
+                        oid,
+                        _MIDDLE(event.originator_version, len(topic)),
+                        topic,
+                        _LENGTH(len(state)),
+                        state,
+                    )
+                )
+            ).digest()
+            links.append((notification_id, previous))
+    finally:
+        if paused:
+            gc.enable()
     return links
 
 
