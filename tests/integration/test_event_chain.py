@@ -252,3 +252,17 @@ def test_the_memory_store_chains_and_verify_names_a_changed_event(memory_app: Co
         old.originator_id, old.originator_version, old.topic, old.state + b" "
     )
     assert f"event {positions[1]} (originator {old.originator_id}" in str(verify(memory_app).broken)
+
+
+def test_a_back_fill_over_gaps_in_the_ids_links_every_event(app: Coprod, url: str) -> None:
+    positions = _commands(app, 2) + _bulk(app, 10)
+    _sql(url, f"DELETE FROM {CHAIN_TABLE}")
+    _sql(url, "DELETE FROM events WHERE notification_id = ?", (positions[4],))
+    _commands(app, 1)
+    verdict = verify(app)
+    assert verdict.intact, verdict.broken
+    assert verdict.unlinked == 0
+    assert verdict.events == 12
+    linked = [i for i, _ in app.recorder.select_links(0, 100)]
+    assert positions[4] not in linked
+    assert len(linked) == 12
