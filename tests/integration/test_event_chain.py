@@ -7,9 +7,11 @@ memory).
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -19,11 +21,14 @@ from eventsourcing.persistence import StoredEvent
 from typer.testing import CliRunner
 
 from api.cli import cli
+from coprod import chain
 from coprod.application import Coprod
 from coprod.chain import CHAIN_TABLE, GENESIS, ChainBroken, chain_head, link, verify
 from coprod.config import parse_database_url
 from coprod.errors import AlreadyExists
+from coprod.pabulib import import_file
 from coprod.values import Actor, Role
+from tests.unit.test_pabulib_parser import APPROVAL
 
 COUNCIL = uuid.uuid4()
 OFFICER = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, COUNCIL)
@@ -266,3 +271,41 @@ def test_a_back_fill_over_gaps_in_the_ids_links_every_event(app: Coprod, url: st
     linked = [i for i, _ in app.recorder.select_links(0, 100)]
     assert positions[4] not in linked
     assert len(linked) == 12
+
+
+def test_a_real_pabulib_import_in_small_batches_is_chained(
+    app: Coprod, url: str, tmp_path: Path
+) -> None:
+    _commands(app, 1)
+    path = tmp_path / "tiny.pb"
+    path.write_text(APPROVAL, encoding="utf-8")
+    result = import_file(app, path, batch_size=2, use_checker=False)
+    assert result.ballots >= 2
+    verdict = verify(app)
+    assert verdict.intact, verdict.broken
+    assert verdict.events == app.recorder.max_notification_id() == verdict.head.position
+    ballot = next(
+        n for n in app.recorder.select_notifications(1, 1000) if n.topic.endswith("BallotCast")
+    )
+    state = bytearray(ballot.state)
+    state[-2] ^= 0x01
+    _sql(url, "UPDATE events SET state = ? WHERE notification_id = ?", (bytes(state), ballot.id))
+    assert f"event {ballot.id} (originator {ballot.originator_id}" in str(verify(app).broken)
+
+
+def test_verify_pages_through_a_log_longer_than_a_page(
+    app: Coprod, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    positions = _commands(app, 2) + _bulk(app, 20)
+    monkeypatch.setattr(chain, "PAGE", 3)
+    seen: list[int] = []
+    verdict = verify(app, progress=seen.append)
+    assert verdict.intact
+    assert verdict.events == 22
+    assert seen == [3 * k for k in range(1, 8)]
+    assert chain_head(app).position == positions[-1]
+    _sql(url, "DELETE FROM events WHERE notification_id = ?", (positions[-1],))
+    assert f"event {positions[-1]} is missing" in str(verify(app).broken)
+    result = CliRunner(env={"COPROD_DATABASE_URL": url}).invoke(cli, ["verify", "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["broken"] == verify(app).broken
