@@ -219,18 +219,21 @@ def test_a_refused_command_writes_no_link(app: Coprod) -> None:
     assert verify(app).intact
 
 
-@pytest.mark.postgres
-def test_concurrent_writers_on_postgres_make_one_valid_chain(postgres_url: str) -> None:
+def test_concurrent_writers_make_one_valid_chain(url: str) -> None:
     errors: list[BaseException] = []
+    positions: dict[int, list[int]] = {w: [] for w in range(4)}
+    start = threading.Barrier(4)
 
     def write(worker: int) -> None:
         try:
-            with Coprod(parse_database_url(postgres_url)) as mine:
+            with Coprod(parse_database_url(url)) as mine:
+                start.wait()
                 for i in range(15):
                     if i % 5 == 0:
-                        _bulk(mine, 30)
+                        positions[worker] += _bulk(mine, 30)
                     code = f"W{worker}-{i}"
-                    mine.open_process(OFFICER, COUNCIL, code, code, "EUR")
+                    receipt = mine.open_process(OFFICER, COUNCIL, code, code, "EUR")
+                    positions[worker].append(receipt.position or 0)
         except BaseException as e:
             errors.append(e)
 
@@ -240,7 +243,14 @@ def test_concurrent_writers_on_postgres_make_one_valid_chain(postgres_url: str) 
     for thread in threads:
         thread.join()
     assert errors == []
-    with Coprod(parse_database_url(postgres_url)) as app:
+    # The writers really interleaved: some writer's events lie between another's.
+    assert any(
+        min(positions[a]) < min(positions[b]) < max(positions[a])
+        for a in positions
+        for b in positions
+        if a != b
+    )
+    with Coprod(parse_database_url(url)) as app:
         verdict = verify(app)
         assert verdict.intact, verdict.broken
         assert verdict.events == 4 * (15 + 3 * 30)
