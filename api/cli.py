@@ -26,6 +26,7 @@ from api.cli_privacy import privacy_app, secrets_app
 from api.cli_projections import project_app
 from api.cli_report import report_app
 from api.cli_timeline import timeline
+from api.cli_verify import verify
 from coprod.application import Coprod
 from coprod.catalogue import render_catalogue
 from coprod.config import settings_from_env
@@ -46,6 +47,7 @@ cli.add_typer(
 cli.add_typer(export_app, name="export", help="Export data in open standards.")
 cli.command("outcome")(outcome)
 cli.command("timeline")(timeline)
+cli.command("verify")(verify)
 register_evaluator(cli, export_app)
 cli.add_typer(report_app, name="report", help="Published reports: impact measures (DOMAIN.md §4).")
 cli.add_typer(privacy_app, name="privacy", help="Remove erased personal data from disk.")

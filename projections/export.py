@@ -31,6 +31,7 @@ from coprod.catalogue import declared_doc, event_classes, event_fields
 from coprod.config import StoreSettings, settings_from_env
 from coprod.errors import InvalidInput
 from projections.analytics import EVENT_COLUMNS, ModelFrames, iter_event_chunks, read_models
+from projections.chain_export import chain_dictionary_rows, write_chain
 from projections.store import Connection
 
 FORMATS = ("csv", "parquet")
@@ -38,7 +39,7 @@ UNDOCUMENTED = "(undocumented)"
 DICTIONARY = "data_dictionary"
 MANIFEST = "manifest.json"
 
-#: Called as (stage, done, total): "events" counts log positions, "read models" tables.
+#: Called as (stage, done, total): "events" and "chain" count log positions, "read models" tables.
 Progress = Callable[[str, int, int], None]
 
 
@@ -100,14 +101,21 @@ def _write_all(
             progress=lambda done: report("events", done, log_position),
         )
         event_rows = _write_chunks(staging / events_file, fmt, chunks)
-    files: list[dict[str, Any]] = [{"file": events_file, "table": "events", "rows": event_rows}]
+        # The tamper-evident chain over the same events, with its head (coprod.chain).
+        chain_file, chain = write_chain(
+            staging, fmt, app, log_position, lambda done: report("chain", done, log_position)
+        )
+    files: list[dict[str, Any]] = [
+        {"file": events_file, "table": "events", "rows": event_rows},
+        chain_file,
+    ]
     tables = [t for m in models for t in m.tables]
     for done, table in enumerate(tables, start=1):
         name = f"{table.name}.{fmt}"
         _write_chunks(staging / name, fmt, iter([table.frame]))
         files.append({"file": name, "table": table.name, "rows": len(table.frame)})
         report("read models", done, len(tables))
-    rows = dictionary_rows(fmt, models)
+    rows = dictionary_rows(fmt, models) + chain_dictionary_rows(fmt)
     _write_dictionary(staging, rows)
     manifest = {
         "coprod_version": importlib.metadata.version("coprod"),
@@ -115,6 +123,7 @@ def _write_all(
         "format": fmt,
         "store": settings.display,
         "log_position": log_position,
+        "chain": chain,
         "read_models": [
             {"model": m.key, "generation": m.generation, "position": m.position} for m in models
         ],

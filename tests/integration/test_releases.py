@@ -22,6 +22,7 @@ from api.cli import cli
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
 from coprod.ballot import AgeBand, BallotChannel, Sex
+from coprod.chain import chain_head
 from coprod.config import parse_database_url
 from coprod.errors import AlreadyExists, NotFound, RuleViolation
 from coprod.parameters import AreaQuintile, CensusDimension, GroupShare
@@ -197,7 +198,9 @@ def test_releases_are_numbered_immutable_hashed_and_chosen_by_as_of(vote: Vote) 
     assert one.figures_sha256 == sha256_hex(one.figures)
     assert one.counted_sha256 == sha256_hex(one.counted)
     assert json.loads(one.figures) == figures
-    assert one.chain_head is None
+    # each release records the hash-chain head at its position (coprod verify prints heads)
+    assert one.chain_head == chain_head(app, one.position).hash
+    assert two.chain_head == chain_head(app, two.position).hash != one.chain_head
     assert one.position < two.position
     assert one.published_by == vote.officer
     assert latest_at(pid, [one, two], None) is two

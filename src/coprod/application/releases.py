@@ -10,6 +10,7 @@ from datetime import datetime
 from uuid import UUID
 
 from coprod.application.base import CoprodBase, Receipt
+from coprod.chain import chain_head as head_at
 from coprod.errors import AlreadyExists, NotFound
 from coprod.process import Process
 from coprod.release import Release
@@ -33,10 +34,15 @@ class ReleaseCommands(CoprodBase):
     ) -> Receipt:
         """Record release `number`; refused unless it is the next number of the process.
 
+        ``chain_head`` defaults to the hash-chain head of the log at ``position``.
         Two publishers racing for the same number collide on its uuid5 id: one wins, the
         other gets AlreadyExists and nothing of it is written.
         """
         process = self.load(Process, process_id)
+        if chain_head is None:
+            # The log's hash-chain head at the release's position: anyone holding the
+            # release can check that the history it counted has not been changed since.
+            chain_head = head_at(self, position).hash
         expected = len(self.releases(process_id)) + 1
         if number != expected:
             raise AlreadyExists("release", Release.create_id(process_id, number))
