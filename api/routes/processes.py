@@ -12,7 +12,15 @@ from api.deps import CoprodApp, ExpectedVersion, Officer, PublicReader
 from api.fields import BusinessDate, Code, Count, CurrencyCode, Text
 from api.routes.common import Body, CommandResult, MoneyModel, View, etag, money_out, run_command
 from coprod.phases import Phase
-from coprod.process import Area, PhaseDates, Process, ProcessKind
+from coprod.process import (
+    MIN_DISCLOSURE_K,
+    MIN_HEARING_DAYS_CEILING,
+    MIN_HEARING_DAYS_FLOOR,
+    Area,
+    PhaseDates,
+    Process,
+    ProcessKind,
+)
 from coprod.voting import SelectionRule, VoteMethod, VotingRules
 
 router = APIRouter(prefix="/processes", tags=["processes"])
@@ -32,6 +40,29 @@ class SetBudget(Body):
 
 class SetEligiblePopulation(Body):
     eligible: Count
+
+
+class SetDisclosureThreshold(Body):
+    k: Annotated[
+        Count,
+        Field(
+            ge=MIN_DISCLOSURE_K,
+            description="Published counts of people below k are suppressed (DOMAIN.md §6)",
+            examples=[5],
+        ),
+    ]
+
+
+class SetMinimumHearingPeriod(Body):
+    days: Annotated[
+        Count,
+        Field(
+            ge=MIN_HEARING_DAYS_FLOOR,
+            le=MIN_HEARING_DAYS_CEILING,
+            description="The least days between sending a party hearing and its deadline",
+            examples=[14],
+        ),
+    ]
 
 
 class AreaModel(Body):
@@ -120,6 +151,8 @@ class ProcessView(View):
     schedule: list[PhaseDatesModel]
     ballot_state: str
     ballot_options: list[BallotOptionView]
+    disclosure_k: int = Field(description="Counts of people below this are suppressed")
+    min_hearing_days: int = Field(description="The least days a party gets to answer a hearing")
 
 
 def _view(p: Process) -> ProcessView:
@@ -162,6 +195,8 @@ def _view(p: Process) -> ProcessView:
             BallotOptionView(proposal_id=o.proposal_id, cost=money_out(o.cost))
             for o in p.ballot_options
         ],
+        disclosure_k=p.disclosure_k,
+        min_hearing_days=p.min_hearing_days,
     )
 
 
@@ -221,6 +256,36 @@ def set_eligible_population(
     """Set how many people may vote, the denominator of turnout."""
     return run_command(
         response, app.set_eligible_population, who.actor, process_id, body.eligible, expected
+    )
+
+
+@router.post("/{process_id}/disclosure-threshold")
+def set_disclosure_threshold(
+    process_id: UUID,
+    body: SetDisclosureThreshold,
+    who: Officer,
+    app: CoprodApp,
+    expected: ExpectedVersion,
+    response: Response,
+) -> CommandResult:
+    """Set k of this process's published tables: counts of people below k are hidden."""
+    return run_command(
+        response, app.set_disclosure_threshold, who.actor, process_id, body.k, expected
+    )
+
+
+@router.post("/{process_id}/minimum-hearing-period")
+def set_minimum_hearing_period(
+    process_id: UUID,
+    body: SetMinimumHearingPeriod,
+    who: Officer,
+    app: CoprodApp,
+    expected: ExpectedVersion,
+    response: Response,
+) -> CommandResult:
+    """Set the least days a party gets to answer a hearing; shorter deadlines are refused."""
+    return run_command(
+        response, app.set_minimum_hearing_period, who.actor, process_id, body.days, expected
     )
 
 

@@ -5,6 +5,7 @@ Paths name the object the command changes; ``If-Match`` is always that object's 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 from uuid import UUID, uuid4
 
@@ -65,6 +66,10 @@ class RecordFact(Body):
     adverse: bool
     essential: bool
     known_to_party: bool
+    noted_on: BusinessDate | None = Field(
+        default=None,
+        description="When the fact came onto the case file, if not today (a case recorded late)",
+    )
 
 
 class SendHearing(Body):
@@ -72,6 +77,11 @@ class SendHearing(Body):
     party_id: UUID
     fact_ids: list[UUID]
     deadline: BusinessDate
+    sent_on: BusinessDate | None = Field(
+        default=None,
+        description="When the hearing was sent, if not today; the deadline must leave the "
+        "process's minimum hearing period after it",
+    )
 
 
 class HearingAnswer(Body):
@@ -287,7 +297,7 @@ def record_fact(
     fact_id = body.fact_id or uuid4()
     return run_command(
         response,
-        app.record_fact,
+        partial(app.record_fact, noted_on=body.noted_on),
         who.actor,
         proposal_id,
         fact_id,
@@ -313,7 +323,7 @@ def send_hearing(
     hearing_id = body.hearing_id or uuid4()
     return run_command(
         response,
-        app.send_hearing,
+        partial(app.send_hearing, sent_on=body.sent_on),
         who.actor,
         proposal_id,
         hearing_id,

@@ -111,6 +111,8 @@ PROCESS = frozenset(
         "schedule",
         "ballot_state",
         "ballot_options",
+        "disclosure_k",
+        "min_hearing_days",
     }
 )
 PROPOSAL = frozenset(
@@ -481,7 +483,7 @@ MATRIX: dict[str, Row] = {
         cells(
             (TIMELINE_FULL, TIMELINE_PUBLIC),
             (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
-            (TIMELINE_FULL, TIMELINE_FULL),
+            (TIMELINE_FULL, TIMELINE_PUBLIC),
             (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
         ),
         reads=True,
@@ -491,7 +493,7 @@ MATRIX: dict[str, Row] = {
         cells(
             (TIMELINE_FULL, TIMELINE_PUBLIC),
             (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
-            (TIMELINE_FULL, TIMELINE_FULL),
+            (TIMELINE_FULL, TIMELINE_PUBLIC),
             (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
         ),
         reads=True,
@@ -521,6 +523,10 @@ MATRIX: dict[str, Row] = {
     ),
     "processes_set_eligible_population": Row(
         process(), council_command(), lambda ids: {"eligible": 12000}
+    ),
+    "processes_set_disclosure_threshold": Row(process(), council_command(), lambda ids: {"k": 10}),
+    "processes_set_minimum_hearing_period": Row(
+        process(), council_command(), lambda ids: {"days": 21}
     ),
     "processes_define_areas": Row(
         process(),

@@ -26,6 +26,7 @@ from coprod.errors import (
     HearingPeriodTooShort,
     HearingRequired,
     InvalidInput,
+    NotAllowed,
 )
 from coprod.proposal import Proposal
 from coprod.values import Actor
@@ -83,6 +84,10 @@ def test_the_minimum_hearing_period_is_a_process_setting(
         with pytest.raises(InvalidInput) as e:
             app.set_minimum_hearing_period(officer, pid, bad)  # type: ignore[arg-type]
         assert e.value.field == "days"
+    # the period protects the party: only the council's officer may change it
+    with pytest.raises(NotAllowed, match="only a council officer"):
+        app.set_minimum_hearing_period(member, pid, 1)
+    assert app.get_process(pid).min_hearing_days == 21
 
 
 def test_an_answer_cannot_predate_its_hearing_nor_lie_in_the_future(

@@ -103,16 +103,23 @@ class ProcessCommands(CoprodBase):
     def set_disclosure_threshold(
         self, actor: Actor, process_id: UUID, k: int, expected_version: int | None = None
     ) -> Receipt:
-        """Set the k of this process's published tables (default 5, never below 3)."""
-        process = self._council_process(actor, process_id, expected_version)
+        """Set the k of this process's published tables (default 5, never below 3).
+
+        Only an officer of the process's own council: k guards residents' privacy.
+        """
+        process = self._council_process(actor, process_id, expected_version, officers_only=True)
         process.set_disclosure_threshold(actor, k)
         return self.commit(process)
 
     def set_minimum_hearing_period(
         self, actor: Actor, process_id: UUID, days: int, expected_version: int | None = None
     ) -> Receipt:
-        """Set the least days a party gets to answer a hearing in this process (default 14)."""
-        process = self.load(Process, process_id, expected_version)
+        """Set the least days a party gets to answer a hearing in this process (default 14).
+
+        Only an officer of the process's own council: the period protects parties' right
+        to be heard, so nobody else may shorten it (application.policy).
+        """
+        process = self._council_process(actor, process_id, expected_version, officers_only=True)
         process.set_minimum_hearing_period(actor, days)
         return self.commit(process)
 
@@ -120,15 +127,25 @@ class ProcessCommands(CoprodBase):
         return self.load(Process, process_id)
 
     def _council_process(
-        self, actor: Actor, process_id: UUID, expected_version: int | None
+        self,
+        actor: Actor,
+        process_id: UUID,
+        expected_version: int | None,
+        officers_only: bool = False,
     ) -> Process:
         """The process, if the actor may act on it (policy: an officer of its own council).
 
-        The version is compared after the policy, so another council's officer gets the
-        policy's answer whatever version they name.
+        With `officers_only`, settings the domain does not guard by role (the privacy
+        threshold, the hearing period) refuse every other role here. The version is compared
+        after the policy, so another council's officer gets the policy's answer whatever
+        version they name.
         """
         process = self.load(Process, process_id)
-        policy.officer_acts_for(actor, process.council_id, f"process {process_id}")
+        what = f"process {process_id}"
+        if officers_only:
+            policy.council_officer_of(actor, process.council_id, what)
+        else:
+            policy.officer_acts_for(actor, process.council_id, what)
         if expected_version is not None and process.version != expected_version:
             raise StaleVersion("process", process_id, expected_version, process.version)
         return process
