@@ -36,7 +36,7 @@ from eventsourcing.utils import get_topic
 from coprod.ballot import Ballot, ballot_counts
 from coprod.config import StoreSettings, settings_from_env
 from coprod.decision import Decision
-from coprod.errors import InvalidInput, NotFound
+from coprod.errors import InvalidInput, NotFound, NotYetRecorded
 from coprod.phases import Phase
 from coprod.process import Process, ProcessKind
 from coprod.project import Project
@@ -52,7 +52,7 @@ from projections.ballot_runs import (
 )
 from projections.readmodel import Item, ReadModel
 from projections.store import DB_ERRORS, Connection, read_generation
-from projections.stored_ballot import BALLOT_CAST, StoredBallot, stored_ballot, to_us
+from projections.stored_ballot import BALLOT_CAST, StoredBallot, from_us, stored_ballot, to_us
 
 #: "As of now": later than any event timestamp.
 _FOREVER = 2**62
@@ -461,7 +461,8 @@ def process_summary(
     """The summary of one process now, or exactly as the read model had it at `as_of`.
 
     `as_of` must be timezone-aware (events are timestamped in UTC); a naive time would be
-    ambiguous. Raises NotFound for a process the read model has not seen (by `as_of`).
+    ambiguous. Raises NotFound for a process the read model has not seen, NotYetRecorded
+    (a NotFound naming the first recorded time) for one first recorded after `as_of`.
     """
     if as_of is not None and as_of.tzinfo is None:
         raise InvalidInput("as_of", "must be timezone-aware (e.g. 2026-05-01T12:00:00+00:00)")
@@ -496,7 +497,7 @@ def _read(conn: Connection, p: str, process_id: UUID, as_of: datetime | None) ->
         (pid, until),
     )
     if not rows:
-        raise NotFound("process", process_id)
+        raise _not_found(conn, p, process_id, as_of)
     name, kind, phase, currency, pot, base, eligible, method, state, options = rows[0]
     counts: Counter[tuple[str, str]] = Counter()
     for fact_kind, fact_state, n in conn.execute(
@@ -537,6 +538,20 @@ def _read(conn: Connection, p: str, process_id: UUID, as_of: datetime | None) ->
         projects_cancelled=counts[("project", "cancelled")],
         tallies=tallies,
     )
+
+
+def _not_found(conn: Connection, p: str, process_id: UUID, as_of: datetime | None) -> NotFound:
+    """No such process, or (with an as-of) not yet: then say when it was first recorded.
+
+    As the impact report and the timelines do, so a reader who asked too early learns
+    which time to ask for instead of doubting the id.
+    """
+    first = conn.execute(
+        f"SELECT MIN(ts_us) FROM {p}_process WHERE process_id = ?", (process_id.hex,)
+    )
+    if as_of is None or not first or first[0][0] is None:
+        return NotFound("process", process_id)
+    return NotYetRecorded("process", process_id, as_of, from_us(int(first[0][0])))
 
 
 def _tallies(conn: Connection, p: str, pid: str) -> tuple[ProposalTally, ...]:
