@@ -39,6 +39,7 @@ from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.decision import IN_FORCE, Decision, DecisionOutcome, DecisionRecord
 from coprod.domain import natural_id
 from coprod.errors import AlreadyExists, CoprodError, InvalidInput, StoreUnavailable
+from coprod.hearing_dates import require_not_future
 from coprod.organisation import Organisation, OrganisationKind
 from coprod.pabulib.checker import check_file
 from coprod.pabulib.mapping import (
@@ -247,6 +248,10 @@ class _Import:
         self.source_id = PabulibSource.create_id(checked.sha256)
         self.ignored = tuple(sorted(k for k in self.meta if k not in KEPT_META))
         self.decided_on = parse_date(self.meta["date_end"], None, "date_end", end=True)
+        if self.header.has_selected:
+            # The decisions and their facts are dated date_end: refused now, before anything
+            # is written, rather than after the ballots when the first decision is made.
+            require_not_future("date_end", self.decided_on)
 
     def run(self) -> ImportResult:
         resumed = False
@@ -467,7 +472,12 @@ class _Import:
             + (f" and a score of {score}" if meta["vote_type"] != "approval" else "")
             + f"; the city marks it selected={project.selected}."
         )
-        proposal.record_fact(actor, fact_id, summary, not funded, True, True)
+        # The vote result was on the case file when the city decided (date_end), not on the
+        # day of the import: the fact carries the decision's date, so "decided after the
+        # facts" holds and the case file reads in its real order.
+        proposal.record_fact(
+            actor, fact_id, summary, not funded, True, True, noted_on=self.decided_on
+        )
         basis = (
             f"The selection rule declared before the vote: {meta['rule']} "
             f"(Pabulib rule), over a budget of {meta['budget']} {self.checked.currency}",
