@@ -475,13 +475,14 @@ MATRIX: dict[str, Row] = {
         ),
         reads=True,
     ),
-    # The same story under the idea's/proposal's and the decision's id, with the same views.
+    # The same story under the idea's/proposal's and the decision's id, with the same views:
+    # another council's evaluator key reads the public view, as for the project's id.
     "timelines_get_proposal_timeline": Row(
         project(),
         cells(
             (TIMELINE_FULL, TIMELINE_PUBLIC),
             (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
-            (TIMELINE_FULL, TIMELINE_FULL),
+            (TIMELINE_FULL, TIMELINE_PUBLIC),
             (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
         ),
         reads=True,
@@ -491,7 +492,7 @@ MATRIX: dict[str, Row] = {
         cells(
             (TIMELINE_FULL, TIMELINE_PUBLIC),
             (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
-            (TIMELINE_FULL, TIMELINE_FULL),
+            (TIMELINE_FULL, TIMELINE_PUBLIC),
             (TIMELINE_PUBLIC, TIMELINE_PUBLIC),
         ),
         reads=True,

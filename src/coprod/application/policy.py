@@ -46,6 +46,7 @@ __all__ = [
     "members_visible",
     "needs_council",
     "officer_acts_for",
+    "reads_full_history",
     "require_group_visible",
     "require_person_known",
     "require_person_visible",
@@ -86,6 +87,20 @@ def officer_acts_for(actor: Actor, council_id: UUID, what: str) -> None:
     """
     if actor.role is Role.COUNCIL_OFFICER:
         council_officer_of(actor, council_id, what)
+
+
+def reads_full_history(actor: Actor | None, council_id: UUID) -> bool:
+    """Whether this caller reads a process's full history (the live impact report at any
+    as-of, timelines with who acted): the officers and evaluators of the council running
+    it, since an evaluator key is scoped to the council that issued it. Everyone else reads
+    the public views (releases, timelines without actors); it is not a refusal."""
+    if actor is None:
+        return False
+    if _system(actor):
+        return True
+    return (
+        actor.role in (Role.COUNCIL_OFFICER, Role.EVALUATOR) and actor.organisation_id == council_id
+    )
 
 
 def may_change_idea(
