@@ -18,7 +18,12 @@ The rules (issue 11, item 5):
   those, and the officers of the council that organisation works with, may erase the
   details or add the person to a group; nobody can name a person hidden from them;
 * an evaluator key reads the whole history of the council that issued it, and nothing of
-  other councils.
+  other councils; the live impact report and timelines with who acted are for that
+  council's officers and evaluators (:func:`reads_full_history`), everyone else reads the
+  public views;
+* ballots are cast and releases published by an officer of the process's council only;
+* the read models' quarantine list shows an officer the events of their own council and of
+  the system's own facts (:func:`sees_quarantined`).
 
 The system actor (imports, the demo, the server's own CLI) passes every check.
 """
