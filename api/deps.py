@@ -7,18 +7,15 @@ for reads that need a key, :data:`EvaluatorReader` for the full-history exports,
 commands. A test walks ``app.routes`` and checks each has one.
 
 Object-level rules are the application's (:mod:`coprod.application.policy`), so HTTP, the
-CLI and the web pages apply the same ones: the commitment, contribution, people,
-organisation, process, proposal, decision and project use cases check them with the actor
-they receive. :func:`own_process` applies the same policy to ballot casts, whose use case
-does not take it yet. Another organisation's *private* object answers 404, as if it
-did not exist.
+CLI and the web pages apply the same ones: every use case (ballots and releases included)
+checks them with the actor it receives; no route does. Another organisation's *private*
+object answers 404, as if it did not exist.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
-from uuid import UUID
 
 from fastapi import Depends, Header, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -27,9 +24,8 @@ from starlette.concurrency import run_in_threadpool
 from api.errors import Forbidden, Unauthenticated
 from api.keys import KeyStore, Principal
 from api.reads import ReadStore
-from coprod.application import Coprod, policy
+from coprod.application import Coprod
 from coprod.errors import InvalidInput
-from coprod.process import Process
 from coprod.values import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -200,14 +196,3 @@ async def if_match(
 
 
 ExpectedVersion = Annotated[int | None, Depends(if_match)]
-
-
-# -- object-level checks ---------------------------------------------------------------------
-
-
-def own_process(app: Coprod, who: Principal, process_id: UUID) -> Process:
-    """The process, if this officer's council runs it: the policy's rule, applied here for
-    ballot casts, whose use case (application/ballots.py) does not take it yet."""
-    process = app.get_process(process_id)
-    policy.council_officer_of(who.actor, process.council_id, f"process {process_id}")
-    return process

@@ -1,7 +1,8 @@
 """Ballots: the council's voting front end casts one ballot per verified voter.
 
 The voter's reference (the login subject from the council's identity check) is turned into
-the process's HMAC pseudonym here and then forgotten; only the pseudonym is recorded.
+the process's HMAC pseudonym by the use case (once the policy let the officer cast) and
+then forgotten; only the pseudonym is recorded.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 from pydantic import Field
 
-from api.deps import CoprodApp, Officer, own_process
+from api.deps import CoprodApp, Officer
 from api.fields import Code, Count, Text
 from api.routes.common import Body, CommandResult, run_command
 from coprod.ballot import AgeBand, BallotChannel, Sex
@@ -51,21 +52,20 @@ def cast_ballot(
     process_id: UUID, body: CastBallot, who: Officer, app: CoprodApp, response: Response
 ) -> CommandResult:
     """Cast one ballot while the vote is open; a second ballot by the same voter is a 409."""
-    own_process(app, who, process_id)
     if (body.voter_ref is None) == (body.voter_pseudonym is None):
         raise InvalidInput("voter_ref", "send exactly one of voter_ref and voter_pseudonym")
-    pseudonym = body.voter_pseudonym or app.pseudonymise(process_id, body.voter_ref or "")
     choices = BallotChoices(
         approvals=tuple(body.choices.approvals),
         points=tuple((p.proposal_id, p.points) for p in body.choices.points),
         ranking=tuple(body.choices.ranking),
     )
+    cast = app.cast_ballot if body.voter_ref is None else app.cast_ballot_by_ref
     return run_command(
         response,
-        app.cast_ballot,
+        cast,
         who.actor,
         process_id,
-        pseudonym,
+        body.voter_pseudonym or body.voter_ref or "",
         choices,
         body.channel,
         body.area_code,

@@ -5,6 +5,9 @@ store refuses, a state that does not decode; see :mod:`projections.quarantine`):
 read models went on without it, so figures may lack it until it is fixed and
 ``coprod project --retry-quarantined`` is run. The list names events (position, topic,
 aggregate id and version) and the error, never their content, so it holds no personal data.
+An officer sees the entries of their own council's aggregates and of the system's own facts;
+an entry whose council cannot be told is for the server's operator only (the rule and why:
+:func:`coprod.application.policy.sees_quarantined`). ``coprod project --status`` lists all.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from api.deps import Officer, Reads
+from api.deps import CoprodApp, Officer, Reads
 from api.routes.common import View
+from coprod.application.attribution import CouncilLookup
 from projections.quarantine import list_quarantined
 
 router = APIRouter(prefix="/projections", tags=["projections"])
@@ -42,6 +46,7 @@ class QuarantineList(View):
 @router.get("/quarantine")
 def list_quarantine(
     who: Officer,
+    app: CoprodApp,
     reads: Reads,
     read_model: Annotated[
         str | None,
@@ -50,9 +55,12 @@ def list_quarantine(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
 ) -> QuarantineList:
-    """Events the read models could not apply (readers' generations), in log order."""
+    """Events the read models could not apply (readers' generations), in log order: those
+    of the officer's own council and of the system's own facts."""
     with reads.connection() as conn:
         found = list_quarantined(conn, None if read_model is None else [read_model])
+    shown = CouncilLookup(app).visible_to(who.actor, (q.originator_id for q in found))
+    found = [q for q in found if q.originator_id in shown]
     page = found[offset : offset + limit]
     return QuarantineList(
         total=len(found),

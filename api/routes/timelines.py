@@ -25,7 +25,7 @@ from api.deps import CoprodApp, PublicReader, Reads
 from api.keys import Principal
 from api.routes.common import View
 from api.routes.summaries import AsOf, TallyView
-from coprod.application import Coprod
+from coprod.application import Coprod, policy
 from coprod.errors import NotFound
 from coprod.release import latest_at
 from coprod.values import Role
@@ -101,13 +101,11 @@ class TimelineView(View):
 
 
 def _full_view(app: Coprod, who: Principal | None, timeline: Timeline) -> bool:
-    if who is None:
-        return False
+    if who is None or who.role not in (Role.COUNCIL_OFFICER, Role.EVALUATOR):
+        return False  # no need to load the process: the policy would say no
     # Officers and evaluators see who acted, on their own council's processes only.
-    return (
-        who.role in (Role.COUNCIL_OFFICER, Role.EVALUATOR)
-        and app.get_process(timeline.process_id).council_id == who.organisation_id
-    )
+    council_id = app.get_process(timeline.process_id).council_id
+    return policy.reads_full_history(who.actor, council_id)
 
 
 @router.get("/projects/{project_id}/timeline", response_model_exclude_unset=True)

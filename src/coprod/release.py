@@ -132,11 +132,16 @@ class Release(CoprodAggregate):
         note: str | None = None,
         chain_head: str | None = None,
     ) -> Release:
-        """Check what a release must be, then record it; the hashes are computed here."""
+        """Check what a release must be, then record it; the hashes are computed here.
+
+        Which council's officer may publish is the application policy's rule
+        (:func:`coprod.application.policy.officer_acts_for`, applied by the use case).
+        """
         if actor.role not in _PUBLISHERS:
-            raise RuleViolation(f"only a council officer may publish a release, not {actor.role}")
-        if actor.role is Role.COUNCIL_OFFICER and actor.organisation_id != council_id:
-            raise RuleViolation("only an officer of the process's own council may publish")
+            raise RuleViolation(
+                f"only a council officer may publish a release, not {actor.role.value}",
+                rule="permission",
+            )
         for field, whole in (("number", number), ("position", position)):
             if isinstance(whole, bool) or not isinstance(whole, int) or whole < 0:
                 raise InvalidInput(field, "must be a whole number, at least 0")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -402,3 +402,33 @@ def test_erasure_by_the_registrar_its_council_or_on_the_server(
         assert message in refused.output
         assert refused.output.count("\n") == 1
         assert "Traceback" not in refused.output
+
+
+def test_another_councils_evaluator_reads_only_what_the_public_reads(
+    client: TestClient, world: World, coprod: Coprod, process_id: UUID
+) -> None:
+    """An evaluator key is scoped to its council: of council A's process, council B's key gets
+    no live impact report (at no as-of) and no timeline with who acted, only public views."""
+    project = _fund_project(client, world, process_id)
+    view = client.get(f"/api/v1/projects/{project}").json()
+    fresh = {"min_position": coprod.recorder.max_notification_id()}
+    timelines = [
+        f"/api/v1/projects/{project}/timeline",
+        f"/api/v1/proposals/{view['proposal_id']}/timeline",
+        f"/api/v1/decisions/{view['decision_id']}/timeline",
+    ]
+    for path in timelines:
+        own = client.get(path, params=fresh, headers=world["evaluator"])
+        other = client.get(path, params=fresh, headers=world["other_evaluator"])
+        public = client.get(path, params=fresh)
+        assert own.status_code == other.status_code == public.status_code == 200, path
+        assert all("actor_id" in e for e in own.json()["entries"]), path
+        assert not any("actor_id" in e for e in other.json()["entries"]), path
+        assert other.json() == public.json(), path
+    impact = f"/api/v1/processes/{process_id}/impact"
+    for as_of in (None, datetime.now(UTC).isoformat()):
+        params = fresh if as_of is None else {**fresh, "as_of": as_of}
+        assert client.get(impact, params=params, headers=world["evaluator"]).status_code == 200
+        other = client.get(impact, params=params, headers=world["other_evaluator"])
+        assert other.status_code == 404, other.text
+        assert "has no published release" in other.json()["detail"]

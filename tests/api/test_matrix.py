@@ -477,7 +477,8 @@ MATRIX: dict[str, Row] = {
         ),
         reads=True,
     ),
-    # The same story under the idea's/proposal's and the decision's id, with the same views.
+    # The same story under the idea's/proposal's and the decision's id, with the same views:
+    # another council's evaluator key reads the public view, as for the project's id.
     "timelines_get_proposal_timeline": Row(
         project(),
         cells(

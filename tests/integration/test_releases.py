@@ -24,7 +24,7 @@ from coprod.application.ballots import BallotInput
 from coprod.ballot import AgeBand, BallotChannel, Sex
 from coprod.chain import chain_head
 from coprod.config import parse_database_url
-from coprod.errors import AlreadyExists, NotFound, RuleViolation
+from coprod.errors import AlreadyExists, NotAllowed, NotFound, RuleViolation
 from coprod.parameters import AreaQuintile, CensusDimension, GroupShare
 from coprod.phases import Phase
 from coprod.process import Area
@@ -215,8 +215,18 @@ def test_releases_are_numbered_immutable_hashed_and_chosen_by_as_of(vote: Vote) 
     with pytest.raises(AlreadyExists):
         app.publish_release(vote.officer, pid, 2, one.as_of, 1, one.figures, one.counted)
     stranger = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, uuid.uuid4())
-    with pytest.raises(RuleViolation, match="own council"):
+    with pytest.raises(NotAllowed, match="another council"):
         app.publish_release(stranger, pid, 3, one.as_of, 1, one.figures, one.counted)
+    # the first step of publishing applies the same policy, before any report is computed
+    with pytest.raises(NotAllowed, match="another council"):
+        app.releases_to_check(stranger, pid)
+    assert [r.number for r in app.releases_to_check(vote.officer, pid)] == [1, 2]
+    # other roles: the domain's own rule (a 403 permission refusal, not a 409)
+    member = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, uuid.uuid4())
+    with pytest.raises(RuleViolation, match="only a council officer may publish") as refused:
+        app.publish_release(member, pid, 3, one.as_of, 1, one.figures, one.counted)
+    assert refused.value.rule == "permission"
+    assert len(app.releases(pid)) == 2
     with pytest.raises(NotFound):
         app.get_release(pid, 9)
 

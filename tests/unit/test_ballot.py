@@ -8,13 +8,21 @@ from uuid import UUID
 
 import pytest
 
-from coprod.application import Coprod
+from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.application.ballots import BallotInput
 from coprod.ballot import AgeBand, Ballot, BallotChannel, Sex
-from coprod.errors import BallotRejected, DuplicateBallot, InvalidInput, PhaseError
+from coprod.errors import (
+    BallotRejected,
+    DuplicateBallot,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    PhaseError,
+)
 from coprod.phases import Phase
+from coprod.privacy import process_secret_subject
 from coprod.process import Area, Process
-from coprod.values import Actor, Money
+from coprod.values import Actor, Money, Role
 from coprod.voting import BallotChoices, BallotOption, SelectionRule, VoteMethod, VotingRules
 
 P1, P2, P3 = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
@@ -234,6 +242,51 @@ def test_channel_and_demographics_must_be_the_declared_vocabularies(
 def test_a_ballot_for_an_unknown_process_is_not_found(app: Coprod, officer: Actor) -> None:
     with pytest.raises(Exception, match="no process with id"):
         app.cast_ballot(officer, uuid.uuid4(), pseudonym(1), approve(P1), BallotChannel.ONLINE)
+
+
+# -- who may cast (the policy, applied by the use cases) ------------------------------------
+
+
+def test_only_an_officer_of_the_process_council_casts_or_imports(
+    app: Coprod, officer: Actor, member: Actor, council_id: UUID, vote: UUID
+) -> None:
+    stranger = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, uuid.uuid4())
+    evaluator = Actor(uuid.uuid4(), Role.EVALUATOR, council_id)
+    before = events_written(app)
+    for actor, refusal in (
+        (stranger, "is run by another council"),
+        (member, "only a council officer may do this"),
+        (evaluator, "only a council officer may do this"),
+    ):
+        with pytest.raises(NotAllowed, match=refusal):
+            app.cast_ballot(actor, vote, pseudonym(1), approve(P1), BallotChannel.ONLINE)
+        with pytest.raises(NotAllowed, match=refusal):
+            app.cast_ballot_by_ref(actor, vote, "anna@x.dk", approve(P1), BallotChannel.ONLINE)
+        with pytest.raises(NotAllowed, match=refusal):
+            app.cast_ballots(actor, vote, [paper(1, P1)])
+    assert events_written(app) == before
+    # the refusal comes before the ballot is even checked: a bad ballot is refused the same
+    with pytest.raises(NotAllowed, match="another council"):
+        app.cast_ballot(stranger, vote, "not-a-digest", approve(P1, P2), BallotChannel.ONLINE)
+    # the process's officer, and the system (imports), still cast
+    app.cast_ballot(officer, vote, pseudonym(1), approve(P1), BallotChannel.ONLINE)
+    app.cast_ballots(SYSTEM_ACTOR, vote, [paper(2, P2)])
+    assert events_written(app) == before + 2
+
+
+def test_a_voter_ref_is_pseudonymised_by_the_use_case_only_once_the_policy_allows(
+    app: Coprod, officer: Actor, vote: UUID
+) -> None:
+    receipt = app.cast_ballot_by_ref(
+        officer, vote, " Anna@X.dk ", approve(P1), BallotChannel.ONLINE
+    )
+    ballot = app.load(Ballot, receipt.aggregate_id)
+    assert ballot.voter_pseudonym == app.pseudonymise(vote, "anna@x.dk")
+    # an unknown process: not found, and no process secret was made for it
+    unknown = uuid.uuid4()
+    with pytest.raises(NotFound):
+        app.cast_ballot_by_ref(officer, unknown, "anna@x.dk", approve(P1), BallotChannel.ONLINE)
+    assert app.personal_data.existing_key(process_secret_subject(unknown)) is None
 
 
 # -- cast_ballots (paper import) ------------------------------------------------------------

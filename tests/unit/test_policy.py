@@ -208,6 +208,15 @@ def test_an_evaluator_key_reads_its_councils_history_and_nothing_else() -> None:
     assert not set(seen[A]) & (set(b_side) - {ids["rates"]})
 
 
+def test_the_full_history_of_a_process_is_read_by_its_councils_officers_and_evaluators() -> None:
+    """The live impact report and timelines with actors: council A's process here."""
+    for reader in (OFFICER_A, EVALUATOR_A, SYSTEM):
+        assert policy.reads_full_history(reader, A), reader
+    for reader in (OFFICER_B, EVALUATOR_B, MEMBER_G, MEMBER_H, None):
+        assert not policy.reads_full_history(reader, A), reader
+    assert not policy.reads_full_history(Actor(uuid.uuid4(), Role.PUBLIC, A), A)
+
+
 def test_an_idea_is_changed_by_its_submitters_organisation_or_its_council() -> None:
     idea, process, submitter = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     for actor in (MEMBER_G, OFFICER_A, SYSTEM, Actor(submitter, Role.RESIDENT)):

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
+from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
 from coprod.ballot import AgeBand, Ballot, BallotChannel, Sex
 from coprod.errors import (
@@ -18,6 +19,7 @@ from coprod.errors import (
     PhaseError,
     RuleViolation,
 )
+from coprod.privacy import PersonalDataStore
 from coprod.process import Process
 from coprod.recording import InTransaction, Transaction
 from coprod.values import Actor
@@ -39,6 +41,9 @@ class BallotInput:
 class BallotCommands(CoprodBase):
     """Casting ballots; each is checked against the rules the process declared before the vote."""
 
+    #: The personal-data store (built by PeopleCommands), for pseudonymising a voter_ref.
+    personal_data: PersonalDataStore
+
     def cast_ballot(
         self,
         actor: Actor,
@@ -53,9 +58,51 @@ class BallotCommands(CoprodBase):
         """Cast one ballot; a second ballot from the same pseudonym is a DuplicateBallot.
 
         ``voter_pseudonym`` must be the HMAC-SHA256 hex digest of the voter under the
-        process's secret (see :func:`coprod.ballot.require_pseudonym`).
+        process's secret (see :func:`coprod.ballot.require_pseudonym`). Only an officer of
+        the process's council (or the system) casts: the voting front end is the council's.
         """
+        process = self._castable(actor, process_id)
+        return self._cast(
+            actor, process, voter_pseudonym, choices, channel, area_code, age_band, sex
+        )
+
+    def cast_ballot_by_ref(
+        self,
+        actor: Actor,
+        process_id: UUID,
+        voter_ref: str,
+        choices: BallotChoices,
+        channel: BallotChannel,
+        area_code: str | None = None,
+        age_band: AgeBand | None = None,
+        sex: Sex | None = None,
+    ) -> Receipt:
+        """Cast one ballot for a voter's verified reference, pseudonymised here and forgotten.
+
+        The reference is pseudonymised only once the policy let the actor cast in this
+        process, so a refused request never creates a process secret.
+        """
+        process = self._castable(actor, process_id)
+        pseudonym = self.personal_data.pseudonymise(process_id, voter_ref)
+        return self._cast(actor, process, pseudonym, choices, channel, area_code, age_band, sex)
+
+    def _castable(self, actor: Actor, process_id: UUID) -> Process:
+        """The process, once the policy let this actor cast in it (its council's officer)."""
         process = self.load(Process, process_id)
+        policy.council_officer_of(actor, process.council_id, f"process {process_id}")
+        return process
+
+    def _cast(
+        self,
+        actor: Actor,
+        process: Process,
+        voter_pseudonym: str,
+        choices: BallotChoices,
+        channel: BallotChannel,
+        area_code: str | None,
+        age_band: AgeBand | None,
+        sex: Sex | None,
+    ) -> Receipt:
         ballot = Ballot.cast(
             actor, process, voter_pseudonym, choices, channel, area_code, age_band, sex
         )
@@ -63,7 +110,7 @@ class BallotCommands(CoprodBase):
             return self.commit(ballot, within=ballot_still_open(process))
         except AlreadyExists:
             raise DuplicateBallot(
-                f"this voter already has a counted ballot in process {process_id}; "
+                f"this voter already has a counted ballot in process {process.id}; "
                 "a second ballot is not counted"
             ) from None
 
@@ -72,10 +119,11 @@ class BallotCommands(CoprodBase):
 
         Every ballot is checked first; the first bad one refuses the whole batch and the
         error names its index (``ballots[i]``, counting from 0). Returns how many were cast.
+        Only an officer of the process's council (or the system) imports.
         """
         if not ballots:
             raise InvalidInput("ballots", "the batch is empty")
-        process = self.load(Process, process_id)
+        process = self._castable(actor, process_id)
         cast: list[Ballot] = []
         seen: dict[str, int] = {}
         for index, item in enumerate(ballots):

@@ -18,13 +18,19 @@ The rules (issue 11, item 5):
   those, and the officers of the council that organisation works with, may erase the
   details or add the person to a group; nobody can name a person hidden from them;
 * an evaluator key reads the whole history of the council that issued it, and nothing of
-  other councils.
+  other councils; the live impact report and timelines with who acted are for that
+  council's officers and evaluators (:func:`reads_full_history`), everyone else reads the
+  public views;
+* ballots are cast and releases published by an officer of the process's council only;
+* the read models' quarantine list shows an officer the events of their own council and of
+  the system's own facts (:func:`sees_quarantined`).
 
 The system actor (imports, the demo, the server's own CLI) passes every check.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -33,6 +39,7 @@ from coprod.organisation import OrganisationKind
 from coprod.values import Actor, Role
 
 __all__ = [
+    "UNKNOWN",
     "CouncilScope",
     "Registration",
     "council_officer_of",
@@ -46,9 +53,12 @@ __all__ = [
     "members_visible",
     "needs_council",
     "officer_acts_for",
+    "owner_of_first",
+    "reads_full_history",
     "require_group_visible",
     "require_person_known",
     "require_person_visible",
+    "sees_quarantined",
 ]
 
 
@@ -86,6 +96,20 @@ def officer_acts_for(actor: Actor, council_id: UUID, what: str) -> None:
     """
     if actor.role is Role.COUNCIL_OFFICER:
         council_officer_of(actor, council_id, what)
+
+
+def reads_full_history(actor: Actor | None, council_id: UUID) -> bool:
+    """Whether this caller reads a process's full history (the live impact report at any
+    as-of, timelines with who acted): the officers and evaluators of the council running
+    it, since an evaluator key is scoped to the council that issued it. Everyone else reads
+    the public views (releases, timelines without actors); it is not a refusal."""
+    if actor is None:
+        return False
+    if _system(actor):
+        return True
+    return (
+        actor.role in (Role.COUNCIL_OFFICER, Role.EVALUATOR) and actor.organisation_id == council_id
+    )
 
 
 def may_change_idea(
@@ -253,19 +277,61 @@ def may_erase_person(actor: Actor, person_id: UUID, registration: Registration) 
     require_person_known(actor, person_id, registration)
 
 
-#: Marks an aggregate whose first event was not seen: its later events are left out.
-_UNKNOWN = object()
+#: Marks an aggregate whose council cannot be told (its first event unseen or undecodable).
+UNKNOWN: object = object()
+
+
+def owner_of_first(event: object, owner: Callable[[UUID], object]) -> object:
+    """Whose history an aggregate is, from its first event: a council id, None for the
+    system's own facts, or :data:`UNKNOWN`.
+
+    A process, census or rates table names its ``council_id``; an idea, ballot, decision or
+    project is its process's (``owner(process_id)``); a commitment or contribution its
+    project's; a council is its own; another organisation or a person is the registering
+    organisation's (a group belongs to the council that registered it). An event naming no
+    actor is misshapen (every event names one): UNKNOWN, never the system's.
+    """
+    for name in ("council_id", "process_id", "project_id"):
+        value = getattr(event, name, None)
+        if isinstance(value, UUID):
+            return value if name == "council_id" else owner(value)
+    if hasattr(event, "slug") and getattr(event, "kind", None) is OrganisationKind.COUNCIL:
+        return getattr(event, "originator_id", None)  # a council is its own
+    actor = getattr(event, "actor", None)
+    if not isinstance(actor, Actor):
+        return UNKNOWN  # every event names its actor: this one is misshapen
+    registrar = actor.organisation_id
+    if registrar is None:
+        return None
+    found = owner(registrar)
+    return registrar if found is UNKNOWN else found
+
+
+def sees_quarantined(actor: Actor, owner: object) -> bool:
+    """Whether an officer's quarantine list shows an event of an aggregate owned by `owner`.
+
+    The list names events and their error, and an error message may echo a value, so it
+    follows the evaluator's reach (:class:`CouncilScope`): the officer's own council's
+    events, and the system's own facts (no council), which every council shares. An event
+    whose council cannot be told (its aggregate's first event does not decode, or is not
+    stored) is shown to no officer: it could be any council's, and guessing would show it
+    to the wrong one. The server's operator sees every entry (``coprod project --status``),
+    and /health counts them all, so none goes unnoticed.
+    """
+    if _system(actor):
+        return True
+    if actor.role is not Role.COUNCIL_OFFICER or owner is UNKNOWN:
+        return False
+    return owner is None or owner == actor.organisation_id
 
 
 class CouncilScope:
     """Which events of the log belong to one council's history: an evaluator key's reach.
 
     Fed the events in log order (as an export reads them), it learns from each aggregate's
-    first event whose it is: a process, census or rates table by its ``council_id``; an
-    idea, ballot, decision or project by its process; a commitment or contribution by its
-    project; an organisation or person by the organisation that registered it (a group
-    belongs to the council that registered it). Facts of the system itself (no council)
-    are shared by everyone; an aggregate whose first event was never seen is left out.
+    first event whose it is (:func:`owner_of_first`). Facts of the system itself (no
+    council) are shared by everyone; an aggregate whose first event was never seen is left
+    out.
     """
 
     def __init__(self, council_id: UUID | None) -> None:
@@ -278,19 +344,9 @@ class CouncilScope:
         if not isinstance(originator, UUID):
             return False
         if getattr(event, "originator_version", None) == 1:
-            self._owner[originator] = self._owner_of_first(event)
-        owner = self._owner.get(originator, _UNKNOWN)
+            self._owner[originator] = owner_of_first(event, self._known)
+        owner = self._owner.get(originator, UNKNOWN)
         return owner is None or owner == self.council_id
 
-    def _owner_of_first(self, event: object) -> object:
-        for name in ("council_id", "process_id", "project_id"):
-            value = getattr(event, name, None)
-            if isinstance(value, UUID):
-                return value if name == "council_id" else self._owner.get(value, _UNKNOWN)
-        if hasattr(event, "slug") and getattr(event, "kind", None) is OrganisationKind.COUNCIL:
-            return getattr(event, "originator_id", None)  # a council is its own
-        actor = getattr(event, "actor", None)
-        registrar = getattr(actor, "organisation_id", None)
-        if registrar is None:
-            return None
-        return self._owner.get(registrar, registrar)
+    def _known(self, aggregate_id: UUID) -> object:
+        return self._owner.get(aggregate_id, UNKNOWN)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
 from coprod.chain import chain_head as head_at
 from coprod.errors import AlreadyExists, NotFound
@@ -36,9 +37,12 @@ class ReleaseCommands(CoprodBase):
 
         ``chain_head`` defaults to the hash-chain head of the log at ``position``.
         Two publishers racing for the same number collide on its uuid5 id: one wins, the
-        other gets AlreadyExists and nothing of it is written.
+        other gets AlreadyExists and nothing of it is written. An officer publishes only for
+        their own council's process (the policy; 403 otherwise); other roles are refused by
+        :meth:`Release.publish`.
         """
         process = self.load(Process, process_id)
+        policy.officer_acts_for(actor, process.council_id, f"process {process_id}")
         if chain_head is None:
             # The log's hash-chain head at the release's position: anyone holding the
             # release can check that the history it counted has not been changed since.
@@ -59,6 +63,18 @@ class ReleaseCommands(CoprodBase):
             chain_head=chain_head,
         )
         return self.commit(release)
+
+    def releases_to_check(self, actor: Actor, process_id: UUID) -> list[Release]:
+        """The earlier releases a new one is checked against, for someone who may publish.
+
+        The first step of publishing: the policy refuses another council's officer here,
+        before the read side computes a report (costly, and its differencing refusal would
+        tell something about the figures); :meth:`publish_release` applies it again when
+        recording, so a caller that skips this step is still refused.
+        """
+        process = self.load(Process, process_id)
+        policy.council_officer_of(actor, process.council_id, f"process {process_id}")
+        return self.releases(process_id)
 
     def get_release(self, process_id: UUID, number: int) -> Release:
         """Release `number` of the process, or NotFound."""

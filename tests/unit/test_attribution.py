@@ -1,0 +1,55 @@
+"""Whose council an aggregate is, looked up by id: the quarantine list's scope per officer."""
+
+from __future__ import annotations
+
+import uuid
+
+from eventsourcing.persistence import StoredEvent
+
+from coprod.application import SYSTEM_ACTOR, Coprod, policy
+from coprod.application.attribution import CouncilLookup
+from coprod.organisation import OrganisationKind
+from coprod.values import Actor, Role
+
+COUNCIL = OrganisationKind.COUNCIL
+GROUP = OrganisationKind.COMMUNITY_GROUP
+
+
+def test_an_aggregate_is_its_councils_through_process_and_registrar(app: Coprod) -> None:
+    a = app.register_organisation(SYSTEM_ACTOR, "council-a", COUNCIL, "A").aggregate_id
+    b = app.register_organisation(SYSTEM_ACTOR, "council-b", COUNCIL, "B").aggregate_id
+    officer_a = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, a)
+    officer_b = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, b)
+    process = app.open_process(officer_a, a, "pb-a", "PB A", "DKK").aggregate_id
+    group = app.register_organisation(officer_a, "lake", GROUP, "Lake").aggregate_id
+    member = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, group)
+    idea = app.submit_idea(member, process, "Lamps", "Lamps on the path").aggregate_id
+    person = app.register_person(member, {"name": "Bo"}).aggregate_id
+    lookup = CouncilLookup(app)
+    for aggregate in (a, process, group, idea, person):
+        assert lookup.owner(aggregate) == a, aggregate
+    assert lookup.owner(b) == b
+    assert lookup.owner(uuid.uuid4()) is policy.UNKNOWN  # nothing stored under it
+    # An event whose state does not decode names no council.
+    broken = uuid.uuid4()
+    topic = "coprod.proposal:Proposal.IdeaSubmitted"
+    app.recorder.insert_events([StoredEvent(broken, 1, topic, b"\xff not json")])
+    assert lookup.owner(broken) is policy.UNKNOWN
+
+    ids = [str(x) for x in (process, idea, b, broken)] + ["not-an-id"]
+    assert lookup.visible_to(officer_a, ids) == {str(process), str(idea)}
+    assert lookup.visible_to(officer_b, ids) == {str(b)}
+    assert lookup.visible_to(SYSTEM_ACTOR, ids) == set(ids)
+    assert lookup.visible_to(Actor(uuid.uuid4(), Role.EVALUATOR, a), ids) == set()
+
+
+def test_the_systems_own_facts_are_listed_for_every_officer_and_unknowns_for_none() -> None:
+    a, b = uuid.uuid4(), uuid.uuid4()
+    officer_a = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, a)
+    assert policy.sees_quarantined(officer_a, a)
+    assert not policy.sees_quarantined(officer_a, b)
+    assert policy.sees_quarantined(officer_a, None)  # no council: shared, as in exports
+    assert not policy.sees_quarantined(officer_a, policy.UNKNOWN)
+    assert policy.sees_quarantined(SYSTEM_ACTOR, policy.UNKNOWN)
+    for role in (Role.EVALUATOR, Role.COMMUNITY_MEMBER, Role.PUBLIC):
+        assert not policy.sees_quarantined(Actor(uuid.uuid4(), role, a), a), role
