@@ -46,7 +46,7 @@ def app(url: str) -> Iterator[Coprod]:
         # A Pabulib-style batch straight to the recorder, with awkward text for CSV.
         bulk = [
             Process.open(
-                OFFICER, COUNCIL, f"B{i}", f'Bulk "{i}",\nżółw', ProcessKind.PB_CYCLE, "EUR"
+                OFFICER, COUNCIL, f"B{i}", f'Bulk "{i}", ; żółw', ProcessKind.PB_CYCLE, "EUR"
             )
             for i in range(5)
         ]
