@@ -70,6 +70,11 @@ def demo(
     started = time.perf_counter()
     with Coprod(settings) as app:
         summary = seed_demo(app, seed=seed, progress=lambda msg: console.print(f"[dim]{msg}[/dim]"))
+        if not summary.already_present:
+            from api.cli_api import publish_demo_release
+
+            number = publish_demo_release(app, summary.process_id)
+            console.print(f"[dim]published impact release {number} (what the public reads)[/dim]")
     elapsed = time.perf_counter() - started
     if summary.already_present:
         console.print(

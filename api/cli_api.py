@@ -156,7 +156,11 @@ def serve(
         summary = seed_demo(app, progress=lambda msg: console.print(f"[dim]{msg}[/dim]"))
         council_id = app.get_process(summary.process_id).council_id
         new = KeyStore(app).create(council_id, Role.COUNCIL_OFFICER, label="demo officer")
-        console.print(f"Demo seeded: {summary.events} events; process {summary.process_id}.")
+        release = publish_demo_release(app, summary.process_id)
+        console.print(
+            f"Demo seeded: {summary.events} events; process {summary.process_id}; "
+            f"impact release {release} published."
+        )
         console.print(f"Demo officer key (shown once): [bold]{new.secret}[/bold]")
 
     console.print(
@@ -174,6 +178,26 @@ def serve(
         with Coprod(settings) as application:
             seed(application)
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+def publish_demo_release(app: Coprod, process_id: UUID) -> int:
+    """Bring the read models up to date and publish the demo's first release.
+
+    The public reads impact figures from releases only, so a demo without one would show
+    visitors no impact report. Returns the release number.
+    """
+    from projections.releases import publish_next
+    from projections.runner import Projector
+    from projections.store import Connection
+
+    with Projector(app) as projector:
+        projector.catch_up()
+    conn = Connection(app.settings)
+    try:
+        release, _ = publish_next(app, SYSTEM_ACTOR, process_id, conn, note="demo release")
+    finally:
+        conn.close()
+    return release.number
 
 
 def _check_several_workers(backend: str, in_process_worker: bool) -> None:

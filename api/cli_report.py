@@ -30,7 +30,7 @@ from coprod.errors import CoprodError, InvalidInput
 from coprod.release import NOTE_MAX
 from projections.disclosure import Cell
 from projections.impact_report import DEFAULT_BACKLOG_MONTHS, ImpactReport, impact_report
-from projections.releases import prepare_release
+from projections.releases import publish_next
 from projections.store import Connection
 
 report_app = typer.Typer(help="Published reports from the read models.", add_completion=False)
@@ -100,25 +100,13 @@ def publish(
         process_id = _uuid(process)
         with Coprod(settings) as app:
             app.get_process(process_id)
-            earlier = app.releases(process_id)
             conn = Connection(settings)
             try:
-                prepared = prepare_release(process_id, [r.counted for r in earlier], conn)
+                release, prepared = publish_next(app, SYSTEM_ACTOR, process_id, conn, note)
             finally:
                 conn.close()
             last = app.recorder.max_notification_id() or 0
-            number = len(earlier) + 1
-            app.publish_release(
-                SYSTEM_ACTOR,
-                process_id,
-                number,
-                prepared.as_of,
-                prepared.position,
-                prepared.figures,
-                prepared.counted,
-                note=note,
-            )
-            release = app.get_release(process_id, number)
+            number = release.number
     except CoprodError as e:
         errors.print(f"[red]error:[/red] {e}", soft_wrap=True)
         raise typer.Exit(2) from None
@@ -130,7 +118,7 @@ def publish(
     console.print(f"figures sha256 {release.figures_sha256}", soft_wrap=True)
     console.print(f"counted sha256 {release.counted_sha256}", soft_wrap=True)
     console.print(
-        f"checked against {len(earlier)} earlier release(s); withheld: "
+        f"checked against {release.number - 1} earlier release(s); withheld: "
         + (", ".join(prepared.withheld) or "nothing"),
         soft_wrap=True,
     )

@@ -21,8 +21,10 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from coprod.application.releases import ReleaseCommands
 from coprod.errors import NotFound, RuleViolation
-from coprod.release import canonical_json
+from coprod.release import Release, canonical_json
+from coprod.values import Actor
 from projections.disclosure import WITHHELD, Cell
 from projections.disclosure_pairs import Breakdown, pair_findings, tighten
 from projections.impact import ImpactModel
@@ -245,3 +247,28 @@ def community_totals(figures: Mapping[str, Any], project_id: UUID) -> dict[str, 
         "project": cell(project),
         "by_phase": [{"phase": r["group"], **cell(r)} for r in rows if r["by"] == "phase"],
     }
+
+
+def publish_next(
+    app: ReleaseCommands, actor: Actor, process_id: UUID, conn: Connection, note: str | None = None
+) -> tuple[Release, PreparedRelease]:
+    """Compute, check and record the next release of a process: the one way to publish.
+
+    The HTTP route, ``coprod report publish`` and the demo all call this, so a release is
+    always checked against every earlier one and recorded under the same policy. It counts
+    what the impact read model has applied: callers wait for the read models first.
+    """
+    earlier = app.releases_to_check(actor, process_id)  # the policy, before any work
+    prepared = prepare_release(process_id, [r.counted for r in earlier], conn)
+    number = len(earlier) + 1
+    app.publish_release(
+        actor,
+        process_id,
+        number,
+        prepared.as_of,
+        prepared.position,
+        prepared.figures,
+        prepared.counted,
+        note=note,
+    )
+    return app.get_release(process_id, number), prepared

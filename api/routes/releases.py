@@ -18,7 +18,7 @@ from pydantic import Field, JsonValue
 from api.deps import CoprodApp, Officer, PublicReader, Reads
 from api.routes.common import Body, View
 from coprod.release import NOTE_MAX, Release
-from projections.releases import prepare_release
+from projections.releases import publish_next
 
 router = APIRouter(prefix="/processes", tags=["impact"])
 
@@ -82,23 +82,12 @@ def publish_release(
     response: Response,
 ) -> PublishedView:
     """Publish the next release of the process's impact report (an officer of its council)."""
-    earlier = app.releases_to_check(who.actor, process_id)  # the policy, before any work
+    app.releases_to_check(who.actor, process_id)  # the policy, before waiting for the reads
     # A release counts everything recorded before it was asked for.
     reads.wait_for(app.recorder.max_notification_id())
     with reads.connection() as conn:
-        prepared = prepare_release(process_id, [r.counted for r in earlier], conn)
-    number = len(earlier) + 1
-    app.publish_release(
-        who.actor,
-        process_id,
-        number,
-        prepared.as_of,
-        prepared.position,
-        prepared.figures,
-        prepared.counted,
-        note=body.note,
-    )
-    release = app.get_release(process_id, number)
+        release, prepared = publish_next(app, who.actor, process_id, conn, note=body.note)
+    number = release.number
     response.headers["Location"] = f"/api/v1/processes/{process_id}/releases/{number}"
     return PublishedView(
         **summary(release).model_dump(),

@@ -88,6 +88,7 @@ def test_demo_command_leaves_a_sqlite_file(tmp_path: Path) -> None:
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "events recorded" in result.stdout
+    assert "published impact release 1" in result.stdout
     with sqlite3.connect(tmp_path / "coprod.sqlite") as db:
         (count,) = db.execute("SELECT COUNT(*) FROM stored_events").fetchone()
     assert count > 1000
