@@ -3,7 +3,7 @@
 A key's plaintext is shown once, at creation; the table keeps only its SHA-256, so a copy of
 the database lets nobody call the API. The table lives in the events' own database (SQLite
 or PostgreSQL, through the library's datastore) so there is one thing to back up, as for
-the personal-data store in :mod:`coprod.privacy`.
+the personal-data store in :mod:`coprod.adapters.privacy`.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from uuid import UUID, uuid4
 from eventsourcing.persistence import InterfaceError, OperationalError
 
 from coprod.application import Coprod
-from coprod.errors import InvalidInput, NotFound, StoreUnavailable
-from coprod.organisation import MEMBER_ROLES, Organisation
-from coprod.values import Actor, Role, require_text
+from coprod.domain.errors import InvalidInput, NotFound, StoreUnavailable
+from coprod.domain.organisation import MEMBER_ROLES, Organisation
+from coprod.domain.values import Actor, Role, require_text
 
 __all__ = [
     "KEY_CACHE_TTL_S",

@@ -22,9 +22,9 @@ from contextlib import contextmanager
 
 import psycopg
 
-from api.errors import ReadModelsBehind
-from coprod.config import StoreSettings
-from coprod.errors import StoreUnavailable
+from api.http.errors import ReadModelsBehind
+from coprod.adapters.config import StoreSettings
+from coprod.domain.errors import StoreUnavailable
 from projections.runner import READ_MODELS, ProjectionWorker
 from projections.store import REGISTRY, Connection, read_generation
 

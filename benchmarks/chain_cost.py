@@ -32,16 +32,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from benchmarks.import_pabulib import DEFAULT_PG, _drop_pg_db, _fresh_pg_db  # noqa: E402
+from coprod.adapters.config import parse_database_url  # noqa: E402
 from coprod.application import Coprod  # noqa: E402
-from coprod.config import parse_database_url  # noqa: E402
-from coprod.values import Actor, Role  # noqa: E402
+from coprod.domain.values import Actor, Role  # noqa: E402
 
 DEFAULT_FILE = "/work/shared/data/pabulib/Poland_Krakow_2024.pb"
 
 
 def _switch_chain_off() -> None:
-    from coprod.recording import CoprodSQLiteRecorder
-    from coprod_pg.recorder import ArrayInsertApplicationRecorder
+    from coprod.adapters.postgres_recorder import ArrayInsertApplicationRecorder
+    from coprod.adapters.recording import CoprodSQLiteRecorder
 
     CoprodSQLiteRecorder._chain = lambda self, c, new: None  # type: ignore[method-assign]
     ArrayInsertApplicationRecorder._chain = lambda self, c, ids, ev: None  # type: ignore[method-assign]
@@ -83,7 +83,7 @@ def _child(args: argparse.Namespace) -> dict[str, Any]:
             with Coprod(parse_database_url(url)) as app:
                 if args.what == "commands":
                     return _commands(app, args.commands)
-                from coprod.pabulib import import_file
+                from coprod.standards.pabulib import import_file
 
                 started, cpu = time.perf_counter(), _cpu()
                 import_file(app, Path(args.file), use_checker=False)

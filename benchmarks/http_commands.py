@@ -21,7 +21,7 @@ commitments), so the load does not queue on one hot aggregate.
 4. Impact report: GET /api/v1/processes/{id}/impact p50/p95 on a process with 100k ballots,
    uncached and repeated (see :func:`impact_report_p95`), on the last server.
 
-Both sides freeze their start-up heap out of the garbage collector (``api.heap``), as
+Both sides freeze their start-up heap out of the garbage collector (``api.http.heap``), as
 ``coprod serve`` does. The load generator shares the two cores with the server and the
 database: the figures are for this machine as a whole, not for the server alone.
 """
@@ -53,13 +53,13 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 import httpx2  # noqa: E402
 import psycopg  # noqa: E402
 
-from api.heap import freeze_startup_heap  # noqa: E402
+from api.http.heap import freeze_startup_heap  # noqa: E402
 from api.keys import KeyStore  # noqa: E402
+from coprod.adapters.config import parse_database_url  # noqa: E402
 from coprod.application import SYSTEM_ACTOR, Coprod  # noqa: E402
-from coprod.commitment import CoproductionLevel, CoproductionPhase  # noqa: E402
-from coprod.config import parse_database_url  # noqa: E402
-from coprod.organisation import OrganisationKind  # noqa: E402
-from coprod.values import Actor, Role  # noqa: E402
+from coprod.domain.commitment import CoproductionLevel, CoproductionPhase  # noqa: E402
+from coprod.domain.organisation import OrganisationKind  # noqa: E402
+from coprod.domain.values import Actor, Role  # noqa: E402
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 IMPACT_PATH = "/api/v1/processes/{process_id}/impact"
@@ -91,7 +91,7 @@ def free_port() -> int:
 
 @contextmanager
 def uvicorn_server(database_url: str, workers: int) -> Iterator[str]:
-    """``uvicorn --factory api.app:create_app`` in a child process; yields its base URL."""
+    """``uvicorn --factory api.http.app:create_app`` in a child process; yields its base URL."""
     port = free_port()
     env = {**os.environ, "COPROD_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     command = [
@@ -99,7 +99,7 @@ def uvicorn_server(database_url: str, workers: int) -> Iterator[str]:
         "-m",
         "uvicorn",
         "--factory",
-        "api.app:create_app",
+        "api.http.app:create_app",
         "--host",
         "127.0.0.1",
         "--port",
@@ -519,7 +519,7 @@ def main() -> None:
 
     with bench_database(server) as url:
         app = Coprod(parse_database_url(url))
-        # the server freezes its start-up heap (api.heap); the direct path does the same
+        # the server freezes its start-up heap (api.http.heap); the direct path does the same
         freeze_startup_heap()
         try:
             summary = []

@@ -27,15 +27,15 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 import psycopg  # noqa: E402
 
+from api.demo import seed_demo  # noqa: E402
 from benchmarks.projection_rebuild import open_vote, pseudonym  # noqa: E402
+from coprod.adapters.config import parse_database_url  # noqa: E402
 from coprod.application import Coprod  # noqa: E402
 from coprod.application.base import SYSTEM_ACTOR  # noqa: E402
-from coprod.ballot import AgeBand, Ballot, BallotChannel, Sex  # noqa: E402
-from coprod.config import parse_database_url  # noqa: E402
-from coprod.demo import seed_demo  # noqa: E402
-from coprod.process import Process  # noqa: E402
-from coprod.values import Actor, Role  # noqa: E402
-from coprod.voting import BallotChoices  # noqa: E402
+from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex  # noqa: E402
+from coprod.domain.process import Process  # noqa: E402
+from coprod.domain.values import Actor, Role  # noqa: E402
+from coprod.domain.voting import BallotChoices  # noqa: E402
 from projections.impact_report import impact_report  # noqa: E402
 from projections.runner import Projector  # noqa: E402
 from projections.store import Connection  # noqa: E402

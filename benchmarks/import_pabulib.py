@@ -8,7 +8,7 @@
 Each measurement runs in a fresh child process so that peak RSS (getrusage) is its own.
 "coprod" is the real use case (`import_file`, checker off: both passes, domain checks,
 pseudonyms, ballots in their stored form, the store's own recorder: on PostgreSQL that is
-coprod_pg's, which `coprod.config` selects). "raw" writes the same number of rows of the
+coprod.adapters's, which `coprod.adapters.config` selects). "raw" writes the same number of rows of the
 same average size straight into a bare table: `executemany` on SQLite, `COPY` on PostgreSQL.
 The ratio raw/coprod is what the event-sourced path costs over the database's floor.
 """
@@ -33,9 +33,9 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 import psycopg  # noqa: E402
 
+from coprod.adapters.config import parse_database_url  # noqa: E402
 from coprod.application import Coprod  # noqa: E402
-from coprod.config import parse_database_url  # noqa: E402
-from coprod.pabulib import import_file  # noqa: E402
+from coprod.standards.pabulib import import_file  # noqa: E402
 
 DEFAULT_DIR = "/work/shared/data/pabulib"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -35,15 +35,15 @@ import psycopg  # noqa: E402
 from eventsourcing.persistence import Tracking  # noqa: E402
 from eventsourcing.projection import ApplicationSubscription  # noqa: E402
 
+from api.demo import seed_demo  # noqa: E402
+from coprod.adapters.config import parse_database_url  # noqa: E402
 from coprod.application import Coprod  # noqa: E402
 from coprod.application.base import SYSTEM_ACTOR  # noqa: E402
-from coprod.ballot import Ballot, BallotChannel  # noqa: E402
-from coprod.config import parse_database_url  # noqa: E402
-from coprod.demo import seed_demo  # noqa: E402
-from coprod.phases import Phase  # noqa: E402
-from coprod.process import Process  # noqa: E402
-from coprod.values import Actor, Money, Role  # noqa: E402
-from coprod.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules  # noqa: E402
+from coprod.domain.ballot import Ballot, BallotChannel  # noqa: E402
+from coprod.domain.phases import Phase  # noqa: E402
+from coprod.domain.process import Process  # noqa: E402
+from coprod.domain.values import Actor, Money, Role  # noqa: E402
+from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules  # noqa: E402
 from projections.readmodel import GenerationView, StockProjection  # noqa: E402
 from projections.runner import READ_MODELS, ProjectionWorker, Projector  # noqa: E402
 from projections.store import Connection  # noqa: E402

@@ -29,7 +29,7 @@ from pabutools.rules import (
 )
 from pabutools.rules import sequential_phragmen as pabu_phragmen
 
-from coprod.rules import (
+from coprod.domain.rules import (
     BallotKind,
     equal_shares,
     greedy,

@@ -9,7 +9,7 @@ The log is read in pages through the library's recorder and decoded with the app
 own mapper (so upcasters run and stored types come back as the domain wrote them); each page
 becomes a small DataFrame at once, so a million events never exist as a million Python
 event objects. Personal values that travel encrypted inside events (anything from
-:mod:`coprod.privacy`) are written as ``"[encrypted]"`` and never decrypted here.
+:mod:`coprod.adapters.privacy`) are written as ``"[encrypted]"`` and never decrypted here.
 
 Read models are read with SQL from their ACTIVE generation, inside one snapshot so every
 table and the position it reflects agree; the code knows nothing about any model's tables
@@ -32,10 +32,10 @@ from uuid import UUID
 import pandas as pd
 from eventsourcing.utils import get_topic
 
+from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
 from coprod.application.base import CoprodBase
-from coprod.config import StoreSettings, settings_from_env
-from coprod.errors import InvalidInput, NotFound
+from coprod.domain.errors import InvalidInput, NotFound
 from projections.process_summary import ProcessSummaryModel
 from projections.readmodel import ReadModel
 from projections.runner import READ_MODELS
@@ -237,7 +237,7 @@ def payload_json(event: Any) -> str:
 
 def plain(value: Any) -> Any:
     """A stored value as JSON-ready data, exact (decimals as text) and never decrypted."""
-    if type(value).__module__ == "coprod.privacy":
+    if type(value).__module__ == "coprod.adapters.privacy":
         return ENCRYPTED
     if value is None or isinstance(value, bool | int | float | str):
         return value

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from coprod.chain import GENESIS, PAGE, chain_head, link
+from coprod.adapters.chain import GENESIS, PAGE, chain_head, link
 
 CHAIN_FILE = "event_chain"
 #: Column, type, meaning: for the data dictionary.

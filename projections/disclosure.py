@@ -60,8 +60,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from coprod.errors import InvalidInput
-from coprod.process import DEFAULT_DISCLOSURE_K, MIN_DISCLOSURE_K
+from coprod.domain.errors import InvalidInput
+from coprod.domain.process import DEFAULT_DISCLOSURE_K, MIN_DISCLOSURE_K
 
 __all__ = [
     "DEFAULT_K",

@@ -26,10 +26,10 @@ from typing import Any
 import pandas as pd
 from eventsourcing.utils import get_topic
 
+from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
-from coprod.catalogue import declared_doc, event_classes, event_fields
-from coprod.config import StoreSettings, settings_from_env
-from coprod.errors import InvalidInput
+from coprod.domain.catalogue import declared_doc, event_classes, event_fields
+from coprod.domain.errors import InvalidInput
 from projections.analytics import EVENT_COLUMNS, ModelFrames, iter_event_chunks, read_models
 from projections.chain_export import chain_dictionary_rows, write_chain
 from projections.store import Connection
@@ -101,7 +101,7 @@ def _write_all(
             progress=lambda done: report("events", done, log_position),
         )
         event_rows = _write_chunks(staging / events_file, fmt, chunks)
-        # The tamper-evident chain over the same events, with its head (coprod.chain).
+        # The tamper-evident chain over the same events, with its head (coprod.adapters.chain).
         chain_file, chain = write_chain(
             staging, fmt, app, log_position, lambda done: report("chain", done, log_position)
         )

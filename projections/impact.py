@@ -32,15 +32,15 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Mapper, Notification, Tracking
 from eventsourcing.utils import get_topic
 
-from coprod.ballot import Ballot, ballot_counts
-from coprod.commitment import Commitment, Contribution
-from coprod.decision import Decision, missing_elements
-from coprod.parameters import CensusShares, VolunteerRates
-from coprod.phases import Phase
-from coprod.process import DEFAULT_DISCLOSURE_K, Process
-from coprod.project import Project
-from coprod.proposal import Proposal
-from coprod.values import Role
+from coprod.domain.ballot import Ballot, ballot_counts
+from coprod.domain.commitment import Commitment, Contribution
+from coprod.domain.decision import Decision, missing_elements
+from coprod.domain.parameters import CensusShares, VolunteerRates
+from coprod.domain.phases import Phase
+from coprod.domain.process import DEFAULT_DISCLOSURE_K, Process
+from coprod.domain.project import Project
+from coprod.domain.proposal import Proposal
+from coprod.domain.values import Role
 from projections.ballot_runs import RUN_COLUMNS, RUN_DICTIONARY, BallotRuns, run_table_ddl
 from projections.readmodel import Item, ReadModel
 from projections.store import Connection

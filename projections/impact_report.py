@@ -46,11 +46,11 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from uuid import UUID
 
-from coprod.commitment import HOURS_PER_PERSON_DAY
-from coprod.config import StoreSettings, settings_from_env
-from coprod.errors import InvalidInput, NotFound, NotYetRecorded
-from coprod.hearing_dates import DEFAULT_MIN_HEARING_DAYS
-from coprod.parameters import DEFAULT_RATES, QUINTILES
+from coprod.adapters.config import StoreSettings, settings_from_env
+from coprod.domain.commitment import HOURS_PER_PERSON_DAY
+from coprod.domain.errors import InvalidInput, NotFound, NotYetRecorded
+from coprod.domain.hearing_dates import DEFAULT_MIN_HEARING_DAYS
+from coprod.domain.parameters import DEFAULT_RATES, QUINTILES
 from projections.ballot_runs import counts_as_of
 from projections.disclosure import (
     WITHHELD,

@@ -18,9 +18,9 @@ import json
 from dataclasses import dataclass
 from uuid import UUID
 
-from coprod.errors import InvalidInput, NotFound
-from coprod.phases import Phase
-from coprod.process import ProcessKind
+from coprod.domain.errors import InvalidInput, NotFound
+from coprod.domain.phases import Phase
+from coprod.domain.process import ProcessKind
 from projections.process_summary import ProcessSummaryModel
 from projections.store import DB_ERRORS, REGISTRY, Connection, read_generation
 

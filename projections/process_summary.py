@@ -33,16 +33,16 @@ from uuid import UUID
 from eventsourcing.persistence import Mapper, Notification, Tracking
 from eventsourcing.utils import get_topic
 
-from coprod.ballot import Ballot, ballot_counts
-from coprod.config import StoreSettings, settings_from_env
-from coprod.decision import Decision
-from coprod.errors import InvalidInput, NotFound, NotYetRecorded
-from coprod.phases import Phase
-from coprod.process import Process, ProcessKind
-from coprod.project import Project
-from coprod.proposal import Proposal
-from coprod.values import Money
-from coprod.voting import VoteMethod
+from coprod.adapters.config import StoreSettings, settings_from_env
+from coprod.domain.ballot import Ballot, ballot_counts
+from coprod.domain.decision import Decision
+from coprod.domain.errors import InvalidInput, NotFound, NotYetRecorded
+from coprod.domain.phases import Phase
+from coprod.domain.process import Process, ProcessKind
+from coprod.domain.project import Project
+from coprod.domain.proposal import Proposal
+from coprod.domain.values import Money
+from coprod.domain.voting import VoteMethod
 from projections.ballot_runs import (
     RUN_COLUMNS,
     RUN_DICTIONARY,

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from coprod.errors import StoreUnavailable
+from coprod.domain.errors import StoreUnavailable
 from projections.readmodel import PositionConflict
 from projections.store import REGISTRY, Connection, now_us
 

@@ -22,9 +22,9 @@ from typing import Any
 from uuid import UUID
 
 from coprod.application.releases import ReleaseCommands
-from coprod.errors import NotFound, RuleViolation
-from coprod.release import Release, canonical_json
-from coprod.values import Actor
+from coprod.domain.errors import NotFound, RuleViolation
+from coprod.domain.release import Release, canonical_json
+from coprod.domain.values import Actor
 from projections.disclosure import WITHHELD, Cell
 from projections.disclosure_pairs import Breakdown, pair_findings, tighten
 from projections.impact import ImpactModel

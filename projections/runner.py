@@ -31,10 +31,10 @@ from typing import Any
 
 from eventsourcing.persistence import Notification, Tracking
 
+from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
 from coprod.application.base import CoprodBase
-from coprod.config import StoreSettings, settings_from_env
-from coprod.errors import NotFound
+from coprod.domain.errors import NotFound
 from projections.impact import ImpactModel
 from projections.log_reader import LogReader
 from projections.process_summary import ProcessSummaryModel

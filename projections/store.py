@@ -20,8 +20,8 @@ from typing import Any
 
 import psycopg
 
-from coprod.config import StoreSettings
-from coprod.errors import InvalidInput, StoreUnavailable
+from coprod.adapters.config import StoreSettings
+from coprod.domain.errors import InvalidInput, StoreUnavailable
 
 REGISTRY = "coprod_read_models"
 

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import get_topic
 
-from coprod.ballot import Ballot
+from coprod.domain.ballot import Ballot
 
 __all__ = ["BALLOT_CAST", "StoredBallot", "parse_stored_ballot", "stored_ballot", "to_us"]
 

@@ -41,15 +41,15 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
 
-from coprod.commitment import Commitment, Contribution
-from coprod.config import StoreSettings, settings_from_env
-from coprod.decision import Decision, DecisionRecord
-from coprod.errors import InvalidInput, NotFound, NotYetRecorded
-from coprod.outcome import Outcome
-from coprod.process import Process
-from coprod.project import Project
-from coprod.proposal import Proposal
-from coprod.values import Money
+from coprod.adapters.config import StoreSettings, settings_from_env
+from coprod.domain.commitment import Commitment, Contribution
+from coprod.domain.decision import Decision, DecisionRecord
+from coprod.domain.errors import InvalidInput, NotFound, NotYetRecorded
+from coprod.domain.outcome import Outcome
+from coprod.domain.process import Process
+from coprod.domain.project import Project
+from coprod.domain.proposal import Proposal
+from coprod.domain.values import Money
 from projections.process_summary import ProposalTally, process_summary
 from projections.readmodel import Item, ReadModel
 from projections.store import DB_ERRORS, Connection, read_generation

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod.values import Actor, Role
+from coprod.domain.values import Actor, Role
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -20,7 +20,7 @@ def master_key() -> Iterator[str]:
     """One master key for the run, in the environment, so subprocesses inherit it too.
 
     Stores keep their subject keys wrapped under a key from outside the database
-    (coprod.masterkey); without this the SQLite tests would write key files into the
+    (coprod.adapters.masterkey); without this the SQLite tests would write key files into the
     user's data folder. Tests of the key's sources unset it with monkeypatch.
     """
     previous = os.environ.get("COPROD_SECRET_KEY")

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from coprod.values import Money
+from coprod.domain.values import Money
 
 PSEUDONYM = "ab" * 32
 
@@ -90,7 +90,7 @@ def sample_event(event_cls: type) -> Any:
 
 
 def _voting_rules() -> Any:
-    from coprod.voting import VoteMethod, VotingRules
+    from coprod.domain.voting import VoteMethod, VotingRules
 
     return VotingRules(
         VoteMethod.KNAPSACK, max_choices=5, budget_limit=Money(Decimal("500000"), "DKK")
@@ -98,14 +98,14 @@ def _voting_rules() -> Any:
 
 
 def _selection_rule() -> Any:
-    from coprod.voting import SelectionRule
+    from coprod.domain.voting import SelectionRule
 
     return SelectionRule("mes_cost", completion="add1", min_votes=10)
 
 
 def _phase_dates() -> Any:
-    from coprod.phases import Phase
-    from coprod.process import PhaseDates
+    from coprod.domain.phases import Phase
+    from coprod.domain.process import PhaseDates
 
     return PhaseDates(Phase.VOTE, date(2026, 9, 1), date(2026, 9, 30))
 
@@ -114,13 +114,13 @@ SPECIAL.update(VotingRules=_voting_rules, SelectionRule=_selection_rule, PhaseDa
 
 
 def _group_share() -> Any:
-    from coprod.parameters import GroupShare
+    from coprod.domain.parameters import GroupShare
 
     return GroupShare("sample group ÆØÅ", Decimal("0.25"))
 
 
 def _area_quintile() -> Any:
-    from coprod.parameters import AreaQuintile
+    from coprod.domain.parameters import AreaQuintile
 
     return AreaQuintile("sample area ÆØÅ", 2)
 

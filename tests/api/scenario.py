@@ -23,12 +23,12 @@ from typing import Any, Literal
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.http.app import create_app
 from api.keys import KeyStore
+from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR, Coprod
-from coprod.config import parse_database_url
-from coprod.organisation import OrganisationKind
-from coprod.values import Actor, Role
+from coprod.domain.organisation import OrganisationKind
+from coprod.domain.values import Actor, Role
 
 Side = Literal["own", "other"]
 SIDES: tuple[Side, Side] = ("own", "other")

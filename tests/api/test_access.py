@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.cli import cli
+from api.cli.main import cli
 from coprod.application import Coprod
 from tests.api.conftest import World, post
 

@@ -9,9 +9,9 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
-from api.errors import ERROR_TABLE, PROBLEM_JSON
+from api.http.errors import ERROR_TABLE, PROBLEM_JSON
 from coprod.application import Coprod
-from coprod.errors import PhaseError, StaleVersion, StoreUnavailable
+from coprod.domain.errors import PhaseError, StaleVersion, StoreUnavailable
 from tests.api.conftest import World, event_topics, post
 
 

@@ -9,8 +9,8 @@ type, with a body that matches the documented schema.
 Reproducible: Hypothesis is derandomized and keeps no example database, so CI sends the same
 requests every run; `MAX_EXAMPLES` bounds the run (30-50 s here on two shared cores).
 
-The problem+json contract of api/errors.py is documented by the app itself
-(api/openapi_problems.py), so the checks hold the app to its own document, unpatched.
+The problem+json contract of api/http/errors.py is documented by the app itself
+(api/http/openapi_problems.py), so the checks hold the app to its own document, unpatched.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api.app import create_app
-from api.errors import PROBLEM_JSON
+from api.http.app import create_app
+from api.http.errors import PROBLEM_JSON
 from tests.api.scenario import Scenario, running_scenario
 
 MAX_EXAMPLES = 10

@@ -17,8 +17,8 @@ SCRIPT = textwrap.dedent(
     """
     import gc, sys
     from fastapi.testclient import TestClient
-    from api.app import create_app
-    from coprod.config import parse_database_url
+    from api.http.app import create_app
+    from coprod.adapters.config import parse_database_url
 
     assert gc.get_freeze_count() == 0
     with TestClient(create_app(parse_database_url(f"sqlite:///{sys.argv[1]}/a.sqlite"))) as c:

@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import strategies as st
 
-from api.errors import PROBLEM_JSON
+from api.http.errors import PROBLEM_JSON
 from tests.api.hostile_values import BodyStrategies
 from tests.api.scenario import Scenario, contribution_body, money, running_scenario
 

@@ -12,11 +12,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.idempotency import IdempotencyStore
+from api.http.idempotency import IdempotencyStore
 from api.keys import SqlTables, hash_secret
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod.errors import StoreUnavailable
+from coprod.domain.errors import StoreUnavailable
 from tests.api.conftest import World, event_topics, post
 
 IDEA = {"title": "A bench", "description": "By the lake"}
@@ -141,7 +141,7 @@ def test_a_reservation_left_by_a_dead_request_is_taken_over(
     coprod: Coprod,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import api.idempotency as idempotency
+    import api.http.idempotency as idempotency
 
     store = client.app.state.idempotency  # type: ignore[attr-defined]
     owner = hash_secret(world["member"]["Authorization"].removeprefix("Bearer "))

@@ -17,10 +17,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api import idempotency
-from api.app import create_app
+from api.http import idempotency
+from api.http.app import create_app
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.config import parse_database_url
 from tests.api.conftest import World, event_topics, post
 
 IDEA = {"title": "A bench", "description": "By the lake"}

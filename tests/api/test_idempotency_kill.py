@@ -24,19 +24,19 @@ from typing import Any
 import pytest
 
 from api.keys import KeyStore
+from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR, Coprod
-from coprod.config import parse_database_url
-from coprod.organisation import OrganisationKind
-from coprod.values import Role
+from coprod.domain.organisation import OrganisationKind
+from coprod.domain.values import Role
 from tests.api.conftest import event_topics
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = """
 import os, signal, sys
 import uvicorn
-from api.app import create_app
+from api.http.app import create_app
 from coprod.application import Coprod
-from coprod.config import parse_database_url
+from coprod.adapters.config import parse_database_url
 
 url, port, dies = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "dies"
 if dies:

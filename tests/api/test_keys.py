@@ -11,11 +11,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.cli_api import keys_app
+from api.cli.serve import keys_app
 from api.keys import KEY_CACHE_TTL_S, KeyStore, hash_secret
 from coprod.application import Coprod
-from coprod.errors import InvalidInput, NotFound
-from coprod.values import Role
+from coprod.domain.errors import InvalidInput, NotFound
+from coprod.domain.values import Role
 from tests.api.conftest import World
 
 

@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 import pytest
 
-from api.app import create_app, operation_id
-from api.errors import PROBLEM_JSON
+from api.http.app import create_app, operation_id
+from api.http.errors import PROBLEM_JSON
 from tests.api.scenario import (
     SIDES,
     TODAY,

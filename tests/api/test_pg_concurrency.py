@@ -23,8 +23,8 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from coprod.config import parse_database_url
+from api.http.app import create_app
+from coprod.adapters.config import parse_database_url
 from tests.api.scenario import Scenario, money, running_scenario
 
 pytestmark = pytest.mark.postgres

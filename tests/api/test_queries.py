@@ -15,13 +15,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.errors import PROBLEM_JSON
+from api.http.app import create_app
+from api.http.errors import PROBLEM_JSON
 from api.keys import KeyStore
+from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR
-from coprod.config import parse_database_url
-from coprod.organisation import OrganisationKind
-from coprod.values import Role
+from coprod.domain.organisation import OrganisationKind
+from coprod.domain.values import Role
 from projections.runner import Projector
 from tests.api.conftest import World, bearer, event_topics, post
 

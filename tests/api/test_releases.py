@@ -15,11 +15,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.http.app import create_app
 from api.keys import KeyStore
-from coprod.config import parse_database_url
-from coprod.release import sha256_hex
-from coprod.values import Role
+from coprod.adapters.config import parse_database_url
+from coprod.domain.release import sha256_hex
+from coprod.domain.values import Role
 from tests.api.conftest import World, bearer, event_topics, post
 from tests.api.test_queries import funded_project, get, ok
 

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.report_cache import ReportCache
+from api.http.report_cache import ReportCache
 from tests.api.conftest import World, post
 from tests.api.test_queries import funded_project, get, ok
 

@@ -13,8 +13,8 @@ from fastapi import FastAPI, routing
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from api.deps import SECURITY_MARK, council_officer, public_allowed
-from api.errors import PROBLEM_JSON
+from api.http.deps import SECURITY_MARK, council_officer, public_allowed
+from api.http.errors import PROBLEM_JSON
 from tests.api.conftest import World
 
 

@@ -22,17 +22,17 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli_evaluator import register
+from api.cli.evaluator import register
+from api.demo import demo_process_id, seed_demo
+from coprod.adapters.config import StoreSettings, parse_database_url
+from coprod.adapters.privacy import EncryptedText
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
-from coprod.ballot import Ballot
-from coprod.config import StoreSettings, parse_database_url
-from coprod.demo import demo_process_id, seed_demo
-from coprod.errors import InvalidInput, NotFound
-from coprod.privacy import EncryptedText
-from coprod.process import Process
-from coprod.values import Actor, Money, Role
-from coprod.voting import BallotChoices
+from coprod.domain.ballot import Ballot
+from coprod.domain.errors import InvalidInput, NotFound
+from coprod.domain.process import Process
+from coprod.domain.values import Actor, Money, Role
+from coprod.domain.voting import BallotChoices
 from projections.analytics import (
     ENCRYPTED,
     EVENT_COLUMNS,

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.config import parse_database_url
 from tests.unit.test_ballot import *  # noqa: F403
 from tests.unit.test_commitment import *  # noqa: F403
 from tests.unit.test_decision import *  # noqa: F403

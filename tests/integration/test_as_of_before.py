@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import cli
-from coprod.errors import NotFound, NotYetRecorded
+from api.cli.main import cli
+from coprod.domain.errors import NotFound, NotYetRecorded
 from projections.impact_report import impact_report
 from projections.runner import Projector
 from tests.integration.test_timeline import Chain, build_chain, moment

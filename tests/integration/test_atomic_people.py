@@ -21,11 +21,11 @@ from typing import Any
 
 import pytest
 
+from coprod.adapters.config import parse_database_url
+from coprod.adapters.privacy import SQLPersonalDataStore, person_subject
+from coprod.adapters.recording import InTransaction
 from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod.privacy import SQLPersonalDataStore, person_subject
-from coprod.recording import InTransaction
-from coprod.values import Actor, Role
+from coprod.domain.values import Actor, Role
 
 ANNA = {"name": "Anna Jensen", "email": "anna@example.dk"}
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,9 +157,9 @@ _KILLER = """
 import os, signal, sys, uuid
 from coprod.application import Coprod
 from coprod.application.base import CoprodBase
-from coprod.config import parse_database_url
-from coprod.recording import InTransaction
-from coprod.values import Actor, Role
+from coprod.adapters.config import parse_database_url
+from coprod.adapters.recording import InTransaction
+from coprod.domain.values import Actor, Role
 
 url, action, point, person = sys.argv[1:5]
 die = lambda *_, **__: os.kill(os.getpid(), signal.SIGKILL)

@@ -14,12 +14,12 @@ import uuid
 
 import pytest
 
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.ballot import Ballot, BallotChannel
-from coprod.config import parse_database_url
-from coprod.errors import PhaseError
-from coprod.values import Actor
-from coprod.voting import VoteMethod
+from coprod.domain.ballot import Ballot, BallotChannel
+from coprod.domain.errors import PhaseError
+from coprod.domain.values import Actor
+from coprod.domain.voting import VoteMethod
 from projections.impact_report import impact_report
 from projections.process_summary import process_summary
 from projections.runner import Projector

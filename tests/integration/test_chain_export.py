@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
+from coprod.adapters.chain import chain_head
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.chain import chain_head
-from coprod.config import parse_database_url
-from coprod.process import Process, ProcessKind
-from coprod.values import Actor, Role
+from coprod.domain.process import Process, ProcessKind
+from coprod.domain.values import Actor, Role
 from projections.export import export
 from projections.runner import Projector
 from tests.integration.test_event_chain import _sql

@@ -8,11 +8,11 @@ import uuid
 import psycopg
 import pytest
 
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod.errors import StaleVersion, StoreUnavailable
-from coprod.process import Process
-from coprod.values import Actor, Money
+from coprod.domain.errors import StaleVersion, StoreUnavailable
+from coprod.domain.process import Process
+from coprod.domain.values import Actor, Money
 
 pytestmark = pytest.mark.postgres
 

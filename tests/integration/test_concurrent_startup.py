@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.config import parse_database_url
 
 pytestmark = pytest.mark.postgres
 

@@ -9,10 +9,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from api.demo import seed_demo
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod.decision import Decision
-from coprod.demo import seed_demo
+from coprod.domain.decision import Decision
 
 
 def _event_types(app: Coprod) -> list[str]:
@@ -84,7 +84,7 @@ def test_demo_is_deterministic_given_the_seed() -> None:
 
 def test_demo_command_leaves_a_sqlite_file(tmp_path: Path) -> None:
     env = {**os.environ, "COPROD_DATABASE_URL": f"sqlite:///{tmp_path}/coprod.sqlite"}
-    command = [sys.executable, "-c", "from api.cli import main; main()", "demo", "--seed", "5"]
+    command = [sys.executable, "-c", "from api.cli.main import main; main()", "demo", "--seed", "5"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "events recorded" in result.stdout
@@ -100,7 +100,7 @@ def test_demo_command_leaves_a_sqlite_file(tmp_path: Path) -> None:
 
 def test_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
     env = {**os.environ, "COPROD_DATABASE_URL": "mysql://somewhere/db"}
-    command = [sys.executable, "-c", "from api.cli import main; main()", "demo"]
+    command = [sys.executable, "-c", "from api.cli.main import main; main()", "demo"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert "not supported" in result.stderr

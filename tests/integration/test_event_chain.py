@@ -20,14 +20,14 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from typer.testing import CliRunner
 
-from api.cli import cli
-from coprod import chain
+from api.cli.main import cli
+from coprod.adapters import chain
+from coprod.adapters.chain import CHAIN_TABLE, GENESIS, ChainBroken, chain_head, link, verify
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.chain import CHAIN_TABLE, GENESIS, ChainBroken, chain_head, link, verify
-from coprod.config import parse_database_url
-from coprod.errors import AlreadyExists
-from coprod.pabulib import import_file
-from coprod.values import Actor, Role
+from coprod.domain.errors import AlreadyExists
+from coprod.domain.values import Actor, Role
+from coprod.standards.pabulib import import_file
 from tests.unit.test_pabulib_parser import APPROVAL
 
 COUNCIL = uuid.uuid4()

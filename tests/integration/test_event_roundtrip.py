@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coprod.application import Coprod
-from coprod.catalogue import event_classes
+from coprod.domain.catalogue import event_classes
 from tests.event_samples import deep_types, sample_event
 
 EVENT_CLASSES = event_classes()

@@ -19,18 +19,18 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
-from coprod.ballot import AgeBand, Ballot, BallotChannel, Sex
-from coprod.commitment import CoproductionLevel, CoproductionPhase, InKindAsset
-from coprod.config import parse_database_url
-from coprod.decision import DecisionOutcome, DecisionRecord
-from coprod.organisation import OrganisationKind
-from coprod.parameters import AreaQuintile, CensusDimension, GroupShare
-from coprod.phases import Phase
-from coprod.process import Area
-from coprod.values import Actor, Money, Role
-from coprod.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
+from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
+from coprod.domain.commitment import CoproductionLevel, CoproductionPhase, InKindAsset
+from coprod.domain.decision import DecisionOutcome, DecisionRecord
+from coprod.domain.organisation import OrganisationKind
+from coprod.domain.parameters import AreaQuintile, CensusDimension, GroupShare
+from coprod.domain.phases import Phase
+from coprod.domain.process import Area
+from coprod.domain.values import Actor, Money, Role
+from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
 from projections.impact import ImpactModel
 from projections.impact_report import ImpactReport, impact_report
 from projections.runner import Projector
@@ -417,7 +417,7 @@ def _ballot_frame(cycle: Cycle) -> pd.DataFrame:
 
 
 def test_a_missing_read_model_says_how_to_build_it(sqlite_url: str) -> None:
-    from coprod.errors import NotFound
+    from coprod.domain.errors import NotFound
     from projections.store import Connection, ensure_registry
 
     conn = Connection(parse_database_url(sqlite_url))

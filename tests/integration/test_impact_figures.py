@@ -17,16 +17,16 @@ from typing import Any
 
 import pytest
 
-from api.routes.impact import ImpactReportView
+from api.http.routes.impact import ImpactReportView
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod.decision import Decision, DecisionOutcome, DecisionRecord
-from coprod.phases import Phase
-from coprod.process import Area, PhaseDates, Process
-from coprod.project import Project
-from coprod.proposal import Proposal
-from coprod.values import Actor, Money, Role
-from coprod.voting import SelectionRule, VoteMethod, VotingRules
+from coprod.domain.decision import Decision, DecisionOutcome, DecisionRecord
+from coprod.domain.phases import Phase
+from coprod.domain.process import Area, PhaseDates, Process
+from coprod.domain.project import Project
+from coprod.domain.proposal import Proposal
+from coprod.domain.values import Actor, Money, Role
+from coprod.domain.voting import SelectionRule, VoteMethod, VotingRules
 from projections.impact_report import ImpactReport, add_months, impact_report, ratio
 from projections.runner import Projector
 

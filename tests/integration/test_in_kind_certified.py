@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
+from api.demo import demo_process_id, seed_demo
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.commitment import Commitment, CoproductionLevel, CoproductionPhase, InKindAsset
-from coprod.config import parse_database_url
-from coprod.demo import demo_process_id, seed_demo
-from coprod.errors import RuleViolation
-from coprod.values import Actor, Money, Role
+from coprod.domain.commitment import Commitment, CoproductionLevel, CoproductionPhase, InKindAsset
+from coprod.domain.errors import RuleViolation
+from coprod.domain.values import Actor, Money, Role
 from projections.impact_report import ImpactReport, impact_report
 from projections.runner import Projector
 

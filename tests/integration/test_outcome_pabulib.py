@@ -19,13 +19,13 @@ from uuid import UUID
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import cli
+from api.cli.main import cli
+from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR, Coprod
-from coprod.config import parse_database_url
-from coprod.outcome import Outcome
-from coprod.pabulib import PabulibReader, import_file
-from coprod.values import Actor, Role
-from coprod.voting import BallotChoices, SelectionRule
+from coprod.domain.outcome import Outcome
+from coprod.domain.values import Actor, Role
+from coprod.domain.voting import BallotChoices, SelectionRule
+from coprod.standards.pabulib import PabulibReader, import_file
 from tests.unit.test_outcome import cast, make_vote
 
 FILES = (

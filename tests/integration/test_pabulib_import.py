@@ -15,12 +15,12 @@ from uuid import UUID
 
 import pytest
 
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod.pabulib import ImportResult, PabulibReader, export_process, import_file
-from coprod.pabulib.checker import check_file
-from coprod.pabulib.log_reader import find_source, iter_ballots
-from coprod.voting import BallotChoices
+from coprod.domain.voting import BallotChoices
+from coprod.standards.pabulib import ImportResult, PabulibReader, export_process, import_file
+from coprod.standards.pabulib.checker import check_file
+from coprod.standards.pabulib.log_reader import find_source, iter_ballots
 
 
 def _folder() -> Path:

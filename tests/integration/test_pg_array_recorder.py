@@ -1,6 +1,6 @@
 """The PostgreSQL recorder coprod selects keeps the library's guarantees with its faster insert.
 
-coprod_pg.recorder replaces only how rows travel to the server; these tests hold, on a real
+coprod.adapters.postgres_recorder replaces only how rows travel to the server; these tests hold, on a real
 server, what the library promises: notification ids in event order, bytes read back exactly,
 a key clash refusing the whole transaction, and the table lock that orders commits.
 """
@@ -16,9 +16,9 @@ import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
+from coprod.adapters.config import parse_database_url
+from coprod.adapters.postgres_recorder import ArrayInsertApplicationRecorder
 from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod_pg.recorder import ArrayInsertApplicationRecorder
 
 pytestmark = pytest.mark.postgres
 

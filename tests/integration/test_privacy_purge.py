@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import cli
+from api.cli.main import cli
+from coprod.adapters.config import parse_database_url
+from coprod.adapters.masterkey import ENV_FILE, ENV_KEY, encode_entry, new_key, parse_keyring
+from coprod.adapters.privacy import DETAILS_TABLE, SQLPersonalDataStore
 from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod.masterkey import ENV_FILE, ENV_KEY, encode_entry, new_key, parse_keyring
-from coprod.privacy import DETAILS_TABLE, SQLPersonalDataStore
-from coprod.values import Actor, Role
+from coprod.domain.values import Actor, Role
 
 SECRET_NAME = "Quorra Zyxwvut-Plaintext"
 
@@ -111,7 +111,7 @@ def test_rotate_on_an_environment_key_needs_a_newer_version(store_url: str) -> N
     with Coprod(parse_database_url(store_url)) as app:
         app.pseudonymise(uuid.uuid4(), "anna@example.dk")
     result = CliRunner().invoke(cli, ["secrets", "rotate"], env={"COPROD_DATABASE_URL": store_url})
-    assert result.exit_code == 2, result.output  # one line, no traceback (api/cli_errors.py)
+    assert result.exit_code == 2, result.output  # one line, no traceback (api/cli/errors.py)
     assert ENV_KEY in result.output
     assert "Traceback" not in result.output
     newer = f"{encode_entry(2, new_key())} {os.environ[ENV_KEY]}"

@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 
-from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod.privacy import (
+from coprod.adapters.config import parse_database_url
+from coprod.adapters.privacy import (
     REMOVED,
     SQLPersonalDataStore,
     person_subject,
     process_secret_subject,
 )
-from coprod.values import Actor
+from coprod.application import Coprod
+from coprod.domain.values import Actor
 
 ANNA = {"name": "Anna Jensen", "email": "anna@example.dk"}
 BO = {"name": "Bo Hansen", "email": "bo@example.dk"}

@@ -20,18 +20,18 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import Tracking
 
+from api.demo import demo_process_id, seed_demo
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
 from coprod.application.base import SYSTEM_ACTOR
-from coprod.ballot import BallotChannel
-from coprod.config import parse_database_url
-from coprod.decision import Decision
-from coprod.demo import demo_process_id, seed_demo
-from coprod.organisation import OrganisationKind
-from coprod.phases import Phase
-from coprod.project import Project, ProjectStatus
-from coprod.values import Actor, Money, Role
-from coprod.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
+from coprod.domain.ballot import BallotChannel
+from coprod.domain.decision import Decision
+from coprod.domain.organisation import OrganisationKind
+from coprod.domain.phases import Phase
+from coprod.domain.project import Project, ProjectStatus
+from coprod.domain.values import Actor, Money, Role
+from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
 from projections.ballot_runs import expand
 from projections.impact import BALLOT_CELL
 from projections.process_summary import ProcessSummaryModel, process_summary
@@ -434,7 +434,7 @@ def test_sigkilled_worker_resumes_to_the_same_rows_as_a_rebuild(postgres_url: st
     worker = [
         sys.executable,
         "-c",
-        "import sys; from api.cli_projections import project_app; project_app(sys.argv[1:])",
+        "import sys; from api.cli.projections import project_app; project_app(sys.argv[1:])",
         "--batch-size",
         "100",
     ]
@@ -470,7 +470,7 @@ def test_sigkilled_worker_resumes_to_the_same_rows_as_a_rebuild(postgres_url: st
 
 
 def test_in_memory_store_is_refused_clearly() -> None:
-    from coprod.errors import InvalidInput
+    from coprod.domain.errors import InvalidInput
 
     settings = parse_database_url("sqlite:///:memory:")
     with pytest.raises(InvalidInput, match="in-memory"):
@@ -480,7 +480,7 @@ def test_in_memory_store_is_refused_clearly() -> None:
 def test_cli_rebuilds_named_or_all_models_and_refuses_an_unknown_one(sqlite_url: str) -> None:
     from typer.testing import CliRunner
 
-    from api.cli import cli
+    from api.cli.main import cli
 
     settings = parse_database_url(sqlite_url)
     with Coprod(settings) as app:
@@ -502,13 +502,13 @@ def test_cli_rebuilds_named_or_all_models_and_refuses_an_unknown_one(sqlite_url:
         "timeline": 3,
     }
     unknown = runner.invoke(cli, ["project", "--rebuild", "tallies"], env=env)
-    assert unknown.exit_code == 2  # one line on stderr (api/cli_errors.py), no traceback
+    assert unknown.exit_code == 2  # one line on stderr (api/cli/errors.py), no traceback
     assert "known: process_summary, impact, timeline" in unknown.stderr
 
 
 def test_as_of_inside_one_batch_counts_ballot_by_ballot(store_app: Coprod, store_url: str) -> None:
     """Ballot runs cover whole batches; an as-of time inside one still counts exactly."""
-    from coprod.ballot import AgeBand, Sex
+    from coprod.domain.ballot import AgeBand, Sex
     from projections.ballot_runs import counts_as_of
     from projections.impact import ImpactModel
 

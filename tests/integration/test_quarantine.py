@@ -26,13 +26,13 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.demo import demo_process_id, seed_demo
+from api.http.app import create_app
 from api.keys import KeyStore
+from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR, Coprod
-from coprod.config import parse_database_url
-from coprod.demo import demo_process_id, seed_demo
-from coprod.organisation import OrganisationKind
-from coprod.values import Role
+from coprod.domain.organisation import OrganisationKind
+from coprod.domain.values import Role
 from projections.process_summary import process_summary
 from projections.quarantine import Quarantined, clean_text, is_transient
 from projections.readmodel import PositionConflict
@@ -211,7 +211,7 @@ def assert_every_read_model_serves(
 def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COPROD_DATABASE_URL": url, "COLUMNS": "400", "NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "-c", "from api.cli import main; main()", "project", *args],
+        [sys.executable, "-c", "from api.cli.main import main; main()", "project", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -479,7 +479,7 @@ def test_a_rebuild_that_loses_its_store_prints_one_line_and_exits_non_zero(
 ) -> None:
     from typer.testing import CliRunner
 
-    from api.cli import cli as coprod_cli
+    from api.cli.main import cli as coprod_cli
 
     with Coprod(parse_database_url(sqlite_url)) as app:
         seed_demo(app)

@@ -18,19 +18,19 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import cli
+from api.cli.main import cli
+from coprod.adapters.chain import chain_head
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
-from coprod.ballot import AgeBand, BallotChannel, Sex
-from coprod.chain import chain_head
-from coprod.config import parse_database_url
-from coprod.errors import AlreadyExists, NotAllowed, NotFound, RuleViolation
-from coprod.parameters import AreaQuintile, CensusDimension, GroupShare
-from coprod.phases import Phase
-from coprod.process import Area
-from coprod.release import NoRelease, latest_at, sha256_hex
-from coprod.values import Actor, Money, Role
-from coprod.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
+from coprod.domain.ballot import AgeBand, BallotChannel, Sex
+from coprod.domain.errors import AlreadyExists, NotAllowed, NotFound, RuleViolation
+from coprod.domain.parameters import AreaQuintile, CensusDimension, GroupShare
+from coprod.domain.phases import Phase
+from coprod.domain.process import Area
+from coprod.domain.release import NoRelease, latest_at, sha256_hex
+from coprod.domain.values import Actor, Money, Role
+from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
 from projections.disclosure_pairs import pair_findings
 from projections.impact_report import impact_report
 from projections.releases import _parse, prepare_release

@@ -35,7 +35,7 @@ from pabutools.election import (
     parse_pabulib,
 )
 
-from coprod.rules import (
+from coprod.domain.rules import (
     BallotKind,
     Election,
     ProjectSpec,
@@ -48,8 +48,8 @@ from coprod.rules import (
     positional_from,
     sequential_phragmen,
 )
-from coprod.rules.mes import MesSetup, run_mes
-from coprod.rules.mes_float import FloatMes, float_mes_winners, names_of
+from coprod.domain.rules.mes import MesSetup, run_mes
+from coprod.domain.rules.mes_float import FloatMes, float_mes_winners, names_of
 from tests.pabutools_oracle import ORACLE
 
 ENV = "COPROD_PABULIB_DIR"

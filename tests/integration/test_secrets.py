@@ -26,13 +26,20 @@ from typing import Any
 
 import pytest
 
+from coprod.adapters.config import parse_database_url
+from coprod.adapters.masterkey import (
+    ENV_FILE,
+    ENV_KEY,
+    Keyring,
+    encode_entry,
+    new_key,
+    parse_keyring,
+)
+from coprod.adapters.privacy import SQLPersonalDataStore, process_secret_subject
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
-from coprod.config import parse_database_url
-from coprod.errors import InvalidInput
-from coprod.masterkey import ENV_FILE, ENV_KEY, Keyring, encode_entry, new_key, parse_keyring
-from coprod.privacy import SQLPersonalDataStore, process_secret_subject
-from coprod.voting import BallotChoices
+from coprod.domain.errors import InvalidInput
+from coprod.domain.voting import BallotChoices
 from tests.integration.test_projection_runner import open_vote
 
 VOTERS = [f"voter-{n}@example.dk" for n in range(20)]
@@ -280,12 +287,12 @@ def test_keyring_text_is_checked() -> None:
 def test_serve_on_postgres_without_a_key_stops_before_serving(postgres_url: str) -> None:
     from typer.testing import CliRunner
 
-    from api.cli import cli
+    from api.cli.main import cli
 
     result = CliRunner().invoke(
         cli, ["serve"], env={"COPROD_DATABASE_URL": postgres_url, ENV_KEY: "", ENV_FILE: ""}
     )
-    # One line naming the missing setting, exit 2, and no server (see api/cli_errors.py).
+    # One line naming the missing setting, exit 2, and no server (see api/cli/errors.py).
     assert result.exit_code == 2, result.output
     assert ENV_FILE in result.output
     assert "Traceback" not in result.output

@@ -17,13 +17,13 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from api.cli import cli
+from api.cli.main import cli
 
 COPROD = str(Path(sys.executable).parent / "coprod")
 
 
 def _serve(url: str, *args: str) -> tuple[int, str]:
-    """The real command, as a user runs it (refusals are printed by ``api.cli.main``)."""
+    """The real command, as a user runs it (refusals are printed by ``api.cli.main.main``)."""
     env = {**os.environ, "COPROD_DATABASE_URL": url}
     done = subprocess.run(
         [COPROD, "serve", *args], env=env, capture_output=True, text=True, timeout=60

@@ -11,10 +11,10 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from coprod.adapters.recording import InTransaction, Transaction
 from coprod.application import Coprod
-from coprod.organisation import Person
-from coprod.recording import InTransaction, Transaction
-from coprod.values import Actor
+from coprod.domain.organisation import Person
+from coprod.domain.values import Actor
 
 
 def test_a_step_sees_the_rows_it_selects(store_app: Coprod, officer: Actor) -> None:

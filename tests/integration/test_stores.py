@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod.errors import AlreadyExists, StaleVersion
-from coprod.process import Process
-from coprod.values import Actor, Money
+from coprod.domain.errors import AlreadyExists, StaleVersion
+from coprod.domain.process import Process
+from coprod.domain.values import Actor, Money
 
 
 def test_process_survives_a_restart(store_url: str, officer: Actor, council_id: uuid.UUID) -> None:

@@ -15,18 +15,18 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli_timeline import timeline as timeline_command
+from api.cli.timeline import timeline as timeline_command
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
 from coprod.application.base import SYSTEM_ACTOR
-from coprod.commitment import CoproductionLevel, CoproductionPhase
-from coprod.config import parse_database_url
-from coprod.decision import DecisionOutcome, DecisionRecord
-from coprod.errors import NotFound
-from coprod.organisation import OrganisationKind
-from coprod.phases import Phase
-from coprod.values import Actor, Money, Role
-from coprod.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
+from coprod.domain.commitment import CoproductionLevel, CoproductionPhase
+from coprod.domain.decision import DecisionOutcome, DecisionRecord
+from coprod.domain.errors import NotFound
+from coprod.domain.organisation import OrganisationKind
+from coprod.domain.phases import Phase
+from coprod.domain.values import Actor, Money, Role
+from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
 from projections.runner import Projector
 from projections.timeline import Timeline, TimelineEntry, project_timeline
 

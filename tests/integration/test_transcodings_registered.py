@@ -1,7 +1,7 @@
 """Any event in the store can be read whatever the reader imported first.
 
 The Pabulib provenance event carries a ``pabulib_identity``, a type declared in
-coprod.pabulib.source; a reader that never imported the importer (``events_frame()`` in a
+coprod.domain.pabulib_source; a reader that never imported the importer (``events_frame()`` in a
 fresh analysis session) must still decode it. Import order is the point, so the read runs
 in a fresh interpreter on each store.
 """
@@ -15,10 +15,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from coprod.adapters.config import parse_database_url
+from coprod.adapters.transcodings import STORED_MODULES
 from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod.pabulib import import_file
-from coprod.transcodings import STORED_MODULES
+from coprod.standards.pabulib import import_file
 from tests.unit.test_pabulib_parser import APPROVAL
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -26,7 +26,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 READ = """
 import json, sys
 from projections.analytics import events_frame
-assert "coprod.pabulib.source" not in sys.modules, "the test must not preload the type"
+assert "coprod.domain.pabulib_source" not in sys.modules, "the test must not preload the type"
 frame = events_frame()
 started = frame[frame["topic"].str.endswith("PabulibSource.FileImportStarted")]
 print(json.dumps({"rows": len(frame), "identity": json.loads(started.iloc[0]["payload"])}))
@@ -67,5 +67,5 @@ def test_every_module_declaring_a_stored_type_is_registered_by_register_all() ->
         for path in SRC.rglob("*.py")
         if _declares_stored_types(path)
     }
-    assert "coprod.pabulib.source" in declaring
+    assert "coprod.domain.pabulib_source" in declaring
     assert declaring == set(STORED_MODULES)

@@ -9,8 +9,8 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from coprod.application import Coprod
-from coprod.process import Process, ProcessKind
-from coprod.values import Actor
+from coprod.domain.process import Process, ProcessKind
+from coprod.domain.values import Actor
 
 
 def test_process_opened_v1_loads_as_pb_cycle(store_app: Coprod, officer: Actor) -> None:

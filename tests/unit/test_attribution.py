@@ -8,8 +8,8 @@ from eventsourcing.persistence import StoredEvent
 
 from coprod.application import SYSTEM_ACTOR, Coprod, policy
 from coprod.application.attribution import CouncilLookup
-from coprod.organisation import OrganisationKind
-from coprod.values import Actor, Role
+from coprod.domain.organisation import OrganisationKind
+from coprod.domain.values import Actor, Role
 
 COUNCIL = OrganisationKind.COUNCIL
 GROUP = OrganisationKind.COMMUNITY_GROUP

@@ -8,10 +8,11 @@ from uuid import UUID
 
 import pytest
 
+from coprod.adapters.privacy import process_secret_subject
 from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.application.ballots import BallotInput
-from coprod.ballot import AgeBand, Ballot, BallotChannel, Sex
-from coprod.errors import (
+from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
+from coprod.domain.errors import (
     BallotRejected,
     DuplicateBallot,
     InvalidInput,
@@ -19,11 +20,10 @@ from coprod.errors import (
     NotFound,
     PhaseError,
 )
-from coprod.phases import Phase
-from coprod.privacy import process_secret_subject
-from coprod.process import Area, Process
-from coprod.values import Actor, Money, Role
-from coprod.voting import BallotChoices, BallotOption, SelectionRule, VoteMethod, VotingRules
+from coprod.domain.phases import Phase
+from coprod.domain.process import Area, Process
+from coprod.domain.values import Actor, Money, Role
+from coprod.domain.voting import BallotChoices, BallotOption, SelectionRule, VoteMethod, VotingRules
 
 P1, P2, P3 = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from eventsourcing.utils import get_topic, resolve_topic
 
-from coprod.catalogue import declared_doc, event_classes, render_catalogue
+from coprod.domain.catalogue import declared_doc, event_classes, render_catalogue
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "EVENTS.md"
 

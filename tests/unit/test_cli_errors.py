@@ -1,6 +1,6 @@
 """Every CLI refusal is one line on stderr and a non-zero exit, never a traceback.
 
-Run through the real root command (api.cli.cli) so the shared mechanism is what is tested:
+Run through the real root command (api.cli.main.cli) so the shared mechanism is what is tested:
 missing and wrong file paths, an empty import folder, an unknown id naming the store, a
 store that is not a database, the warning for an implicitly created store, and exports
 that leave an old file untouched when they are refused.
@@ -17,10 +17,10 @@ from uuid import uuid4
 import pytest
 from typer.testing import CliRunner, Result
 
-from api.cli import cli
+from api.cli.main import cli
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod.values import Actor, Role
+from coprod.domain.values import Actor, Role
 from tests.unit.test_pabulib_parser import APPROVAL
 
 
@@ -89,7 +89,7 @@ def test_an_oserror_anywhere_in_a_command_is_one_line(
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "x.md"))
 
-    monkeypatch.setattr("api.cli.render_catalogue", full)
+    monkeypatch.setattr("api.cli.main.render_catalogue", full)
     line = one_line_refusal(run("catalogue"))
     assert line == f"error: {tmp_path / 'x.md'}: No space left on device"
 
@@ -186,7 +186,7 @@ def test_a_store_url_naming_a_folder_is_one_line(
 
 
 def test_a_busy_store_is_a_retry_not_a_wrong_file(store: str) -> None:
-    from api.cli_errors import describe
+    from api.cli.errors import describe
 
     busy, code = describe(sqlite3.OperationalError("database is locked"))
     assert code == 3
@@ -204,7 +204,7 @@ def test_the_installed_entry_point_prints_no_traceback(store: str, tmp_path: Pat
     import sys
 
     target = tmp_path / "no" / "x.pb"
-    command = [sys.executable, "-c", "from api.cli import main; main()"]
+    command = [sys.executable, "-c", "from api.cli.main import main; main()"]
     done = subprocess.run(
         [*command, "export", "pabulib", str(uuid4()), "--output", str(target)],
         env=os.environ | {"COPROD_DATABASE_URL": store},

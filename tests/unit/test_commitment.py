@@ -10,18 +10,18 @@ from typing import Any
 import pytest
 
 from coprod.application import SYSTEM_ACTOR, Coprod
-from coprod.commitment import (
+from coprod.domain.aggregate import natural_id
+from coprod.domain.commitment import (
     Commitment,
     Contribution,
     CoproductionLevel,
     CoproductionPhase,
     InKindAsset,
 )
-from coprod.domain import natural_id
-from coprod.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation, StaleVersion
-from coprod.organisation import OrganisationKind
-from coprod.project import Project
-from coprod.values import Actor, Money, Role
+from coprod.domain.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation, StaleVersion
+from coprod.domain.organisation import OrganisationKind
+from coprod.domain.project import Project
+from coprod.domain.values import Actor, Money, Role
 
 TODAY = date(2027, 5, 10)
 DELIVERY = CoproductionPhase.CO_DELIVERY

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from coprod.config import parse_database_url, settings_from_env
-from coprod.errors import InvalidInput
+from coprod.adapters.config import parse_database_url, settings_from_env
+from coprod.domain.errors import InvalidInput
 
 
 def test_default_is_an_sqlite_file_in_the_working_directory(

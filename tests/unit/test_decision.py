@@ -10,14 +10,14 @@ from uuid import UUID
 import pytest
 
 from coprod.application import Coprod
-from coprod.decision import (
+from coprod.domain.decision import (
     ComplaintsGuidance,
     Decision,
     DecisionOutcome,
     DecisionRecord,
     missing_elements,
 )
-from coprod.errors import (
+from coprod.domain.errors import (
     DecisionRecordIncomplete,
     HearingRequired,
     InvalidInput,
@@ -26,8 +26,8 @@ from coprod.errors import (
     RuleViolation,
     StaleVersion,
 )
-from coprod.phases import Phase
-from coprod.values import Actor, Money
+from coprod.domain.phases import Phase
+from coprod.domain.values import Actor, Money
 from tests.unit.test_proposal import (
     advance,
     developed,

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from coprod.errors import InvalidInput
+from coprod.domain.errors import InvalidInput
 from projections.disclosure import (
     DEFAULT_K,
     MIN_K,

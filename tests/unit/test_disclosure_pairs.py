@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from coprod.errors import RuleViolation
+from coprod.domain.errors import RuleViolation
 from projections.disclosure import DisclosurePolicy, protect_nested
 from projections.disclosure_pairs import Breakdown, pair_findings, tighten
 from projections.linear_bounds import LinearSystem

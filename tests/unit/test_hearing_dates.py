@@ -15,9 +15,9 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from coprod.application import Coprod
-from coprod.dates import latest_today
-from coprod.decision import DecisionOutcome
-from coprod.errors import (
+from coprod.domain.dates import latest_today
+from coprod.domain.decision import DecisionOutcome
+from coprod.domain.errors import (
     AnswerBeforeHearing,
     DateBeforeCase,
     DateInFuture,
@@ -28,8 +28,8 @@ from coprod.errors import (
     InvalidInput,
     NotAllowed,
 )
-from coprod.proposal import Proposal
-from coprod.values import Actor
+from coprod.domain.proposal import Proposal
+from coprod.domain.values import Actor
 from tests.unit.test_decision import at_decision, record
 from tests.unit.test_proposal import event_count
 

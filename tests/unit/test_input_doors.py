@@ -10,17 +10,17 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli_api import keys_app
-from api.cli_pabulib import import_app
+from api.cli.pabulib import import_app
+from api.cli.serve import keys_app
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.config import parse_database_url
-from coprod.decision import Decision, DecisionOutcome
-from coprod.errors import InvalidInput
-from coprod.pabulib import PabulibFormatError
-from coprod.pabulib.parser import PabulibReader
-from coprod.phases import Phase
-from coprod.process import PhaseDates, Process, ProcessKind
-from coprod.values import Actor, Money, Role
+from coprod.domain.decision import Decision, DecisionOutcome
+from coprod.domain.errors import InvalidInput
+from coprod.domain.phases import Phase
+from coprod.domain.process import PhaseDates, Process, ProcessKind
+from coprod.domain.values import Actor, Money, Role
+from coprod.standards.pabulib import PabulibFormatError
+from coprod.standards.pabulib.parser import PabulibReader
 from tests.unit.test_pabulib_parser import APPROVAL, _file, _vary
 
 

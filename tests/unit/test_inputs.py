@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from coprod.errors import InvalidInput
-from coprod.inputs import (
+from coprod.domain.errors import InvalidInput
+from coprod.domain.inputs import (
     DATE_MAX,
     DATE_MIN,
     PERSON_FIELDS,
@@ -22,7 +22,7 @@ from coprod.inputs import (
     check_same_currency,
     check_text,
 )
-from coprod.values import Money, require_text
+from coprod.domain.values import Money, require_text
 
 
 def refused(rule: str) -> pytest.RaisesContext[InvalidInput]:

@@ -8,10 +8,10 @@ import uuid
 import pytest
 
 from coprod.application import Coprod
-from coprod.domain import natural_id
-from coprod.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation, StaleVersion
-from coprod.organisation import Organisation, OrganisationKind, Person
-from coprod.values import Actor, Role
+from coprod.domain.aggregate import natural_id
+from coprod.domain.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation, StaleVersion
+from coprod.domain.organisation import Organisation, OrganisationKind, Person
+from coprod.domain.values import Actor, Role
 
 
 @pytest.fixture

@@ -10,14 +10,14 @@ from uuid import UUID
 import pytest
 
 from coprod.application import Coprod
-from coprod.ballot import Ballot, BallotChannel
-from coprod.errors import AlreadyExists, InvalidInput, NotFound, PhaseError, RuleViolation
-from coprod.outcome import Outcome
-from coprod.phases import Phase
-from coprod.process import Process
-from coprod.tally import compute
-from coprod.values import Actor, Money
-from coprod.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
+from coprod.domain.ballot import Ballot, BallotChannel
+from coprod.domain.errors import AlreadyExists, InvalidInput, NotFound, PhaseError, RuleViolation
+from coprod.domain.outcome import Outcome
+from coprod.domain.phases import Phase
+from coprod.domain.process import Process
+from coprod.domain.tally import compute
+from coprod.domain.values import Actor, Money
+from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
 
 COSTS = {"A": 600, "B": 550, "C": 300, "D": 200}
 #: 8 voters, budget 1000 DKK. Votes: A 6, B 5, C 2, D 1.

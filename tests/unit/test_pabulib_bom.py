@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from coprod.application import Coprod
-from coprod.pabulib import PabulibFormatError, import_file
-from coprod.pabulib.checker import check_file
+from coprod.standards.pabulib import PabulibFormatError, import_file
+from coprod.standards.pabulib.checker import check_file
 from tests.unit.test_pabulib_parser import APPROVAL
 
 VARIANTS = {

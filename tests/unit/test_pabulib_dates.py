@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from coprod.application import Coprod
-from coprod.decision import Decision
-from coprod.errors import DateInFuture
-from coprod.pabulib import import_file
-from coprod.pabulib.log_reader import find_source
+from coprod.domain.decision import Decision
+from coprod.domain.errors import DateInFuture
+from coprod.standards.pabulib import import_file
+from coprod.standards.pabulib.log_reader import find_source
 from tests.unit.test_pabulib_parser import APPROVAL, _file, _vary
 
 

@@ -15,20 +15,16 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli_pabulib import export_app, import_app
+from api.cli.pabulib import export_app, import_app
+from coprod.adapters.config import parse_database_url
+from coprod.adapters.transcodings import DataclassAsDict
 from coprod.application import Coprod
-from coprod.ballot import AgeBand, Ballot, BallotChannel, Sex
-from coprod.config import parse_database_url
-from coprod.decision import Decision, DecisionOutcome
-from coprod.errors import BallotRejected, InvalidInput
-from coprod.pabulib import PabulibFormatError, export_process, import_file
-from coprod.pabulib.importer import _Import
-from coprod.pabulib.log_reader import find_source, iter_ballots
-from coprod.pabulib.pseudonyms import CachedPseudonymiser
-from coprod.phases import Phase
-from coprod.transcodings import DataclassAsDict
-from coprod.values import Money
-from coprod.voting import (
+from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
+from coprod.domain.decision import Decision, DecisionOutcome
+from coprod.domain.errors import BallotRejected, InvalidInput
+from coprod.domain.phases import Phase
+from coprod.domain.values import Money
+from coprod.domain.voting import (
     BallotChoices,
     BallotOption,
     SelectionRule,
@@ -36,6 +32,10 @@ from coprod.voting import (
     VotingRules,
     check_ballot,
 )
+from coprod.standards.pabulib import PabulibFormatError, export_process, import_file
+from coprod.standards.pabulib.importer import _Import
+from coprod.standards.pabulib.log_reader import find_source, iter_ballots
+from coprod.standards.pabulib.pseudonyms import CachedPseudonymiser
 
 APPROVAL = """META
 key;value

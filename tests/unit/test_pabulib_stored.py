@@ -1,7 +1,7 @@
 """The import's direct ballot encoding writes exactly what the domain and the mapper would.
 
 The bulk import skips `Ballot.cast` and the library's JSON encoder for all but the first
-ballot of a file (coprod.pabulib.stored); these tests hold its bytes to the mapper's for every
+ballot of a file (coprod.standards.pabulib.stored); these tests hold its bytes to the mapper's for every
 vote type, its pseudonyms to the application's, and show that a disagreement stops the
 import before any ballot is written.
 """
@@ -13,14 +13,14 @@ from uuid import UUID
 
 import pytest
 
+from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.ballot import Ballot
-from coprod.config import parse_database_url
-from coprod.errors import InvalidInput
-from coprod.pabulib import import_file
-from coprod.pabulib.log_reader import find_source
-from coprod.pabulib.pseudonyms import ProcessPseudonyms
-from coprod.pabulib.stored import BallotEvents, BallotFastPathMismatch
+from coprod.domain.ballot import Ballot
+from coprod.domain.errors import InvalidInput
+from coprod.standards.pabulib import import_file
+from coprod.standards.pabulib.log_reader import find_source
+from coprod.standards.pabulib.pseudonyms import ProcessPseudonyms
+from coprod.standards.pabulib.stored import BallotEvents, BallotFastPathMismatch
 from tests.unit.test_pabulib_parser import APPROVAL, CHOOSE_ONE, CUMULATIVE, ORDINAL, SCORING
 
 #: An approval file with a cost limit per ballot (knapsack) and ballots in every column shape.

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from coprod.application import Coprod
-from coprod.errors import AlreadyExists, InvalidInput, RuleViolation, StaleVersion
-from coprod.parameters import (
+from coprod.domain.errors import AlreadyExists, InvalidInput, RuleViolation, StaleVersion
+from coprod.domain.parameters import (
     DEFAULT_RATES,
     AreaQuintile,
     CensusDimension,
@@ -18,9 +18,9 @@ from coprod.parameters import (
     GroupShare,
     VolunteerRates,
 )
-from coprod.process import DEFAULT_DISCLOSURE_K
-from coprod.project import Project
-from coprod.values import Actor, Money, Role
+from coprod.domain.process import DEFAULT_DISCLOSURE_K
+from coprod.domain.project import Project
+from coprod.domain.values import Actor, Money, Role
 
 SEX = (GroupShare("female", Decimal("0.51")), GroupShare("male", Decimal("0.49")))
 QUINTILE_SHARES = tuple(GroupShare(q, Decimal("0.2")) for q in "12345")

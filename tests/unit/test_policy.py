@@ -11,9 +11,9 @@ import pytest
 
 from coprod.application import policy
 from coprod.application.policy import CouncilScope, Registration
-from coprod.errors import NotAllowed, NotFound, NotVisible, RuleViolation
-from coprod.organisation import OrganisationKind
-from coprod.values import Actor, Role
+from coprod.domain.errors import NotAllowed, NotFound, NotVisible, RuleViolation
+from coprod.domain.organisation import OrganisationKind
+from coprod.domain.values import Actor, Role
 
 A, B = uuid.uuid4(), uuid.uuid4()  # two councils
 G, H = uuid.uuid4(), uuid.uuid4()  # G works with A, H with B

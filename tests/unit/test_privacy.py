@@ -9,9 +9,7 @@ import uuid
 
 import pytest
 
-from coprod.application import Coprod
-from coprod.errors import InvalidInput, NotFound, RuleViolation
-from coprod.privacy import (
+from coprod.adapters.privacy import (
     REMOVED,
     EncryptedText,
     InMemoryPersonalDataStore,
@@ -19,7 +17,9 @@ from coprod.privacy import (
     personal_data_store_for,
     process_secret_subject,
 )
-from coprod.values import Actor, Role
+from coprod.application import Coprod
+from coprod.domain.errors import InvalidInput, NotFound, RuleViolation
+from coprod.domain.values import Actor, Role
 
 ANNA = {"name": "Anna Jensen", "email": "anna@example.dk"}
 

@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 
 from coprod.application import Coprod
-from coprod.errors import InvalidInput, NotFound, PhaseError, RuleViolation
-from coprod.phases import Phase
-from coprod.process import Area, PhaseDates, Process, ProcessKind
-from coprod.values import Actor, Money
-from coprod.voting import BallotChoices, BallotOption, SelectionRule, VoteMethod, VotingRules
+from coprod.domain.errors import InvalidInput, NotFound, PhaseError, RuleViolation
+from coprod.domain.phases import Phase
+from coprod.domain.process import Area, PhaseDates, Process, ProcessKind
+from coprod.domain.values import Actor, Money
+from coprod.domain.voting import BallotChoices, BallotOption, SelectionRule, VoteMethod, VotingRules
 
 
 def dkk(amount: int) -> Money:

@@ -12,11 +12,11 @@ import pytest
 
 from coprod.application import Coprod
 from coprod.application.base import SYSTEM_ACTOR
-from coprod.ballot import AgeBand, Ballot, BallotChannel, Sex
-from coprod.phases import Phase
-from coprod.process import Process, ProcessKind
-from coprod.values import Actor, Money, Role
-from coprod.voting import BallotChoices, BallotOption, SelectionRule, VoteMethod, VotingRules
+from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
+from coprod.domain.phases import Phase
+from coprod.domain.process import Process, ProcessKind
+from coprod.domain.values import Actor, Money, Role
+from coprod.domain.voting import BallotChoices, BallotOption, SelectionRule, VoteMethod, VotingRules
 from projections.impact import ImpactModel
 from projections.process_summary import ProcessSummaryModel
 from projections.stored_ballot import StoredBallot, parse_stored_ballot, stored_ballot, to_us

@@ -10,8 +10,8 @@ from uuid import UUID
 import pytest
 
 from coprod.application import Coprod
-from coprod.decision import Decision, DecisionOutcome
-from coprod.errors import (
+from coprod.domain.decision import Decision, DecisionOutcome
+from coprod.domain.errors import (
     AlreadyExists,
     InvalidInput,
     NotAllowed,
@@ -19,9 +19,9 @@ from coprod.errors import (
     RuleViolation,
     StaleVersion,
 )
-from coprod.project import MilestoneStatus, Project, ProjectStatus
-from coprod.proposal import Proposal
-from coprod.values import Actor, Money, Role
+from coprod.domain.project import MilestoneStatus, Project, ProjectStatus
+from coprod.domain.proposal import Proposal
+from coprod.domain.values import Actor, Money, Role
 
 D = date(2025, 3, 1)
 

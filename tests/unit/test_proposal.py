@@ -11,8 +11,8 @@ import pytest
 
 from coprod.application import Coprod, Receipt
 from coprod.application.proposals import _require_shortlisting_open
-from coprod.decision import DecisionOutcome
-from coprod.errors import (
+from coprod.domain.decision import DecisionOutcome
+from coprod.domain.errors import (
     AlreadyExists,
     InvalidInput,
     NotFound,
@@ -20,11 +20,11 @@ from coprod.errors import (
     RuleViolation,
     StaleVersion,
 )
-from coprod.phases import Phase
-from coprod.process import Area, Process, ProcessKind
-from coprod.proposal import TITLE_MAX_LENGTH, Proposal
-from coprod.values import Actor, Money
-from coprod.voting import SelectionRule, VoteMethod, VotingRules
+from coprod.domain.phases import Phase
+from coprod.domain.process import Area, Process, ProcessKind
+from coprod.domain.proposal import TITLE_MAX_LENGTH, Proposal
+from coprod.domain.values import Actor, Money
+from coprod.domain.voting import SelectionRule, VoteMethod, VotingRules
 
 D = date(2026, 6, 1)
 #: When the case files' facts were on file and their hearings sent: before D.

@@ -7,13 +7,13 @@ from uuid import UUID
 
 import pytest
 
+from coprod.adapters.recording import InTransaction, Transaction
 from coprod.application import Coprod
 from coprod.application.ballots import ballot_still_open
-from coprod.ballot import Ballot, BallotChannel
-from coprod.errors import PhaseError
-from coprod.process import Process
-from coprod.recording import InTransaction, Transaction
-from coprod.values import Actor
+from coprod.domain.ballot import Ballot, BallotChannel
+from coprod.domain.errors import PhaseError
+from coprod.domain.process import Process
+from coprod.domain.values import Actor
 from tests.unit.test_ballot import P1, approve, open_vote, pseudonym
 
 

@@ -7,8 +7,8 @@ from fractions import Fraction
 
 import pytest
 
-from coprod.errors import InvalidInput
-from coprod.rules import (
+from coprod.domain.errors import InvalidInput
+from coprod.domain.rules import (
     BallotKind,
     Election,
     ProjectSpec,

@@ -13,9 +13,9 @@ from fractions import Fraction
 
 import pytest
 
-from coprod.rules import Election, ProjectSpec, mes_add1
-from coprod.rules.mes import MesSetup, run_mes
-from coprod.rules.mes_float import FloatMes, float_mes_winners, names_of
+from coprod.domain.rules import Election, ProjectSpec, mes_add1
+from coprod.domain.rules.mes import MesSetup, run_mes
+from coprod.domain.rules.mes_float import FloatMes, float_mes_winners, names_of
 
 
 def reference_mes(

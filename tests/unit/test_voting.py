@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from coprod.errors import BallotRejected, InvalidInput
-from coprod.values import Money
-from coprod.voting import (
+from coprod.domain.errors import BallotRejected, InvalidInput
+from coprod.domain.values import Money
+from coprod.domain.voting import (
     BallotChoices,
     BallotOption,
     SelectionRule,

@@ -17,7 +17,7 @@ from eventsourcing.utils import TopicError
 
 from coprod.application import policy
 from coprod.application.base import CoprodBase
-from coprod.values import Actor
+from coprod.domain.values import Actor
 
 __all__ = ["CouncilLookup"]
 

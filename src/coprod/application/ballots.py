@@ -8,10 +8,12 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
+from coprod.adapters.privacy import PersonalDataStore
+from coprod.adapters.recording import InTransaction, Transaction
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
-from coprod.ballot import AgeBand, Ballot, BallotChannel, Sex
-from coprod.errors import (
+from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
+from coprod.domain.errors import (
     AlreadyExists,
     CoprodError,
     DuplicateBallot,
@@ -19,11 +21,9 @@ from coprod.errors import (
     PhaseError,
     RuleViolation,
 )
-from coprod.privacy import PersonalDataStore
-from coprod.process import Process
-from coprod.recording import InTransaction, Transaction
-from coprod.values import Actor
-from coprod.voting import BallotChoices
+from coprod.domain.process import Process
+from coprod.domain.values import Actor
+from coprod.domain.voting import BallotChoices
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class BallotCommands(CoprodBase):
         """Cast one ballot; a second ballot from the same pseudonym is a DuplicateBallot.
 
         ``voter_pseudonym`` must be the HMAC-SHA256 hex digest of the voter under the
-        process's secret (see :func:`coprod.ballot.require_pseudonym`). Only an officer of
+        process's secret (see :func:`coprod.domain.ballot.require_pseudonym`). Only an officer of
         the process's council (or the system) casts: the voting front end is the council's.
         """
         process = self._castable(actor, process_id)
@@ -170,7 +170,7 @@ def ballot_still_open(process: Process) -> InTransaction:
 
     Casting checks the process it loaded; a close recorded meanwhile would otherwise let the
     ballot in after ``BallotClosed``. The check runs once the store has serialised writers
-    (see :mod:`coprod.recording`), so a ballot is stored only if no close precedes it.
+    (see :mod:`coprod.adapters.recording`), so a ballot is stored only if no close precedes it.
     """
 
     def check(transaction: Transaction) -> None:

@@ -25,13 +25,13 @@ from eventsourcing.persistence import (
     Transcoder,
 )
 
-from coprod.ambient import with_ambient
-from coprod.config import StoreSettings, settings_from_env
-from coprod.domain import natural_id
-from coprod.errors import AlreadyExists, NotFound, StaleVersion, StoreUnavailable
-from coprod.recording import IN_TRANSACTION, CoprodMemoryRecorder, InTransaction
-from coprod.transcodings import TupleRestoringMapper, register_all
-from coprod.values import Actor, Role
+from coprod.adapters.config import StoreSettings, settings_from_env
+from coprod.adapters.recording import IN_TRANSACTION, CoprodMemoryRecorder, InTransaction
+from coprod.adapters.transcodings import TupleRestoringMapper, register_all
+from coprod.application.ambient import with_ambient
+from coprod.domain.aggregate import natural_id
+from coprod.domain.errors import AlreadyExists, NotFound, StaleVersion, StoreUnavailable
+from coprod.domain.values import Actor, Role
 
 A = TypeVar("A", bound=Aggregate)
 _CREATE_ATTEMPTS = 5
@@ -85,7 +85,7 @@ class CoprodBase(Application[UUID]):
     def construct_recorder(self) -> ApplicationRecorder:
         """The store's recorder; the in-memory one runs in-transaction steps like the others.
 
-        The SQL stores get theirs by topic (see :mod:`coprod.config`); the library's in-memory
+        The SQL stores get theirs by topic (see :mod:`coprod.adapters.config`); the library's in-memory
         factory takes no topic, so it is chosen here.
         """
         if type(self.factory).__module__ == "eventsourcing.popo":
@@ -129,9 +129,9 @@ class CoprodBase(Application[UUID]):
 
         A clash on the (id, version) key means either a repeated create of a natural key
         (AlreadyExists) or a concurrent writer (StaleVersion); nothing is written in either case.
-        ``within`` adds checks and writes to that same transaction (see :mod:`coprod.recording`):
+        ``within`` adds checks and writes to that same transaction (see :mod:`coprod.adapters.recording`):
         a check that refuses raises its domain error, and nothing is written either.
-        Steps set for the whole request by :func:`coprod.ambient.adding_to_commits` (the
+        Steps set for the whole request by :func:`coprod.application.ambient.adding_to_commits` (the
         HTTP Idempotency-Key record) are added here too.
         """
         within = with_ambient(within, aggregates, getattr(self.recorder, "events_table_name", ""))

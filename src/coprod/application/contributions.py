@@ -13,19 +13,19 @@ from uuid import UUID
 
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
-from coprod.commitment import (
+from coprod.domain.commitment import (
     Commitment,
     Contribution,
     CoproductionLevel,
     CoproductionPhase,
     InKindAsset,
 )
-from coprod.errors import NotFound, RuleViolation, StaleVersion
-from coprod.inputs import check_same_currency
-from coprod.organisation import Organisation, OrganisationKind
-from coprod.process import Process
-from coprod.project import Project
-from coprod.values import Actor
+from coprod.domain.errors import NotFound, RuleViolation, StaleVersion
+from coprod.domain.inputs import check_same_currency
+from coprod.domain.organisation import Organisation, OrganisationKind
+from coprod.domain.process import Process
+from coprod.domain.project import Project
+from coprod.domain.values import Actor
 
 
 class ContributionCommands(CoprodBase):

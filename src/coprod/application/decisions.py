@@ -9,7 +9,7 @@ these use cases apply the rules that need the proposal and the process:
   proposal's case file, and not on an adverse, essential fact unknown to the party until it
   was heard (answer received or deadline passed) or exempted; a hearing sent but pending
   is named (``hearing-pending``);
-- the date rules (:mod:`coprod.hearing_dates`): an act is not dated before the facts and
+- the date rules (:mod:`coprod.domain.hearing_dates`): an act is not dated before the facts and
   hearings it relies on (``date-before-case``), nor in the future (``date-in-future``);
 - what can be decided: any assessed proposal may be rejected, deferred or cancelled with a
   full record (so an unfeasible proposal can get a formal, appealable rejection), but only a
@@ -24,14 +24,14 @@ from uuid import UUID
 
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
-from coprod.decision import IN_FORCE, Decision, DecisionOutcome, DecisionRecord
-from coprod.errors import HearingRequired, InvalidInput, RuleViolation, StaleVersion
-from coprod.hearing_dates import require_decision_after_facts, require_hearings_done
-from coprod.inputs import check_same_currency
-from coprod.phases import Phase
-from coprod.process import Process
-from coprod.proposal import Proposal
-from coprod.values import Actor, Money
+from coprod.domain.decision import IN_FORCE, Decision, DecisionOutcome, DecisionRecord
+from coprod.domain.errors import HearingRequired, InvalidInput, RuleViolation, StaleVersion
+from coprod.domain.hearing_dates import require_decision_after_facts, require_hearings_done
+from coprod.domain.inputs import check_same_currency
+from coprod.domain.phases import Phase
+from coprod.domain.process import Process
+from coprod.domain.proposal import Proposal
+from coprod.domain.values import Actor, Money
 
 #: Decisions are made after the vote and may be corrected during delivery and evaluation.
 DECISION_PHASES = (Phase.DECISION, Phase.DELIVERY, Phase.EVALUATION)

@@ -16,13 +16,14 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from coprod.application.base import CoprodBase, Receipt
-from coprod.ballot import Ballot, ballot_counts
-from coprod.outcome import Outcome
-from coprod.process import Process
-from coprod.proposal import Proposal
-from coprod.tally import Tally, compute, require_closed
-from coprod.values import Actor
-from coprod.voting import BallotChoices
+from coprod.domain.ballot import Ballot, ballot_counts
+from coprod.domain.outcome import Outcome
+from coprod.domain.pabulib_source import PabulibSource
+from coprod.domain.process import Process
+from coprod.domain.proposal import Proposal
+from coprod.domain.tally import Tally, compute, require_closed
+from coprod.domain.values import Actor
+from coprod.domain.voting import BallotChoices
 
 _PAGE = 1_000
 
@@ -86,7 +87,7 @@ class OutcomeCommands(CoprodBase):
         """The process's counted ballots in log order, up to the position taken before reading.
 
         The ballot box's opening and closing are read beside the casts, so that which ballots
-        count is decided by :func:`coprod.ballot.ballot_counts`, as the read models decide.
+        count is decided by :func:`coprod.domain.ballot.ballot_counts`, as the read models decide.
         """
         stop = self.recorder.max_notification_id() or 0
         cast_topic = get_topic(Ballot.BallotCast)
@@ -123,9 +124,6 @@ class OutcomeCommands(CoprodBase):
         self, process: Process
     ) -> tuple[dict[UUID, str], tuple[tuple[str, str], ...], str]:
         """Pabulib project ids for an imported process (ties break on them), else proposal ids."""
-        # Imported here: coprod.pabulib imports the application, which imports this module.
-        from coprod.pabulib.source import PabulibSource
-
         found: PabulibSource | None = None
         topics = [get_topic(PabulibSource.FileImportStarted)]
         start = 1

@@ -9,14 +9,14 @@ from __future__ import annotations
 from uuid import UUID
 
 from coprod.application.base import CoprodBase, Receipt
-from coprod.parameters import (
+from coprod.domain.parameters import (
     AreaQuintile,
     CensusDimension,
     CensusShares,
     GroupShare,
     VolunteerRates,
 )
-from coprod.values import Actor, Money
+from coprod.domain.values import Actor, Money
 
 
 class ParameterCommands(CoprodBase):

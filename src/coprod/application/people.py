@@ -5,7 +5,7 @@ store and records only an opaque id, and ``erase_person`` really deletes them, d
 person's key and leaves a marker event, so every aggregate and projection still rebuilds.
 
 Each is ONE transaction with its event (the personal-data store's steps run inside the
-recorder's transaction, :mod:`coprod.recording`): a crash at any point leaves either the
+recorder's transaction, :mod:`coprod.adapters.recording`): a crash at any point leaves either the
 details and the Registered event, or neither; either the Erased event and no details, or
 the details and no Erased event.
 """
@@ -16,19 +16,19 @@ from collections.abc import Mapping
 from functools import cached_property
 from uuid import UUID, uuid4
 
-from coprod.application import policy
-from coprod.application.base import CoprodBase, Receipt
-from coprod.application.policy import Registration
-from coprod.errors import NotFound, StaleVersion
-from coprod.inputs import check_person_details
-from coprod.organisation import Organisation, OrganisationKind, Person
-from coprod.privacy import (
+from coprod.adapters.privacy import (
     REMOVED,
     PersonalDataStore,
     personal_data_store_for,
 )
-from coprod.recording import InTransaction
-from coprod.values import Actor, Role
+from coprod.adapters.recording import InTransaction
+from coprod.application import policy
+from coprod.application.base import CoprodBase, Receipt
+from coprod.application.policy import Registration
+from coprod.domain.errors import NotFound, StaleVersion
+from coprod.domain.inputs import check_person_details
+from coprod.domain.organisation import Organisation, OrganisationKind, Person
+from coprod.domain.values import Actor, Role
 
 
 class PeopleCommands(CoprodBase):
@@ -43,7 +43,7 @@ class PeopleCommands(CoprodBase):
         return personal_data_store_for(self.factory)
 
     def pseudonymise(self, process_id: UUID, voter_ref: str) -> str:
-        """The voter's pseudonym in this process (64 hex characters); see coprod.privacy."""
+        """The voter's pseudonym in this process (64 hex characters); see coprod.adapters.privacy."""
         return self.personal_data.pseudonymise(process_id, voter_ref)
 
     # -- organisations -------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """One authorisation policy for every door (HTTP, CLI, web pages): who may see and do what.
 
-The functions here are pure: they take the :class:`~coprod.values.Actor` a use case received
+The functions here are pure: they take the :class:`~coprod.domain.values.Actor` a use case received
 and facts about the loaded aggregates (whose council, who registered whom), and either return
 or raise. ``NotAllowed`` (HTTP 403) means "you may see this but not do that"; ``NotVisible``
-(HTTP 404, a :class:`~coprod.errors.NotFound`) means "this is private to someone else", so an
+(HTTP 404, a :class:`~coprod.domain.errors.NotFound`) means "this is private to someone else", so an
 id of another organisation's private object answers exactly as an unknown id.
 
 The rules (issue 11, item 5):
@@ -34,9 +34,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
-from coprod.errors import NotAllowed, NotVisible
-from coprod.organisation import OrganisationKind
-from coprod.values import Actor, Role
+from coprod.domain.errors import NotAllowed, NotVisible
+from coprod.domain.organisation import OrganisationKind
+from coprod.domain.values import Actor, Role
 
 __all__ = [
     "UNKNOWN",

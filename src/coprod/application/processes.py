@@ -6,11 +6,11 @@ from uuid import UUID
 
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
-from coprod.errors import StaleVersion
-from coprod.phases import Phase
-from coprod.process import Area, PhaseDates, Process, ProcessKind
-from coprod.values import Actor, Money
-from coprod.voting import SelectionRule, VotingRules
+from coprod.domain.errors import StaleVersion
+from coprod.domain.phases import Phase
+from coprod.domain.process import Area, PhaseDates, Process, ProcessKind
+from coprod.domain.values import Actor, Money
+from coprod.domain.voting import SelectionRule, VotingRules
 
 
 class ProcessCommands(CoprodBase):

@@ -8,12 +8,12 @@ from uuid import UUID, uuid4
 
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
-from coprod.decision import IN_FORCE, Decision
-from coprod.errors import NotFound, RuleViolation, StaleVersion
-from coprod.process import Process
-from coprod.project import Project
-from coprod.proposal import Proposal
-from coprod.values import Actor, Money, Role
+from coprod.domain.decision import IN_FORCE, Decision
+from coprod.domain.errors import NotFound, RuleViolation, StaleVersion
+from coprod.domain.process import Process
+from coprod.domain.project import Project
+from coprod.domain.proposal import Proposal
+from coprod.domain.values import Actor, Money, Role
 
 
 class ProjectCommands(CoprodBase):

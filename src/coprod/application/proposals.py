@@ -12,13 +12,13 @@ from uuid import UUID
 
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
-from coprod.errors import InvalidInput, PhaseError, RuleViolation, StaleVersion
-from coprod.inputs import check_same_currency
-from coprod.phases import Phase
-from coprod.process import Process
-from coprod.proposal import Proposal
-from coprod.values import Actor, Money
-from coprod.voting import BallotOption
+from coprod.domain.errors import InvalidInput, PhaseError, RuleViolation, StaleVersion
+from coprod.domain.inputs import check_same_currency
+from coprod.domain.phases import Phase
+from coprod.domain.process import Process
+from coprod.domain.proposal import Proposal
+from coprod.domain.values import Actor, Money
+from coprod.domain.voting import BallotOption
 
 #: Ideas are submitted, amended, merged and developed only while ideas are being gathered.
 IDEA_PHASES = (Phase.IDEAS, Phase.DEVELOPMENT)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from coprod.adapters.chain import chain_head as head_at
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
-from coprod.chain import chain_head as head_at
-from coprod.errors import AlreadyExists, NotFound
-from coprod.process import Process
-from coprod.release import Release
-from coprod.values import Actor
+from coprod.domain.errors import AlreadyExists, NotFound
+from coprod.domain.process import Process
+from coprod.domain.release import Release
+from coprod.domain.values import Actor
 
 
 class ReleaseCommands(CoprodBase):

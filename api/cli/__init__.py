@@ -1,0 +1,1 @@
+"""The command-line room: `coprod ...`, one module per command group."""

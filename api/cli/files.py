@@ -1,0 +1,49 @@
+"""Files the CLI writes appear whole or not at all, and an old file survives a refusal.
+
+Every command that writes a file (``export pabulib --output``, ``catalogue --output``)
+writes into a temporary file in the same folder and renames it over the target only when
+the whole content was written: a refused or failed export leaves an existing file as it
+was, and a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from coprod.domain.errors import InvalidInput
+
+
+def check_output(path: Path, field: str = "output") -> Path:
+    """`path` as a file that can be written: its folder exists and it is not a folder."""
+    target = path.expanduser()
+    if target.is_dir():
+        raise InvalidInput(field, f"{target} is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise InvalidInput(field, f"folder {target.parent} does not exist")
+    return target
+
+
+@contextmanager
+def replaced_atomically(path: Path, field: str = "output") -> Iterator[TextIO]:
+    """A text handle whose content replaces `path` on success; on failure `path` is untouched."""
+    target = check_output(path, field)
+    fd, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".partial", dir=target.parent
+    )
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

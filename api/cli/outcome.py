@@ -1,0 +1,159 @@
+"""``coprod outcome PROCESS --rule RULE``: count a closed vote and explain every project's fate.
+
+Wired into the main CLI by api/cli/main.py (``cli.command("outcome")(outcome)``). Refusals (unknown
+process, ballot not closed, a rule the ballots cannot be counted with) are one line on stderr
+and exit code 2, here rather than in ``main()``, so scripts and test runners see the same.
+``--format json`` prints exactly ``{"rule", "winners", "cost"}``: ``rule`` echoes the requested
+rule, ``winners`` are the project ids as in the Pabulib file (proposal UUIDs for a process
+made in coprod) in selection order, ``cost`` the winners' total as a number.
+``--record`` also records the outcome as an ``Outcome.Computed`` event (once per process and
+rule); computing alone writes nothing, so evaluators can try rules without touching the log.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+from uuid import UUID
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.cli.errors import fail
+from coprod.adapters.config import settings_from_env
+from coprod.application import SYSTEM_ACTOR, Coprod
+from coprod.application.outcomes import CountedOutcome
+from coprod.domain.errors import AlreadyExists, CoprodError, InvalidInput
+
+errors = Console(stderr=True)
+
+
+class OutcomeRule(StrEnum):
+    GREEDY = "greedy"
+    GREEDY_NO_SKIP = "greedy-no-skip"
+    GREEDY_THRESHOLD = "greedy-threshold"
+    MES_COST = "mes-cost"
+    MES_CARDINALITY = "mes-cardinality"
+    MES_ADD1 = "mes-add1"
+    PHRAGMEN = "phragmen"
+    DECLARED = "declared"
+
+
+class OutcomeFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def outcome(
+    process: Annotated[str, typer.Argument(help="The process id (a UUID).")],
+    rule: Annotated[
+        OutcomeRule,
+        typer.Option(help="The outcome rule; 'declared' uses the rule the process declared."),
+    ] = OutcomeRule.DECLARED,
+    output_format: Annotated[
+        OutcomeFormat, typer.Option("--format", help="json: {rule, winners, cost}.")
+    ] = OutcomeFormat.TABLE,
+    threshold: Annotated[
+        int | None,
+        typer.Option(help="Minimum score for greedy-threshold (default: the declared one)."),
+    ] = None,
+    record: Annotated[
+        bool, typer.Option(help="Record the outcome as an event (once per process and rule).")
+    ] = False,
+) -> None:
+    """Count a closed vote under a rule: winners, total cost, and why each project is in or out."""
+    try:
+        with Coprod(settings_from_env()) as app:
+            counted = app.compute_outcome(_process_id(process), rule.value, threshold)
+            note = _record(app, counted) if record else None
+    except CoprodError as e:
+        fail(e)
+    if output_format is OutcomeFormat.JSON:
+        tally = counted.tally
+        payload = {
+            "rule": rule.value,
+            "winners": list(tally.result.winners),
+            "cost": _number(tally.total_cost.amount),
+        }
+        sys.stdout.write(json.dumps(payload) + "\n")
+    else:
+        _print_table(counted)
+    if note:
+        errors.print(note, soft_wrap=True)
+
+
+def _process_id(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        raise InvalidInput("process", f"{text!r} is not a process id (UUID)") from None
+
+
+def _record(app: Coprod, counted: CountedOutcome) -> str:
+    """Record once; a repeat with the same result is reported, a different one refused."""
+    tally = counted.tally
+    try:
+        receipt = app.record_outcome(SYSTEM_ACTOR, counted.process_id, tally.rule, tally.threshold)
+    except AlreadyExists:
+        stored = app.get_outcome(counted.process_id, tally.rule)
+        same = (
+            stored.winners == tally.winner_proposals
+            and stored.ballots_sha256 == counted.ballots_sha256
+            and stored.parameters == tally.parameters
+        )
+        if not same:
+            raise AlreadyExists(
+                "outcome", f"{stored.id} (recorded with a different result)"
+            ) from None
+        return f"already recorded as outcome {stored.id}; unchanged"
+    return f"recorded as outcome {receipt.aggregate_id} at log position {receipt.position}"
+
+
+def _number(amount: Decimal) -> int | float:
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def _print_table(counted: CountedOutcome) -> None:
+    tally = counted.tally
+    console = Console(soft_wrap=False)
+    result = tally.result
+    budget = dict(tally.parameters).get("budget", "?")
+    currency = tally.total_cost.currency
+    console.print(
+        f"Process {counted.process_id}: rule {tally.rule}"
+        + (f" (applied: {tally.applied})" if tally.applied != tally.rule else "")
+        + f", {tally.ballots} ballots counted up to log position {counted.counted_up_to}"
+    )
+    console.print(
+        f"Winners ({len(result.winners)}): {', '.join(result.winners) or 'none'}; total cost "
+        f"{tally.total_cost.amount} {currency} of a budget of {budget} {currency}"
+    )
+    names = dict(counted.names)
+    scores = dict(tally.scores)
+    costs = dict(tally.costs)
+    winners = set(result.winners)
+    table = Table(title="Why each project is in or out", show_lines=False)
+    table.add_column("project")
+    table.add_column("name")
+    table.add_column("cost", justify="right")
+    table.add_column("score", justify="right")
+    table.add_column("")
+    table.add_column("why")
+    order = {pid: i for i, pid in enumerate(result.winners)}
+    rows = sorted(
+        tally.explanations(), key=lambda r: (r[0] not in winners, order.get(r[0], 0), -scores[r[0]])
+    )
+    for pid, why in rows:
+        table.add_row(
+            pid,
+            names.get(pid, "")[:40],
+            str(costs[pid].amount),
+            str(scores[pid]),
+            "IN" if pid in winners else "out",
+            why,
+        )
+    console.print(table)

@@ -1,0 +1,1 @@
+"""The HTTP room: the FastAPI app, its dependencies, errors and routes."""

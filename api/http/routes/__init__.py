@@ -1,0 +1,43 @@
+"""One router per resource; :data:`ROUTERS` is what the app mounts under ``/api/v1``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.http.routes import (
+    ballots,
+    commitments,
+    contributions,
+    decisions,
+    exports,
+    health,
+    impact,
+    organisations,
+    people,
+    processes,
+    projects,
+    proposals,
+    quarantine,
+    releases,
+    summaries,
+    timelines,
+)
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    organisations.router,
+    people.router,
+    processes.router,
+    proposals.router,
+    ballots.router,
+    decisions.router,
+    projects.router,
+    commitments.router,
+    contributions.router,
+    summaries.router,
+    timelines.router,
+    impact.router,
+    releases.router,
+    exports.router,
+    quarantine.router,
+)

@@ -1,0 +1,103 @@
+"""Greedy by score: the rule most cities use, with the threshold and no-skip variants they declare.
+
+Order: higher score first; ties go to the smaller project id as a string, exactly as pabutools'
+``greedy_utilitarian_welfare`` with its default lexicographic tie-breaking. With ``per_cost`` the
+yardstick is score / cost (pabutools with a satisfaction that does not scale with cost, e.g.
+``Cardinality_Sat``); without it, the score itself (pabutools with ``Cost_Sat``, or points x cost).
+Projects with a score of 0 are still funded when they fit, as in pabutools; use ``threshold=1`` to
+require support.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from fractions import Fraction
+
+from coprod.domain.errors import InvalidInput
+from coprod.domain.rules.model import (
+    Election,
+    OrdinalScoring,
+    ProjectOutcome,
+    RuleResult,
+    Verdict,
+    project_scores,
+)
+
+_INF_DENSITY = Fraction(10) ** 60  # above any real score/cost; only for zero-cost projects
+
+
+def greedy(
+    election: Election,
+    *,
+    ordinal: OrdinalScoring | None = None,
+    per_cost: bool = False,
+    threshold: int | None = None,
+    skip: bool = True,
+    exclude: Collection[str] = (),
+    initial: Iterable[str] = (),
+) -> RuleResult:
+    """Fund projects in score order; ``skip=False`` stops at the first one that does not fit.
+
+    ``threshold``: projects scoring below it are ineligible (META ``min_project_score_threshold``).
+    ``exclude``: ids withdrawn after the vote (they neither win nor stop a no-skip run).
+    ``initial``: ids already funded (used when greedy completes another rule's outcome).
+    """
+    ids = election.ids
+    costs = election.costs
+    scores = project_scores(election, ordinal)
+    position = {pid: i for i, pid in enumerate(ids)}
+    already = list(dict.fromkeys(initial))
+    for pid in already:
+        if pid not in position:
+            raise InvalidInput("initial", f"names unknown project {pid!r}")
+    for pid in exclude:
+        if pid not in position:
+            raise InvalidInput("exclude", f"names unknown project {pid!r}")
+    remaining = election.budget - sum((costs[position[p]] for p in already), Fraction(0))
+    if remaining < 0:
+        raise InvalidInput("initial", "already costs more than the budget")
+
+    def key(i: int) -> tuple[Fraction, str]:
+        score = Fraction(scores[i])
+        if per_cost:
+            if score <= 0:
+                score = Fraction(0)
+            elif costs[i] > 0:
+                score = score / costs[i]
+            else:
+                score = _INF_DENSITY
+        return (-score, ids[i])
+
+    taken = set(already)
+    order = sorted((i for i in range(len(ids)) if ids[i] not in taken), key=key)
+    outcomes: dict[str, ProjectOutcome] = {
+        pid: ProjectOutcome(pid, Verdict.SELECTED, 0, Fraction(scores[position[pid]]), None)
+        for pid in already
+    }
+    winners: list[str] = list(already)
+    stopped = False
+    excluded = set(exclude)
+    for rank, i in enumerate(order, start=1):
+        pid, score = ids[i], Fraction(scores[i])
+        if pid in excluded:
+            outcomes[pid] = ProjectOutcome(pid, Verdict.EXCLUDED, rank, score, remaining)
+        elif threshold is not None and scores[i] < threshold:
+            outcomes[pid] = ProjectOutcome(pid, Verdict.BELOW_THRESHOLD, rank, score, remaining)
+        elif stopped:
+            outcomes[pid] = ProjectOutcome(pid, Verdict.NOT_REACHED, rank, score, remaining)
+        elif costs[i] <= remaining:
+            remaining -= costs[i]
+            winners.append(pid)
+            outcomes[pid] = ProjectOutcome(pid, Verdict.SELECTED, rank, score, remaining)
+        else:
+            outcomes[pid] = ProjectOutcome(pid, Verdict.UNAFFORDABLE, rank, score, remaining)
+            stopped = not skip
+    name = "greedy" if skip else "greedy-no-skip"
+    if threshold is not None:
+        name += "-threshold"
+    return RuleResult(
+        rule=name,
+        winners=tuple(winners),
+        outcomes=tuple(outcomes[pid] for pid in ids),
+        total_cost=election.budget - remaining,
+    )

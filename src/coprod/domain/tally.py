@@ -1,0 +1,356 @@
+"""From a closed ballot box to a decision: the Election, the rule, and an explanation per project.
+
+Pure: a :class:`~coprod.domain.process.Process` and the counted ballots go in, a :class:`Tally` comes
+out; reading ballots from the log and recording the outcome are the application's job
+(:mod:`coprod.application.outcomes`). Projects enter the rules under their public id (the
+Pabulib ``project_id`` for an imported election, the proposal UUID otherwise) because every rule
+breaks ties on that id compared as a string: using the city's own ids is what makes a
+re-computation agree with the city's published result.
+
+Rule names (the ``coprod outcome --rule`` vocabulary): ``greedy``, ``greedy-no-skip``,
+``greedy-threshold``, ``mes-cost``, ``mes-cardinality``, ``mes-add1``, ``phragmen``, and
+``declared`` (whatever the process declared in its :class:`~coprod.domain.voting.SelectionRule`).
+Ranked ballots are scored positionally, ``k - position`` with ``k`` the declared maximum ranking
+length (Kraków's 3-2-1), or the number of options when no maximum was declared.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from uuid import UUID
+
+from coprod.domain.errors import InvalidInput, PhaseError, RuleViolation
+from coprod.domain.process import Process
+from coprod.domain.rules import (
+    BallotKind,
+    Election,
+    OrdinalScoring,
+    ProjectOutcome,
+    ProjectSpec,
+    RuleResult,
+    Verdict,
+    equal_shares,
+    greedy,
+    mes_add1,
+    popularity_comparison,
+    positional_from,
+    project_scores,
+    sequential_phragmen,
+)
+from coprod.domain.rules.mes import Satisfaction
+from coprod.domain.values import Money
+from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod
+
+RULES = (
+    "greedy",
+    "greedy-no-skip",
+    "greedy-threshold",
+    "mes-cost",
+    "mes-cardinality",
+    "mes-add1",
+    "phragmen",
+    "declared",
+)
+TIE_BREAK = "smaller project id compared as a string"
+
+#: What a result's ``ProjectOutcome.score`` means, so the explanation can say it in words.
+SCORE, PRICE, LOAD = "score", "price", "load"
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One rule applied to one closed ballot: the numbers behind the decision and the winners.
+
+    ``ids`` maps each ballot option's public id (see the module docstring) to its proposal;
+    ``scores`` is the tally per public id under the ballot's scoring (approvals, points, or
+    positional points); ``yardstick`` says what ``result``'s per-project ``score`` measures.
+    """
+
+    rule: str
+    applied: str
+    parameters: tuple[tuple[str, str], ...]
+    result: RuleResult
+    yardstick: str
+    ids: tuple[tuple[str, UUID], ...]
+    costs: tuple[tuple[str, Money], ...]
+    scores: tuple[tuple[str, int], ...]
+    ballots: int
+    threshold: int | None
+
+    @property
+    def proposal_of(self) -> dict[str, UUID]:
+        return dict(self.ids)
+
+    @property
+    def winner_proposals(self) -> tuple[UUID, ...]:
+        proposal_of = self.proposal_of
+        return tuple(proposal_of[w] for w in self.result.winners)
+
+    @property
+    def total_cost(self) -> Money:
+        """Exact: the sum of the winners' ballot costs, in the process's currency."""
+        cost_of = dict(self.costs)
+        currency = self.costs[0][1].currency
+        return Money(sum((cost_of[w].amount for w in self.result.winners), Decimal(0)), currency)
+
+    def tally_by_proposal(self) -> tuple[tuple[UUID, int], ...]:
+        proposal_of = self.proposal_of
+        return tuple((proposal_of[pid], score) for pid, score in self.scores)
+
+    def explanations(self) -> tuple[tuple[str, str], ...]:
+        """(public id, why in or out), in ballot-paper order."""
+        cost_of = dict(self.costs)
+        return tuple(
+            (o.project_id, explain(o, cost_of[o.project_id], self.yardstick, self.threshold))
+            for o in self.result.outcomes
+        )
+
+
+def require_closed(process: Process) -> None:
+    """Only a closed ballot is counted: an outcome of an open vote would change under the reader."""
+    if process.ballot_state != "closed":
+        state = process.ballot_state.replace("_", " ")
+        raise PhaseError(f"the ballot of process {process.id} is {state}; close it before counting")
+
+
+def build_election(
+    process: Process, ballots: Iterable[BallotChoices], public_ids: Mapping[UUID, str]
+) -> tuple[Election, OrdinalScoring | None]:
+    """The rules' input: the ballot paper, the pot, and identical ballots grouped with a count."""
+    require_closed(process)
+    voting = process.voting
+    if voting is None or process.pot is None:
+        raise PhaseError("the process has no declared voting rules or budget")
+    specs = [ProjectSpec(public_ids[o.proposal_id], o.cost.amount) for o in process.ballot_options]
+    budget = process.pot.amount
+    method = voting.method
+    if method in (VoteMethod.CUMULATIVE, VoteMethod.SCORING):
+        points: Counter[tuple[tuple[str, int], ...]] = Counter(
+            tuple((public_ids[p], n) for p, n in b.points) for b in ballots
+        )
+        kind = BallotKind.CUMULATIVE if method is VoteMethod.CUMULATIVE else BallotKind.SCORING
+        keys = list(points)
+        election = Election.from_points(
+            specs, budget, (dict(k) for k in keys), kind, [points[k] for k in keys]
+        )
+        return election, None
+    if method is VoteMethod.RANKED:
+        rankings: Counter[tuple[str, ...]] = Counter(
+            tuple(public_ids[p] for p in b.ranking) for b in ballots
+        )
+        keys_r = list(rankings)
+        election = Election.from_rankings(specs, budget, keys_r, [rankings[k] for k in keys_r])
+        return election, positional_from(voting.max_choices or len(specs))
+    approvals: Counter[tuple[str, ...]] = Counter(
+        tuple(sorted(public_ids[p] for p in b.approvals)) for b in ballots
+    )
+    keys_a = list(approvals)
+    election = Election.from_approvals(specs, budget, keys_a, [approvals[k] for k in keys_a])
+    return election, None
+
+
+def resolve(rule: str, selection: SelectionRule | None) -> str:
+    """The concrete rule to run: ``declared`` becomes what the process declared before the vote."""
+    if rule not in RULES:
+        raise InvalidInput("rule", f"{rule!r}; known: {', '.join(RULES)}")
+    if rule != "declared":
+        return rule
+    if selection is None:
+        raise RuleViolation("the process declared no selection rule", rule="declared-rule")
+    method, completion = selection.method, selection.completion
+    if method == "greedy" and completion is None:
+        return "greedy-threshold" if selection.min_votes else "greedy"
+    if method == "greedy_no_skip" and completion is None:
+        return "greedy-no-skip"
+    if method == "phragmen" and completion is None:
+        return "phragmen"
+    if method == "mes_cardinality" and completion is None:
+        return "mes-cardinality"
+    if method == "mes_cost":
+        concrete = {
+            None: "mes-cost",
+            "add1": "mes-add1",
+            "comparison": "mes-cost-comparison",
+            "add1-comparison": "mes-add1-comparison",
+        }.get(completion)
+        if concrete is not None:
+            return concrete
+    declared = method + (f" with completion {completion}" if completion else "")
+    raise RuleViolation(
+        f"the process declared {declared!r}, which coprod does not compute "
+        "(the council selects); name a rule with --rule instead",
+        rule="declared-rule",
+    )
+
+
+def compute(
+    rule: str,
+    process: Process,
+    ballots: Iterable[BallotChoices],
+    public_ids: Mapping[UUID, str],
+    *,
+    threshold: int | None = None,
+    id_scheme: str = "proposal",
+) -> Tally:
+    """Apply ``rule`` to the closed ballot of ``process``; refusals name the rule or the field.
+
+    ``threshold`` is the minimum score for ``greedy-threshold``; it defaults to the declared
+    ``SelectionRule.min_votes`` and is refused when neither gives one.
+    """
+    applied = resolve(rule, process.selection)
+    counted = list(ballots)
+    election, ordinal = build_election(process, counted, public_ids)
+    if applied == "greedy-threshold":
+        if threshold is None and process.selection is not None and process.selection.min_votes:
+            threshold = process.selection.min_votes
+        if threshold is None:
+            raise InvalidInput(
+                "threshold", "the process declares no vote threshold; give one for greedy-threshold"
+            )
+        if threshold < 0:
+            raise InvalidInput("threshold", "must not be negative")
+    else:
+        threshold = None
+    params: list[tuple[str, str]] = [
+        ("budget", str(election.budget)),
+        ("tie_break", TIE_BREAK),
+        ("project_ids", id_scheme),
+    ]
+    if rule == "declared" and process.selection is not None:
+        sel = process.selection
+        params.append(("declared", f"{sel.method}/{sel.completion or '-'}/{sel.min_votes}"))
+    if ordinal is not None:
+        params.append(("ordinal_scoring", f"positional from {_max_rank(process)}"))
+    run, extra = _runner(applied, ordinal, threshold)
+    try:
+        result, yardstick = run(election)
+    except InvalidInput as e:
+        raise RuleViolation(
+            f"{applied} cannot count these ballots: {e.problem}", rule=applied
+        ) from e
+    scores = project_scores(election, ordinal)
+    ids = election.ids
+    return Tally(
+        rule=rule,
+        applied=applied,
+        parameters=tuple(params) + extra,
+        result=result,
+        yardstick=yardstick,
+        ids=tuple((public_ids[o.proposal_id], o.proposal_id) for o in process.ballot_options),
+        costs=tuple((public_ids[o.proposal_id], o.cost) for o in process.ballot_options),
+        scores=tuple(zip(ids, scores, strict=True)),
+        ballots=len(counted),
+        threshold=threshold,
+    )
+
+
+def _max_rank(process: Process) -> int:
+    assert process.voting is not None
+    return process.voting.max_choices or len(process.ballot_options)
+
+
+#: Runs a concrete rule and says what its per-project ``score`` means (SCORE, PRICE or LOAD).
+Runner = Callable[[Election], tuple[RuleResult, str]]
+
+
+def _runner(
+    applied: str, ordinal: OrdinalScoring | None, threshold: int | None
+) -> tuple[Runner, tuple[tuple[str, str], ...]]:
+    """The function for a concrete rule and the parameters it runs with."""
+    if applied == "greedy":
+        return (lambda e: (greedy(e, ordinal=ordinal), SCORE)), ()
+    if applied == "greedy-no-skip":
+        return (lambda e: (greedy(e, ordinal=ordinal, skip=False), SCORE)), (("skip", "false"),)
+    if applied == "greedy-threshold":
+        return (
+            (lambda e: (greedy(e, ordinal=ordinal, threshold=threshold), SCORE)),
+            (("threshold", str(threshold)),),
+        )
+    if applied in ("mes-cost", "mes-cardinality"):
+        sat: Satisfaction = "cost" if applied == "mes-cost" else "cardinality"
+        return (lambda e: (equal_shares(e, satisfaction=sat), PRICE)), (("satisfaction", sat),)
+    add1 = (("satisfaction", "cost"), ("completion", "add1"), ("add1_step", "1"))
+    if applied == "mes-add1":
+        return (lambda e: (mes_add1(e), PRICE)), (*add1, ("exhaustive_stop", "true"))
+    if applied in ("mes-add1-comparison", "mes-cost-comparison"):
+        with_add1 = applied == "mes-add1-comparison"
+
+        def versus_greedy(e: Election) -> tuple[RuleResult, str]:
+            """The "-comparison" step: MES is kept unless more voters prefer plain greedy."""
+            mes = mes_add1(e, exhaustive_stop=False) if with_add1 else equal_shares(e)
+            plain = greedy(e)
+            kept = popularity_comparison(e, mes, plain)
+            return kept, (PRICE if kept.outcomes is mes.outcomes else SCORE)
+
+        params = (*add1, ("exhaustive_stop", "false")) if with_add1 else (("satisfaction", "cost"),)
+        return versus_greedy, (*params, ("comparison", "greedy"))
+    assert applied == "phragmen", applied
+    return (lambda e: (sequential_phragmen(e), LOAD)), ()
+
+
+# -- explanations --------------------------------------------------------------------------------
+
+
+def explain(outcome: ProjectOutcome, cost: Money, yardstick: str, threshold: int | None) -> str:
+    """Why a project is in or out, in one sentence a resident can check against the numbers."""
+    v, r, s = outcome.verdict, outcome.round, outcome.score
+    left = _amount(outcome.remaining_budget)
+    c = f"{_amount(Fraction(cost.amount))} {cost.currency}"
+    if v is Verdict.SELECTED:
+        if r == 0:
+            return "in: funded before the rule's rounds (no cost, or already funded)"
+        if yardstick == PRICE:
+            return (
+                f"in: bought in round {r}; its supporters paid {_ratio(s)} per unit of "
+                f"satisfaction, the lowest price then; {left} left"
+            )
+        if yardstick == LOAD:
+            return f"in: bought in round {r} at a maximal voter load of {_ratio(s)}; {left} left"
+        return f"in: ranked {r} with score {_ratio(s)}; its cost {c} fit, leaving {left}"
+    if v is Verdict.UNAFFORDABLE:
+        if r is None:
+            return f"out: its cost {c} exceeds the whole budget"
+        if yardstick == SCORE:
+            return (
+                f"out: ranked {r} with score {_ratio(s)}, but its cost {c} exceeded the {left} left"
+            )
+        return f"out: when the rule stopped (round {r}) its cost {c} exceeded the {left} left"
+    if v is Verdict.BELOW_THRESHOLD:
+        return f"out: score {_ratio(s)} is below the threshold of {threshold}"
+    if v is Verdict.NOT_REACHED:
+        if yardstick == SCORE:
+            return (
+                f"out: ranked {r} with score {_ratio(s)}; the rule stopped at an earlier "
+                "project that did not fit (no skipping)"
+            )
+        return f"out: the rule stopped (round {r}) before reaching it"
+    if v is Verdict.SUPPORTERS_CANNOT_AFFORD:
+        return (
+            f"out: in round {r} its supporters' remaining equal shares could no longer pay its "
+            f"cost {c}"
+        )
+    if v is Verdict.UNSUPPORTED:
+        return "out: no voter supported it, so equal shares never buy it"
+    if v is Verdict.EXCLUDED:
+        return "out: excluded from the count (withdrawn after the vote)"
+    return "out: not selected"
+
+
+def _amount(value: Fraction | None) -> str:
+    if value is None:
+        return "-"
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):.2f}"
+
+
+def _ratio(value: Fraction | None) -> str:
+    if value is None:
+        return "-"
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):.4g}"

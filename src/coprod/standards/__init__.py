@@ -1,0 +1,1 @@
+"""Standards: file formats coprod reads and writes (Pabulib now; OCDS, 360Giving and PROV later)."""
