@@ -36,8 +36,8 @@ from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
 from coprod.application.base import CoprodBase
 from coprod.domain.errors import InvalidInput, NotFound
+from projections.kernel.readmodel import ReadModel
 from projections.process_summary import ProcessSummaryModel
-from projections.readmodel import ReadModel
 from projections.runner import READ_MODELS
 from projections.store import DB_ERRORS, REGISTRY, Connection, read_generation
 

@@ -42,7 +42,7 @@ from coprod.domain.project import Project
 from coprod.domain.proposal import Proposal
 from coprod.domain.values import Role
 from projections.ballot_runs import RUN_COLUMNS, RUN_DICTIONARY, BallotRuns, run_table_ddl
-from projections.readmodel import Item, ReadModel
+from projections.kernel.readmodel import Item, ReadModel
 from projections.store import Connection
 from projections.stored_ballot import BALLOT_CAST, StoredBallot, stored_ballot, to_us
 

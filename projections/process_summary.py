@@ -50,7 +50,7 @@ from projections.ballot_runs import (
     counts_as_of,
     run_table_ddl,
 )
-from projections.readmodel import Item, ReadModel
+from projections.kernel.readmodel import Item, ReadModel
 from projections.store import DB_ERRORS, Connection, read_generation
 from projections.stored_ballot import BALLOT_CAST, StoredBallot, from_us, stored_ballot, to_us
 

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 import psycopg
 
 from coprod.domain.errors import StoreUnavailable
-from projections.readmodel import PositionConflict
+from projections.kernel.readmodel import PositionConflict
 from projections.store import REGISTRY, Connection, now_us
 
 QUARANTINE = "coprod_quarantine"

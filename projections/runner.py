@@ -36,6 +36,7 @@ from coprod.application import Coprod
 from coprod.application.base import CoprodBase
 from coprod.domain.errors import NotFound
 from projections.impact import ImpactModel
+from projections.kernel.readmodel import GenerationView, Item, ReadModel
 from projections.log_reader import LogReader
 from projections.process_summary import ProcessSummaryModel
 from projections.quarantine import (
@@ -48,7 +49,6 @@ from projections.quarantine import (
     list_quarantined,
 )
 from projections.quarantine import record as quarantine_event
-from projections.readmodel import GenerationView, Item, ReadModel
 from projections.store import (
     REGISTRY,
     Connection,

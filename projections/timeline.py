@@ -50,8 +50,8 @@ from coprod.domain.process import Process
 from coprod.domain.project import Project
 from coprod.domain.proposal import Proposal
 from coprod.domain.values import Money
+from projections.kernel.readmodel import Item, ReadModel
 from projections.process_summary import ProposalTally, process_summary
-from projections.readmodel import Item, ReadModel
 from projections.store import DB_ERRORS, Connection, read_generation
 from projections.stored_ballot import from_us, to_us
 

@@ -34,8 +34,8 @@ from coprod.domain.values import Actor, Money, Role
 from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
 from projections.ballot_runs import expand
 from projections.impact import BALLOT_CELL
+from projections.kernel.readmodel import GenerationView, StockProjection
 from projections.process_summary import ProcessSummaryModel, process_summary
-from projections.readmodel import GenerationView, StockProjection
 from projections.runner import READ_MODELS, ProjectionWorker, Projector
 from projections.store import Connection, read_generation
 from projections.stored_ballot import StoredBallot

@@ -33,9 +33,9 @@ from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.values import Role
+from projections.kernel.readmodel import PositionConflict
 from projections.process_summary import process_summary
 from projections.quarantine import Quarantined, clean_text, is_transient
-from projections.readmodel import PositionConflict
 from projections.runner import READ_MODELS, Projector
 from projections.store import Connection
 

@@ -1,170 +1,36 @@
-"""``coprod demo``: a realistic participatory-budgeting cycle, seeded through the real use cases.
-
-Every fact goes through the same application commands a council or group would use, so the
-demo doubles as an end-to-end exercise of the write side's rules. The content (ideas, costs,
-votes, decisions, delivery states) is fixed by the seed; business dates are laid out
-backwards from today, because delivery facts may not be dated before they were recorded.
-"""
+"""The demo's participatory-budgeting cycle: groups, process, ideas, review, vote, decisions."""
 
 from __future__ import annotations
 
-import random
 import uuid
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from coprod.application import Coprod
+from api.demo.base import SeederBase
+from api.demo.data import (
+    AGE_WEIGHTS,
+    AREAS,
+    COMPLAINTS,
+    CURRENCY,
+    GROUPS,
+    POT,
+    THEMES,
+)
 from coprod.application.ballots import BallotInput
 from coprod.application.base import SYSTEM_ACTOR
-from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
-from coprod.domain.commitment import CoproductionLevel, CoproductionPhase, InKindAsset
-from coprod.domain.decision import ComplaintsGuidance, DecisionOutcome, DecisionRecord
-from coprod.domain.organisation import Organisation, OrganisationKind
+from coprod.domain.ballot import Ballot, BallotChannel, Sex
+from coprod.domain.decision import DecisionOutcome, DecisionRecord
+from coprod.domain.organisation import OrganisationKind
 from coprod.domain.phases import Phase
-from coprod.domain.process import Area, PhaseDates, Process
+from coprod.domain.process import PhaseDates
 from coprod.domain.values import Actor, Money, Role
 from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
 
-CURRENCY = "DKK"
-POT = Decimal("3000000")
-AREAS = (
-    Area("north", "Nordbyen", population=9_800, need_weight=2),
-    Area("harbour", "Havnekvarteret", population=7_200, need_weight=3),
-    Area("west", "Vestparken", population=11_500, need_weight=4),
-    Area("old-town", "Gamle By", population=6_100, need_weight=1),
-)
-THEMES = (
-    ("green", "Pocket park", "Trees, benches and rain beds on a paved corner"),
-    ("green", "Community garden", "Raised beds and a tool shed run by neighbours"),
-    ("mobility", "Safe cycle route", "Protected lane and crossings to the school"),
-    ("mobility", "Bike repair station", "Public pump and tools at the library"),
-    ("youth", "Youth club evenings", "Two evenings a week with trained volunteers"),
-    ("youth", "Skate and play area", "Small skate spot beside the playground"),
-    ("culture", "Outdoor stage", "A covered stage for local music and theatre"),
-    ("culture", "Neighbourhood festival", "A yearly festival organised with local groups"),
-    ("social", "Seniors' lunch club", "Weekly shared lunch against loneliness"),
-    ("social", "Homework café", "Volunteer tutors twice a week"),
-    ("health", "Outdoor gym", "Fitness equipment along the walking loop"),
-    ("health", "Walking group kit", "Signs, maps and vests for guided walks"),
-)
-GROUPS = (
-    ("nordbyen-residents", "Nordbyen Residents' Association"),
-    ("havn-youth", "Havnekvarteret Youth Network"),
-    ("vest-gardeners", "Vestparken Gardeners"),
-    ("old-town-seniors", "Gamle By Seniors"),
-    ("cycling-club", "Local Cycling Club"),
-)
-AGE_WEIGHTS = (
-    (AgeBand.AGE_16_24, 9),
-    (AgeBand.AGE_25_34, 14),
-    (AgeBand.AGE_35_44, 18),
-    (AgeBand.AGE_45_54, 18),
-    (AgeBand.AGE_55_64, 17),
-    (AgeBand.AGE_65_74, 15),
-    (AgeBand.AGE_75_PLUS, 9),
-)
-COMPLAINTS = ComplaintsGuidance(
-    body="Ankestyrelsen",
-    procedure="Written complaint to the council, forwarded with its reasons",
-    deadline_days=28,
-)
 
-
-@dataclass
-class DemoSummary:
-    """What the demo recorded, for the printed summary (and the tests)."""
-
-    already_present: bool
-    process_id: UUID
-    events: int = 0
-    counts: Counter[str] = field(default_factory=Counter)
-
-    def rows(self) -> list[tuple[str, object]]:
-        """The summary as (label, value) rows, in lifecycle order."""
-        order = (
-            "organisations",
-            "community groups",
-            "ideas",
-            "ideas merged",
-            "ideas withdrawn",
-            "proposals",
-            "assessed unfeasible",
-            "shortlisted",
-            "ballots",
-            "decisions: funded in full",
-            "decisions: funded partially",
-            "decisions: rejected",
-            "decisions: deferred",
-            "decisions corrected",
-            "projects",
-            "milestones met",
-            "milestones started",
-            "milestones delayed",
-            "milestones cancelled",
-            "milestones scheduled",
-            "projects completed",
-            "spend records",
-            "spend total (DKK)",
-            "commitments",
-            "contributions logged",
-            "volunteer hours logged",
-        )
-        rows: list[tuple[str, object]] = [("process id", self.process_id)]
-        rows += [(k, self.counts[k]) for k in order if k in self.counts]
-        rows.append(("events in the store", self.events))
-        return rows
-
-
-def demo_process_id(seed: int) -> UUID:
-    """The process the demo for `seed` creates: fixed, so a second run is recognised."""
-    council = Organisation.create_id(slug=f"demo-council-{seed}")
-    return Process.create_id(council_id=council, code=f"demo-pb-{seed}")
-
-
-def seed_demo(
-    app: Coprod, seed: int = 2026, progress: Callable[[str], None] | None = None
-) -> DemoSummary:
-    """Seed one PB cycle; if this seed's demo is already in the store, add nothing."""
-    process_id = demo_process_id(seed)
-    if app.exists(process_id):
-        return DemoSummary(True, process_id, events=app.recorder.max_notification_id() or 0)
-    seeder = _Seeder(app, seed, progress or (lambda _: None))
-    seeder.run()
-    seeder.summary.events = app.recorder.max_notification_id() or 0
-    return seeder.summary
-
-
-class _Seeder:
-    """The steps of the cycle, in order; each step uses only application commands."""
-
-    def __init__(self, app: Coprod, seed: int, progress: Callable[[str], None]) -> None:
-        self.app = app
-        self.seed = seed
-        self.rng = random.Random(seed)
-        self.say = progress
-        self.today = date.today()
-        self.summary = DemoSummary(False, demo_process_id(seed))
-        self.count = self.summary.counts
-
-    def day(self, days_ago: int) -> date:
-        return self.today - timedelta(days=days_ago)
-
-    def money(self, amount: int | Decimal) -> Money:
-        return Money(Decimal(amount), CURRENCY)
-
-    def run(self) -> None:
-        self.organisations()
-        self.open_process()
-        self.ideas()
-        self.review()
-        self.vote()
-        self.decide()
-        self.deliver()
-        self.co_deliver()
+class CycleSteps(SeederBase):
+    """From registering the groups to the council's decisions, through the real use cases."""
 
     # -- who takes part ------------------------------------------------------------------------
 
@@ -180,7 +46,7 @@ class _Seeder:
         )
         app.add_member(SYSTEM_ACTOR, self.council_id, officer_id.aggregate_id, Role.COUNCIL_OFFICER)
         self.officer = Actor(officer_id.aggregate_id, Role.COUNCIL_OFFICER, self.council_id)
-        self.groups: list[tuple[UUID, Actor]] = []
+        self.groups = []
         for slug, name in GROUPS:
             group_id = app.register_organisation(
                 self.officer, f"{slug}-{self.seed}", OrganisationKind.COMMUNITY_GROUP, name
@@ -369,7 +235,7 @@ class _Seeder:
                 winners.append(proposal)
                 remaining -= self.costs[proposal].amount
         decided_on = self.day(190)
-        self.funded: list[UUID] = []
+        self.funded = []
         losers = [p for p in ranking if p not in winners]
         partial = losers[0] if losers else None
         for proposal in winners:
@@ -491,154 +357,3 @@ class _Seeder:
         self.count["decisions: funded partially"] += 1
 
     # -- delivery ---------------------------------------------------------------------------------
-
-    def deliver(self) -> None:
-        self.say("delivering projects: milestones, spend, outcomes")
-        app, rng = self.app, self.rng
-        app.advance_phase(self.officer, self.process_id, Phase.DELIVERY)
-        self.projects: list[UUID] = []
-        for index, decision in enumerate(self.funded):
-            project = app.fund_project(self.officer, decision).aggregate_id
-            self.projects.append(project)
-            self.count["projects"] += 1
-            approved = app.get_project(project).approved
-            for code, title, due in (
-                ("design", "Design agreed with residents", 60),
-                ("build", "Built or running", 150),
-                ("handover", "Handed over", 240),
-            ):
-                app.schedule_milestone(self.officer, project, code, title, self.day(-due))
-            app.define_indicator(
-                self.officer,
-                project,
-                "users",
-                "People using it in a typical week",
-                "people/week",
-                Decimal(rng.randrange(40, 400)),
-            )
-            state = index % 5
-            today = self.today
-            if state in (0, 1):  # delivered
-                for code in ("design", "build", "handover"):
-                    app.start_milestone(self.officer, project, code, today)
-                    app.meet_milestone(
-                        self.officer,
-                        project,
-                        code,
-                        today,
-                        f"https://demo.coprod.example/evidence/{project}/{code}",
-                    )
-                    self.count["milestones met"] += 1
-                self._spend(
-                    project,
-                    approved.amount * Decimal("0.95")
-                    if state == 0
-                    else approved.amount * Decimal("1.08"),
-                )
-                app.complete_project(self.officer, project, today)
-                app.report_outcome(
-                    self.officer,
-                    project,
-                    "users",
-                    Decimal(rng.randrange(30, 450)),
-                    rng.randrange(100, 2000),
-                    today,
-                )
-                self.count["projects completed"] += 1
-            elif state == 2:  # under way
-                app.start_milestone(self.officer, project, "design", today)
-                app.meet_milestone(
-                    self.officer,
-                    project,
-                    "design",
-                    today,
-                    f"https://demo.coprod.example/evidence/{project}/design",
-                )
-                app.start_milestone(self.officer, project, "build", today)
-                self.count["milestones met"] += 1
-                self.count["milestones started"] += 1
-                self.count["milestones scheduled"] += 1
-                self._spend(project, approved.amount * Decimal("0.4"))
-            elif state == 3:  # delayed
-                app.start_milestone(self.officer, project, "design", today)
-                app.delay_milestone(
-                    self.officer,
-                    project,
-                    "design",
-                    self.day(-120),
-                    "The contractor went bankrupt; re-tendering",
-                )
-                self.count["milestones delayed"] += 1
-                self.count["milestones scheduled"] += 2
-                self._spend(project, approved.amount * Decimal("0.1"))
-            else:  # scope cut, one milestone cancelled
-                app.cancel_milestone(
-                    self.officer,
-                    project,
-                    "handover",
-                    "Merged into the build milestone at the residents' request",
-                )
-                self.count["milestones cancelled"] += 1
-                self.count["milestones scheduled"] += 2
-
-    def _spend(self, project: UUID, total: Decimal) -> None:
-        parts = (Decimal("0.3"), Decimal("0.5"), Decimal("0.2"))
-        for share, purpose in zip(
-            parts,
-            ("Design and consultation", "Works contract", "Materials and signage"),
-            strict=True,
-        ):
-            amount = (total * share).quantize(Decimal("0.01"))
-            self.app.record_spend(self.officer, project, self.money(amount), self.today, purpose)
-            self.count["spend records"] += 1
-            self.count["spend total (DKK)"] += int(amount)
-
-    def co_deliver(self) -> None:
-        self.say("community groups commit and log their work")
-        app, rng = self.app, self.rng
-        for index, project in enumerate(self.projects):
-            group_id, member = self.groups[index % len(self.groups)]
-            phase = CoproductionPhase.CO_DELIVERY if index % 3 else CoproductionPhase.CO_DESIGN
-            in_kind = (
-                InKindAsset("Use of the association's hall and tools", self.money(15_000))
-                if index % 4 == 0
-                else None
-            )
-            commitment = app.make_commitment(
-                member,
-                group_id,
-                project,
-                phase,
-                CoproductionLevel.GROUP,
-                Decimal(rng.randrange(40, 200)),
-                in_kind,
-            ).aggregate_id
-            self.count["commitments"] += 1
-            for log in range(rng.randrange(4, 9)):
-                people = rng.randrange(1, 9)
-                hours = Decimal(rng.randrange(1, 5) * people)
-                receipt = app.log_contribution(
-                    member,
-                    commitment,
-                    group_id,
-                    project,
-                    hours,
-                    people,
-                    phase,
-                    CoproductionLevel.GROUP,
-                    self.day(rng.randrange(0, 150)),
-                    seconds_to_log=rng.randrange(8, 45),
-                    client_id=uuid.uuid5(commitment, f"log-{log}"),
-                )
-                self.count["contributions logged"] += 1
-                self.count["volunteer hours logged"] += int(hours)
-                if log == 0:
-                    app.verify_contribution(self.officer, receipt.aggregate_id)
-                elif log == 1 and index == 2:
-                    app.dispute_contribution(
-                        self.officer,
-                        receipt.aggregate_id,
-                        "Hours overlap with a paid council contract",
-                    )
-            if index % 5 in (0, 1):
-                app.mark_commitment_met(self.officer, commitment)
