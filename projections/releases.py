@@ -27,8 +27,8 @@ from coprod.domain.release import Release, canonical_json
 from coprod.domain.values import Actor
 from projections.disclosure import WITHHELD, Cell
 from projections.disclosure_pairs import Breakdown, pair_findings, tighten
-from projections.impact import ImpactModel
-from projections.impact_report import NOT_STATED, ImpactReport, impact_report
+from projections.impact.model import ImpactModel
+from projections.impact.report import NOT_STATED, ImpactReport, impact_report
 from projections.store import Connection, read_generation
 
 __all__ = ["PreparedRelease", "breakdowns_of", "prepare_release", "read_position"]

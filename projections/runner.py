@@ -35,7 +35,7 @@ from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
 from coprod.application.base import CoprodBase
 from coprod.domain.errors import NotFound
-from projections.impact import ImpactModel
+from projections.impact.model import ImpactModel
 from projections.kernel.readmodel import GenerationView, Item, ReadModel
 from projections.log_reader import LogReader
 from projections.process_summary import ProcessSummaryModel

@@ -29,7 +29,7 @@ from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.domain.errors import CoprodError, InvalidInput
 from coprod.domain.release import NOTE_MAX
 from projections.disclosure import Cell
-from projections.impact_report import DEFAULT_BACKLOG_MONTHS, ImpactReport, impact_report
+from projections.impact.report import DEFAULT_BACKLOG_MONTHS, ImpactReport, impact_report
 from projections.releases import publish_next
 from projections.store import Connection
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from projections.impact import ImpactModel
+from projections.impact.model import ImpactModel
 from projections.store import Connection, read_generation
 
 __all__ = ["REPORT_CACHE_SIZE", "ReportCache", "impact_position"]

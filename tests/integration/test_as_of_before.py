@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from api.cli.main import cli
 from coprod.domain.errors import NotFound, NotYetRecorded
-from projections.impact_report import impact_report
+from projections.impact.report import impact_report
 from projections.runner import Projector
 from tests.integration.test_timeline import Chain, build_chain, moment
 

@@ -20,7 +20,7 @@ from coprod.domain.ballot import Ballot, BallotChannel
 from coprod.domain.errors import PhaseError
 from coprod.domain.values import Actor
 from coprod.domain.voting import VoteMethod
-from projections.impact_report import impact_report
+from projections.impact.report import impact_report
 from projections.process_summary import process_summary
 from projections.runner import Projector
 from tests.integration.test_impact import cells

@@ -31,8 +31,8 @@ from coprod.domain.phases import Phase
 from coprod.domain.process import Area
 from coprod.domain.values import Actor, Money, Role
 from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
-from projections.impact import ImpactModel
-from projections.impact_report import ImpactReport, impact_report
+from projections.impact.model import ImpactModel
+from projections.impact.report import ImpactReport, impact_report
 from projections.runner import Projector
 from projections.stored_ballot import StoredBallot, parse_stored_ballot
 

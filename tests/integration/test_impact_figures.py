@@ -27,7 +27,7 @@ from coprod.domain.project import Project
 from coprod.domain.proposal import Proposal
 from coprod.domain.values import Actor, Money, Role
 from coprod.domain.voting import SelectionRule, VoteMethod, VotingRules
-from projections.impact_report import ImpactReport, add_months, impact_report, ratio
+from projections.impact.report import ImpactReport, add_months, impact_report, ratio
 from projections.runner import Projector
 
 TODAY = datetime.now(UTC).date()

@@ -21,7 +21,7 @@ from coprod.application import Coprod
 from coprod.domain.commitment import Commitment, CoproductionLevel, CoproductionPhase, InKindAsset
 from coprod.domain.errors import RuleViolation
 from coprod.domain.values import Actor, Money, Role
-from projections.impact_report import ImpactReport, impact_report
+from projections.impact.report import ImpactReport, impact_report
 from projections.runner import Projector
 
 SEED = 2026

@@ -33,7 +33,7 @@ from coprod.domain.project import Project, ProjectStatus
 from coprod.domain.values import Actor, Money, Role
 from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
 from projections.ballot_runs import expand
-from projections.impact import BALLOT_CELL
+from projections.impact.model import BALLOT_CELL
 from projections.kernel.readmodel import GenerationView, StockProjection
 from projections.process_summary import ProcessSummaryModel, process_summary
 from projections.runner import READ_MODELS, ProjectionWorker, Projector
@@ -510,7 +510,7 @@ def test_as_of_inside_one_batch_counts_ballot_by_ballot(store_app: Coprod, store
     """Ballot runs cover whole batches; an as-of time inside one still counts exactly."""
     from coprod.domain.ballot import AgeBand, Sex
     from projections.ballot_runs import counts_as_of
-    from projections.impact import ImpactModel
+    from projections.impact.model import ImpactModel
 
     pid, options, _ = open_vote(store_app)
     ages, sexes, areas = [None, *AgeBand], [None, *Sex], [None, "north", "south"]

@@ -32,7 +32,7 @@ from coprod.domain.release import NoRelease, latest_at, sha256_hex
 from coprod.domain.values import Actor, Money, Role
 from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
 from projections.disclosure_pairs import pair_findings
-from projections.impact_report import impact_report
+from projections.impact.report import impact_report
 from projections.releases import _parse, prepare_release
 from projections.runner import Projector
 from projections.store import Connection

@@ -1,8 +1,8 @@
 """Any event in the store can be read whatever the reader imported first.
 
 The Pabulib provenance event carries a ``pabulib_identity``, a type declared in
-coprod.domain.pabulib_source; a reader that never imported the importer (``events_frame()`` in a
-fresh analysis session) must still decode it. Import order is the point, so the read runs
+coprod.domain.pabulib_source; a reader that never imported the importer
+(coprod.standards.pabulib: ``events_frame()`` in a fresh analysis session) must still decode it. Import order is the point, so the read runs
 in a fresh interpreter on each store.
 """
 
@@ -26,7 +26,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 READ = """
 import json, sys
 from projections.analytics import events_frame
-assert "coprod.domain.pabulib_source" not in sys.modules, "the test must not preload the type"
+assert "coprod.standards.pabulib" not in sys.modules, "the reader must not have imported the importer"
 frame = events_frame()
 started = frame[frame["topic"].str.endswith("PabulibSource.FileImportStarted")]
 print(json.dumps({"rows": len(frame), "identity": json.loads(started.iloc[0]["payload"])}))

@@ -17,7 +17,7 @@ from coprod.domain.phases import Phase
 from coprod.domain.process import Process, ProcessKind
 from coprod.domain.values import Actor, Money, Role
 from coprod.domain.voting import BallotChoices, BallotOption, SelectionRule, VoteMethod, VotingRules
-from projections.impact import ImpactModel
+from projections.impact.model import ImpactModel
 from projections.process_summary import ProcessSummaryModel
 from projections.stored_ballot import StoredBallot, parse_stored_ballot, stored_ballot, to_us
 

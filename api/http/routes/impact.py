@@ -27,8 +27,8 @@ from coprod.application import Coprod, policy
 from coprod.domain.errors import NotFound
 from coprod.domain.release import latest_at
 from coprod.domain.values import Role
-from projections.impact import ImpactModel
-from projections.impact_report import impact_report
+from projections.impact.model import ImpactModel
+from projections.impact.report import impact_report
 
 router = APIRouter(tags=["impact"])
 

@@ -1,6 +1,6 @@
 """The impact report: every DOMAIN.md §4 measure of one process, as of any time, disclosure-safe.
 
-Read only from the impact read model (:mod:`projections.impact`), under one snapshot. The
+Read only from the impact read model (:mod:`projections.impact.model`), under one snapshot. The
 big inputs are aggregated in SQL (ballots by demographics, contributions by project, phase,
 level and status); the few hundred other facts of a process are folded in log order up to T,
 so a correction recorded after T never changes a report as of T.
@@ -12,7 +12,7 @@ Choices every reader of a published table should know (also in :data:`NOTES`):
   the project among the winners; that net sum is the project's approved amount in every
   table (the cost overrun's portfolio approved equals F); reopened, revoked, rejected,
   deferred and cancelled decisions count zero.
-* Every table carries the definition of its measure (:mod:`projections.impact_definitions`);
+* Every table carries the definition of its measure (:mod:`projections.impact.definitions`);
   where DOMAIN.md §4 reads two ways (on-time rate, backlog) both readings are published.
 * A spend counts at its latest corrected amount; amounts are as recorded by T.
 * Contributions: verified and not-yet-verified logs are counted, disputed logs are not;
@@ -49,7 +49,6 @@ from uuid import UUID
 from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.domain.commitment import HOURS_PER_PERSON_DAY
 from coprod.domain.errors import InvalidInput, NotFound, NotYetRecorded
-from coprod.domain.hearing_dates import DEFAULT_MIN_HEARING_DAYS
 from coprod.domain.parameters import DEFAULT_RATES, QUINTILES
 from projections.ballot_runs import counts_as_of
 from projections.disclosure import (
@@ -61,8 +60,9 @@ from projections.disclosure import (
     protect_nested,
     protect_rate,
 )
-from projections.impact import BALLOT_CELL, MICRO, PROCESS_COLUMNS, ImpactModel
-from projections.impact_definitions import definition_of
+from projections.impact.definitions import definition_of
+from projections.impact.fold import _Decision, _Fold, _Hearing, _Idea, _Milestone, _Project  # noqa: F401
+from projections.impact.model import BALLOT_CELL, MICRO, PROCESS_COLUMNS, ImpactModel
 from projections.store import DB_ERRORS, Connection, read_generation
 from projections.stored_ballot import from_us, to_us
 
@@ -292,230 +292,6 @@ def _moment(ts_us: int) -> datetime:
 
 def _dec(text: str | None) -> Decimal:
     return Decimal(0) if text is None else Decimal(text)
-
-
-# -- the fold of a process's facts -------------------------------------------------------------
-
-
-@dataclass
-class _Idea:
-    submitter: str
-    area: str | None
-    category: str | None
-    ended: str | None = None
-    developed: bool = False
-    feasible: bool | None = None
-    assessment_reason: str = ""
-    shortlist: str | None = None
-    shortlist_reason: str = ""
-    needs_hearing: set[str] = field(default_factory=set)
-    hearings: dict[str, _Hearing] = field(default_factory=dict)
-    exempted: set[str] = field(default_factory=set)
-
-    def heard(self, fact: str, on: date) -> bool:
-        """Heard by `on`: exempted, or a hearing on it with possible dates answered or expired."""
-        if fact in self.exempted:
-            return True
-        return any(fact in h.facts and h.heard_by(on) for h in self.hearings.values())
-
-
-@dataclass
-class _Hearing:
-    """A hearing as the report judges it: dates the write side now refuses never count."""
-
-    facts: set[str]
-    deadline: date
-    sent_on: date
-    min_days: int
-    answered: date | None = None
-
-    def heard_by(self, on: date) -> bool:
-        if self.answered is not None and self.sent_on <= self.answered <= on:
-            return True
-        long_enough = (self.deadline - self.sent_on).days >= self.min_days
-        return long_enough and self.deadline < on
-
-
-@dataclass
-class _Decision:
-    proposal: str
-    status: str = "in_force"
-    outcome: str | None = None
-    net: Decimal = Decimal(0)
-    granted: Decimal = Decimal(0)
-    funded_on: date | None = None
-    adverse: bool = False
-    complete: bool = False
-    hearing_needed: bool = False
-    heard: bool = True
-
-    @property
-    def winner(self) -> bool:
-        """In force and funded; a claw-back leaves a winner with less money, not a loser."""
-        return self.status == "in_force" and self.outcome in (
-            "funded_in_full",
-            "funded_partially",
-            "clawed_back",
-        )
-
-    @property
-    def funds(self) -> Decimal:
-        return self.net if self.status == "in_force" else Decimal(0)
-
-
-@dataclass
-class _Milestone:
-    due: date
-    started_on: date | None = None
-    met_on: date | None = None
-    cancelled: bool = False
-
-
-@dataclass
-class _Project:
-    proposal: str
-    decision: str
-    approved: Decimal
-    title: str
-    milestones: dict[str, _Milestone] = field(default_factory=dict)
-    spends: dict[str, Decimal] = field(default_factory=dict)
-    match: dict[str, Decimal] = field(default_factory=dict)
-    completed_on: date | None = None
-    cancelled: bool = False
-
-
-@dataclass
-class _Fold:
-    ideas: dict[str, _Idea] = field(default_factory=dict)
-    decisions: dict[str, _Decision] = field(default_factory=dict)
-    projects: dict[str, _Project] = field(default_factory=dict)
-    commitments: dict[str, tuple[str, Decimal | None, str]] = field(default_factory=dict)
-    vote_end: date | None = None
-    hearing_days: int = DEFAULT_MIN_HEARING_DAYS
-
-    def apply(self, subject: str, kind: str, data: dict[str, Any]) -> None:
-        getattr(self, f"_{kind}")(subject, data)
-
-    def _schedule(self, s: str, d: dict[str, Any]) -> None:
-        self.vote_end = None if d["vote_end"] is None else date.fromisoformat(d["vote_end"])
-
-    def _hearing_period(self, s: str, d: dict[str, Any]) -> None:
-        self.hearing_days = int(d["days"])
-
-    # proposals
-    def _idea(self, s: str, d: dict[str, Any]) -> None:
-        self.ideas[s] = _Idea(d["submitter"], d["area"], d["category"])
-
-    def _idea_end(self, s: str, d: dict[str, Any]) -> None:
-        self.ideas[s].ended = d["state"]
-
-    def _developed(self, s: str, d: dict[str, Any]) -> None:
-        idea = self.ideas[s]
-        idea.developed, idea.area, idea.category = True, d["area"], d["category"]
-
-    def _assessed(self, s: str, d: dict[str, Any]) -> None:
-        self.ideas[s].feasible = d["feasible"]
-        self.ideas[s].assessment_reason = d["reason"]
-
-    def _shortlist(self, s: str, d: dict[str, Any]) -> None:
-        self.ideas[s].shortlist = d["state"]
-        self.ideas[s].shortlist_reason = d.get("reason") or ""
-
-    def _case_fact(self, s: str, d: dict[str, Any]) -> None:
-        if d["needs_hearing"]:
-            self.ideas[s].needs_hearing.add(d["fact"])
-
-    def _hearing(self, s: str, d: dict[str, Any]) -> None:
-        deadline, sent = date.fromisoformat(d["deadline"]), date.fromisoformat(d["sent_on"])
-        hearing = _Hearing(set(d["facts"]), deadline, sent, self.hearing_days)
-        self.ideas[s].hearings[d["hearing"]] = hearing
-
-    def _answered(self, s: str, d: dict[str, Any]) -> None:
-        self.ideas[s].hearings[d["hearing"]].answered = date.fromisoformat(d["on"])
-
-    def _exempted(self, s: str, d: dict[str, Any]) -> None:
-        self.ideas[s].exempted.update(d["facts"])
-
-    # decisions
-    def _decision(self, s: str, d: dict[str, Any]) -> None:
-        act = d["act"]
-        if act == "made":
-            self.decisions[s] = _Decision(d["proposal"])
-        decision = self.decisions[s]
-        if act == "reopened":
-            decision.status = "reopened"
-            return
-        if act == "revoked":
-            decision.status = "revoked"
-            decision.adverse, decision.complete = True, d["complete"]
-            decision.hearing_needed, decision.heard = False, True
-            return
-        decision.status = "in_force"
-        outcome, amount = d["outcome"], _dec(d["amount"])
-        on = date.fromisoformat(d["decided_on"])
-        decision.outcome = outcome
-        if outcome in ("funded_in_full", "funded_partially"):
-            decision.granted = decision.net = amount
-            if decision.funded_on is None:
-                decision.funded_on = on
-        elif outcome == "clawed_back":
-            decision.net = decision.granted - amount
-        else:
-            decision.net = Decimal(0)
-        decision.adverse, decision.complete = d["adverse"], d["complete"]
-        idea = self.ideas.get(decision.proposal)
-        needed = [f for f in d["facts"] if idea is not None and f in idea.needs_hearing]
-        decision.hearing_needed = decision.adverse and bool(needed)
-        decision.heard = idea is None or all(idea.heard(f, on) for f in needed)
-
-    # projects
-    def _funded(self, s: str, d: dict[str, Any]) -> None:
-        self.projects[s] = _Project(d["proposal"], d["decision"], _dec(d["approved"]), d["title"])
-
-    def _ms_scheduled(self, s: str, d: dict[str, Any]) -> None:
-        self.projects[s].milestones[d["code"]] = _Milestone(date.fromisoformat(d["due_on"]))
-
-    def _ms_started(self, s: str, d: dict[str, Any]) -> None:
-        self.projects[s].milestones[d["code"]].started_on = date.fromisoformat(d["on"])
-
-    def _ms_met(self, s: str, d: dict[str, Any]) -> None:
-        self.projects[s].milestones[d["code"]].met_on = date.fromisoformat(d["on"])
-
-    def _ms_delayed(self, s: str, d: dict[str, Any]) -> None:
-        return None  # the on-time rate judges against the original due date
-
-    def _ms_cancelled(self, s: str, d: dict[str, Any]) -> None:
-        self.projects[s].milestones[d["code"]].cancelled = True
-
-    def _spend(self, s: str, d: dict[str, Any]) -> None:
-        self.projects[s].spends[d["id"]] = _dec(d["amount"])
-
-    def _spend_corrected(self, s: str, d: dict[str, Any]) -> None:
-        self.projects[s].spends[d["id"]] = _dec(d["amount"])
-
-    def _match(self, s: str, d: dict[str, Any]) -> None:
-        self.projects[s].match[d["id"]] = _dec(d["amount"])
-
-    def _completed(self, s: str, d: dict[str, Any]) -> None:
-        self.projects[s].completed_on = date.fromisoformat(d["on"])
-
-    def _cancelled(self, s: str, d: dict[str, Any]) -> None:
-        self.projects[s].cancelled = True
-
-    # commitments
-    def _commitment(self, s: str, d: dict[str, Any]) -> None:
-        in_kind = None if d["in_kind"] is None else Decimal(d["in_kind"])
-        self.commitments[s] = (d["project"], in_kind, "open")
-
-    def _commitment_met(self, s: str, d: dict[str, Any]) -> None:
-        if not d.get("verified", False):
-            return  # marked met by the group itself: not verified, the pledge stays open
-        project, in_kind, _ = self.commitments[s]
-        self.commitments[s] = (project, in_kind, "met")
-
-    def _commitment_lapsed(self, s: str, d: dict[str, Any]) -> None:
-        project, in_kind, _ = self.commitments[s]
-        self.commitments[s] = (project, in_kind, "lapsed")
 
 
 # -- the reader ------------------------------------------------------------------------------------

@@ -1,0 +1,279 @@
+"""The fold of one process's impact facts, in log order as of T: ideas, decisions, projects.
+
+The impact report reads the narrow fact rows the model wrote and folds them here into the
+state its tables are computed from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from coprod.domain.hearing_dates import DEFAULT_MIN_HEARING_DAYS
+
+_FOREVER = 2**62
+_PLACES = Decimal("0.000001")
+NOT_STATED = "not stated"
+HORIZONS = (12, 24, 36)
+DEFAULT_BACKLOG_MONTHS = 6
+DIMENSIONS = ("age_band", "sex", "area", "deprivation_quintile")
+
+#: Method text of every breakdown of a published total, also one of the NOTES.
+BREAKDOWN_NOTE = (
+    "Breakdowns of a published total (voters V by age band, sex, area and deprivation "
+    "quintile; people in counted contribution logs by phase, level, project and area) are "
+    "protected so that no hidden count follows from that total, from the other tables "
+    "(a quintile is the sum of its areas, an area of its projects), from the shares shown, "
+    "or from a log having at least one person and at most 24 hours per person. The total "
+    "stays published; where hiding counts cannot protect a breakdown, or the total is itself "
+    "hidden (below k), the whole breakdown is withheld: its counts, zeros included, and its "
+    "shares are hidden as 'withheld'. The stated count, base of p_g, RR_g, gap and D, is "
+    "shown only when the 'not stated' count is, or every stated group's (it is V minus the "
+    "one and the sum of the others)."
+)
+
+NOTES = (
+    "F (PB-decided funds) = sum of the amounts of decisions in force with a funding outcome; "
+    "a claw-back leaves the granted amount minus the sum reclaimed, keeps the project among "
+    "the winners, and that net sum is the project's approved amount in every table.",
+    "Spend counts at its latest corrected amount.",
+    "Contributions: verified and unverified logs counted, disputed logs excluded "
+    "(see 'contribution status').",
+    "In-kind value counts commitments an officer of the council marked met (verified); open "
+    "pledges, and any a group marked met itself, are shown as open, not counted. Value in "
+    "another currency than the process's is not counted.",
+    "Participants with no stated group are shown as 'not stated' and excluded from p_g.",
+    "Counts of projects, decisions, milestones and money are not counts of people and are "
+    "not suppressed.",
+    BREAKDOWN_NOTE,
+)
+
+
+def _dec(text: str | None) -> Decimal:
+    return Decimal(0) if text is None else Decimal(text)
+
+
+# -- the fold of a process's facts -------------------------------------------------------------
+
+
+@dataclass
+class _Idea:
+    submitter: str
+    area: str | None
+    category: str | None
+    ended: str | None = None
+    developed: bool = False
+    feasible: bool | None = None
+    assessment_reason: str = ""
+    shortlist: str | None = None
+    shortlist_reason: str = ""
+    needs_hearing: set[str] = field(default_factory=set)
+    hearings: dict[str, _Hearing] = field(default_factory=dict)
+    exempted: set[str] = field(default_factory=set)
+
+    def heard(self, fact: str, on: date) -> bool:
+        """Heard by `on`: exempted, or a hearing on it with possible dates answered or expired."""
+        if fact in self.exempted:
+            return True
+        return any(fact in h.facts and h.heard_by(on) for h in self.hearings.values())
+
+
+@dataclass
+class _Hearing:
+    """A hearing as the report judges it: dates the write side now refuses never count."""
+
+    facts: set[str]
+    deadline: date
+    sent_on: date
+    min_days: int
+    answered: date | None = None
+
+    def heard_by(self, on: date) -> bool:
+        if self.answered is not None and self.sent_on <= self.answered <= on:
+            return True
+        long_enough = (self.deadline - self.sent_on).days >= self.min_days
+        return long_enough and self.deadline < on
+
+
+@dataclass
+class _Decision:
+    proposal: str
+    status: str = "in_force"
+    outcome: str | None = None
+    net: Decimal = Decimal(0)
+    granted: Decimal = Decimal(0)
+    funded_on: date | None = None
+    adverse: bool = False
+    complete: bool = False
+    hearing_needed: bool = False
+    heard: bool = True
+
+    @property
+    def winner(self) -> bool:
+        """In force and funded; a claw-back leaves a winner with less money, not a loser."""
+        return self.status == "in_force" and self.outcome in (
+            "funded_in_full",
+            "funded_partially",
+            "clawed_back",
+        )
+
+    @property
+    def funds(self) -> Decimal:
+        return self.net if self.status == "in_force" else Decimal(0)
+
+
+@dataclass
+class _Milestone:
+    due: date
+    started_on: date | None = None
+    met_on: date | None = None
+    cancelled: bool = False
+
+
+@dataclass
+class _Project:
+    proposal: str
+    decision: str
+    approved: Decimal
+    title: str
+    milestones: dict[str, _Milestone] = field(default_factory=dict)
+    spends: dict[str, Decimal] = field(default_factory=dict)
+    match: dict[str, Decimal] = field(default_factory=dict)
+    completed_on: date | None = None
+    cancelled: bool = False
+
+
+@dataclass
+class _Fold:
+    ideas: dict[str, _Idea] = field(default_factory=dict)
+    decisions: dict[str, _Decision] = field(default_factory=dict)
+    projects: dict[str, _Project] = field(default_factory=dict)
+    commitments: dict[str, tuple[str, Decimal | None, str]] = field(default_factory=dict)
+    vote_end: date | None = None
+    hearing_days: int = DEFAULT_MIN_HEARING_DAYS
+
+    def apply(self, subject: str, kind: str, data: dict[str, Any]) -> None:
+        getattr(self, f"_{kind}")(subject, data)
+
+    def _schedule(self, s: str, d: dict[str, Any]) -> None:
+        self.vote_end = None if d["vote_end"] is None else date.fromisoformat(d["vote_end"])
+
+    def _hearing_period(self, s: str, d: dict[str, Any]) -> None:
+        self.hearing_days = int(d["days"])
+
+    # proposals
+    def _idea(self, s: str, d: dict[str, Any]) -> None:
+        self.ideas[s] = _Idea(d["submitter"], d["area"], d["category"])
+
+    def _idea_end(self, s: str, d: dict[str, Any]) -> None:
+        self.ideas[s].ended = d["state"]
+
+    def _developed(self, s: str, d: dict[str, Any]) -> None:
+        idea = self.ideas[s]
+        idea.developed, idea.area, idea.category = True, d["area"], d["category"]
+
+    def _assessed(self, s: str, d: dict[str, Any]) -> None:
+        self.ideas[s].feasible = d["feasible"]
+        self.ideas[s].assessment_reason = d["reason"]
+
+    def _shortlist(self, s: str, d: dict[str, Any]) -> None:
+        self.ideas[s].shortlist = d["state"]
+        self.ideas[s].shortlist_reason = d.get("reason") or ""
+
+    def _case_fact(self, s: str, d: dict[str, Any]) -> None:
+        if d["needs_hearing"]:
+            self.ideas[s].needs_hearing.add(d["fact"])
+
+    def _hearing(self, s: str, d: dict[str, Any]) -> None:
+        deadline, sent = date.fromisoformat(d["deadline"]), date.fromisoformat(d["sent_on"])
+        hearing = _Hearing(set(d["facts"]), deadline, sent, self.hearing_days)
+        self.ideas[s].hearings[d["hearing"]] = hearing
+
+    def _answered(self, s: str, d: dict[str, Any]) -> None:
+        self.ideas[s].hearings[d["hearing"]].answered = date.fromisoformat(d["on"])
+
+    def _exempted(self, s: str, d: dict[str, Any]) -> None:
+        self.ideas[s].exempted.update(d["facts"])
+
+    # decisions
+    def _decision(self, s: str, d: dict[str, Any]) -> None:
+        act = d["act"]
+        if act == "made":
+            self.decisions[s] = _Decision(d["proposal"])
+        decision = self.decisions[s]
+        if act == "reopened":
+            decision.status = "reopened"
+            return
+        if act == "revoked":
+            decision.status = "revoked"
+            decision.adverse, decision.complete = True, d["complete"]
+            decision.hearing_needed, decision.heard = False, True
+            return
+        decision.status = "in_force"
+        outcome, amount = d["outcome"], _dec(d["amount"])
+        on = date.fromisoformat(d["decided_on"])
+        decision.outcome = outcome
+        if outcome in ("funded_in_full", "funded_partially"):
+            decision.granted = decision.net = amount
+            if decision.funded_on is None:
+                decision.funded_on = on
+        elif outcome == "clawed_back":
+            decision.net = decision.granted - amount
+        else:
+            decision.net = Decimal(0)
+        decision.adverse, decision.complete = d["adverse"], d["complete"]
+        idea = self.ideas.get(decision.proposal)
+        needed = [f for f in d["facts"] if idea is not None and f in idea.needs_hearing]
+        decision.hearing_needed = decision.adverse and bool(needed)
+        decision.heard = idea is None or all(idea.heard(f, on) for f in needed)
+
+    # projects
+    def _funded(self, s: str, d: dict[str, Any]) -> None:
+        self.projects[s] = _Project(d["proposal"], d["decision"], _dec(d["approved"]), d["title"])
+
+    def _ms_scheduled(self, s: str, d: dict[str, Any]) -> None:
+        self.projects[s].milestones[d["code"]] = _Milestone(date.fromisoformat(d["due_on"]))
+
+    def _ms_started(self, s: str, d: dict[str, Any]) -> None:
+        self.projects[s].milestones[d["code"]].started_on = date.fromisoformat(d["on"])
+
+    def _ms_met(self, s: str, d: dict[str, Any]) -> None:
+        self.projects[s].milestones[d["code"]].met_on = date.fromisoformat(d["on"])
+
+    def _ms_delayed(self, s: str, d: dict[str, Any]) -> None:
+        return None  # the on-time rate judges against the original due date
+
+    def _ms_cancelled(self, s: str, d: dict[str, Any]) -> None:
+        self.projects[s].milestones[d["code"]].cancelled = True
+
+    def _spend(self, s: str, d: dict[str, Any]) -> None:
+        self.projects[s].spends[d["id"]] = _dec(d["amount"])
+
+    def _spend_corrected(self, s: str, d: dict[str, Any]) -> None:
+        self.projects[s].spends[d["id"]] = _dec(d["amount"])
+
+    def _match(self, s: str, d: dict[str, Any]) -> None:
+        self.projects[s].match[d["id"]] = _dec(d["amount"])
+
+    def _completed(self, s: str, d: dict[str, Any]) -> None:
+        self.projects[s].completed_on = date.fromisoformat(d["on"])
+
+    def _cancelled(self, s: str, d: dict[str, Any]) -> None:
+        self.projects[s].cancelled = True
+
+    # commitments
+    def _commitment(self, s: str, d: dict[str, Any]) -> None:
+        in_kind = None if d["in_kind"] is None else Decimal(d["in_kind"])
+        self.commitments[s] = (d["project"], in_kind, "open")
+
+    def _commitment_met(self, s: str, d: dict[str, Any]) -> None:
+        if not d.get("verified", False):
+            return  # marked met by the group itself: not verified, the pledge stays open
+        project, in_kind, _ = self.commitments[s]
+        self.commitments[s] = (project, in_kind, "met")
+
+    def _commitment_lapsed(self, s: str, d: dict[str, Any]) -> None:
+        project, in_kind, _ = self.commitments[s]
+        self.commitments[s] = (project, in_kind, "lapsed")
