@@ -30,7 +30,7 @@ from api.cli.verify import verify
 from api.demo import seed_demo
 from coprod.adapters.config import settings_from_env
 from coprod.application import Coprod
-from coprod.domain.catalogue import render_catalogue
+from coprod.domain.catalogue import published_in, render_catalogue
 from coprod.domain.errors import CoprodError
 
 cli = typer.Typer(
@@ -93,8 +93,13 @@ def catalogue(
         Path | None, typer.Option(help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """Print the event catalogue (the data dictionary of the event log) as Markdown."""
-    text = render_catalogue()
+    """Print the event catalogue (the data dictionary of the event log) as Markdown.
+
+    With ``--output``, the topics the existing file lists as published stay listed (the list
+    is append-only) and new events' topics are added.
+    """
+    previous = output.read_text(encoding="utf-8") if output is not None and output.exists() else ""
+    text = render_catalogue(published_in(previous))
     if output is None:
         sys.stdout.write(text)
     else:

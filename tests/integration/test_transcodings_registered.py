@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from coprod.adapters.config import parse_database_url
-from coprod.adapters.transcodings import STORED_MODULES
+from coprod.adapters.transcodings import STORED_MODULES, TOPIC_MODULES
 from coprod.application import Coprod
 from coprod.standards.pabulib import import_file
 from tests.unit.test_pabulib_parser import APPROVAL
@@ -69,3 +69,14 @@ def test_every_module_declaring_a_stored_type_is_registered_by_register_all() ->
     }
     assert "coprod.domain.pabulib_source" in declaring
     assert declaring == set(STORED_MODULES)
+
+
+def test_every_module_pinning_stored_topics_is_imported_by_register_all() -> None:
+    """A module that pins topics must be loaded before a reader resolves a stored topic."""
+    pinning = {
+        ".".join(path.relative_to(SRC).with_suffix("").parts)
+        for path in SRC.rglob("*.py")
+        if "\nkeep_stored_topics(" in path.read_text()
+    }
+    assert "coprod.domain.proposal" in pinning
+    assert pinning == set(TOPIC_MODULES)

@@ -22,7 +22,6 @@ from coprod.domain.stored import REGISTRY as _REGISTRY
 #: imports them all, so an application can load any event in the store whatever the caller
 #: happened to import (an analysis script that never imported the Pabulib importer must
 #: still read a ``pabulib_identity``). A test fails when a module declaring one is missing.
-#: Every aggregate module is listed too: importing it registers its pinned stored topics.
 STORED_MODULES = (
     "coprod.domain.values",
     "coprod.domain.phases",
@@ -35,9 +34,21 @@ STORED_MODULES = (
     "coprod.domain.parameters",
     "coprod.adapters.privacy",
     "coprod.domain.pabulib_source",
-    "coprod.domain.proposal",
-    "coprod.domain.project",
+)
+
+#: Every module that pins its aggregates' stored topics (``keep_stored_topics``): importing
+#: it registers them, so a reader resolves any stored topic whatever it imported first.
+TOPIC_MODULES = (
+    "coprod.domain.ballot",
+    "coprod.domain.commitment",
+    "coprod.domain.decision",
+    "coprod.domain.organisation",
     "coprod.domain.outcome",
+    "coprod.domain.pabulib_source",
+    "coprod.domain.parameters",
+    "coprod.domain.process",
+    "coprod.domain.project",
+    "coprod.domain.proposal",
     "coprod.domain.release",
 )
 
@@ -92,7 +103,7 @@ class DataclassAsDict(Transcoding):
 
 def register_all(transcoder: JSONTranscoder) -> None:
     """Register every coprod type with the application's transcoder (all of STORED_MODULES)."""
-    for module in STORED_MODULES:
+    for module in (*STORED_MODULES, *TOPIC_MODULES):
         importlib.import_module(module)
     transcoder.register(DateAsISO())
     for name, cls in _REGISTRY.items():

@@ -10,8 +10,9 @@ import dataclasses
 import importlib
 import inspect
 import pkgutil
+import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from eventsourcing.utils import get_topic
 
@@ -67,8 +68,6 @@ def _type_name(tp: object) -> str:
 
 
 def _strip_modules(text: str, prefix: str) -> str:
-    import re
-
     return re.sub(rf"{re.escape(prefix)}(?:\w+\.)*", "", text)
 
 
@@ -117,6 +116,36 @@ def _first_paragraph(doc: str | None) -> str:
     return inspect.cleandoc(doc).split("\n\n")[0].replace("\n", " ")
 
 
-def render_catalogue() -> str:
-    """The whole catalogue as Markdown."""
-    return "\n".join(_lines()).rstrip() + "\n"
+PUBLISHED_HEADING = "## Published topics"
+
+
+def published_in(catalogue: str) -> list[str]:
+    """The topics listed in a catalogue's "Published topics" section, in their order."""
+    _, found, section = catalogue.partition(PUBLISHED_HEADING + "\n")
+    if not found:
+        return []
+    return [line[3:-1] for line in section.splitlines() if line.startswith("- `")]
+
+
+def _published_lines(published: Sequence[str]) -> Iterator[str]:
+    yield PUBLISHED_HEADING
+    yield ""
+    yield "Every topic ever stored, in the order it was first published. The list is append-only:"
+    yield "`coprod catalogue --output docs/EVENTS.md` keeps what the file already lists and adds the"
+    yield "topics of new events, and a test fails if a listed topic stops resolving (a rename must"
+    yield "keep its stored topic, see `keep_stored_topics`)."
+    yield ""
+    listed = list(dict.fromkeys(published))
+    listed += [t for t in (get_topic(e) for e in event_classes()) if t not in set(listed)]
+    for topic in listed:
+        yield f"- `{topic}`"
+
+
+def render_catalogue(published: Sequence[str] = ()) -> str:
+    """The whole catalogue as Markdown, ending with the append-only list of stored topics.
+
+    ``published`` is the list the previous catalogue held (:func:`published_in`); its topics
+    stay listed, in order, even if no class declares them any more, so the test notices.
+    """
+    lines = [*_lines(), *_published_lines(published)]
+    return "\n".join(lines).rstrip() + "\n"
