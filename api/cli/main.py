@@ -17,7 +17,7 @@ from rich.table import Table
 
 from api.cli.errors import CoprodGroup, fail
 from api.cli.evaluator import register as register_evaluator
-from api.cli.files import replaced_atomically
+from api.cli.files import check_output, replaced_atomically
 from api.cli.outcome import outcome
 from api.cli.pabulib import export_app, import_app
 from api.cli.people import people_app
@@ -98,7 +98,8 @@ def catalogue(
     With ``--output``, the topics the existing file lists as published stay listed (the list
     is append-only) and new events' topics are added.
     """
-    previous = output.read_text(encoding="utf-8") if output is not None and output.exists() else ""
+    target = None if output is None else check_output(output)
+    previous = target.read_text(encoding="utf-8") if target is not None and target.exists() else ""
     text = render_catalogue(published_in(previous))
     if output is None:
         sys.stdout.write(text)
