@@ -34,6 +34,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from benchmarks.import_pabulib import DEFAULT_PG, _drop_pg_db, _fresh_pg_db  # noqa: E402
 from coprod.adapters.config import parse_database_url  # noqa: E402
 from coprod.application import Coprod  # noqa: E402
+from coprod.application.commands.processes import OpenProcess, SetEligiblePopulation  # noqa: E402
 from coprod.domain.values import Actor, Role  # noqa: E402
 
 DEFAULT_FILE = "/work/shared/data/pabulib/Poland_Krakow_2024.pb"
@@ -63,13 +64,20 @@ def _cpu() -> float:
 def _commands(app: Coprod, n: int) -> dict[str, float]:
     council = uuid.uuid4()
     officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council)
-    process = app.open_process(officer, council, "WARM", "warm-up", "EUR").aggregate_id
+    process = app.open_process(
+        OpenProcess(council_id=council, code="WARM", name="warm-up", currency="EUR"), officer
+    ).aggregate_id
     started, cpu = time.perf_counter(), _cpu()
     for i in range(n):
         if i % 2:
-            app.open_process(officer, council, f"C{i}", f"Process {i}", "EUR")
+            app.open_process(
+                OpenProcess(council_id=council, code=f"C{i}", name=f"Process {i}", currency="EUR"),
+                officer,
+            )
         else:
-            app.set_eligible_population(officer, process, 1000 + i)
+            app.set_eligible_population(
+                SetEligiblePopulation(process_id=process, eligible=1000 + i), officer
+            )
     wall, cpu = time.perf_counter() - started, _cpu() - cpu
     return {"wall": wall / n * 1000, "cpu": cpu / n * 1000}
 

@@ -32,6 +32,7 @@ from benchmarks.projection_rebuild import open_vote, pseudonym  # noqa: E402
 from coprod.adapters.config import parse_database_url  # noqa: E402
 from coprod.application import Coprod  # noqa: E402
 from coprod.application.base import SYSTEM_ACTOR  # noqa: E402
+from coprod.application.commands.processes import CloseBallot  # noqa: E402
 from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex  # noqa: E402
 from coprod.domain.process import Process  # noqa: E402
 from coprod.domain.values import Actor, Role  # noqa: E402
@@ -70,7 +71,7 @@ def seed(app: Coprod, ballots: int, batch: int = 5_000) -> tuple[uuid.UUID, date
         app.commit(*cast)
         if first < ballots // 2 <= first + batch:
             middle = datetime.now(UTC)
-    app.close_ballot(officer, pid)
+    app.close_ballot(CloseBallot(process_id=pid), officer)
     return pid, middle
 
 

@@ -39,6 +39,20 @@ from api.demo import seed_demo  # noqa: E402
 from coprod.adapters.config import parse_database_url  # noqa: E402
 from coprod.application import Coprod  # noqa: E402
 from coprod.application.base import SYSTEM_ACTOR  # noqa: E402
+from coprod.application.commands.processes import (  # noqa: E402
+    AdvancePhase,
+    OpenProcess,
+    SetBudget,
+    SetEligiblePopulation,
+    SetRules,
+)
+from coprod.application.commands.proposals import (  # noqa: E402
+    AssessFeasibility,
+    DevelopProposal,
+    OpenBallot,
+    Shortlist,
+    SubmitIdea,
+)
 from coprod.domain.ballot import Ballot, BallotChannel  # noqa: E402
 from coprod.domain.phases import Phase  # noqa: E402
 from coprod.domain.process import Process  # noqa: E402
@@ -60,25 +74,51 @@ def open_vote(
     of a council of its own)."""
     officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council or uuid.uuid4())
     pid = app.open_process(
-        officer, officer.organisation_id or uuid.uuid4(), code, f"Bench {code}", "DKK"
+        OpenProcess(
+            council_id=officer.organisation_id or uuid.uuid4(),
+            code=code,
+            name=f"Bench {code}",
+            currency="DKK",
+        ),
+        officer,
     ).aggregate_id
-    app.set_budget(officer, pid, Money.of(1_000_000, "DKK"))
-    app.set_eligible_population(officer, pid, 10_000_000)
+    app.set_budget(SetBudget(process_id=pid, pot=Money.of(1_000_000, "DKK")), officer)
+    app.set_eligible_population(SetEligiblePopulation(process_id=pid, eligible=10_000_000), officer)
     voting = VotingRules(method, points=10 if method is VoteMethod.CUMULATIVE else None)
-    app.set_rules(officer, pid, voting, SelectionRule("greedy"))
+    app.set_rules(
+        SetRules(process_id=pid, voting=voting, selection=SelectionRule("greedy")), officer
+    )
     ideas = [
-        app.submit_idea(officer, pid, f"Idea {i}", "A bench idea").aggregate_id
+        app.submit_idea(
+            SubmitIdea(process_id=pid, title=f"Idea {i}", description="A bench idea"), officer
+        ).aggregate_id
         for i in range(options)
     ]
-    app.advance_phase(officer, pid, Phase.DEVELOPMENT)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DEVELOPMENT), officer)
     for idea in ideas:
-        app.develop_proposal(officer, idea, Money.of(10_000, "DKK"), "all", "general")
-    app.advance_phase(officer, pid, Phase.REVIEW)
+        app.develop_proposal(
+            DevelopProposal(
+                proposal_id=idea,
+                cost_estimate=Money.of(10_000, "DKK"),
+                area_code="all",
+                category="general",
+            ),
+            officer,
+        )
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.REVIEW), officer)
     for idea in ideas:
-        app.assess_feasibility(officer, idea, True, "fine", Money.of(10_000, "DKK"))
-        app.shortlist(officer, idea)
-    app.advance_phase(officer, pid, Phase.VOTE)
-    app.open_ballot(officer, pid, tuple(ideas))
+        app.assess_feasibility(
+            AssessFeasibility(
+                proposal_id=idea,
+                feasible=True,
+                reason="fine",
+                assessed_cost=Money.of(10_000, "DKK"),
+            ),
+            officer,
+        )
+        app.shortlist(Shortlist(proposal_id=idea), officer)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.VOTE), officer)
+    app.open_ballot(OpenBallot(process_id=pid, proposal_ids=tuple(ideas)), officer)
     return pid, tuple(ideas)
 
 

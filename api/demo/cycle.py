@@ -20,6 +20,30 @@ from api.demo.data import (
 )
 from coprod.application.ballots import BallotInput
 from coprod.application.base import SYSTEM_ACTOR
+from coprod.application.commands.processes import (
+    AdvancePhase,
+    CloseBallot,
+    DefineAreas,
+    OpenProcess,
+    SchedulePhases,
+    SetBudget,
+    SetEligiblePopulation,
+    SetRules,
+)
+from coprod.application.commands.proposals import (
+    AmendIdea,
+    AssessFeasibility,
+    DeclineShortlist,
+    DevelopProposal,
+    MergeIdeas,
+    OpenBallot,
+    RecordFact,
+    RecordHearingAnswer,
+    SendHearing,
+    Shortlist,
+    SubmitIdea,
+    WithdrawIdea,
+)
 from coprod.domain.ballot import Ballot, BallotChannel, Sex
 from coprod.domain.decision import DecisionOutcome, DecisionRecord
 from coprod.domain.organisation import OrganisationKind
@@ -61,21 +85,28 @@ class CycleSteps(SeederBase):
         self.say("opening the PB cycle")
         app, officer = self.app, self.officer
         self.process_id = app.open_process(
+            OpenProcess(
+                council_id=self.council_id,
+                code=f"demo-pb-{self.seed}",
+                name="Demo City participatory budget",
+                currency=CURRENCY,
+            ),
             officer,
-            self.council_id,
-            f"demo-pb-{self.seed}",
-            "Demo City participatory budget",
-            CURRENCY,
         ).aggregate_id
         pid = self.process_id
-        app.set_budget(officer, pid, self.money(POT), self.money(400_000_000))
-        app.set_eligible_population(officer, pid, 28_000)
-        app.define_areas(officer, pid, AREAS)
-        app.set_rules(
+        app.set_budget(
+            SetBudget(process_id=pid, pot=self.money(POT), budget_base=self.money(400_000_000)),
             officer,
-            pid,
-            VotingRules(VoteMethod.KNAPSACK, budget_limit=self.money(POT)),
-            SelectionRule("greedy"),
+        )
+        app.set_eligible_population(SetEligiblePopulation(process_id=pid, eligible=28_000), officer)
+        app.define_areas(DefineAreas(process_id=pid, areas=AREAS), officer)
+        app.set_rules(
+            SetRules(
+                process_id=pid,
+                voting=VotingRules(VoteMethod.KNAPSACK, budget_limit=self.money(POT)),
+                selection=SelectionRule("greedy"),
+            ),
+            officer,
         )
         phases = (
             (Phase.IDEAS, 330, 290),
@@ -86,12 +117,59 @@ class CycleSteps(SeederBase):
             (Phase.DELIVERY, 179, -365),
         )
         schedule = tuple(PhaseDates(p, self.day(a), self.day(b)) for p, a, b in phases)
-        app.schedule_phases(officer, pid, schedule)
+        app.schedule_phases(SchedulePhases(process_id=pid, schedule=schedule), officer)
 
     # -- ideas to shortlist --------------------------------------------------------------------
 
     def ideas(self) -> None:
         self.say("collecting ideas and developing proposals")
+        app, rng, pid = self.app, self.rng, self.process_id
+        self._submit_ideas()
+        for idea in self.ideas_ids[:3]:
+            app.amend_idea(
+                AmendIdea(
+                    proposal_id=idea,
+                    description="Clarified with the proposers at the ideas workshop",
+                ),
+                self.officer,
+            )
+        merged = [
+            (self.ideas_ids[40], self.ideas_ids[4]),
+            (self.ideas_ids[41], self.ideas_ids[5]),
+            (self.ideas_ids[42], self.ideas_ids[6]),
+        ]
+        for source, target in merged:
+            app.merge_ideas(MergeIdeas(source_id=source, target_id=target), self.officer)
+            self.count["ideas merged"] += 1
+        for idea in self.ideas_ids[43:45]:
+            app.withdraw_idea(
+                WithdrawIdea(
+                    proposal_id=idea,
+                    reason="The proposers withdrew it: already funded by the housing association",
+                ),
+                self.officer,
+            )
+            self.count["ideas withdrawn"] += 1
+        app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DEVELOPMENT), self.officer)
+        self.proposals = self.ideas_ids[:40] + self.ideas_ids[45:]
+        for proposal in self.proposals:
+            area_code, category = self.meta[proposal]
+            cost = self.money(rng.randrange(60, 460) * 1000)
+            co_producers = (self.groups[rng.randrange(len(self.groups))][0],)
+            app.develop_proposal(
+                DevelopProposal(
+                    proposal_id=proposal,
+                    cost_estimate=cost,
+                    area_code=area_code,
+                    category=category,
+                    co_producers=co_producers,
+                ),
+                self.officer,
+            )
+            self.count["proposals"] += 1
+
+    def _submit_ideas(self) -> None:
+        """46 ideas over the themes and areas, by group members and unaffiliated residents."""
         app, rng, pid = self.app, self.rng, self.process_id
         self.ideas_ids: list[UUID] = []
         self.meta: dict[UUID, tuple[str, str]] = {}
@@ -105,52 +183,36 @@ class CycleSteps(SeederBase):
                 else Actor(uuid.UUID(int=rng.getrandbits(128)), Role.RESIDENT)
             )
             idea = app.submit_idea(
-                author, pid, f"{title} in {area.name}", description, area.code, category
+                SubmitIdea(
+                    process_id=pid,
+                    title=f"{title} in {area.name}",
+                    description=description,
+                    area_code=area.code,
+                    category=category,
+                ),
+                author,
             ).aggregate_id
             self.ideas_ids.append(idea)
             self.meta[idea] = (area.code, category)
             self.count["ideas"] += 1
-        for idea in self.ideas_ids[:3]:
-            app.amend_idea(
-                self.officer, idea, description="Clarified with the proposers at the ideas workshop"
-            )
-        merged = [
-            (self.ideas_ids[40], self.ideas_ids[4]),
-            (self.ideas_ids[41], self.ideas_ids[5]),
-            (self.ideas_ids[42], self.ideas_ids[6]),
-        ]
-        for source, target in merged:
-            app.merge_ideas(self.officer, source, target)
-            self.count["ideas merged"] += 1
-        for idea in self.ideas_ids[43:45]:
-            app.withdraw_idea(
-                self.officer,
-                idea,
-                "The proposers withdrew it: already funded by the housing association",
-            )
-            self.count["ideas withdrawn"] += 1
-        app.advance_phase(self.officer, pid, Phase.DEVELOPMENT)
-        self.proposals = self.ideas_ids[:40] + self.ideas_ids[45:]
-        for proposal in self.proposals:
-            area_code, category = self.meta[proposal]
-            cost = self.money(rng.randrange(60, 460) * 1000)
-            co_producers = (self.groups[rng.randrange(len(self.groups))][0],)
-            app.develop_proposal(self.officer, proposal, cost, area_code, category, co_producers)
-            self.count["proposals"] += 1
 
     def review(self) -> None:
         self.say("assessing feasibility and shortlisting")
         app, rng = self.app, self.rng
-        app.advance_phase(self.officer, self.process_id, Phase.REVIEW)
+        app.advance_phase(
+            AdvancePhase(process_id=self.process_id, to_phase=Phase.REVIEW), self.officer
+        )
         self.costs: dict[UUID, Money] = {}
         feasible = []
         for index, proposal in enumerate(self.proposals):
             if index % 6 == 5:
                 app.assess_feasibility(
+                    AssessFeasibility(
+                        proposal_id=proposal,
+                        feasible=False,
+                        reason="The site is not council land and the owner declined",
+                    ),
                     self.officer,
-                    proposal,
-                    False,
-                    "The site is not council land and the owner declined",
                 )
                 self.count["assessed unfeasible"] += 1
                 continue
@@ -162,17 +224,27 @@ class CycleSteps(SeederBase):
                 )
             )
             app.assess_feasibility(
-                self.officer, proposal, True, "Feasible within one year", assessed
+                AssessFeasibility(
+                    proposal_id=proposal,
+                    feasible=True,
+                    reason="Feasible within one year",
+                    assessed_cost=assessed,
+                ),
+                self.officer,
             )
             self.costs[proposal] = assessed
             feasible.append(proposal)
         self.shortlisted = feasible[:18]
         for proposal in self.shortlisted:
-            app.shortlist(self.officer, proposal)
+            app.shortlist(Shortlist(proposal_id=proposal), self.officer)
             self.count["shortlisted"] += 1
         for proposal in feasible[18:]:
             app.decline_shortlist(
-                self.officer, proposal, "A similar project is already on the ballot for this area"
+                DeclineShortlist(
+                    proposal_id=proposal,
+                    reason="A similar project is already on the ballot for this area",
+                ),
+                self.officer,
             )
 
     # -- the vote --------------------------------------------------------------------------------
@@ -180,8 +252,10 @@ class CycleSteps(SeederBase):
     def vote(self) -> None:
         self.say("voting: 900 ballots")
         app, rng, pid = self.app, self.rng, self.process_id
-        app.advance_phase(self.officer, pid, Phase.VOTE)
-        app.open_ballot(self.officer, pid, tuple(self.shortlisted))
+        app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.VOTE), self.officer)
+        app.open_ballot(
+            OpenBallot(process_id=pid, proposal_ids=tuple(self.shortlisted)), self.officer
+        )
         popularity = {p: rng.uniform(0.5, 3.0) for p in self.shortlisted}
         bands = [b for b, _ in AGE_WEIGHTS]
         band_weights = [w for _, w in AGE_WEIGHTS]
@@ -205,7 +279,7 @@ class CycleSteps(SeederBase):
                 batch = []
         if batch:
             self.count["ballots"] += app.cast_ballots(SYSTEM_ACTOR, pid, batch)
-        app.close_ballot(self.officer, pid)
+        app.close_ballot(CloseBallot(process_id=pid), self.officer)
 
     def _knapsack_choice(self, popularity: dict[UUID, float]) -> tuple[UUID, ...]:
         ranked = sorted(popularity, key=lambda p: -popularity[p] * self.rng.random())
@@ -222,7 +296,7 @@ class CycleSteps(SeederBase):
     def decide(self) -> None:
         self.say("recording council decisions")
         app, pid = self.app, self.process_id
-        app.advance_phase(self.officer, pid, Phase.DECISION)
+        app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DECISION), self.officer)
         votes: Counter[UUID] = Counter()
         for proposal in self.shortlisted:
             votes[proposal] = 0
@@ -293,14 +367,16 @@ class CycleSteps(SeederBase):
     ) -> DecisionRecord:
         fact = uuid.uuid5(proposal, "vote-result" + ("-corrected" if corrected else ""))
         self.app.record_fact(
+            RecordFact(
+                proposal_id=proposal,
+                fact_id=fact,
+                summary=f"The proposal received {votes} votes and did not fit the remaining budget",
+                adverse=True,
+                essential=True,
+                known_to_party=True,
+                noted_on=self.day(199),
+            ),
             self.officer,
-            proposal,
-            fact,
-            f"The proposal received {votes} votes and did not fit the remaining budget",
-            adverse=True,
-            essential=True,
-            known_to_party=True,
-            noted_on=self.day(199),  # the vote result, known the day after the vote ended
         )
         return DecisionRecord(
             legal_basis=(
@@ -317,30 +393,40 @@ class CycleSteps(SeederBase):
         app = self.app
         fact = uuid.uuid5(proposal, "site-survey")
         app.record_fact(
+            RecordFact(
+                proposal_id=proposal,
+                fact_id=fact,
+                summary="The site survey found that only the first stage can be built this year",
+                adverse=True,
+                essential=True,
+                known_to_party=False,
+                noted_on=decided_on - timedelta(days=40),
+            ),
             self.officer,
-            proposal,
-            fact,
-            "The site survey found that only the first stage can be built this year",
-            adverse=True,
-            essential=True,
-            known_to_party=False,
-            noted_on=decided_on - timedelta(days=40),
         )
         hearing = uuid.uuid5(proposal, "hearing")
         party = self.groups[0][1].id
         # sent 30 days before the decision with a 25-day deadline (over the 14-day minimum),
         # answered 2 days before the deadline
         app.send_hearing(
+            SendHearing(
+                proposal_id=proposal,
+                hearing_id=hearing,
+                party_id=party,
+                fact_ids=(fact,),
+                deadline=decided_on - timedelta(days=5),
+                sent_on=decided_on - timedelta(days=30),
+            ),
             self.officer,
-            proposal,
-            hearing,
-            party,
-            (fact,),
-            decided_on - timedelta(days=5),
-            sent_on=decided_on - timedelta(days=30),
         )
         app.record_hearing_answer(
-            self.officer, proposal, hearing, decided_on - timedelta(days=7), "journal 2026-0412"
+            RecordHearingAnswer(
+                proposal_id=proposal,
+                hearing_id=hearing,
+                answered_on=decided_on - timedelta(days=7),
+                response_ref="journal 2026-0412",
+            ),
+            self.officer,
         )
         amount = self.money((self.costs[proposal].amount / 2).quantize(Decimal(1000)))
         record = DecisionRecord(

@@ -7,6 +7,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from api.demo.base import SeederBase
+from coprod.application.commands.processes import AdvancePhase
 from coprod.domain.commitment import CoproductionLevel, CoproductionPhase, InKindAsset
 from coprod.domain.phases import Phase
 
@@ -16,8 +17,8 @@ class DeliverySteps(SeederBase):
 
     def deliver(self) -> None:
         self.say("delivering projects: milestones, spend, outcomes")
-        app, rng = self.app, self.rng
-        app.advance_phase(self.officer, self.process_id, Phase.DELIVERY)
+        app, rng, pid = self.app, self.rng, self.process_id
+        app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DELIVERY), self.officer)
         self.projects: list[UUID] = []
         for index, decision in enumerate(self.funded):
             project = app.fund_project(self.officer, decision).aggregate_id

@@ -28,6 +28,7 @@ from coprod.adapters.config import StoreSettings, parse_database_url
 from coprod.adapters.privacy import EncryptedText
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
+from coprod.application.commands.processes import OpenProcess, SetBudget
 from coprod.domain.ballot import Ballot
 from coprod.domain.errors import InvalidInput, NotFound
 from coprod.domain.process import Process
@@ -343,11 +344,14 @@ def test_cli_says_how_stale_the_list_is_and_what_to_run(store_url: str) -> None:
     officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, uuid.uuid4())
     assert officer.organisation_id is not None
     with Coprod(parse_database_url(store_url)) as app:
-        pid = app.open_process(officer, officer.organisation_id, "p1", "Park", "DKK").aggregate_id
+        pid = app.open_process(
+            OpenProcess(council_id=officer.organisation_id, code="p1", name="Park", currency="DKK"),
+            officer,
+        ).aggregate_id
         with Projector(app) as projector:
             projector.catch_up()
-        app.set_budget(officer, pid, Money.of(1_000, "DKK"))
-        app.set_budget(officer, pid, Money.of(2_000, "DKK"))
+        app.set_budget(SetBudget(process_id=pid, pot=Money.of(1_000, "DKK")), officer)
+        app.set_budget(SetBudget(process_id=pid, pot=Money.of(2_000, "DKK")), officer)
     behind = runner.invoke(cli_app(), ["processes", "--format", "json"])
     assert behind.exit_code == 0, behind.output
     assert json.loads(behind.stdout) == [{"id": str(pid), "name": "Park", "phase": "ideas"}]

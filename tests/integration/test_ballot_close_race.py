@@ -16,6 +16,7 @@ import pytest
 
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
+from coprod.application.commands.processes import CloseBallot
 from coprod.domain.ballot import Ballot, BallotChannel
 from coprod.domain.errors import PhaseError
 from coprod.domain.values import Actor
@@ -81,7 +82,7 @@ def storm(app: Coprod, round_no: int) -> tuple[uuid.UUID, int, int, list[str]]:
     def closer(officer: Actor = officer) -> None:
         start.wait()
         time.sleep(random.uniform(0, 0.02))  # land the close somewhere inside the storm
-        app.close_ballot(officer, pid)
+        app.close_ballot(CloseBallot(process_id=pid), officer)
 
     threads = [threading.Thread(target=caster, args=(w,)) for w in range(CASTERS)]
     threads.append(threading.Thread(target=closer))

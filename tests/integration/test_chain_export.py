@@ -21,6 +21,7 @@ import pytest
 from coprod.adapters.chain import chain_head
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
+from coprod.application.commands.processes import OpenProcess
 from coprod.domain.process import Process, ProcessKind
 from coprod.domain.values import Actor, Role
 from projections.export import export
@@ -42,7 +43,10 @@ def url(request: pytest.FixtureRequest) -> str:
 def app(url: str) -> Iterator[Coprod]:
     with Coprod(parse_database_url(url)) as application:
         for i in range(3):
-            application.open_process(OFFICER, COUNCIL, f"C{i}", f"Process {i}", "EUR")
+            application.open_process(
+                OpenProcess(council_id=COUNCIL, code=f"C{i}", name=f"Process {i}", currency="EUR"),
+                OFFICER,
+            )
         # A Pabulib-style batch straight to the recorder, with awkward text for CSV.
         bulk = [
             Process.open(

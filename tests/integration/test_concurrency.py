@@ -10,6 +10,7 @@ import pytest
 
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
+from coprod.application.commands.processes import OpenProcess, SetEligiblePopulation
 from coprod.domain.errors import StaleVersion, StoreUnavailable
 from coprod.domain.process import Process
 from coprod.domain.values import Actor, Money
@@ -25,7 +26,9 @@ def _council(officer: Actor) -> uuid.UUID:
 
 def test_two_concurrent_writers_one_wins(postgres_url: str, officer: Actor) -> None:
     setup = Coprod(parse_database_url(postgres_url))
-    pid = setup.open_process(officer, _council(officer), "pb", "PB", "DKK").aggregate_id
+    pid = setup.open_process(
+        OpenProcess(council_id=_council(officer), code="pb", name="PB", currency="DKK"), officer
+    ).aggregate_id
     apps = [Coprod(parse_database_url(postgres_url)) for _ in range(2)]
     loaded = [app.load(Process, pid) for app in apps]  # both see version 1
     barrier = threading.Barrier(2)
@@ -61,12 +64,14 @@ def test_two_concurrent_writers_one_wins(postgres_url: str, officer: Actor) -> N
 def test_blocked_write_fails_with_clear_error(postgres_url: str, officer: Actor) -> None:
     """A write blocked by a held table lock gives up with StoreUnavailable instead of hanging."""
     app = Coprod(parse_database_url(postgres_url, {"COPROD_LOCK_TIMEOUT": "1"}))
-    pid = app.open_process(officer, _council(officer), "pb", "PB", "DKK").aggregate_id
+    pid = app.open_process(
+        OpenProcess(council_id=_council(officer), code="pb", name="PB", currency="DKK"), officer
+    ).aggregate_id
     schema = postgres_url.split("schema=")[1]
     with psycopg.connect(postgres_url.split("?")[0]) as blocker:
         blocker.execute(f'LOCK TABLE "{schema}".coprod_events IN EXCLUSIVE MODE')
         with pytest.raises(StoreUnavailable, match="nothing was recorded"):
-            app.set_eligible_population(officer, pid, 10)
+            app.set_eligible_population(SetEligiblePopulation(process_id=pid, eligible=10), officer)
         blocker.rollback()
     assert app.load(Process, pid).version == 1
     app.close()

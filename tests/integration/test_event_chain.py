@@ -25,6 +25,7 @@ from coprod.adapters import chain
 from coprod.adapters.chain import CHAIN_TABLE, GENESIS, ChainBroken, chain_head, link, verify
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
+from coprod.application.commands.processes import OpenProcess
 from coprod.domain.errors import AlreadyExists
 from coprod.domain.values import Actor, Role
 from coprod.standards.pabulib import import_file
@@ -52,7 +53,10 @@ def _commands(app: Coprod, n: int) -> list[int]:
     positions = []
     for _ in range(n):
         code = uuid.uuid4().hex[:8]
-        receipt = app.open_process(OFFICER, COUNCIL, code, f"Process {code}", "EUR")
+        receipt = app.open_process(
+            OpenProcess(council_id=COUNCIL, code=code, name=f"Process {code}", currency="EUR"),
+            OFFICER,
+        )
         assert receipt.position is not None
         positions.append(receipt.position)
     return positions
@@ -212,9 +216,13 @@ def test_a_chained_row_for_an_event_never_recorded_breaks_the_chain(app: Coprod,
 
 
 def test_a_refused_command_writes_no_link(app: Coprod) -> None:
-    app.open_process(OFFICER, COUNCIL, "SAME", "Same", "EUR")
+    app.open_process(
+        OpenProcess(council_id=COUNCIL, code="SAME", name="Same", currency="EUR"), OFFICER
+    )
     with pytest.raises(AlreadyExists):
-        app.open_process(OFFICER, COUNCIL, "SAME", "Same", "EUR")
+        app.open_process(
+            OpenProcess(council_id=COUNCIL, code="SAME", name="Same", currency="EUR"), OFFICER
+        )
     assert len(app.recorder.select_links(0, 100)) == 1
     assert verify(app).intact
 
@@ -232,7 +240,10 @@ def test_concurrent_writers_make_one_valid_chain(url: str) -> None:
                     if i % 5 == 0:
                         positions[worker] += _bulk(mine, 30)
                     code = f"W{worker}-{i}"
-                    receipt = mine.open_process(OFFICER, COUNCIL, code, code, "EUR")
+                    receipt = mine.open_process(
+                        OpenProcess(council_id=COUNCIL, code=code, name=code, currency="EUR"),
+                        OFFICER,
+                    )
                     positions[worker].append(receipt.position or 0)
         except BaseException as e:
             errors.append(e)

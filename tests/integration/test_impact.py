@@ -22,6 +22,25 @@ import pytest
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
+from coprod.application.commands.processes import (
+    AdvancePhase,
+    CloseBallot,
+    DefineAreas,
+    OpenProcess,
+    SetBudget,
+    SetDisclosureThreshold,
+    SetEligiblePopulation,
+    SetRules,
+)
+from coprod.application.commands.proposals import (
+    AssessFeasibility,
+    DevelopProposal,
+    OpenBallot,
+    RecordFact,
+    Shortlist,
+    SubmitIdea,
+    WithdrawIdea,
+)
 from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
 from coprod.domain.commitment import CoproductionLevel, CoproductionPhase, InKindAsset
 from coprod.domain.decision import DecisionOutcome, DecisionRecord
@@ -78,12 +97,27 @@ def run_cycle(app: Coprod, url: str, voters: dict[tuple[str | None, Sex | None],
     officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council)
     submitters = [Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council) for _ in range(3)]
     pid = app.open_process(
-        officer, council, f"c-{uuid.uuid4().hex[:6]}", "Cycle", "DKK"
+        OpenProcess(
+            council_id=council, code=f"c-{uuid.uuid4().hex[:6]}", name="Cycle", currency="DKK"
+        ),
+        officer,
     ).aggregate_id
-    app.set_budget(officer, pid, dkk(100_000), dkk(10_000_000))
-    app.set_eligible_population(officer, pid, 50)
-    app.define_areas(officer, pid, (Area("north", "N", 100, 1), Area("south", "S", 300, 3)))
-    app.set_rules(officer, pid, VotingRules(VoteMethod.APPROVAL), SelectionRule("greedy"))
+    app.set_budget(
+        SetBudget(process_id=pid, pot=dkk(100_000), budget_base=dkk(10_000_000)), officer
+    )
+    app.set_eligible_population(SetEligiblePopulation(process_id=pid, eligible=50), officer)
+    app.define_areas(
+        DefineAreas(process_id=pid, areas=(Area("north", "N", 100, 1), Area("south", "S", 300, 3))),
+        officer,
+    )
+    app.set_rules(
+        SetRules(
+            process_id=pid,
+            voting=VotingRules(VoteMethod.APPROVAL),
+            selection=SelectionRule("greedy"),
+        ),
+        officer,
+    )
     sex = (GroupShare("female", Decimal("0.5")), GroupShare("male", Decimal("0.5")))
     app.load_census_shares(officer, council, CensusDimension.SEX, sex, "census 2024", 2024)
     app.load_census_shares(
@@ -96,24 +130,59 @@ def run_cycle(app: Coprod, url: str, voters: dict[tuple[str | None, Sex | None],
         (AreaQuintile("north", 1), AreaQuintile("south", 5)),
     )
     ideas = {
-        "A": app.submit_idea(submitters[0], pid, "A", "a", "north").aggregate_id,
-        "B": app.submit_idea(submitters[1], pid, "B", "b", "south").aggregate_id,
-        "C": app.submit_idea(submitters[0], pid, "C", "c", "south").aggregate_id,
-        "D": app.submit_idea(submitters[2], pid, "D", "d").aggregate_id,
+        "A": app.submit_idea(
+            SubmitIdea(process_id=pid, title="A", description="a", area_code="north"), submitters[0]
+        ).aggregate_id,
+        "B": app.submit_idea(
+            SubmitIdea(process_id=pid, title="B", description="b", area_code="south"), submitters[1]
+        ).aggregate_id,
+        "C": app.submit_idea(
+            SubmitIdea(process_id=pid, title="C", description="c", area_code="south"), submitters[0]
+        ).aggregate_id,
+        "D": app.submit_idea(
+            SubmitIdea(process_id=pid, title="D", description="d"), submitters[2]
+        ).aggregate_id,
     }
-    app.withdraw_idea(submitters[2], ideas["D"], "changed my mind")
-    app.advance_phase(officer, pid, Phase.DEVELOPMENT)
-    app.develop_proposal(officer, ideas["A"], dkk(10_000), "north", "green")
-    app.develop_proposal(officer, ideas["B"], dkk(20_000), "south", "green")
-    app.develop_proposal(officer, ideas["C"], dkk(10_000), "south", "youth")
-    app.advance_phase(officer, pid, Phase.REVIEW)
-    app.assess_feasibility(officer, ideas["A"], True, "ok", dkk(10_000))
-    app.assess_feasibility(officer, ideas["B"], True, "ok", dkk(20_000))
-    app.assess_feasibility(officer, ideas["C"], False, "no site")
-    app.shortlist(officer, ideas["A"])
-    app.shortlist(officer, ideas["B"])
-    app.advance_phase(officer, pid, Phase.VOTE)
-    app.open_ballot(officer, pid, (ideas["A"], ideas["B"]))
+    app.withdraw_idea(WithdrawIdea(proposal_id=ideas["D"], reason="changed my mind"), submitters[2])
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DEVELOPMENT), officer)
+    app.develop_proposal(
+        DevelopProposal(
+            proposal_id=ideas["A"], cost_estimate=dkk(10_000), area_code="north", category="green"
+        ),
+        officer,
+    )
+    app.develop_proposal(
+        DevelopProposal(
+            proposal_id=ideas["B"], cost_estimate=dkk(20_000), area_code="south", category="green"
+        ),
+        officer,
+    )
+    app.develop_proposal(
+        DevelopProposal(
+            proposal_id=ideas["C"], cost_estimate=dkk(10_000), area_code="south", category="youth"
+        ),
+        officer,
+    )
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.REVIEW), officer)
+    app.assess_feasibility(
+        AssessFeasibility(
+            proposal_id=ideas["A"], feasible=True, reason="ok", assessed_cost=dkk(10_000)
+        ),
+        officer,
+    )
+    app.assess_feasibility(
+        AssessFeasibility(
+            proposal_id=ideas["B"], feasible=True, reason="ok", assessed_cost=dkk(20_000)
+        ),
+        officer,
+    )
+    app.assess_feasibility(
+        AssessFeasibility(proposal_id=ideas["C"], feasible=False, reason="no site"), officer
+    )
+    app.shortlist(Shortlist(proposal_id=ideas["A"]), officer)
+    app.shortlist(Shortlist(proposal_id=ideas["B"]), officer)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.VOTE), officer)
+    app.open_ballot(OpenBallot(process_id=pid, proposal_ids=(ideas["A"], ideas["B"])), officer)
     ballots = []
     n = 0
     for (area, s), count in voters.items():
@@ -130,8 +199,8 @@ def run_cycle(app: Coprod, url: str, voters: dict[tuple[str | None, Sex | None],
                 )
             )
     app.cast_ballots(officer, pid, ballots)
-    app.close_ballot(officer, pid)
-    app.advance_phase(officer, pid, Phase.DECISION)
+    app.close_ballot(CloseBallot(process_id=pid), officer)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DECISION), officer)
     decisions = {
         "A": app.decide(
             officer, ideas["A"], DecisionOutcome.FUNDED_IN_FULL, dkk(10_000), None, DECIDED
@@ -141,13 +210,24 @@ def run_cycle(app: Coprod, url: str, voters: dict[tuple[str | None, Sex | None],
         ).aggregate_id,
     }
     fact = uuid.uuid4()
-    app.record_fact(officer, ideas["C"], fact, "site survey", True, True, True, noted_on=DECIDED)
+    app.record_fact(
+        RecordFact(
+            proposal_id=ideas["C"],
+            fact_id=fact,
+            summary="site survey",
+            adverse=True,
+            essential=True,
+            known_to_party=True,
+            noted_on=DECIDED,
+        ),
+        officer,
+    )
     record = DecisionRecord(("PB rules §3",), ("no site",), (fact,), None, "no appeal route")
     decisions["C"] = app.decide(
         officer, ideas["C"], DecisionOutcome.REJECTED, None, record, DECIDED
     ).aggregate_id
     projects = {k: app.fund_project(officer, decisions[k]).aggregate_id for k in ("A", "B")}
-    app.advance_phase(officer, pid, Phase.DELIVERY)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DELIVERY), officer)
     a, b = projects["A"], projects["B"]
     app.schedule_milestone(officer, a, "m1", "build", TODAY + timedelta(days=10))
     app.start_milestone(officer, a, "m1", TODAY)
@@ -352,7 +432,7 @@ def test_an_as_of_report_equals_the_report_saved_then(cycle: Cycle) -> None:
         "census 2026",
         2026,
     )
-    app.set_disclosure_threshold(officer, cycle.pid, 3)
+    app.set_disclosure_threshold(SetDisclosureThreshold(process_id=cycle.pid, k=3), officer)
     later = report(cycle)
     assert later.to_dict() != saved.to_dict()
     assert cells(later, "share of budget decided by citizens")["process"]["F"] == 32_000
@@ -741,7 +821,7 @@ def test_no_hidden_count_follows_from_the_whole_report(
     try:
         c = run_cycle(app, sqlite_url, voters)
         published = {5: report(c).to_dict()}
-        app.set_disclosure_threshold(c.officer, c.pid, 3)
+        app.set_disclosure_threshold(SetDisclosureThreshold(process_id=c.pid, k=3), c.officer)
         published[3] = report(c).to_dict()
     finally:
         app.close()

@@ -20,6 +20,24 @@ import pytest
 from api.http.routes.impact import ImpactReportView
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
+from coprod.application.commands.processes import (
+    AdvancePhase,
+    CloseBallot,
+    DefineAreas,
+    OpenProcess,
+    SchedulePhases,
+    SetBudget,
+    SetRules,
+)
+from coprod.application.commands.proposals import (
+    AssessFeasibility,
+    DevelopProposal,
+    OpenBallot,
+    RecordFact,
+    SendHearing,
+    Shortlist,
+    SubmitIdea,
+)
 from coprod.domain.decision import Decision, DecisionOutcome, DecisionRecord
 from coprod.domain.phases import Phase
 from coprod.domain.process import Area, PhaseDates, Process
@@ -49,31 +67,60 @@ def cells(report: ImpactReport, title: str) -> dict[str, dict[str, Any]]:
 def run(app: Coprod) -> uuid.UUID:
     council = uuid.uuid4()
     officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council)
-    pid = app.open_process(officer, council, f"f-{uuid.uuid4().hex[:6]}", "F", "DKK").aggregate_id
-    app.set_budget(officer, pid, dkk(200_000))
-    app.define_areas(officer, pid, (Area("n", "North", 100, 1),))
-    app.set_rules(officer, pid, VotingRules(VoteMethod.APPROVAL), SelectionRule("greedy"))
-    app.schedule_phases(
+    pid = app.open_process(
+        OpenProcess(council_id=council, code=f"f-{uuid.uuid4().hex[:6]}", name="F", currency="DKK"),
         officer,
-        pid,
-        (
-            PhaseDates(Phase.IDEAS, VOTE_END - timedelta(90), VOTE_END - timedelta(31)),
-            PhaseDates(Phase.VOTE, VOTE_END - timedelta(30), VOTE_END),
+    ).aggregate_id
+    app.set_budget(SetBudget(process_id=pid, pot=dkk(200_000)), officer)
+    app.define_areas(DefineAreas(process_id=pid, areas=(Area("n", "North", 100, 1),)), officer)
+    app.set_rules(
+        SetRules(
+            process_id=pid,
+            voting=VotingRules(VoteMethod.APPROVAL),
+            selection=SelectionRule("greedy"),
         ),
+        officer,
+    )
+    app.schedule_phases(
+        SchedulePhases(
+            process_id=pid,
+            schedule=(
+                PhaseDates(Phase.IDEAS, VOTE_END - timedelta(90), VOTE_END - timedelta(31)),
+                PhaseDates(Phase.VOTE, VOTE_END - timedelta(30), VOTE_END),
+            ),
+        ),
+        officer,
     )
     costs = {"A": 10_000, "B": 20_000, "C": 30_000, "D": 40_000}
-    ideas = {k: app.submit_idea(officer, pid, k, k.lower()).aggregate_id for k in costs}
-    app.advance_phase(officer, pid, Phase.DEVELOPMENT)
+    ideas = {
+        k: app.submit_idea(
+            SubmitIdea(process_id=pid, title=k, description=k.lower()), officer
+        ).aggregate_id
+        for k in costs
+    }
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DEVELOPMENT), officer)
     for k, cost in costs.items():
-        app.develop_proposal(officer, ideas[k], dkk(cost), "n", "green")
-    app.advance_phase(officer, pid, Phase.REVIEW)
+        app.develop_proposal(
+            DevelopProposal(
+                proposal_id=ideas[k], cost_estimate=dkk(cost), area_code="n", category="green"
+            ),
+            officer,
+        )
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.REVIEW), officer)
     for k, cost in costs.items():
-        app.assess_feasibility(officer, ideas[k], True, "ok", dkk(cost))
-        app.shortlist(officer, ideas[k])
-    app.advance_phase(officer, pid, Phase.VOTE)
-    app.open_ballot(officer, pid, tuple(ideas.values()))
-    app.close_ballot(officer, pid)  # recorded today: not the vote's business end date
-    app.advance_phase(officer, pid, Phase.DECISION)
+        app.assess_feasibility(
+            AssessFeasibility(
+                proposal_id=ideas[k], feasible=True, reason="ok", assessed_cost=dkk(cost)
+            ),
+            officer,
+        )
+        app.shortlist(Shortlist(proposal_id=ideas[k]), officer)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.VOTE), officer)
+    app.open_ballot(OpenBallot(process_id=pid, proposal_ids=tuple(ideas.values())), officer)
+    app.close_ballot(
+        CloseBallot(process_id=pid), officer
+    )  # recorded today: not the vote's business end date
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DECISION), officer)
     decisions = {
         k: app.decide(
             officer,
@@ -87,7 +134,18 @@ def run(app: Coprod) -> uuid.UUID:
     }
     projects = {k: app.fund_project(officer, decisions[k]).aggregate_id for k in costs}
     fact = uuid.uuid4()
-    app.record_fact(officer, ideas["B"], fact, "Audit report 7", True, True, True, noted_on=DECIDED)
+    app.record_fact(
+        RecordFact(
+            proposal_id=ideas["B"],
+            fact_id=fact,
+            summary="Audit report 7",
+            adverse=True,
+            essential=True,
+            known_to_party=True,
+            noted_on=DECIDED,
+        ),
+        officer,
+    )
     record = DecisionRecord(("Grant terms §9",), ("Half the works undone",), (fact,), None, "none")
     app.correct_decision(
         officer,
@@ -98,7 +156,7 @@ def run(app: Coprod) -> uuid.UUID:
         record,
         DECIDED + timedelta(days=10),
     )
-    app.advance_phase(officer, pid, Phase.DELIVERY)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DELIVERY), officer)
     a, d = projects["A"], projects["D"]
     app.schedule_milestone(officer, a, "m1", "build", TODAY + timedelta(days=10))
     app.start_milestone(officer, a, "m1", TODAY)
@@ -282,23 +340,58 @@ def test_heard_first_is_not_certified_for_impossible_hearing_dates(store_url: st
         council = uuid.uuid4()
         officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council)
         code = f"h-{uuid.uuid4().hex[:6]}"
-        pid = app.open_process(officer, council, code, "H", "DKK").aggregate_id
-        app.define_areas(officer, pid, (Area("n", "North", 100, 1),))
-        ideas = [app.submit_idea(officer, pid, t, t).aggregate_id for t in ("X", "Y")]
-        app.advance_phase(officer, pid, Phase.DEVELOPMENT)
+        pid = app.open_process(
+            OpenProcess(council_id=council, code=code, name="H", currency="DKK"), officer
+        ).aggregate_id
+        app.define_areas(DefineAreas(process_id=pid, areas=(Area("n", "North", 100, 1),)), officer)
+        ideas = [
+            app.submit_idea(
+                SubmitIdea(process_id=pid, title=t, description=t), officer
+            ).aggregate_id
+            for t in ("X", "Y")
+        ]
+        app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DEVELOPMENT), officer)
         for idea in ideas:
-            app.develop_proposal(officer, idea, dkk(1_000), "n", "green")
-        app.advance_phase(officer, pid, Phase.REVIEW)
+            app.develop_proposal(
+                DevelopProposal(
+                    proposal_id=idea, cost_estimate=dkk(1_000), area_code="n", category="green"
+                ),
+                officer,
+            )
+        app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.REVIEW), officer)
         for idea in ideas:
-            app.assess_feasibility(officer, idea, True, "ok", dkk(1_000))
-        app.set_budget(officer, pid, dkk(10_000))
-        app.set_rules(officer, pid, VotingRules(VoteMethod.APPROVAL), SelectionRule("greedy"))
+            app.assess_feasibility(
+                AssessFeasibility(
+                    proposal_id=idea, feasible=True, reason="ok", assessed_cost=dkk(1_000)
+                ),
+                officer,
+            )
+        app.set_budget(SetBudget(process_id=pid, pot=dkk(10_000)), officer)
+        app.set_rules(
+            SetRules(
+                process_id=pid,
+                voting=VotingRules(VoteMethod.APPROVAL),
+                selection=SelectionRule("greedy"),
+            ),
+            officer,
+        )
         for phase in (Phase.VOTE, Phase.DECISION):
-            app.advance_phase(officer, pid, phase)
+            app.advance_phase(AdvancePhase(process_id=pid, to_phase=phase), officer)
         facts = {idea: uuid.uuid4() for idea in ideas}
         for idea, fact in facts.items():
             noted = TODAY - timedelta(days=40)
-            app.record_fact(officer, idea, fact, "Survey", True, True, False, noted_on=noted)
+            app.record_fact(
+                RecordFact(
+                    proposal_id=idea,
+                    fact_id=fact,
+                    summary="Survey",
+                    adverse=True,
+                    essential=True,
+                    known_to_party=False,
+                    noted_on=noted,
+                ),
+                officer,
+            )
         x, y = ideas
         # X: the review's case, stored past the rules: sent today, deadline yesterday
         proposal = app.get_proposal(x)
@@ -314,7 +407,15 @@ def test_heard_first_is_not_certified_for_impossible_hearing_dates(store_url: st
         # Y: lawful: sent 30 days ago with a 20-day deadline that has passed
         sent = TODAY - timedelta(days=30)
         app.send_hearing(
-            officer, y, uuid.uuid4(), officer.id, (facts[y],), sent + timedelta(20), sent_on=sent
+            SendHearing(
+                proposal_id=y,
+                hearing_id=uuid.uuid4(),
+                party_id=officer.id,
+                fact_ids=(facts[y],),
+                deadline=sent + timedelta(20),
+                sent_on=sent,
+            ),
+            officer,
         )
         record = DecisionRecord(("PB rules",), ("No site",), (), None, "no appeal route")
         for idea in ideas:

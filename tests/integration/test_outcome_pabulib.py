@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from api.cli.main import cli
 from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR, Coprod
+from coprod.application.commands.processes import CloseBallot
 from coprod.domain.outcome import Outcome
 from coprod.domain.values import Actor, Role
 from coprod.domain.voting import BallotChoices, SelectionRule
@@ -150,7 +151,7 @@ def test_cli_refuses_unknown_process_and_open_ballot_in_one_line(store: Store) -
     assert "Traceback" not in err
     assert len(err.splitlines()) == 1
     with Coprod(parse_database_url(store.url)) as app:
-        app.close_ballot(officer, pid)
+        app.close_ballot(CloseBallot(process_id=pid), officer)
     code, out, err = _run(store, str(pid), "--rule", "greedy", "--format", "json")
     assert code == 0, err
     # A and C tie on one vote each: the smaller id (as a string) is selected first.

@@ -25,6 +25,20 @@ from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
 from coprod.application.base import SYSTEM_ACTOR
+from coprod.application.commands.processes import (
+    AdvancePhase,
+    CloseBallot,
+    OpenProcess,
+    SetBudget,
+    SetRules,
+)
+from coprod.application.commands.proposals import (
+    AssessFeasibility,
+    DevelopProposal,
+    OpenBallot,
+    Shortlist,
+    SubmitIdea,
+)
 from coprod.domain.ballot import BallotChannel
 from coprod.domain.decision import Decision
 from coprod.domain.organisation import OrganisationKind
@@ -50,23 +64,52 @@ def open_vote(
     officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, uuid.uuid4())
     assert officer.organisation_id is not None
     pid = app.open_process(
-        officer, officer.organisation_id, f"v-{uuid.uuid4().hex[:6]}", "Vote", "DKK"
+        OpenProcess(
+            council_id=officer.organisation_id,
+            code=f"v-{uuid.uuid4().hex[:6]}",
+            name="Vote",
+            currency="DKK",
+        ),
+        officer,
     ).aggregate_id
-    app.set_budget(officer, pid, Money.of(100_000, "DKK"))
+    app.set_budget(SetBudget(process_id=pid, pot=Money.of(100_000, "DKK")), officer)
     points = 10 if method is VoteMethod.CUMULATIVE else None
-    app.set_rules(officer, pid, VotingRules(method, points=points), SelectionRule("greedy"))
+    app.set_rules(
+        SetRules(
+            process_id=pid,
+            voting=VotingRules(method, points=points),
+            selection=SelectionRule("greedy"),
+        ),
+        officer,
+    )
     ideas = [
-        app.submit_idea(officer, pid, f"Idea {i}", "text").aggregate_id for i in range(options)
+        app.submit_idea(
+            SubmitIdea(process_id=pid, title=f"Idea {i}", description="text"), officer
+        ).aggregate_id
+        for i in range(options)
     ]
-    app.advance_phase(officer, pid, Phase.DEVELOPMENT)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DEVELOPMENT), officer)
     for idea in ideas:
-        app.develop_proposal(officer, idea, Money.of(1_000, "DKK"), "all", "general")
-    app.advance_phase(officer, pid, Phase.REVIEW)
+        app.develop_proposal(
+            DevelopProposal(
+                proposal_id=idea,
+                cost_estimate=Money.of(1_000, "DKK"),
+                area_code="all",
+                category="general",
+            ),
+            officer,
+        )
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.REVIEW), officer)
     for idea in ideas:
-        app.assess_feasibility(officer, idea, True, "ok", Money.of(1_000, "DKK"))
-        app.shortlist(officer, idea)
-    app.advance_phase(officer, pid, Phase.VOTE)
-    app.open_ballot(officer, pid, tuple(ideas))
+        app.assess_feasibility(
+            AssessFeasibility(
+                proposal_id=idea, feasible=True, reason="ok", assessed_cost=Money.of(1_000, "DKK")
+            ),
+            officer,
+        )
+        app.shortlist(Shortlist(proposal_id=idea), officer)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.VOTE), officer)
+    app.open_ballot(OpenBallot(process_id=pid, proposal_ids=tuple(ideas)), officer)
     return pid, tuple(ideas), officer
 
 
@@ -202,7 +245,7 @@ def test_points_and_rankings_are_tallied(sqlite_url: str, method: VoteMethod) ->
     with Coprod(parse_database_url(sqlite_url)) as app:
         pid, options, officer = open_vote(app, 4, method)
         cast(app, pid, options, 60, method=method)
-        app.close_ballot(officer, pid)
+        app.close_ballot(CloseBallot(process_id=pid), officer)
         with Projector(app) as projector:
             projector.catch_up()
         summary = process_summary(pid, settings=app.settings)
@@ -273,7 +316,7 @@ def test_tallies_hidden_until_the_ballot_closes(store_app: Coprod, store_url: st
         stored = snapshot_tables(store_url)["tallies"]
         assert sum(row[4] for row in stored) > 0
         before_close = datetime.now(UTC)
-        store_app.close_ballot(officer, pid)
+        store_app.close_ballot(CloseBallot(process_id=pid), officer)
         projector.catch_up()
     after = process_summary(pid, settings=settings)
     assert after.tallies is not None
@@ -294,8 +337,8 @@ def test_as_of_t_equals_the_summary_computed_at_t(store_app: Coprod, store_url: 
         t = datetime.now(UTC)
         time.sleep(0.01)
         cast(store_app, pid, options, 15, start=20)
-        store_app.close_ballot(officer, pid)
-        store_app.advance_phase(officer, pid, Phase.DECISION)
+        store_app.close_ballot(CloseBallot(process_id=pid), officer)
+        store_app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DECISION), officer)
         projector.catch_up()
     later = process_summary(pid, t, settings=settings)
     assert later == replace(at_t, as_of=t)
@@ -427,7 +470,7 @@ def test_sigkilled_worker_resumes_to_the_same_rows_as_a_rebuild(postgres_url: st
         seed_demo(app)
         pid, options, officer = open_vote(app, 6)
         cast(app, pid, options, 19_000, batch=5_000)
-        app.close_ballot(officer, pid)
+        app.close_ballot(CloseBallot(process_id=pid), officer)
         total = app.recorder.max_notification_id() or 0
     assert total >= 20_000
     env = {**os.environ, "COPROD_DATABASE_URL": postgres_url}

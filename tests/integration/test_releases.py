@@ -23,6 +23,20 @@ from coprod.adapters.chain import chain_head
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
+from coprod.application.commands.processes import (
+    AdvancePhase,
+    DefineAreas,
+    OpenProcess,
+    SetBudget,
+    SetRules,
+)
+from coprod.application.commands.proposals import (
+    AssessFeasibility,
+    DevelopProposal,
+    OpenBallot,
+    Shortlist,
+    SubmitIdea,
+)
 from coprod.domain.ballot import AgeBand, BallotChannel, Sex
 from coprod.domain.errors import AlreadyExists, NotAllowed, NotFound, RuleViolation
 from coprod.domain.parameters import AreaQuintile, CensusDimension, GroupShare
@@ -102,10 +116,23 @@ class Vote:
 def open_vote(app: Coprod, url: str) -> Vote:
     council = uuid.uuid4()
     officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council)
-    pid = app.open_process(officer, council, f"r-{uuid.uuid4().hex[:6]}", "R", "DKK").aggregate_id
-    app.set_budget(officer, pid, Money.of(100_000, "DKK"))
-    app.define_areas(officer, pid, (Area("north", "N", 100, 1), Area("south", "S", 300, 3)))
-    app.set_rules(officer, pid, VotingRules(VoteMethod.APPROVAL), SelectionRule("greedy"))
+    pid = app.open_process(
+        OpenProcess(council_id=council, code=f"r-{uuid.uuid4().hex[:6]}", name="R", currency="DKK"),
+        officer,
+    ).aggregate_id
+    app.set_budget(SetBudget(process_id=pid, pot=Money.of(100_000, "DKK")), officer)
+    app.define_areas(
+        DefineAreas(process_id=pid, areas=(Area("north", "N", 100, 1), Area("south", "S", 300, 3))),
+        officer,
+    )
+    app.set_rules(
+        SetRules(
+            process_id=pid,
+            voting=VotingRules(VoteMethod.APPROVAL),
+            selection=SelectionRule("greedy"),
+        ),
+        officer,
+    )
     app.load_census_shares(
         officer,
         council,
@@ -115,14 +142,29 @@ def open_vote(app: Coprod, url: str) -> Vote:
         2019,
         (AreaQuintile("north", 1), AreaQuintile("south", 5)),
     )
-    idea = app.submit_idea(officer, pid, "A", "a", "north").aggregate_id
-    app.advance_phase(officer, pid, Phase.DEVELOPMENT)
-    app.develop_proposal(officer, idea, Money.of(10_000, "DKK"), "north", "green")
-    app.advance_phase(officer, pid, Phase.REVIEW)
-    app.assess_feasibility(officer, idea, True, "ok", Money.of(10_000, "DKK"))
-    app.shortlist(officer, idea)
-    app.advance_phase(officer, pid, Phase.VOTE)
-    app.open_ballot(officer, pid, (idea,))
+    idea = app.submit_idea(
+        SubmitIdea(process_id=pid, title="A", description="a", area_code="north"), officer
+    ).aggregate_id
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DEVELOPMENT), officer)
+    app.develop_proposal(
+        DevelopProposal(
+            proposal_id=idea,
+            cost_estimate=Money.of(10_000, "DKK"),
+            area_code="north",
+            category="green",
+        ),
+        officer,
+    )
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.REVIEW), officer)
+    app.assess_feasibility(
+        AssessFeasibility(
+            proposal_id=idea, feasible=True, reason="ok", assessed_cost=Money.of(10_000, "DKK")
+        ),
+        officer,
+    )
+    app.shortlist(Shortlist(proposal_id=idea), officer)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.VOTE), officer)
+    app.open_ballot(OpenBallot(process_id=pid, proposal_ids=(idea,)), officer)
     return Vote(app, url, officer, pid, idea)
 
 

@@ -20,6 +20,23 @@ from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
 from coprod.application.base import SYSTEM_ACTOR
+from coprod.application.commands.processes import (
+    AdvancePhase,
+    CloseBallot,
+    OpenProcess,
+    SetBudget,
+    SetRules,
+)
+from coprod.application.commands.proposals import (
+    AmendIdea,
+    AssessFeasibility,
+    DevelopProposal,
+    MergeIdeas,
+    OpenBallot,
+    RecordFact,
+    Shortlist,
+    SubmitIdea,
+)
 from coprod.domain.commitment import CoproductionLevel, CoproductionPhase
 from coprod.domain.decision import DecisionOutcome, DecisionRecord
 from coprod.domain.errors import NotFound
@@ -81,36 +98,100 @@ def build_chain(url: str) -> Chain:
     person = app.register_person(officer, {"name": "Karen Jensen"}).aggregate_id
     resident = Actor(person, Role.RESIDENT)
     other_resident = Actor(uuid.uuid4(), Role.RESIDENT)
-    pid = app.open_process(officer, council, "tl-1", "Timeline test", "DKK").aggregate_id
-    app.set_budget(officer, pid, dkk(100_000))
-    app.set_rules(officer, pid, VotingRules(VoteMethod.APPROVAL), SelectionRule("greedy"))
+    pid = app.open_process(
+        OpenProcess(council_id=council, code="tl-1", name="Timeline test", currency="DKK"), officer
+    ).aggregate_id
+    app.set_budget(SetBudget(process_id=pid, pot=dkk(100_000)), officer)
+    app.set_rules(
+        SetRules(
+            process_id=pid,
+            voting=VotingRules(VoteMethod.APPROVAL),
+            selection=SelectionRule("greedy"),
+        ),
+        officer,
+    )
     group = app.register_organisation(
         officer, f"group-{uuid.uuid4().hex[:6]}", OrganisationKind.COMMUNITY_GROUP, "Friends"
     ).aggregate_id
     member = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, group)
 
-    a = app.submit_idea(resident, pid, "Pocket park", "Trees and benches", "north").aggregate_id
-    b = app.submit_idea(other_resident, pid, "More benches", "Benches by the pond").aggregate_id
-    c = app.submit_idea(resident, pid, "Bike racks", "Racks at the station").aggregate_id
-    app.amend_idea(resident, a, title="Pocket park in Nordbyen")
+    a = app.submit_idea(
+        SubmitIdea(
+            process_id=pid, title="Pocket park", description="Trees and benches", area_code="north"
+        ),
+        resident,
+    ).aggregate_id
+    b = app.submit_idea(
+        SubmitIdea(process_id=pid, title="More benches", description="Benches by the pond"),
+        other_resident,
+    ).aggregate_id
+    c = app.submit_idea(
+        SubmitIdea(process_id=pid, title="Bike racks", description="Racks at the station"), resident
+    ).aggregate_id
+    app.amend_idea(AmendIdea(proposal_id=a, title="Pocket park in Nordbyen"), resident)
     before_merge = moment()
-    app.merge_ideas(officer, b, a)
+    app.merge_ideas(MergeIdeas(source_id=b, target_id=a), officer)
 
-    app.advance_phase(officer, pid, Phase.DEVELOPMENT)
-    app.develop_proposal(officer, a, dkk(1_000), "north", "green", (group,))
-    app.develop_proposal(officer, a, dkk(1_200), "north", "green", (group,))
-    app.develop_proposal(officer, c, dkk(800), "centre", "transport")
-    app.advance_phase(officer, pid, Phase.REVIEW)
-    app.assess_feasibility(officer, a, False, "Too costly as drawn")
-    app.assess_feasibility(officer, a, True, "Feasible with a smaller pond", dkk(1_300))
-    app.assess_feasibility(officer, c, True, "", dkk(800))
-    app.shortlist(officer, a)
-    app.shortlist(officer, c)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DEVELOPMENT), officer)
+    app.develop_proposal(
+        DevelopProposal(
+            proposal_id=a,
+            cost_estimate=dkk(1_000),
+            area_code="north",
+            category="green",
+            co_producers=(group,),
+        ),
+        officer,
+    )
+    app.develop_proposal(
+        DevelopProposal(
+            proposal_id=a,
+            cost_estimate=dkk(1_200),
+            area_code="north",
+            category="green",
+            co_producers=(group,),
+        ),
+        officer,
+    )
+    app.develop_proposal(
+        DevelopProposal(
+            proposal_id=c, cost_estimate=dkk(800), area_code="centre", category="transport"
+        ),
+        officer,
+    )
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.REVIEW), officer)
+    app.assess_feasibility(
+        AssessFeasibility(proposal_id=a, feasible=False, reason="Too costly as drawn"), officer
+    )
+    app.assess_feasibility(
+        AssessFeasibility(
+            proposal_id=a,
+            feasible=True,
+            reason="Feasible with a smaller pond",
+            assessed_cost=dkk(1_300),
+        ),
+        officer,
+    )
+    app.assess_feasibility(
+        AssessFeasibility(proposal_id=c, feasible=True, reason="", assessed_cost=dkk(800)), officer
+    )
+    app.shortlist(Shortlist(proposal_id=a), officer)
+    app.shortlist(Shortlist(proposal_id=c), officer)
     fact = uuid.uuid4()
-    app.record_fact(officer, a, fact, "The site plan allows 900 m2 of paving", True, True, True)
+    app.record_fact(
+        RecordFact(
+            proposal_id=a,
+            fact_id=fact,
+            summary="The site plan allows 900 m2 of paving",
+            adverse=True,
+            essential=True,
+            known_to_party=True,
+        ),
+        officer,
+    )
 
-    app.advance_phase(officer, pid, Phase.VOTE)
-    app.open_ballot(officer, pid, (a, c))
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.VOTE), officer)
+    app.open_ballot(OpenBallot(process_id=pid, proposal_ids=(a, c)), officer)
     app.cast_ballots(
         SYSTEM_ACTOR,
         pid,
@@ -122,17 +203,17 @@ def build_chain(url: str) -> Chain:
             for i in range(6)
         ],
     )
-    app.close_ballot(officer, pid)
+    app.close_ballot(CloseBallot(process_id=pid), officer)
     app.record_outcome(SYSTEM_ACTOR, pid, "greedy")
 
-    app.advance_phase(officer, pid, Phase.DECISION)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DECISION), officer)
     decided_on = date.today()
     decision = app.decide(
         officer, a, DecisionOutcome.FUNDED_IN_FULL, dkk(1_300), None, decided_on
     ).aggregate_id
     before_project = moment()
     project = app.fund_project(officer, decision).aggregate_id
-    app.advance_phase(officer, pid, Phase.DELIVERY)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DELIVERY), officer)
     today = date.today()
     app.schedule_milestone(officer, project, "build", "Built", today + timedelta(days=30))
     spend = uuid.uuid4()

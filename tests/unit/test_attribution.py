@@ -8,6 +8,8 @@ from eventsourcing.persistence import StoredEvent
 
 from coprod.application import SYSTEM_ACTOR, Coprod, policy
 from coprod.application.attribution import CouncilLookup
+from coprod.application.commands.processes import OpenProcess
+from coprod.application.commands.proposals import SubmitIdea
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.values import Actor, Role
 
@@ -20,10 +22,14 @@ def test_an_aggregate_is_its_councils_through_process_and_registrar(app: Coprod)
     b = app.register_organisation(SYSTEM_ACTOR, "council-b", COUNCIL, "B").aggregate_id
     officer_a = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, a)
     officer_b = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, b)
-    process = app.open_process(officer_a, a, "pb-a", "PB A", "DKK").aggregate_id
+    process = app.open_process(
+        OpenProcess(council_id=a, code="pb-a", name="PB A", currency="DKK"), officer_a
+    ).aggregate_id
     group = app.register_organisation(officer_a, "lake", GROUP, "Lake").aggregate_id
     member = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, group)
-    idea = app.submit_idea(member, process, "Lamps", "Lamps on the path").aggregate_id
+    idea = app.submit_idea(
+        SubmitIdea(process_id=process, title="Lamps", description="Lamps on the path"), member
+    ).aggregate_id
     person = app.register_person(member, {"name": "Bo"}).aggregate_id
     lookup = CouncilLookup(app)
     for aggregate in (a, process, group, idea, person):

@@ -11,6 +11,14 @@ import pytest
 from coprod.adapters.privacy import process_secret_subject
 from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.application.ballots import BallotInput
+from coprod.application.commands.processes import (
+    AdvancePhase,
+    CloseBallot,
+    DefineAreas,
+    OpenProcess,
+    SetBudget,
+    SetRules,
+)
 from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
 from coprod.domain.errors import (
     BallotRejected,
@@ -45,17 +53,21 @@ def open_vote(
     open_ballot: bool = True,
 ) -> UUID:
     """A knapsack vote with a limit of 1000 DKK over three options costing 600, 500 and 300."""
-    pid = app.open_process(officer, council_id, "pb-2025", "PB 2025", "DKK").aggregate_id
-    app.set_budget(officer, pid, Money.of(1000, "DKK"))
+    pid = app.open_process(
+        OpenProcess(council_id=council_id, code="pb-2025", name="PB 2025", currency="DKK"), officer
+    ).aggregate_id
+    app.set_budget(SetBudget(process_id=pid, pot=Money.of(1000, "DKK")), officer)
     app.set_rules(
+        SetRules(
+            process_id=pid,
+            voting=VotingRules(VoteMethod.KNAPSACK, budget_limit=Money.of(1000, "DKK")),
+            selection=SelectionRule("greedy"),
+        ),
         officer,
-        pid,
-        VotingRules(VoteMethod.KNAPSACK, budget_limit=Money.of(1000, "DKK")),
-        SelectionRule("greedy"),
     )
     if areas:
-        app.define_areas(officer, pid, areas)
-    app.advance_phase(officer, pid, Phase.VOTE)
+        app.define_areas(DefineAreas(process_id=pid, areas=areas), officer)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.VOTE), officer)
     if open_ballot:
         process = app.load(Process, pid)
         process.open_ballot(
@@ -125,7 +137,9 @@ def test_a_second_ballot_from_the_same_pseudonym_is_refused_and_the_first_stands
 def test_the_same_pseudonym_may_vote_in_another_process(
     app: Coprod, officer: Actor, council_id: UUID, vote: UUID
 ) -> None:
-    other = app.open_process(officer, council_id, "pb-2026", "PB 2026", "DKK").aggregate_id
+    other = app.open_process(
+        OpenProcess(council_id=council_id, code="pb-2026", name="PB 2026", currency="DKK"), officer
+    ).aggregate_id
 
     assert Ballot.create_id(vote, pseudonym(1)) != Ballot.create_id(other, pseudonym(1))
 
@@ -144,7 +158,7 @@ def test_an_over_budget_knapsack_ballot_is_refused_not_trimmed(
 
 
 def test_a_ballot_on_a_closed_vote_is_refused(app: Coprod, officer: Actor, vote: UUID) -> None:
-    app.close_ballot(officer, vote)
+    app.close_ballot(CloseBallot(process_id=vote), officer)
     before = events_written(app)
 
     with pytest.raises(PhaseError, match="closed") as refused:
@@ -359,7 +373,7 @@ def test_a_batch_with_an_already_counted_voter_imports_nothing(
 
 
 def test_a_batch_on_a_closed_vote_is_refused(app: Coprod, officer: Actor, vote: UUID) -> None:
-    app.close_ballot(officer, vote)
+    app.close_ballot(CloseBallot(process_id=vote), officer)
 
     with pytest.raises(PhaseError, match="closed"):
         app.cast_ballots(officer, vote, [paper(1, P1)])

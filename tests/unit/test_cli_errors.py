@@ -20,6 +20,7 @@ from typer.testing import CliRunner, Result
 from api.cli.main import cli
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
+from coprod.application.commands.processes import OpenProcess
 from coprod.domain.values import Actor, Role
 from tests.unit.test_pabulib_parser import APPROVAL
 
@@ -142,7 +143,10 @@ def test_a_refused_export_leaves_the_old_file_untouched(store: str, tmp_path: Pa
     with Coprod(parse_database_url(store)) as app:
         council = uuid4()
         officer = Actor(uuid4(), Role.COUNCIL_OFFICER, council)
-        pid = app.open_process(officer, council, "pb-x", "No vote yet", "DKK").aggregate_id
+        pid = app.open_process(
+            OpenProcess(council_id=council, code="pb-x", name="No vote yet", currency="DKK"),
+            officer,
+        ).aggregate_id
     old = tmp_path / "old.pb"
     old.write_text("the previous export\n", encoding="utf-8")
     line = one_line_refusal(run("export", "pabulib", str(pid), "--output", str(old)))

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from coprod.application import SYSTEM_ACTOR, Coprod
+from coprod.application.commands.processes import OpenProcess
 from coprod.domain.aggregate import natural_id
 from coprod.domain.commitment import (
     Commitment,
@@ -45,7 +46,9 @@ def volunteer(group_id: uuid.UUID) -> Actor:
 def project_id(app: Coprod, officer: Actor, council_id: uuid.UUID) -> uuid.UUID:
     # A project of a real process of the officer's council (the policy asks whose it is);
     # the decision behind it is not needed by commitments, so it is stored straight away.
-    process = app.open_process(officer, council_id, "pb-2027", "PB 2027", "DKK").aggregate_id
+    process = app.open_process(
+        OpenProcess(council_id=council_id, code="pb-2027", name="PB 2027", currency="DKK"), officer
+    ).aggregate_id
     project = Project.fund(
         officer, process, uuid.uuid4(), uuid.uuid4(), "Benches", Money.of("1000", "DKK")
     )

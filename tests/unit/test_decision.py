@@ -10,6 +10,17 @@ from uuid import UUID
 import pytest
 
 from coprod.application import Coprod
+from coprod.application.commands.processes import CloseBallot
+from coprod.application.commands.proposals import (
+    AssessFeasibility,
+    DeclineShortlist,
+    ExemptFromHearing,
+    OpenBallot,
+    RecordFact,
+    RecordHearingAnswer,
+    SendHearing,
+    Shortlist,
+)
 from coprod.domain.decision import (
     ComplaintsGuidance,
     Decision,
@@ -284,8 +295,8 @@ def at_decision(
     """A process in the decision phase whose n shortlisted proposals (40 000 DKK) were voted on."""
     pid, props = shortlisted(app, officer, member, council_id, n=n)
     advance(app, officer, pid, Phase.VOTE)
-    app.open_ballot(officer, pid, tuple(props))
-    app.close_ballot(officer, pid)
+    app.open_ballot(OpenBallot(process_id=pid, proposal_ids=tuple(props)), officer)
+    app.close_ballot(CloseBallot(process_id=pid), officer)
     advance(app, officer, pid, Phase.DECISION)
     return pid, props
 
@@ -293,14 +304,16 @@ def at_decision(
 def with_fact(app: Coprod, officer: Actor, prop: UUID) -> UUID:
     fact = uuid.uuid4()
     app.record_fact(
+        RecordFact(
+            proposal_id=prop,
+            fact_id=fact,
+            summary="Site is contaminated (survey doc 14)",
+            adverse=True,
+            essential=True,
+            known_to_party=False,
+            noted_on=FILED,
+        ),
         officer,
-        prop,
-        fact,
-        "Site is contaminated (survey doc 14)",
-        True,
-        True,
-        False,
-        noted_on=FILED,
     )
     return fact
 
@@ -395,9 +408,25 @@ def test_adverse_decision_allowed_after_the_hearing_is_answered(
     _, (prop,) = at_decision(app, officer, member, council_id)
     fact, hearing = with_fact(app, officer, prop), uuid.uuid4()
     app.send_hearing(
-        officer, prop, hearing, member.id, (fact,), date(2026, 10, 20), sent_on=date(2026, 9, 5)
+        SendHearing(
+            proposal_id=prop,
+            hearing_id=hearing,
+            party_id=member.id,
+            fact_ids=(fact,),
+            deadline=date(2026, 10, 20),
+            sent_on=date(2026, 9, 5),
+        ),
+        officer,
     )
-    app.record_hearing_answer(officer, prop, hearing, date(2026, 9, 25), "Journal 14 doc 2")
+    app.record_hearing_answer(
+        RecordHearingAnswer(
+            proposal_id=prop,
+            hearing_id=hearing,
+            answered_on=date(2026, 9, 25),
+            response_ref="Journal 14 doc 2",
+        ),
+        officer,
+    )
     receipt = app.decide(officer, prop, Out.REJECTED, None, record(fact), D)
     assert app.get_decision(receipt.aggregate_id).outcome is Out.REJECTED
     assert app.get_proposal(prop).status == "rejected"
@@ -409,7 +438,15 @@ def test_adverse_decision_allowed_once_the_hearing_deadline_passed(
     _, (prop,) = at_decision(app, officer, member, council_id)
     fact, hearing = with_fact(app, officer, prop), uuid.uuid4()
     app.send_hearing(
-        officer, prop, hearing, member.id, (fact,), date(2026, 10, 1), sent_on=date(2026, 9, 10)
+        SendHearing(
+            proposal_id=prop,
+            hearing_id=hearing,
+            party_id=member.id,
+            fact_ids=(fact,),
+            deadline=date(2026, 10, 1),
+            sent_on=date(2026, 9, 10),
+        ),
+        officer,
     )
     with pytest.raises(HearingRequired):  # the deadline day itself still belongs to the party
         app.decide(officer, prop, Out.REJECTED, None, record(fact), date(2026, 10, 1))
@@ -422,7 +459,12 @@ def test_adverse_decision_allowed_with_an_exemption(
 ) -> None:
     _, (prop,) = at_decision(app, officer, member, council_id)
     fact = with_fact(app, officer, prop)
-    app.exempt_from_hearing(officer, prop, (fact,), "Urgency, fvl. §19(2) nr. 2")
+    app.exempt_from_hearing(
+        ExemptFromHearing(
+            proposal_id=prop, fact_ids=(fact,), justification="Urgency, fvl. §19(2) nr. 2"
+        ),
+        officer,
+    )
     app.decide(officer, prop, Out.REJECTED, None, record(fact), D)
     assert app.get_proposal(prop).status == "rejected"
 
@@ -443,7 +485,16 @@ def test_partial_funding_through_the_app_uses_the_assessed_cost(
     _, (prop,) = at_decision(app, officer, member, council_id)
     fact = uuid.uuid4()
     app.record_fact(
-        officer, prop, fact, "Pot nearly spent (budget memo 3)", False, True, False, noted_on=FILED
+        RecordFact(
+            proposal_id=prop,
+            fact_id=fact,
+            summary="Pot nearly spent (budget memo 3)",
+            adverse=False,
+            essential=True,
+            known_to_party=False,
+            noted_on=FILED,
+        ),
+        officer,
     )
     with pytest.raises(InvalidInput, match="not less than the assessed cost 40000 DKK"):
         app.decide(officer, prop, Out.FUNDED_PARTIALLY, dkk(40_000), record(fact), D)
@@ -456,13 +507,25 @@ def test_what_can_be_decided(app: Coprod, officer: Actor, member: Actor, council
     on_ballot, off_ballot, unfeasible, unassessed = (developed(app, member, pid) for _ in range(4))
     advance(app, officer, pid, Phase.REVIEW)
     for prop in (on_ballot, off_ballot):
-        app.assess_feasibility(officer, prop, True, "", dkk(40_000))
-        app.shortlist(officer, prop)
-    app.assess_feasibility(officer, unfeasible, False, "Not council land", None)
-    app.decline_shortlist(officer, unfeasible, "Not council land")
+        app.assess_feasibility(
+            AssessFeasibility(
+                proposal_id=prop, feasible=True, reason="", assessed_cost=dkk(40_000)
+            ),
+            officer,
+        )
+        app.shortlist(Shortlist(proposal_id=prop), officer)
+    app.assess_feasibility(
+        AssessFeasibility(
+            proposal_id=unfeasible, feasible=False, reason="Not council land", assessed_cost=None
+        ),
+        officer,
+    )
+    app.decline_shortlist(
+        DeclineShortlist(proposal_id=unfeasible, reason="Not council land"), officer
+    )
     advance(app, officer, pid, Phase.VOTE)
-    app.open_ballot(officer, pid, (on_ballot,))
-    app.close_ballot(officer, pid)
+    app.open_ballot(OpenBallot(process_id=pid, proposal_ids=(on_ballot,)), officer)
+    app.close_ballot(CloseBallot(process_id=pid), officer)
     advance(app, officer, pid, Phase.DECISION)
 
     with pytest.raises(RuleViolation, match="not on the ballot") as e:
@@ -475,7 +538,16 @@ def test_what_can_be_decided(app: Coprod, officer: Actor, member: Actor, council
     # an unfeasible proposal may get a formal, appealable rejection
     fact = uuid.uuid4()
     app.record_fact(
-        officer, unfeasible, fact, "Land registry extract (doc 5)", True, True, True, noted_on=FILED
+        RecordFact(
+            proposal_id=unfeasible,
+            fact_id=fact,
+            summary="Land registry extract (doc 5)",
+            adverse=True,
+            essential=True,
+            known_to_party=True,
+            noted_on=FILED,
+        ),
+        officer,
     )
     app.decide(officer, unfeasible, Out.REJECTED, None, record(fact), D)
     app.decide(officer, on_ballot, Out.FUNDED_IN_FULL, dkk(40_000), None, D)
@@ -491,7 +563,9 @@ def test_one_live_decision_per_proposal(
         app.decide(officer, prop, Out.FUNDED_IN_FULL, dkk(40_000), None, D)
     assert e.value.rule == "one-decision"
     fact = with_fact(app, officer, prop)
-    app.exempt_from_hearing(officer, prop, (fact,), "Urgency")
+    app.exempt_from_hearing(
+        ExemptFromHearing(proposal_id=prop, fact_ids=(fact,), justification="Urgency"), officer
+    )
     app.revoke_decision(officer, first, "Decided by the wrong committee", record(fact), D)
     assert app.get_proposal(prop).status == "decision_revoked"
     second = app.decide(officer, prop, Out.FUNDED_IN_FULL, dkk(40_000), None, D).aggregate_id
@@ -510,9 +584,25 @@ def test_correct_reopen_revoke_keep_the_proposal_in_step(
         app.correct_decision(officer, did, "Cost overrun", Out.CANCELLED, None, record(fact), D)
     hearing = uuid.uuid4()
     app.send_hearing(
-        officer, prop, hearing, member.id, (fact,), date(2026, 10, 5), sent_on=date(2026, 9, 15)
+        SendHearing(
+            proposal_id=prop,
+            hearing_id=hearing,
+            party_id=member.id,
+            fact_ids=(fact,),
+            deadline=date(2026, 10, 5),
+            sent_on=date(2026, 9, 15),
+        ),
+        officer,
     )
-    app.record_hearing_answer(officer, prop, hearing, date(2026, 10, 3), "Journal 14 doc 9")
+    app.record_hearing_answer(
+        RecordHearingAnswer(
+            proposal_id=prop,
+            hearing_id=hearing,
+            answered_on=date(2026, 10, 3),
+            response_ref="Journal 14 doc 9",
+        ),
+        officer,
+    )
     later = date(2026, 10, 6)
     app.correct_decision(officer, did, "Cost overrun", Out.CANCELLED, None, record(fact), later, 2)
     assert app.get_proposal(prop).status == "cancelled"

@@ -15,6 +15,13 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from coprod.application import Coprod
+from coprod.application.commands.processes import SetMinimumHearingPeriod
+from coprod.application.commands.proposals import (
+    ExemptFromHearing,
+    RecordFact,
+    RecordHearingAnswer,
+    SendHearing,
+)
 from coprod.domain.dates import latest_today
 from coprod.domain.decision import DecisionOutcome
 from coprod.domain.errors import (
@@ -42,7 +49,18 @@ def case(app: Coprod, officer: Actor, member: Actor, council_id: UUID, noted: da
     """A proposal in the decision phase with one adverse, essential fact unknown to the party."""
     _, (prop,) = at_decision(app, officer, member, council_id)
     fact = uuid.uuid4()
-    app.record_fact(officer, prop, fact, "Site survey (doc 14)", True, True, False, noted_on=noted)
+    app.record_fact(
+        RecordFact(
+            proposal_id=prop,
+            fact_id=fact,
+            summary="Site survey (doc 14)",
+            adverse=True,
+            essential=True,
+            known_to_party=False,
+            noted_on=noted,
+        ),
+        officer,
+    )
     return prop, fact
 
 
@@ -55,16 +73,41 @@ def test_a_deadline_under_the_minimum_hearing_period_is_refused(
     for deadline in (sent - timedelta(days=1), sent, sent + timedelta(days=13)):
         with pytest.raises(HearingPeriodTooShort, match="minimum hearing period of 14 days") as e:
             app.send_hearing(
-                officer, prop, uuid.uuid4(), member.id, (fact,), deadline, sent_on=sent
+                SendHearing(
+                    proposal_id=prop,
+                    hearing_id=uuid.uuid4(),
+                    party_id=member.id,
+                    fact_ids=(fact,),
+                    deadline=deadline,
+                    sent_on=sent,
+                ),
+                officer,
             )
         assert e.value.rule == "hearing-period"
     # the review's case: sent today with a deadline already past
     with pytest.raises(HearingPeriodTooShort):
-        app.send_hearing(officer, prop, uuid.uuid4(), member.id, (fact,), TODAY - timedelta(1))
+        app.send_hearing(
+            SendHearing(
+                proposal_id=prop,
+                hearing_id=uuid.uuid4(),
+                party_id=member.id,
+                fact_ids=(fact,),
+                deadline=TODAY - timedelta(1),
+            ),
+            officer,
+        )
     assert event_count(app) == before
     hearing = uuid.uuid4()
     app.send_hearing(
-        officer, prop, hearing, member.id, (fact,), sent + timedelta(days=14), sent_on=sent
+        SendHearing(
+            proposal_id=prop,
+            hearing_id=hearing,
+            party_id=member.id,
+            fact_ids=(fact,),
+            deadline=sent + timedelta(days=14),
+            sent_on=sent,
+        ),
+        officer,
     )
     assert app.get_proposal(prop).hearings[hearing].sent_on == sent
 
@@ -75,18 +118,38 @@ def test_the_minimum_hearing_period_is_a_process_setting(
     prop, fact = case(app, officer, member, council_id, TODAY)
     pid = app.get_proposal(prop).process_id
     assert app.get_process(pid).min_hearing_days == 14
-    app.set_minimum_hearing_period(officer, pid, 21)
+    app.set_minimum_hearing_period(SetMinimumHearingPeriod(process_id=pid, days=21), officer)
     assert app.get_process(pid).min_hearing_days == 21
     with pytest.raises(HearingPeriodTooShort, match="of 21 days"):
-        app.send_hearing(officer, prop, uuid.uuid4(), member.id, (fact,), TODAY + timedelta(14))
-    app.send_hearing(officer, prop, uuid.uuid4(), member.id, (fact,), TODAY + timedelta(21))
+        app.send_hearing(
+            SendHearing(
+                proposal_id=prop,
+                hearing_id=uuid.uuid4(),
+                party_id=member.id,
+                fact_ids=(fact,),
+                deadline=TODAY + timedelta(14),
+            ),
+            officer,
+        )
+    app.send_hearing(
+        SendHearing(
+            proposal_id=prop,
+            hearing_id=uuid.uuid4(),
+            party_id=member.id,
+            fact_ids=(fact,),
+            deadline=TODAY + timedelta(21),
+        ),
+        officer,
+    )
     for bad in (0, 366, True):
         with pytest.raises(InvalidInput) as e:
-            app.set_minimum_hearing_period(officer, pid, bad)  # type: ignore[arg-type]
+            app.set_minimum_hearing_period(
+                SetMinimumHearingPeriod(process_id=pid, days=bad), officer
+            )  # type: ignore[arg-type]
         assert e.value.field == "days"
     # the period protects the party: only the council's officer may change it
     with pytest.raises(NotAllowed, match="only a council officer"):
-        app.set_minimum_hearing_period(member, pid, 1)
+        app.set_minimum_hearing_period(SetMinimumHearingPeriod(process_id=pid, days=1), member)
     assert app.get_process(pid).min_hearing_days == 21
 
 
@@ -95,16 +158,43 @@ def test_an_answer_cannot_predate_its_hearing_nor_lie_in_the_future(
 ) -> None:
     prop, fact = case(app, officer, member, council_id, TODAY)
     hearing = uuid.uuid4()
-    app.send_hearing(officer, prop, hearing, member.id, (fact,), TODAY + timedelta(days=14))
+    app.send_hearing(
+        SendHearing(
+            proposal_id=prop,
+            hearing_id=hearing,
+            party_id=member.id,
+            fact_ids=(fact,),
+            deadline=TODAY + timedelta(days=14),
+        ),
+        officer,
+    )
     before = event_count(app)
     with pytest.raises(AnswerBeforeHearing, match="before hearing") as e:
-        app.record_hearing_answer(officer, prop, hearing, date(2000, 1, 1), "Journal 1")
+        app.record_hearing_answer(
+            RecordHearingAnswer(
+                proposal_id=prop,
+                hearing_id=hearing,
+                answered_on=date(2000, 1, 1),
+                response_ref="Journal 1",
+            ),
+            officer,
+        )
     assert e.value.rule == "answer-before-hearing"
     with pytest.raises(DateInFuture) as f:
-        app.record_hearing_answer(officer, prop, hearing, FUTURE, "Journal 1")
+        app.record_hearing_answer(
+            RecordHearingAnswer(
+                proposal_id=prop, hearing_id=hearing, answered_on=FUTURE, response_ref="Journal 1"
+            ),
+            officer,
+        )
     assert f.value.rule == "date-in-future"
     assert event_count(app) == before
-    app.record_hearing_answer(officer, prop, hearing, TODAY, "Journal 1")
+    app.record_hearing_answer(
+        RecordHearingAnswer(
+            proposal_id=prop, hearing_id=hearing, answered_on=TODAY, response_ref="Journal 1"
+        ),
+        officer,
+    )
 
 
 def test_a_hearing_cannot_be_sent_before_its_facts_were_on_file(
@@ -113,22 +203,41 @@ def test_a_hearing_cannot_be_sent_before_its_facts_were_on_file(
     prop, fact = case(app, officer, member, council_id, TODAY - timedelta(days=5))
     with pytest.raises(DateBeforeCase, match="before fact") as e:
         app.send_hearing(
+            SendHearing(
+                proposal_id=prop,
+                hearing_id=uuid.uuid4(),
+                party_id=member.id,
+                fact_ids=(fact,),
+                deadline=TODAY + timedelta(days=30),
+                sent_on=TODAY - timedelta(days=6),
+            ),
             officer,
-            prop,
-            uuid.uuid4(),
-            member.id,
-            (fact,),
-            TODAY + timedelta(days=30),
-            sent_on=TODAY - timedelta(days=6),
         )
     assert e.value.rule == "date-before-case"
     with pytest.raises(DateInFuture):
         app.send_hearing(
-            officer, prop, uuid.uuid4(), member.id, (fact,), FUTURE + timedelta(30), sent_on=FUTURE
+            SendHearing(
+                proposal_id=prop,
+                hearing_id=uuid.uuid4(),
+                party_id=member.id,
+                fact_ids=(fact,),
+                deadline=FUTURE + timedelta(30),
+                sent_on=FUTURE,
+            ),
+            officer,
         )
     with pytest.raises(DateInFuture):
         app.record_fact(
-            officer, prop, uuid.uuid4(), "Later survey", True, True, False, noted_on=FUTURE
+            RecordFact(
+                proposal_id=prop,
+                fact_id=uuid.uuid4(),
+                summary="Later survey",
+                adverse=True,
+                essential=True,
+                known_to_party=False,
+                noted_on=FUTURE,
+            ),
+            officer,
         )
 
 
@@ -138,7 +247,17 @@ def test_an_adverse_decision_on_an_unanswered_hearing_waits_for_its_deadline(
     prop, fact = case(app, officer, member, council_id, TODAY - timedelta(days=30))
     hearing, sent = uuid.uuid4(), TODAY - timedelta(days=20)
     deadline = sent + timedelta(days=14)
-    app.send_hearing(officer, prop, hearing, member.id, (fact,), deadline, sent_on=sent)
+    app.send_hearing(
+        SendHearing(
+            proposal_id=prop,
+            hearing_id=hearing,
+            party_id=member.id,
+            fact_ids=(fact,),
+            deadline=deadline,
+            sent_on=sent,
+        ),
+        officer,
+    )
     before = event_count(app)
     for on in (sent, deadline):
         with pytest.raises(HearingPending, match=str(hearing)) as e:
@@ -155,7 +274,12 @@ def test_a_decision_cannot_predate_its_facts_or_hearings_nor_lie_in_the_future(
 ) -> None:
     noted = TODAY - timedelta(days=30)
     prop, fact = case(app, officer, member, council_id, noted)
-    app.exempt_from_hearing(officer, prop, (fact,), "Urgency, fvl. §19(2) nr. 2")
+    app.exempt_from_hearing(
+        ExemptFromHearing(
+            proposal_id=prop, fact_ids=(fact,), justification="Urgency, fvl. §19(2) nr. 2"
+        ),
+        officer,
+    )
     before = event_count(app)
     with pytest.raises(DateBeforeCase, match="before fact") as e:
         app.decide(officer, prop, Out.REJECTED, None, record(fact), date(2000, 1, 1))
@@ -173,8 +297,26 @@ def test_a_decision_cannot_rely_on_a_hearing_sent_after_it(
 ) -> None:
     prop, fact = case(app, officer, member, council_id, TODAY - timedelta(days=60))
     hearing, sent = uuid.uuid4(), TODAY - timedelta(days=30)
-    app.send_hearing(officer, prop, hearing, member.id, (fact,), sent + timedelta(14), sent_on=sent)
-    app.record_hearing_answer(officer, prop, hearing, sent + timedelta(days=3), "Journal 4")
+    app.send_hearing(
+        SendHearing(
+            proposal_id=prop,
+            hearing_id=hearing,
+            party_id=member.id,
+            fact_ids=(fact,),
+            deadline=sent + timedelta(14),
+            sent_on=sent,
+        ),
+        officer,
+    )
+    app.record_hearing_answer(
+        RecordHearingAnswer(
+            proposal_id=prop,
+            hearing_id=hearing,
+            answered_on=sent + timedelta(days=3),
+            response_ref="Journal 4",
+        ),
+        officer,
+    )
     with pytest.raises(DateBeforeCase, match=str(hearing)):
         app.decide(officer, prop, Out.REJECTED, None, record(fact), sent - timedelta(days=1))
     app.decide(officer, prop, Out.REJECTED, None, record(fact), sent + timedelta(days=3))

@@ -10,6 +10,20 @@ from uuid import UUID
 import pytest
 
 from coprod.application import Coprod
+from coprod.application.commands.processes import (
+    AdvancePhase,
+    CloseBallot,
+    OpenProcess,
+    SetBudget,
+    SetRules,
+)
+from coprod.application.commands.proposals import (
+    AssessFeasibility,
+    DevelopProposal,
+    OpenBallot,
+    Shortlist,
+    SubmitIdea,
+)
 from coprod.domain.ballot import Ballot, BallotChannel
 from coprod.domain.errors import AlreadyExists, InvalidInput, NotFound, PhaseError, RuleViolation
 from coprod.domain.outcome import Outcome
@@ -40,20 +54,39 @@ def make_vote(
     voting: VotingRules | None = None,
 ) -> tuple[UUID, dict[str, UUID]]:
     """A process with proposals A-D on the ballot paper, the ballot open."""
-    pid = app.open_process(officer, council_id, "pb-2026", "PB 2026", "DKK").aggregate_id
-    app.set_budget(officer, pid, dkk(1000))
-    app.set_rules(officer, pid, voting or VotingRules(VoteMethod.APPROVAL), selection)
+    pid = app.open_process(
+        OpenProcess(council_id=council_id, code="pb-2026", name="PB 2026", currency="DKK"), officer
+    ).aggregate_id
+    app.set_budget(SetBudget(process_id=pid, pot=dkk(1000)), officer)
+    app.set_rules(
+        SetRules(
+            process_id=pid, voting=voting or VotingRules(VoteMethod.APPROVAL), selection=selection
+        ),
+        officer,
+    )
     ids: dict[str, UUID] = {}
     for name, cost in COSTS.items():
-        prop = app.submit_idea(officer, pid, f"Project {name}", f"Idea {name}").aggregate_id
-        app.develop_proposal(officer, prop, dkk(cost), "whole", "parks")
+        prop = app.submit_idea(
+            SubmitIdea(process_id=pid, title=f"Project {name}", description=f"Idea {name}"), officer
+        ).aggregate_id
+        app.develop_proposal(
+            DevelopProposal(
+                proposal_id=prop, cost_estimate=dkk(cost), area_code="whole", category="parks"
+            ),
+            officer,
+        )
         ids[name] = prop
-    app.advance_phase(officer, pid, Phase.REVIEW)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.REVIEW), officer)
     for name, prop in ids.items():
-        app.assess_feasibility(officer, prop, True, "feasible", dkk(COSTS[name]))
-        app.shortlist(officer, prop)
-    app.advance_phase(officer, pid, Phase.VOTE)
-    app.open_ballot(officer, pid, tuple(ids.values()))
+        app.assess_feasibility(
+            AssessFeasibility(
+                proposal_id=prop, feasible=True, reason="feasible", assessed_cost=dkk(COSTS[name])
+            ),
+            officer,
+        )
+        app.shortlist(Shortlist(proposal_id=prop), officer)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.VOTE), officer)
+    app.open_ballot(OpenBallot(process_id=pid, proposal_ids=tuple(ids.values())), officer)
     return pid, ids
 
 
@@ -73,7 +106,7 @@ def approval_vote(
         [BallotChoices(approvals=tuple(ids[n] for n in names)) for names in APPROVALS],
     )
     if close:
-        app.close_ballot(officer, pid)
+        app.close_ballot(CloseBallot(process_id=pid), officer)
     return pid, ids
 
 
@@ -231,7 +264,7 @@ def test_ranked_ballots_are_scored_positionally_from_the_declared_length(
     pid, ids = make_vote(app, officer, council_id, SelectionRule("greedy"), rules)
     rankings = [("C", "A")] * 3 + [("A", "B")] * 2 + [("D",)]
     cast(app, officer, pid, [BallotChoices(ranking=tuple(ids[n] for n in r)) for r in rankings])
-    app.close_ballot(officer, pid)
+    app.close_ballot(CloseBallot(process_id=pid), officer)
     counted = app.compute_outcome(pid, "greedy")
     scores = {k: dict(counted.tally.scores)[str(v)] for k, v in ids.items()}
     assert scores == {"A": 3 + 4, "B": 2, "C": 6, "D": 2}  # 2 points first, 1 second
@@ -251,7 +284,7 @@ def test_cumulative_ballots_count_points(app: Coprod, officer: Actor, council_id
         pid,
         [BallotChoices(points=tuple((ids[n], p) for n, p in b.items())) for b in ballots],
     )
-    app.close_ballot(officer, pid)
+    app.close_ballot(CloseBallot(process_id=pid), officer)
     assert winners(app, pid, ids, "greedy") == ["B", "C"]  # B 8, C 4, D 2 (no room), A 1
 
 

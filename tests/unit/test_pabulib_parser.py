@@ -19,6 +19,7 @@ from api.cli.pabulib import export_app, import_app
 from coprod.adapters.config import parse_database_url
 from coprod.adapters.transcodings import DataclassAsDict
 from coprod.application import Coprod
+from coprod.application.commands.processes import OpenProcess
 from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
 from coprod.domain.decision import Decision, DecisionOutcome
 from coprod.domain.errors import BallotRejected, InvalidInput
@@ -580,6 +581,8 @@ def test_cli_refuses_a_malformed_file_with_its_line(cli: typer.Typer, tmp_path: 
 def test_a_process_without_a_ballot_cannot_be_exported(
     app: Coprod, officer: object, council_id: UUID
 ) -> None:
-    receipt = app.open_process(officer, council_id, "pb-x", "No vote yet", "DKK")  # type: ignore[arg-type]
+    receipt = app.open_process(
+        OpenProcess(council_id=council_id, code="pb-x", name="No vote yet", currency="DKK"), officer
+    )  # type: ignore[arg-type]
     with pytest.raises(Exception, match="no ballot to export"):
         export_process(app, receipt.aggregate_id, io.StringIO())

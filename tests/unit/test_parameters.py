@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from coprod.application import Coprod
+from coprod.application.commands.processes import OpenProcess, SetDisclosureThreshold
 from coprod.domain.errors import AlreadyExists, InvalidInput, RuleViolation, StaleVersion
 from coprod.domain.parameters import (
     DEFAULT_RATES,
@@ -161,7 +162,10 @@ def test_default_rates_are_the_domain_brief_figures_with_sources() -> None:
 
 def _process(app: Coprod, officer: Actor, council_id: uuid.UUID) -> uuid.UUID:
     return app.open_process(
-        officer, council_id, f"p-{uuid.uuid4().hex[:6]}", "P", "DKK"
+        OpenProcess(
+            council_id=council_id, code=f"p-{uuid.uuid4().hex[:6]}", name="P", currency="DKK"
+        ),
+        officer,
     ).aggregate_id
 
 
@@ -170,15 +174,15 @@ def test_disclosure_threshold_defaults_to_5_and_never_goes_below_3(
 ) -> None:
     pid = _process(app, officer, council_id)
     assert app.get_process(pid).disclosure_k == DEFAULT_DISCLOSURE_K == 5
-    app.set_disclosure_threshold(officer, pid, 10)
+    app.set_disclosure_threshold(SetDisclosureThreshold(process_id=pid, k=10), officer)
     assert app.get_process(pid).disclosure_k == 10
     for bad in (2, 0, -5):
         with pytest.raises(InvalidInput) as raised:
-            app.set_disclosure_threshold(officer, pid, bad)
+            app.set_disclosure_threshold(SetDisclosureThreshold(process_id=pid, k=bad), officer)
         assert raised.value.field == "k"
     with pytest.raises(InvalidInput):
-        app.set_disclosure_threshold(officer, pid, 5.0)  # type: ignore[arg-type]
-    app.set_disclosure_threshold(officer, pid, 3)
+        app.set_disclosure_threshold(SetDisclosureThreshold(process_id=pid, k=5.0), officer)  # type: ignore[arg-type]
+    app.set_disclosure_threshold(SetDisclosureThreshold(process_id=pid, k=3), officer)
     assert app.get_process(pid).disclosure_k == 3
 
 
@@ -186,7 +190,10 @@ def test_match_funding_is_recorded_once_per_id_in_the_project_currency(
     memory_app: Coprod, officer: Actor
 ) -> None:
     assert officer.organisation_id is not None
-    process = memory_app.open_process(officer, officer.organisation_id, "pb", "PB", "DKK")
+    process = memory_app.open_process(
+        OpenProcess(council_id=officer.organisation_id, code="pb", name="PB", currency="DKK"),
+        officer,
+    )
     project = Project.fund(
         officer, process.aggregate_id, uuid.uuid4(), uuid.uuid4(), "Pocket park", _dkk(100_000)
     )

@@ -9,6 +9,15 @@ from decimal import Decimal
 import pytest
 
 from coprod.application import Coprod
+from coprod.application.commands.processes import (
+    AdvancePhase,
+    DefineAreas,
+    OpenProcess,
+    SchedulePhases,
+    SetBudget,
+    SetEligiblePopulation,
+    SetRules,
+)
 from coprod.domain.errors import InvalidInput, NotFound, PhaseError, RuleViolation
 from coprod.domain.phases import Phase
 from coprod.domain.process import Area, PhaseDates, Process, ProcessKind
@@ -131,18 +140,35 @@ def test_ballot_box_opens_once_closes_once(process: Process, officer: Actor) -> 
 def test_use_case_on_unknown_process_is_not_found(app: Coprod, officer: Actor) -> None:
     missing = uuid.uuid4()
     with pytest.raises(NotFound, match=f"no process with id {missing}"):
-        app.set_eligible_population(officer, missing, 10)
+        app.set_eligible_population(SetEligiblePopulation(process_id=missing, eligible=10), officer)
 
 
 def test_use_cases_record_and_reload(app: Coprod, officer: Actor, council_id: uuid.UUID) -> None:
-    pid = app.open_process(officer, council_id, "pb", "PB", "DKK").aggregate_id
-    app.set_budget(officer, pid, dkk(1000), dkk(100_000))
-    app.define_areas(officer, pid, (Area("n", "North", population=100, need_weight=2),))
-    app.schedule_phases(
-        officer, pid, (PhaseDates(Phase.IDEAS, date(2026, 1, 1), date(2026, 2, 1)),)
+    pid = app.open_process(
+        OpenProcess(council_id=council_id, code="pb", name="PB", currency="DKK"), officer
+    ).aggregate_id
+    app.set_budget(SetBudget(process_id=pid, pot=dkk(1000), budget_base=dkk(100_000)), officer)
+    app.define_areas(
+        DefineAreas(process_id=pid, areas=(Area("n", "North", population=100, need_weight=2),)),
+        officer,
     )
-    app.set_rules(officer, pid, VotingRules(VoteMethod.APPROVAL), SelectionRule("greedy"))
-    receipt = app.advance_phase(officer, pid, Phase.VOTE, expected_version=5)
+    app.schedule_phases(
+        SchedulePhases(
+            process_id=pid, schedule=(PhaseDates(Phase.IDEAS, date(2026, 1, 1), date(2026, 2, 1)),)
+        ),
+        officer,
+    )
+    app.set_rules(
+        SetRules(
+            process_id=pid,
+            voting=VotingRules(VoteMethod.APPROVAL),
+            selection=SelectionRule("greedy"),
+        ),
+        officer,
+    )
+    receipt = app.advance_phase(
+        AdvancePhase(process_id=pid, to_phase=Phase.VOTE, expected_version=5), officer
+    )
     process = app.get_process(pid)
     assert receipt.version == process.version == 6
     assert process.phase is Phase.VOTE

@@ -10,6 +10,7 @@ from uuid import UUID
 import pytest
 
 from coprod.application import Coprod
+from coprod.application.commands.processes import OpenProcess
 from coprod.domain.decision import Decision, DecisionOutcome
 from coprod.domain.errors import (
     AlreadyExists,
@@ -139,7 +140,10 @@ def test_a_milestone_cannot_be_met_before_it_was_scheduled(
 def stored(app: Coprod, officer: Actor) -> Project:
     """A project funded on a stored process of the officer's council (the policy asks whose)."""
     assert officer.organisation_id is not None
-    process = app.open_process(officer, officer.organisation_id, "pb", "PB", "DKK").aggregate_id
+    process = app.open_process(
+        OpenProcess(council_id=officer.organisation_id, code="pb", name="PB", currency="DKK"),
+        officer,
+    ).aggregate_id
     project = Project.fund(officer, process, uuid.uuid4(), uuid.uuid4(), "Park", dkk(100_000))
     app.commit(project)
     return project
@@ -489,7 +493,10 @@ def funding_decision(
     outcome: DecisionOutcome = DecisionOutcome.FUNDED_IN_FULL,
 ) -> tuple[Decision, Proposal]:
     assert officer.organisation_id is not None  # a process of the officer's council (policy)
-    process_id = app.open_process(officer, officer.organisation_id, "pb", "PB", "DKK").aggregate_id
+    process_id = app.open_process(
+        OpenProcess(council_id=officer.organisation_id, code="pb", name="PB", currency="DKK"),
+        officer,
+    ).aggregate_id
     proposal = Proposal.submit(member, process_id, "Skatepark", "A small skatepark", None, None)
     amount = dkk(250_000) if outcome.funded else None
     decision = Decision.decide(officer, process_id, proposal.id, outcome, amount, None, D)

@@ -10,7 +10,30 @@ from uuid import UUID
 import pytest
 
 from coprod.application import Coprod, Receipt
+from coprod.application.commands.processes import (
+    AdvancePhase,
+    DefineAreas,
+    OpenProcess,
+    SetBudget,
+    SetRules,
+)
+from coprod.application.commands.proposals import (
+    AmendIdea,
+    AssessFeasibility,
+    DeclineShortlist,
+    DevelopProposal,
+    ExemptFromHearing,
+    MergeIdeas,
+    OpenBallot,
+    RecordFact,
+    RecordHearingAnswer,
+    SendHearing,
+    Shortlist,
+    SubmitIdea,
+    WithdrawIdea,
+)
 from coprod.application.proposals import _require_shortlisting_open
+from coprod.domain.case_file import CaseFact, Hearing
 from coprod.domain.decision import DecisionOutcome
 from coprod.domain.errors import (
     AlreadyExists,
@@ -41,25 +64,47 @@ def dkk(amount: int) -> Money:
 def new_process(
     app: Coprod, officer: Actor, council_id: UUID, code: str = "pb-2026", areas: bool = False
 ) -> UUID:
-    pid = app.open_process(officer, council_id, code, f"PB {code}", "DKK").aggregate_id
-    app.set_budget(officer, pid, dkk(1_000_000))
-    app.set_rules(officer, pid, VotingRules(VoteMethod.APPROVAL), SelectionRule("greedy"))
+    pid = app.open_process(
+        OpenProcess(council_id=council_id, code=code, name=f"PB {code}", currency="DKK"), officer
+    ).aggregate_id
+    app.set_budget(SetBudget(process_id=pid, pot=dkk(1_000_000)), officer)
+    app.set_rules(
+        SetRules(
+            process_id=pid,
+            voting=VotingRules(VoteMethod.APPROVAL),
+            selection=SelectionRule("greedy"),
+        ),
+        officer,
+    )
     if areas:
-        app.define_areas(officer, pid, (Area("N", "North"), Area("S", "South")))
+        app.define_areas(
+            DefineAreas(process_id=pid, areas=(Area("N", "North"), Area("S", "South"))), officer
+        )
     return pid
 
 
 def advance(app: Coprod, officer: Actor, pid: UUID, phase: Phase) -> None:
-    app.advance_phase(officer, pid, phase)
+    app.advance_phase(AdvancePhase(process_id=pid, to_phase=phase), officer)
 
 
 def new_idea(app: Coprod, actor: Actor, pid: UUID, title: str = "Benches by the lake") -> UUID:
-    return app.submit_idea(actor, pid, title, "Five benches along the path.").aggregate_id
+    return app.submit_idea(
+        SubmitIdea(process_id=pid, title=title, description="Five benches along the path."), actor
+    ).aggregate_id
 
 
 def developed(app: Coprod, actor: Actor, pid: UUID, cost: int = 50_000) -> UUID:
     prop = new_idea(app, actor, pid)
-    app.develop_proposal(actor, prop, dkk(cost), "N", "parks", (uuid.uuid4(),))
+    app.develop_proposal(
+        DevelopProposal(
+            proposal_id=prop,
+            cost_estimate=dkk(cost),
+            area_code="N",
+            category="parks",
+            co_producers=(uuid.uuid4(),),
+        ),
+        actor,
+    )
     return prop
 
 
@@ -71,8 +116,13 @@ def shortlisted(
     props = [developed(app, member, pid) for _ in range(n)]
     advance(app, officer, pid, Phase.REVIEW)
     for prop in props:
-        app.assess_feasibility(officer, prop, True, "", dkk(40_000))
-        app.shortlist(officer, prop)
+        app.assess_feasibility(
+            AssessFeasibility(
+                proposal_id=prop, feasible=True, reason="", assessed_cost=dkk(40_000)
+            ),
+            officer,
+        )
+        app.shortlist(Shortlist(proposal_id=prop), officer)
     return pid, props
 
 
@@ -279,28 +329,32 @@ def case(officer: Actor) -> tuple[Proposal, UUID]:
     p = proposal(officer)
     fact = uuid.uuid4()
     summary = "Site survey: soil contaminated (doc 2026-14)"
-    p.record_fact(officer, fact, summary, True, True, False, noted_on=FILED)
+    p.record_fact(officer, fact, CaseFact(summary, True, True, False, noted_on=FILED))
     return p, fact
 
 
 def test_record_fact_refuses_duplicates_and_personal_data(officer: Actor) -> None:
     p, fact = case(officer)
     with pytest.raises(AlreadyExists):
-        p.record_fact(officer, fact, "again", True, True, False)
+        p.record_fact(officer, fact, CaseFact("again", True, True, False))
     with pytest.raises(InvalidInput, match="e-mail") as e:
-        p.record_fact(officer, uuid.uuid4(), "Complaint from jens@example.dk", True, True, False)
+        p.record_fact(
+            officer, uuid.uuid4(), CaseFact("Complaint from jens@example.dk", True, True, False)
+        )
     assert e.value.field == "summary"
     with pytest.raises(InvalidInput, match="CPR"):
-        p.record_fact(officer, uuid.uuid4(), "Applicant 010190-1234 owes tax", True, True, False)
+        p.record_fact(
+            officer, uuid.uuid4(), CaseFact("Applicant 010190-1234 owes tax", True, True, False)
+        )
     assert list(p.facts) == [fact]
 
 
 def test_a_fact_that_is_adverse_essential_and_unknown_needs_a_hearing(officer: Actor) -> None:
     p, fact = case(officer)
     mild, core, known = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    p.record_fact(officer, mild, "Minor noise concern", True, False, False)
-    p.record_fact(officer, core, "Budget is tight", False, True, False)
-    p.record_fact(officer, known, "Applicant's own survey", True, True, True)
+    p.record_fact(officer, mild, CaseFact("Minor noise concern", True, False, False))
+    p.record_fact(officer, core, CaseFact("Budget is tight", False, True, False))
+    p.record_fact(officer, known, CaseFact("Applicant's own survey", True, True, True))
     assert p.unheard_facts((mild, core, known, fact, fact), D) == (fact,)
     assert p.unheard_facts((uuid.uuid4(),), D) == ()
 
@@ -308,7 +362,11 @@ def test_a_fact_that_is_adverse_essential_and_unknown_needs_a_hearing(officer: A
 def test_a_hearing_counts_once_answered_or_once_its_deadline_passed(officer: Actor) -> None:
     p, fact = case(officer)
     hearing = uuid.uuid4()
-    p.send_hearing(officer, hearing, uuid.uuid4(), (fact,), date(2026, 6, 10), date(2026, 5, 20))
+    p.send_hearing(
+        officer,
+        hearing,
+        Hearing(uuid.uuid4(), (fact,), date(2026, 6, 10), sent_on=date(2026, 5, 20)),
+    )
     assert p.unheard_facts((fact,), date(2026, 6, 10)) == (fact,)  # deadline not yet passed
     assert p.unheard_facts((fact,), date(2026, 6, 11)) == ()  # deadline passed before the day
     p.record_hearing_answer(officer, hearing, date(2026, 6, 5), "Journal 2026-14 doc 7")
@@ -329,15 +387,15 @@ def test_hearings_refuse_unknown_facts_hearings_and_repeated_answers(officer: Ac
     p, fact = case(officer)
     stranger = uuid.uuid4()
     with pytest.raises(InvalidInput, match="not on the case file"):
-        p.send_hearing(officer, uuid.uuid4(), uuid.uuid4(), (stranger,), D, FILED)
+        p.send_hearing(officer, uuid.uuid4(), Hearing(uuid.uuid4(), (stranger,), D, sent_on=FILED))
     with pytest.raises(InvalidInput, match="at least one fact"):
-        p.send_hearing(officer, uuid.uuid4(), uuid.uuid4(), (), D, FILED)
+        p.send_hearing(officer, uuid.uuid4(), Hearing(uuid.uuid4(), (), D, sent_on=FILED))
     with pytest.raises(InvalidInput, match="not on the case file"):
         p.exempt_from_hearing(officer, (stranger,), "why")
     hearing = uuid.uuid4()
-    p.send_hearing(officer, hearing, uuid.uuid4(), (fact,), D, FILED)
+    p.send_hearing(officer, hearing, Hearing(uuid.uuid4(), (fact,), D, sent_on=FILED))
     with pytest.raises(AlreadyExists):
-        p.send_hearing(officer, hearing, uuid.uuid4(), (fact,), D, FILED)
+        p.send_hearing(officer, hearing, Hearing(uuid.uuid4(), (fact,), D, sent_on=FILED))
     with pytest.raises(NotFound):
         p.record_hearing_answer(officer, uuid.uuid4(), D, "doc 1")
     with pytest.raises(InvalidInput, match="response_ref: contains the control character"):
@@ -370,7 +428,9 @@ def test_record_decision_sets_the_status_and_allows_one_live_decision(officer: A
 def test_submit_to_an_unknown_process_is_not_found(app: Coprod, member: Actor) -> None:
     before = event_count(app)
     with pytest.raises(NotFound, match="no process"):
-        app.submit_idea(member, uuid.uuid4(), "Lights", "Lamps")
+        app.submit_idea(
+            SubmitIdea(process_id=uuid.uuid4(), title="Lights", description="Lamps"), member
+        )
     assert event_count(app) == before
 
 
@@ -378,8 +438,16 @@ def test_an_idea_goes_round_trip_through_the_store(
     app: Coprod, officer: Actor, member: Actor, council_id: UUID
 ) -> None:
     pid = new_process(app, officer, council_id, areas=True)
-    receipt = app.submit_idea(member, pid, "Lights", "Lamps", area_code="N", category="safety")
-    app.amend_idea(member, receipt.aggregate_id, description="Solar lamps", expected_version=1)
+    receipt = app.submit_idea(
+        SubmitIdea(
+            process_id=pid, title="Lights", description="Lamps", area_code="N", category="safety"
+        ),
+        member,
+    )
+    app.amend_idea(
+        AmendIdea(proposal_id=receipt.aggregate_id, description="Solar lamps", expected_version=1),
+        member,
+    )
     loaded = app.get_proposal(receipt.aggregate_id)
     assert (loaded.title, loaded.description, loaded.area_code, loaded.version) == (
         "Lights",
@@ -388,7 +456,9 @@ def test_an_idea_goes_round_trip_through_the_store(
         2,
     )
     with pytest.raises(StaleVersion):
-        app.amend_idea(member, receipt.aggregate_id, title="x", expected_version=1)
+        app.amend_idea(
+            AmendIdea(proposal_id=receipt.aggregate_id, title="x", expected_version=1), member
+        )
 
 
 def test_areas_and_currency_are_checked_against_the_process(
@@ -396,14 +466,29 @@ def test_areas_and_currency_are_checked_against_the_process(
 ) -> None:
     pid = new_process(app, officer, council_id, areas=True)
     with pytest.raises(InvalidInput, match="not an area") as e:
-        app.submit_idea(member, pid, "Lights", "Lamps", area_code="X")
+        app.submit_idea(
+            SubmitIdea(process_id=pid, title="Lights", description="Lamps", area_code="X"), member
+        )
     assert e.value.field == "area_code"
     prop = new_idea(app, member, pid)
     with pytest.raises(InvalidInput, match="this process uses DKK") as e:
-        app.develop_proposal(member, prop, Money.of(100, "EUR"), "N", "parks")
+        app.develop_proposal(
+            DevelopProposal(
+                proposal_id=prop,
+                cost_estimate=Money.of(100, "EUR"),
+                area_code="N",
+                category="parks",
+            ),
+            member,
+        )
     assert e.value.field == "cost_estimate"
     with pytest.raises(InvalidInput, match="not an area"):
-        app.develop_proposal(member, prop, dkk(100), "X", "parks")
+        app.develop_proposal(
+            DevelopProposal(
+                proposal_id=prop, cost_estimate=dkk(100), area_code="X", category="parks"
+            ),
+            member,
+        )
     assert app.get_proposal(prop).version == 1
 
 
@@ -413,17 +498,20 @@ def test_ideas_phase_commands_are_refused_from_review_on(
     pid = new_process(app, officer, council_id)
     a, b = new_idea(app, member, pid), new_idea(app, member, pid)
     advance(app, officer, pid, Phase.DEVELOPMENT)
-    app.amend_idea(member, a, title="Still allowed in development")
+    app.amend_idea(AmendIdea(proposal_id=a, title="Still allowed in development"), member)
     advance(app, officer, pid, Phase.REVIEW)
     before = event_count(app)
     with pytest.raises(PhaseError, match="review phase"):
-        app.submit_idea(member, pid, "Late", "too late")
+        app.submit_idea(SubmitIdea(process_id=pid, title="Late", description="too late"), member)
     with pytest.raises(PhaseError):
-        app.amend_idea(member, a, title="Late")
+        app.amend_idea(AmendIdea(proposal_id=a, title="Late"), member)
     with pytest.raises(PhaseError):
-        app.merge_ideas(member, a, b)
+        app.merge_ideas(MergeIdeas(source_id=a, target_id=b), member)
     with pytest.raises(PhaseError):
-        app.develop_proposal(member, a, dkk(5), "N", "parks")
+        app.develop_proposal(
+            DevelopProposal(proposal_id=a, cost_estimate=dkk(5), area_code="N", category="parks"),
+            member,
+        )
     assert event_count(app) == before
 
 
@@ -433,16 +521,22 @@ def test_review_commands_are_refused_outside_review(
     pid = new_process(app, officer, council_id)
     prop = developed(app, member, pid)
     with pytest.raises(PhaseError, match="cannot assess feasibility in the ideas phase"):
-        app.assess_feasibility(officer, prop, True, "", dkk(5))
+        app.assess_feasibility(
+            AssessFeasibility(proposal_id=prop, feasible=True, reason="", assessed_cost=dkk(5)),
+            officer,
+        )
     with pytest.raises(PhaseError):
-        app.shortlist(officer, prop)
+        app.shortlist(Shortlist(proposal_id=prop), officer)
     with pytest.raises(PhaseError):
-        app.decline_shortlist(officer, prop, "no")
+        app.decline_shortlist(DeclineShortlist(proposal_id=prop, reason="no"), officer)
     advance(app, officer, pid, Phase.REVIEW)
-    app.assess_feasibility(officer, prop, True, "ok", dkk(5))
+    app.assess_feasibility(
+        AssessFeasibility(proposal_id=prop, feasible=True, reason="ok", assessed_cost=dkk(5)),
+        officer,
+    )
     advance(app, officer, pid, Phase.VOTE)
     with pytest.raises(PhaseError, match="vote phase"):
-        app.shortlist(officer, prop)
+        app.shortlist(Shortlist(proposal_id=prop), officer)
 
 
 def test_shortlisting_is_refused_once_the_ballot_is_opened(officer: Actor) -> None:
@@ -463,18 +557,50 @@ def test_a_closed_process_refuses_everything(
     before = event_count(app)
     fact = uuid.uuid4()
     refused: list[Callable[[], Receipt]] = [
-        lambda: app.submit_idea(member, pid, "t", "d"),
-        lambda: app.amend_idea(member, prop, title="t2"),
-        lambda: app.withdraw_idea(member, prop, "r"),
-        lambda: app.develop_proposal(member, prop, dkk(5), "N", "c"),
-        lambda: app.assess_feasibility(officer, prop, True, "", dkk(5)),
-        lambda: app.shortlist(officer, prop),
-        lambda: app.decline_shortlist(officer, prop, "r"),
-        lambda: app.record_fact(officer, prop, fact, "s", True, True, False),
-        lambda: app.send_hearing(officer, prop, uuid.uuid4(), uuid.uuid4(), (fact,), D),
-        lambda: app.record_hearing_answer(officer, prop, uuid.uuid4(), D, "doc"),
-        lambda: app.exempt_from_hearing(officer, prop, (fact,), "why"),
-        lambda: app.open_ballot(officer, pid, (prop,)),
+        lambda: app.submit_idea(SubmitIdea(process_id=pid, title="t", description="d"), member),
+        lambda: app.amend_idea(AmendIdea(proposal_id=prop, title="t2"), member),
+        lambda: app.withdraw_idea(WithdrawIdea(proposal_id=prop, reason="r"), member),
+        lambda: app.develop_proposal(
+            DevelopProposal(proposal_id=prop, cost_estimate=dkk(5), area_code="N", category="c"),
+            member,
+        ),
+        lambda: app.assess_feasibility(
+            AssessFeasibility(proposal_id=prop, feasible=True, reason="", assessed_cost=dkk(5)),
+            officer,
+        ),
+        lambda: app.shortlist(Shortlist(proposal_id=prop), officer),
+        lambda: app.decline_shortlist(DeclineShortlist(proposal_id=prop, reason="r"), officer),
+        lambda: app.record_fact(
+            RecordFact(
+                proposal_id=prop,
+                fact_id=fact,
+                summary="s",
+                adverse=True,
+                essential=True,
+                known_to_party=False,
+            ),
+            officer,
+        ),
+        lambda: app.send_hearing(
+            SendHearing(
+                proposal_id=prop,
+                hearing_id=uuid.uuid4(),
+                party_id=uuid.uuid4(),
+                fact_ids=(fact,),
+                deadline=D,
+            ),
+            officer,
+        ),
+        lambda: app.record_hearing_answer(
+            RecordHearingAnswer(
+                proposal_id=prop, hearing_id=uuid.uuid4(), answered_on=D, response_ref="doc"
+            ),
+            officer,
+        ),
+        lambda: app.exempt_from_hearing(
+            ExemptFromHearing(proposal_id=prop, fact_ids=(fact,), justification="why"), officer
+        ),
+        lambda: app.open_ballot(OpenBallot(process_id=pid, proposal_ids=(prop,)), officer),
     ]
     for command in refused:
         with pytest.raises(PhaseError, match="closed"):
@@ -488,11 +614,11 @@ def test_withdraw_is_possible_until_the_vote(
     pid = new_process(app, officer, council_id)
     a, b = new_idea(app, member, pid), new_idea(app, member, pid)
     advance(app, officer, pid, Phase.REVIEW)
-    app.withdraw_idea(member, a, "We found funding elsewhere")
+    app.withdraw_idea(WithdrawIdea(proposal_id=a, reason="We found funding elsewhere"), member)
     assert app.get_proposal(a).status == "withdrawn"
     advance(app, officer, pid, Phase.VOTE)
     with pytest.raises(PhaseError):
-        app.withdraw_idea(member, b, "too late")
+        app.withdraw_idea(WithdrawIdea(proposal_id=b, reason="too late"), member)
 
 
 def test_merge_saves_both_ideas_in_one_commit(
@@ -501,7 +627,10 @@ def test_merge_saves_both_ideas_in_one_commit(
     pid = new_process(app, officer, council_id)
     source, target = new_idea(app, member, pid), new_idea(app, member, pid)
     before = event_count(app)
-    receipt = app.merge_ideas(officer, source, target, expected_version=1, target_version=1)
+    receipt = app.merge_ideas(
+        MergeIdeas(source_id=source, target_id=target, expected_version=1, target_version=1),
+        officer,
+    )
     assert receipt.aggregate_id == source
     assert event_count(app) == before + 2
     assert app.get_proposal(source).merged_into == target
@@ -515,7 +644,7 @@ def test_a_merge_that_loses_a_race_on_the_target_writes_nothing(
     pid = new_process(app, officer, council_id)
     source_id, target_id = new_idea(app, member, pid), new_idea(app, member, pid)
     source, stale_target = app.get_proposal(source_id), app.get_proposal(target_id)
-    app.amend_idea(member, target_id, title="Changed meanwhile")
+    app.amend_idea(AmendIdea(proposal_id=target_id, title="Changed meanwhile"), member)
     source.merge_into(officer, stale_target)
     with pytest.raises(StaleVersion):
         app.commit(source, stale_target)
@@ -530,13 +659,13 @@ def test_merge_refusals_through_the_app(
     other = new_process(app, officer, council_id, code="pb-other")
     a, b = new_idea(app, member, pid), new_idea(app, member, other)
     with pytest.raises(RuleViolation, match="within one process"):
-        app.merge_ideas(officer, a, b)
+        app.merge_ideas(MergeIdeas(source_id=a, target_id=b), officer)
     with pytest.raises(RuleViolation, match="itself"):
-        app.merge_ideas(officer, a, a)
+        app.merge_ideas(MergeIdeas(source_id=a, target_id=a), officer)
     with pytest.raises(NotFound):
-        app.merge_ideas(officer, a, uuid.uuid4())
+        app.merge_ideas(MergeIdeas(source_id=a, target_id=uuid.uuid4()), officer)
     with pytest.raises(StaleVersion):
-        app.merge_ideas(officer, a, b, target_version=5)
+        app.merge_ideas(MergeIdeas(source_id=a, target_id=b, target_version=5), officer)
     assert app.get_proposal(a).version == 1
 
 
@@ -547,13 +676,28 @@ def test_review_flow_through_the_app(
     good, bad = developed(app, member, pid), developed(app, member, pid)
     advance(app, officer, pid, Phase.REVIEW)
     with pytest.raises(InvalidInput, match="this process uses DKK"):
-        app.assess_feasibility(officer, good, True, "", Money.of(5, "EUR"))
-    app.assess_feasibility(officer, good, True, "Straightforward", dkk(45_000))
-    app.assess_feasibility(officer, bad, False, "Not council land", None)
-    app.shortlist(officer, good)
+        app.assess_feasibility(
+            AssessFeasibility(
+                proposal_id=good, feasible=True, reason="", assessed_cost=Money.of(5, "EUR")
+            ),
+            officer,
+        )
+    app.assess_feasibility(
+        AssessFeasibility(
+            proposal_id=good, feasible=True, reason="Straightforward", assessed_cost=dkk(45_000)
+        ),
+        officer,
+    )
+    app.assess_feasibility(
+        AssessFeasibility(
+            proposal_id=bad, feasible=False, reason="Not council land", assessed_cost=None
+        ),
+        officer,
+    )
+    app.shortlist(Shortlist(proposal_id=good), officer)
     with pytest.raises(RuleViolation, match="assessed unfeasible"):
-        app.shortlist(officer, bad)
-    app.decline_shortlist(officer, bad, "Not council land")
+        app.shortlist(Shortlist(proposal_id=bad), officer)
+    app.decline_shortlist(DeclineShortlist(proposal_id=bad, reason="Not council land"), officer)
     assert app.get_proposal(good).status == "shortlisted"
     assert app.get_proposal(bad).status == "not_shortlisted"
     assert event_names(app, good)[-2:] == ["FeasibilityAssessed", "Shortlisted"]
@@ -566,12 +710,56 @@ def test_case_file_through_the_app(
     prop = developed(app, member, pid)
     fact, hearing = uuid.uuid4(), uuid.uuid4()
     summary = "Police report on the site (doc 9)"
-    app.record_fact(officer, prop, fact, summary, True, True, False, noted_on=FILED)
-    app.send_hearing(officer, prop, hearing, member.id, (fact,), date(2026, 7, 1), sent_on=FILED)
-    app.record_hearing_answer(officer, prop, hearing, date(2026, 6, 20), "Journal 9 doc 3")
+    app.record_fact(
+        RecordFact(
+            proposal_id=prop,
+            fact_id=fact,
+            summary=summary,
+            adverse=True,
+            essential=True,
+            known_to_party=False,
+            noted_on=FILED,
+        ),
+        officer,
+    )
+    app.send_hearing(
+        SendHearing(
+            proposal_id=prop,
+            hearing_id=hearing,
+            party_id=member.id,
+            fact_ids=(fact,),
+            deadline=date(2026, 7, 1),
+            sent_on=FILED,
+        ),
+        officer,
+    )
+    app.record_hearing_answer(
+        RecordHearingAnswer(
+            proposal_id=prop,
+            hearing_id=hearing,
+            answered_on=date(2026, 6, 20),
+            response_ref="Journal 9 doc 3",
+        ),
+        officer,
+    )
     other = uuid.uuid4()
-    app.record_fact(officer, prop, other, "Neighbour objection (doc 10)", True, True, False)
-    app.exempt_from_hearing(officer, prop, (other,), "Party's own statement, §19(2) nr. 1")
+    app.record_fact(
+        RecordFact(
+            proposal_id=prop,
+            fact_id=other,
+            summary="Neighbour objection (doc 10)",
+            adverse=True,
+            essential=True,
+            known_to_party=False,
+        ),
+        officer,
+    )
+    app.exempt_from_hearing(
+        ExemptFromHearing(
+            proposal_id=prop, fact_ids=(other,), justification="Party's own statement, §19(2) nr. 1"
+        ),
+        officer,
+    )
     loaded = app.get_proposal(prop)
     assert loaded.unheard_facts((fact, other), date(2026, 6, 20)) == ()
     assert loaded.hearings[hearing].response_ref == "Journal 9 doc 3"
@@ -589,9 +777,9 @@ def test_open_ballot_puts_shortlisted_proposals_at_their_assessed_cost(
 ) -> None:
     pid, props = shortlisted(app, officer, member, council_id, n=2)
     with pytest.raises(PhaseError, match="only in vote"):
-        app.open_ballot(officer, pid, tuple(props))
+        app.open_ballot(OpenBallot(process_id=pid, proposal_ids=tuple(props)), officer)
     advance(app, officer, pid, Phase.VOTE)
-    app.open_ballot(officer, pid, tuple(props))
+    app.open_ballot(OpenBallot(process_id=pid, proposal_ids=tuple(props)), officer)
     process = app.get_process(pid)
     assert process.ballot_state == "open"
     assert [(o.proposal_id, o.cost) for o in process.ballot_options] == [
@@ -608,12 +796,12 @@ def test_open_ballot_refuses_unshortlisted_foreign_or_repeated_proposals(
     advance(app, officer, pid, Phase.VOTE)
     version = app.get_process(pid).version
     with pytest.raises(RuleViolation, match="belongs to process") as e:
-        app.open_ballot(officer, pid, (ok, foreign))
+        app.open_ballot(OpenBallot(process_id=pid, proposal_ids=(ok, foreign)), officer)
     assert e.value.rule == "ballot-paper"
     with pytest.raises(InvalidInput, match="more than once"):
-        app.open_ballot(officer, pid, (ok, ok))
+        app.open_ballot(OpenBallot(process_id=pid, proposal_ids=(ok, ok)), officer)
     with pytest.raises(NotFound):
-        app.open_ballot(officer, pid, (ok, uuid.uuid4()))
+        app.open_ballot(OpenBallot(process_id=pid, proposal_ids=(ok, uuid.uuid4())), officer)
     assert app.get_process(pid).version == version
 
 
@@ -623,13 +811,20 @@ def test_open_ballot_refuses_a_proposal_that_was_not_shortlisted(
     pid = new_process(app, officer, council_id)
     ok, declined = developed(app, member, pid), developed(app, member, pid)
     advance(app, officer, pid, Phase.REVIEW)
-    app.assess_feasibility(officer, ok, True, "", dkk(10))
-    app.shortlist(officer, ok)
-    app.assess_feasibility(officer, declined, True, "", dkk(10))
-    app.decline_shortlist(officer, declined, "Budget better spent elsewhere")
+    app.assess_feasibility(
+        AssessFeasibility(proposal_id=ok, feasible=True, reason="", assessed_cost=dkk(10)), officer
+    )
+    app.shortlist(Shortlist(proposal_id=ok), officer)
+    app.assess_feasibility(
+        AssessFeasibility(proposal_id=declined, feasible=True, reason="", assessed_cost=dkk(10)),
+        officer,
+    )
+    app.decline_shortlist(
+        DeclineShortlist(proposal_id=declined, reason="Budget better spent elsewhere"), officer
+    )
     advance(app, officer, pid, Phase.VOTE)
     with pytest.raises(RuleViolation, match="not_shortlisted, not shortlisted"):
-        app.open_ballot(officer, pid, (ok, declined))
+        app.open_ballot(OpenBallot(process_id=pid, proposal_ids=(ok, declined)), officer)
     assert app.get_process(pid).ballot_state == "not_opened"
 
 
@@ -645,7 +840,7 @@ def test_an_assessed_proposal_can_no_longer_be_redeveloped(officer: Actor) -> No
 def test_a_hearing_answer_is_a_reference_without_personal_data(officer: Actor) -> None:
     p, fact = case(officer)
     hearing = uuid.uuid4()
-    p.send_hearing(officer, hearing, uuid.uuid4(), (fact,), D, FILED)
+    p.send_hearing(officer, hearing, Hearing(uuid.uuid4(), (fact,), D, sent_on=FILED))
     with pytest.raises(InvalidInput, match="e-mail") as e:
         p.record_hearing_answer(officer, hearing, D, "mail from anna@example.dk")
     assert e.value.field == "response_ref"

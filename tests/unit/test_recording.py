@@ -10,6 +10,7 @@ import pytest
 from coprod.adapters.recording import InTransaction, Transaction
 from coprod.application import Coprod
 from coprod.application.ballots import ballot_still_open
+from coprod.application.commands.processes import CloseBallot
 from coprod.domain.ballot import Ballot, BallotChannel
 from coprod.domain.errors import PhaseError
 from coprod.domain.process import Process
@@ -57,7 +58,9 @@ def test_a_ballot_loaded_open_is_refused_once_the_close_is_recorded(
     pid = open_vote(app, officer, council_id)
     loaded_open = app.load(Process, pid)
     ballot = Ballot.cast(officer, loaded_open, pseudonym(3), approve(P1), BallotChannel.ONLINE)
-    app.close_ballot(officer, pid)  # recorded between loading and saving the ballot
+    app.close_ballot(
+        CloseBallot(process_id=pid), officer
+    )  # recorded between loading and saving the ballot
     with pytest.raises(PhaseError, match="ballot is closed"):
         app.commit(ballot, within=ballot_still_open(loaded_open))
     assert not app.exists(ballot.id)
@@ -68,7 +71,7 @@ def test_topics_after_lists_only_later_events(
 ) -> None:
     pid = open_vote(app, officer, council_id)
     version = app.load(Process, pid).version
-    app.close_ballot(officer, pid)
+    app.close_ballot(CloseBallot(process_id=pid), officer)
     seen: list[list[str]] = []
 
     def look(transaction: Transaction) -> None:

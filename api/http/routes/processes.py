@@ -19,6 +19,8 @@ from api.http.routes.common import (
     money_out,
     run_command,
 )
+from coprod.application.commands import processes as cmd
+from coprod.application.commands import proposals as proposal_cmd
 from coprod.domain.phases import Phase
 from coprod.domain.process import (
     MIN_DISCLOSURE_K,
@@ -213,17 +215,14 @@ def open_process(
     body: OpenProcess, who: Officer, app: CoprodApp, response: Response
 ) -> CommandResult:
     """Open a process for the officer's own council; the same code twice is a 409."""
-    return run_command(
-        response,
-        app.open_process,
-        who.actor,
-        who.organisation_id,
-        body.code,
-        body.name,
-        body.currency,
-        body.kind,
-        created="processes",
+    command = cmd.OpenProcess(
+        council_id=who.organisation_id,
+        code=body.code,
+        name=body.name,
+        currency=body.currency,
+        kind=body.kind,
     )
+    return run_command(response, app.open_process, command, who.actor, created="processes")
 
 
 @router.get("/{process_id}")
@@ -247,9 +246,10 @@ def set_budget(
 ) -> CommandResult:
     """Set the pot residents allocate and the budget base it is a share of (before the vote)."""
     base = None if body.budget_base is None else body.budget_base.to_money()
-    return run_command(
-        response, app.set_budget, who.actor, process_id, body.pot.to_money(), base, expected
+    command = cmd.SetBudget(
+        process_id=process_id, pot=body.pot.to_money(), budget_base=base, expected_version=expected
     )
+    return run_command(response, app.set_budget, command, who.actor)
 
 
 @router.post("/{process_id}/eligible-population")
@@ -262,9 +262,10 @@ def set_eligible_population(
     response: Response,
 ) -> CommandResult:
     """Set how many people may vote, the denominator of turnout."""
-    return run_command(
-        response, app.set_eligible_population, who.actor, process_id, body.eligible, expected
+    command = cmd.SetEligiblePopulation(
+        process_id=process_id, eligible=body.eligible, expected_version=expected
     )
+    return run_command(response, app.set_eligible_population, command, who.actor)
 
 
 @router.post("/{process_id}/disclosure-threshold")
@@ -277,9 +278,8 @@ def set_disclosure_threshold(
     response: Response,
 ) -> CommandResult:
     """Set k of this process's published tables: counts of people below k are hidden."""
-    return run_command(
-        response, app.set_disclosure_threshold, who.actor, process_id, body.k, expected
-    )
+    command = cmd.SetDisclosureThreshold(process_id=process_id, k=body.k, expected_version=expected)
+    return run_command(response, app.set_disclosure_threshold, command, who.actor)
 
 
 @router.post("/{process_id}/minimum-hearing-period")
@@ -292,9 +292,10 @@ def set_minimum_hearing_period(
     response: Response,
 ) -> CommandResult:
     """Set the least days a party gets to answer a hearing; shorter deadlines are refused."""
-    return run_command(
-        response, app.set_minimum_hearing_period, who.actor, process_id, body.days, expected
+    command = cmd.SetMinimumHearingPeriod(
+        process_id=process_id, days=body.days, expected_version=expected
     )
+    return run_command(response, app.set_minimum_hearing_period, command, who.actor)
 
 
 @router.post("/{process_id}/areas")
@@ -308,7 +309,8 @@ def define_areas(
 ) -> CommandResult:
     """Define the districts of the process; ideas and ballots then name one of them."""
     areas = tuple(Area(a.code, a.name, a.population, a.need_weight) for a in body.areas)
-    return run_command(response, app.define_areas, who.actor, process_id, areas, expected)
+    command = cmd.DefineAreas(process_id=process_id, areas=areas, expected_version=expected)
+    return run_command(response, app.define_areas, command, who.actor)
 
 
 @router.post("/{process_id}/rules")
@@ -324,9 +326,13 @@ def set_rules(
     selection = SelectionRule(
         body.selection.method, body.selection.completion, body.selection.min_votes
     )
-    return run_command(
-        response, app.set_rules, who.actor, process_id, body.voting.to_rules(), selection, expected
+    command = cmd.SetRules(
+        process_id=process_id,
+        voting=body.voting.to_rules(),
+        selection=selection,
+        expected_version=expected,
     )
+    return run_command(response, app.set_rules, command, who.actor)
 
 
 @router.post("/{process_id}/schedule")
@@ -340,7 +346,10 @@ def schedule_phases(
 ) -> CommandResult:
     """Publish the planned dates of the phases."""
     schedule = tuple(PhaseDates(d.phase, d.starts_on, d.ends_on) for d in body.schedule)
-    return run_command(response, app.schedule_phases, who.actor, process_id, schedule, expected)
+    command = cmd.SchedulePhases(
+        process_id=process_id, schedule=schedule, expected_version=expected
+    )
+    return run_command(response, app.schedule_phases, command, who.actor)
 
 
 @router.post("/{process_id}/phase")
@@ -353,7 +362,10 @@ def advance_phase(
     response: Response,
 ) -> CommandResult:
     """Move the process forward to a later phase; never back."""
-    return run_command(response, app.advance_phase, who.actor, process_id, body.to_phase, expected)
+    command = cmd.AdvancePhase(
+        process_id=process_id, to_phase=body.to_phase, expected_version=expected
+    )
+    return run_command(response, app.advance_phase, command, who.actor)
 
 
 @router.post("/{process_id}/ballot/open")
@@ -366,9 +378,10 @@ def open_ballot(
     response: Response,
 ) -> CommandResult:
     """Open the vote on these shortlisted proposals, at their assessed costs."""
-    return run_command(
-        response, app.open_ballot, who.actor, process_id, tuple(body.proposal_ids), expected
+    command = proposal_cmd.OpenBallot(
+        process_id=process_id, proposal_ids=tuple(body.proposal_ids), expected_version=expected
     )
+    return run_command(response, app.open_ballot, command, who.actor)
 
 
 @router.post("/{process_id}/ballot/close")
@@ -376,4 +389,5 @@ def close_ballot(
     process_id: UUID, who: Officer, app: CoprodApp, expected: ExpectedVersion, response: Response
 ) -> CommandResult:
     """Close the vote; later ballots are refused."""
-    return run_command(response, app.close_ballot, who.actor, process_id, expected)
+    command = cmd.CloseBallot(process_id=process_id, expected_version=expected)
+    return run_command(response, app.close_ballot, command, who.actor)

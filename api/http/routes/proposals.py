@@ -5,7 +5,6 @@ Paths name the object the command changes; ``If-Match`` is always that object's 
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 from uuid import UUID, uuid4
 
@@ -16,6 +15,7 @@ from api.http.deps import (
     CoprodApp,
     ExpectedVersion,
     Officer,
+    OfficerCall,
     PublicReader,
     Writer,
 )
@@ -29,6 +29,7 @@ from api.http.routes.common import (
     money_out,
     run_command,
 )
+from coprod.application.commands import proposals as cmd
 from coprod.domain.proposal import Proposal
 
 router = APIRouter(tags=["proposals"])
@@ -151,17 +152,14 @@ def submit_idea(
     process_id: UUID, body: SubmitIdea, who: Writer, app: CoprodApp, response: Response
 ) -> CommandResult:
     """Submit an idea to a process in its ideas or development phase."""
-    return run_command(
-        response,
-        app.submit_idea,
-        who.actor,
-        process_id,
-        body.title,
-        body.description,
-        body.area_code,
-        body.category,
-        created="proposals",
+    command = cmd.SubmitIdea(
+        process_id=process_id,
+        title=body.title,
+        description=body.description,
+        area_code=body.area_code,
+        category=body.category,
     )
+    return run_command(response, app.submit_idea, command, who.actor, created="proposals")
 
 
 @router.get("/proposals/{proposal_id}")
@@ -184,9 +182,13 @@ def amend_idea(
     response: Response,
 ) -> CommandResult:
     """Change the idea's title or description (its own organisation, or the council)."""
-    return run_command(
-        response, app.amend_idea, who.actor, proposal_id, body.title, body.description, expected
+    command = cmd.AmendIdea(
+        proposal_id=proposal_id,
+        title=body.title,
+        description=body.description,
+        expected_version=expected,
     )
+    return run_command(response, app.amend_idea, command, who.actor)
 
 
 @router.post("/proposals/{proposal_id}/merge")
@@ -199,15 +201,13 @@ def merge_ideas(
     response: Response,
 ) -> CommandResult:
     """Merge this idea into another of the same process; both change in one transaction."""
-    return run_command(
-        response,
-        app.merge_ideas,
-        who.actor,
-        proposal_id,
-        body.target_id,
-        expected,
-        body.target_version,
+    command = cmd.MergeIdeas(
+        source_id=proposal_id,
+        target_id=body.target_id,
+        expected_version=expected,
+        target_version=body.target_version,
     )
+    return run_command(response, app.merge_ideas, command, who.actor)
 
 
 @router.post("/proposals/{proposal_id}/withdraw")
@@ -220,7 +220,10 @@ def withdraw_idea(
     response: Response,
 ) -> CommandResult:
     """Withdraw the idea before the ballot paper is fixed."""
-    return run_command(response, app.withdraw_idea, who.actor, proposal_id, body.reason, expected)
+    command = cmd.WithdrawIdea(
+        proposal_id=proposal_id, reason=body.reason, expected_version=expected
+    )
+    return run_command(response, app.withdraw_idea, command, who.actor)
 
 
 @router.post("/proposals/{proposal_id}/develop")
@@ -233,17 +236,15 @@ def develop_proposal(
     response: Response,
 ) -> CommandResult:
     """Develop the idea into a costed proposal in one of the process's areas."""
-    return run_command(
-        response,
-        app.develop_proposal,
-        who.actor,
-        proposal_id,
-        body.cost_estimate.to_money(),
-        body.area_code,
-        body.category,
-        tuple(body.co_producers),
-        expected,
+    command = cmd.DevelopProposal(
+        proposal_id=proposal_id,
+        cost_estimate=body.cost_estimate.to_money(),
+        area_code=body.area_code,
+        category=body.category,
+        co_producers=tuple(body.co_producers),
+        expected_version=expected,
     )
+    return run_command(response, app.develop_proposal, command, who.actor)
 
 
 @router.post("/proposals/{proposal_id}/assess")
@@ -257,16 +258,14 @@ def assess_feasibility(
 ) -> CommandResult:
     """Record the council's feasibility assessment and assessed cost (review phase)."""
     cost = None if body.assessed_cost is None else body.assessed_cost.to_money()
-    return run_command(
-        response,
-        app.assess_feasibility,
-        who.actor,
-        proposal_id,
-        body.feasible,
-        body.reason,
-        cost,
-        expected,
+    command = cmd.AssessFeasibility(
+        proposal_id=proposal_id,
+        feasible=body.feasible,
+        reason=body.reason,
+        assessed_cost=cost,
+        expected_version=expected,
     )
+    return run_command(response, app.assess_feasibility, command, who.actor)
 
 
 @router.post("/proposals/{proposal_id}/shortlist")
@@ -274,7 +273,8 @@ def shortlist(
     proposal_id: UUID, who: Officer, app: CoprodApp, expected: ExpectedVersion, response: Response
 ) -> CommandResult:
     """Put a feasible proposal on the shortlist for the ballot."""
-    return run_command(response, app.shortlist, who.actor, proposal_id, expected)
+    command = cmd.Shortlist(proposal_id=proposal_id, expected_version=expected)
+    return run_command(response, app.shortlist, command, who.actor)
 
 
 @router.post("/proposals/{proposal_id}/decline-shortlist")
@@ -287,9 +287,10 @@ def decline_shortlist(
     response: Response,
 ) -> CommandResult:
     """Keep a proposal off the shortlist, with the reason (the filter rate)."""
-    return run_command(
-        response, app.decline_shortlist, who.actor, proposal_id, body.reason, expected
+    command = cmd.DeclineShortlist(
+        proposal_id=proposal_id, reason=body.reason, expected_version=expected
     )
+    return run_command(response, app.decline_shortlist, command, who.actor)
 
 
 @router.post("/proposals/{proposal_id}/facts")
@@ -303,19 +304,17 @@ def record_fact(
 ) -> CommandResult:
     """Put a fact on the case file; adverse decisions may rely only on such facts."""
     fact_id = body.fact_id or uuid4()
-    return run_command(
-        response,
-        partial(app.record_fact, noted_on=body.noted_on),
-        who.actor,
-        proposal_id,
-        fact_id,
-        body.summary,
-        body.adverse,
-        body.essential,
-        body.known_to_party,
-        expected,
-        item_id=fact_id,
+    command = cmd.RecordFact(
+        proposal_id=proposal_id,
+        fact_id=fact_id,
+        summary=body.summary,
+        adverse=body.adverse,
+        essential=body.essential,
+        known_to_party=body.known_to_party,
+        noted_on=body.noted_on,
+        expected_version=expected,
     )
+    return run_command(response, app.record_fact, command, who.actor, item_id=fact_id)
 
 
 @router.post("/proposals/{proposal_id}/hearings")
@@ -329,18 +328,16 @@ def send_hearing(
 ) -> CommandResult:
     """Ask the party to comment on facts by a deadline (the party-hearing rule)."""
     hearing_id = body.hearing_id or uuid4()
-    return run_command(
-        response,
-        partial(app.send_hearing, sent_on=body.sent_on),
-        who.actor,
-        proposal_id,
-        hearing_id,
-        body.party_id,
-        tuple(body.fact_ids),
-        body.deadline,
-        expected,
-        item_id=hearing_id,
+    command = cmd.SendHearing(
+        proposal_id=proposal_id,
+        hearing_id=hearing_id,
+        party_id=body.party_id,
+        fact_ids=tuple(body.fact_ids),
+        deadline=body.deadline,
+        sent_on=body.sent_on,
+        expected_version=expected,
     )
+    return run_command(response, app.send_hearing, command, who.actor, item_id=hearing_id)
 
 
 @router.post("/proposals/{proposal_id}/hearings/{hearing_id}/answer")
@@ -348,22 +345,19 @@ def record_hearing_answer(
     proposal_id: UUID,
     hearing_id: UUID,
     body: HearingAnswer,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Record that the party answered a hearing; the answer stays in the referenced document."""
-    return run_command(
-        response,
-        app.record_hearing_answer,
-        who.actor,
-        proposal_id,
-        hearing_id,
-        body.answered_on,
-        body.response_ref,
-        expected,
+    command = cmd.RecordHearingAnswer(
+        proposal_id=proposal_id,
+        hearing_id=hearing_id,
+        answered_on=body.answered_on,
+        response_ref=body.response_ref,
+        expected_version=expected,
     )
+    return run_command(response, call.app.record_hearing_answer, command, call.actor)
 
 
 @router.post("/proposals/{proposal_id}/hearing-exemptions")
@@ -376,12 +370,10 @@ def exempt_from_hearing(
     response: Response,
 ) -> CommandResult:
     """Record why these facts may be used without a hearing."""
-    return run_command(
-        response,
-        app.exempt_from_hearing,
-        who.actor,
-        proposal_id,
-        tuple(body.fact_ids),
-        body.justification,
-        expected,
+    command = cmd.ExemptFromHearing(
+        proposal_id=proposal_id,
+        fact_ids=tuple(body.fact_ids),
+        justification=body.justification,
+        expected_version=expected,
     )
+    return run_command(response, app.exempt_from_hearing, command, who.actor)

@@ -1,4 +1,9 @@
-"""Use cases for opening and running a process: budget, rules, areas, phases, the ballot box."""
+"""Use cases for opening and running a process: budget, rules, areas, phases, the ballot box.
+
+Each handler takes its command (:mod:`coprod.application.commands.processes`) and the acting
+Actor, checks the actor with :mod:`coprod.application.policy`, then the version the caller
+last saw, and saves the process.
+"""
 
 from __future__ import annotations
 
@@ -6,124 +11,103 @@ from uuid import UUID
 
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
+from coprod.application.commands.processes import (
+    AdvancePhase,
+    CloseBallot,
+    DefineAreas,
+    OpenProcess,
+    SchedulePhases,
+    SetBudget,
+    SetDisclosureThreshold,
+    SetEligiblePopulation,
+    SetMinimumHearingPeriod,
+    SetRules,
+)
 from coprod.domain.errors import StaleVersion
-from coprod.domain.phases import Phase
-from coprod.domain.process import Area, PhaseDates, Process, ProcessKind
-from coprod.domain.values import Actor, Money
-from coprod.domain.voting import SelectionRule, VotingRules
+from coprod.domain.process import Process
+from coprod.domain.values import Actor
 
 
 class ProcessCommands(CoprodBase):
     """Council-side commands on a process; each takes the version the caller last saw."""
 
-    def open_process(
-        self,
-        actor: Actor,
-        council_id: UUID,
-        code: str,
-        name: str,
-        currency: str,
-        kind: ProcessKind = ProcessKind.PB_CYCLE,
-    ) -> Receipt:
+    def open_process(self, command: OpenProcess, actor: Actor) -> Receipt:
         """Open a process; opening the same (council, code) twice is refused as AlreadyExists.
 
         An officer opens processes for their own council only (application.policy).
         """
-        policy.may_open_process(actor, council_id)
-        process = Process.open(actor, council_id, code, name, kind, currency)
+        c = command
+        policy.may_open_process(actor, c.council_id)
+        process = Process.open(actor, c.council_id, c.code, c.name, c.kind, c.currency)
         return self.commit(process)
 
-    def set_budget(
-        self,
-        actor: Actor,
-        process_id: UUID,
-        pot: Money,
-        budget_base: Money | None = None,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        process = self._council_process(actor, process_id, expected_version)
-        process.set_budget(actor, pot, budget_base)
+    def set_budget(self, command: SetBudget, actor: Actor) -> Receipt:
+        """Set the pot and the budget base (the process refuses it once the vote is open)."""
+        process = self._council_process(actor, command.process_id, command.expected_version)
+        process.set_budget(actor, command.pot, command.budget_base)
         return self.commit(process)
 
-    def set_eligible_population(
-        self, actor: Actor, process_id: UUID, eligible: int, expected_version: int | None = None
-    ) -> Receipt:
-        process = self._council_process(actor, process_id, expected_version)
-        process.set_eligible_population(actor, eligible)
+    def set_eligible_population(self, command: SetEligiblePopulation, actor: Actor) -> Receipt:
+        """Set how many may vote, the denominator of turnout."""
+        process = self._council_process(actor, command.process_id, command.expected_version)
+        process.set_eligible_population(actor, command.eligible)
         return self.commit(process)
 
-    def define_areas(
-        self,
-        actor: Actor,
-        process_id: UUID,
-        areas: tuple[Area, ...],
-        expected_version: int | None = None,
-    ) -> Receipt:
-        process = self._council_process(actor, process_id, expected_version)
-        process.define_areas(actor, areas)
+    def define_areas(self, command: DefineAreas, actor: Actor) -> Receipt:
+        """Define the districts ideas and ballots name."""
+        process = self._council_process(actor, command.process_id, command.expected_version)
+        process.define_areas(actor, command.areas)
         return self.commit(process)
 
-    def set_rules(
-        self,
-        actor: Actor,
-        process_id: UUID,
-        voting: VotingRules,
-        selection: SelectionRule,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        process = self._council_process(actor, process_id, expected_version)
-        process.set_rules(actor, voting, selection)
+    def set_rules(self, command: SetRules, actor: Actor) -> Receipt:
+        """Declare the voting and selection rules before the vote."""
+        process = self._council_process(actor, command.process_id, command.expected_version)
+        process.set_rules(actor, command.voting, command.selection)
         return self.commit(process)
 
-    def schedule_phases(
-        self,
-        actor: Actor,
-        process_id: UUID,
-        schedule: tuple[PhaseDates, ...],
-        expected_version: int | None = None,
-    ) -> Receipt:
-        process = self._council_process(actor, process_id, expected_version)
-        process.schedule_phases(actor, schedule)
+    def schedule_phases(self, command: SchedulePhases, actor: Actor) -> Receipt:
+        """Publish the planned dates of the phases."""
+        process = self._council_process(actor, command.process_id, command.expected_version)
+        process.schedule_phases(actor, command.schedule)
         return self.commit(process)
 
-    def advance_phase(
-        self, actor: Actor, process_id: UUID, to_phase: Phase, expected_version: int | None = None
-    ) -> Receipt:
-        process = self._council_process(actor, process_id, expected_version)
-        process.advance_phase(actor, to_phase)
+    def advance_phase(self, command: AdvancePhase, actor: Actor) -> Receipt:
+        """Move the process to a later phase; the process refuses going back."""
+        process = self._council_process(actor, command.process_id, command.expected_version)
+        process.advance_phase(actor, command.to_phase)
         return self.commit(process)
 
-    def close_ballot(
-        self, actor: Actor, process_id: UUID, expected_version: int | None = None
-    ) -> Receipt:
-        process = self._council_process(actor, process_id, expected_version)
+    def close_ballot(self, command: CloseBallot, actor: Actor) -> Receipt:
+        """Close the vote; casts after this commit are refused."""
+        process = self._council_process(actor, command.process_id, command.expected_version)
         process.close_ballot(actor)
         return self.commit(process)
 
-    def set_disclosure_threshold(
-        self, actor: Actor, process_id: UUID, k: int, expected_version: int | None = None
-    ) -> Receipt:
+    def set_disclosure_threshold(self, command: SetDisclosureThreshold, actor: Actor) -> Receipt:
         """Set the k of this process's published tables (default 5, never below 3).
 
         Only an officer of the process's own council: k guards residents' privacy.
         """
-        process = self._council_process(actor, process_id, expected_version, officers_only=True)
-        process.set_disclosure_threshold(actor, k)
+        process = self._council_process(
+            actor, command.process_id, command.expected_version, officers_only=True
+        )
+        process.set_disclosure_threshold(actor, command.k)
         return self.commit(process)
 
-    def set_minimum_hearing_period(
-        self, actor: Actor, process_id: UUID, days: int, expected_version: int | None = None
-    ) -> Receipt:
+    def set_minimum_hearing_period(self, command: SetMinimumHearingPeriod, actor: Actor) -> Receipt:
         """Set the least days a party gets to answer a hearing in this process (default 14).
 
         Only an officer of the process's own council: the period protects parties' right
         to be heard, so nobody else may shorten it (application.policy).
         """
-        process = self._council_process(actor, process_id, expected_version, officers_only=True)
-        process.set_minimum_hearing_period(actor, days)
+        process = self._council_process(
+            actor, command.process_id, command.expected_version, officers_only=True
+        )
+        process.set_minimum_hearing_period(actor, command.days)
         return self.commit(process)
 
     def get_process(self, process_id: UUID) -> Process:
+        """The process as it stands now (public)."""
         return self.load(Process, process_id)
 
     def _council_process(

@@ -7,11 +7,26 @@ here too, because the proposal does not hold the process's settings.
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
+from coprod.application.commands.proposals import (
+    AmendIdea,
+    AssessFeasibility,
+    DeclineShortlist,
+    DevelopProposal,
+    ExemptFromHearing,
+    MergeIdeas,
+    OpenBallot,
+    RecordFact,
+    RecordHearingAnswer,
+    SendHearing,
+    Shortlist,
+    SubmitIdea,
+    WithdrawIdea,
+)
+from coprod.domain.case_file import CaseFact, Hearing
 from coprod.domain.errors import InvalidInput, PhaseError, RuleViolation, StaleVersion
 from coprod.domain.inputs import check_same_currency
 from coprod.domain.phases import Phase
@@ -29,234 +44,171 @@ WITHDRAW_PHASES = (Phase.IDEAS, Phase.DEVELOPMENT, Phase.REVIEW)
 class ProposalCommands(CoprodBase):
     """Commands on ideas and proposals; each takes the version of the proposal it changes."""
 
-    def submit_idea(
-        self,
-        actor: Actor,
-        process_id: UUID,
-        title: str,
-        description: str,
-        area_code: str | None = None,
-        category: str | None = None,
-    ) -> Receipt:
-        process = self.load(Process, process_id)
+    def submit_idea(self, command: SubmitIdea, actor: Actor) -> Receipt:
+        """Submit an idea while ideas are gathered; a named area must be one of the process's."""
+        c = command
+        process = self.load(Process, c.process_id)
         process.require_phase("submit an idea", *IDEA_PHASES)
-        if area_code is not None:
-            _require_area(process, area_code)
-        proposal = Proposal.submit(actor, process_id, title, description, area_code, category)
+        if c.area_code is not None:
+            _require_area(process, c.area_code)
+        proposal = Proposal.submit(
+            actor, c.process_id, c.title, c.description, c.area_code, c.category
+        )
         return self.commit(proposal)
 
-    def amend_idea(
-        self,
-        actor: Actor,
-        proposal_id: UUID,
-        title: str | None = None,
-        description: str | None = None,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        proposal, process = self._load_with_process(actor, proposal_id, expected_version, idea=True)
+    def amend_idea(self, command: AmendIdea, actor: Actor) -> Receipt:
+        """Change the idea's title or description (its own organisation, or the council)."""
+        c = command
+        proposal, process = self._load_with_process(
+            actor, c.proposal_id, c.expected_version, idea=True
+        )
         process.require_phase("amend an idea", *IDEA_PHASES)
-        proposal.amend(actor, title, description)
+        proposal.amend(actor, c.title, c.description)
         return self.commit(proposal)
 
-    def merge_ideas(
-        self,
-        actor: Actor,
-        source_id: UUID,
-        target_id: UUID,
-        expected_version: int | None = None,
-        target_version: int | None = None,
-    ) -> Receipt:
+    def merge_ideas(self, command: MergeIdeas, actor: Actor) -> Receipt:
         """Merge source into target; both events are saved in one transaction or neither is.
 
         `expected_version` is the source's, `target_version` the target's; the receipt
         names the source.
         """
-        source, process = self._load_with_process(actor, source_id, expected_version, idea=True)
+        c = command
+        source, process = self._load_with_process(actor, c.source_id, c.expected_version, idea=True)
         process.require_phase("merge ideas", *IDEA_PHASES)
-        target = self.load(Proposal, target_id)
+        target = self.load(Proposal, c.target_id)
         self._may_act_on(actor, target, process, idea=True)
-        if target_version is not None and target.version != target_version:
-            raise StaleVersion("proposal", target_id, target_version, target.version)
+        if c.target_version is not None and target.version != c.target_version:
+            raise StaleVersion("proposal", c.target_id, c.target_version, target.version)
         source.merge_into(actor, target)
         return self.commit(source, target)
 
-    def withdraw_idea(
-        self, actor: Actor, proposal_id: UUID, reason: str, expected_version: int | None = None
-    ) -> Receipt:
-        proposal, process = self._load_with_process(actor, proposal_id, expected_version, idea=True)
+    def withdraw_idea(self, command: WithdrawIdea, actor: Actor) -> Receipt:
+        """Withdraw the idea, until the ballot paper is fixed."""
+        proposal, process = self._load_with_process(
+            actor, command.proposal_id, command.expected_version, idea=True
+        )
         process.require_phase("withdraw an idea", *WITHDRAW_PHASES)
-        proposal.withdraw(actor, reason)
+        proposal.withdraw(actor, command.reason)
         return self.commit(proposal)
 
-    def develop_proposal(
-        self,
-        actor: Actor,
-        proposal_id: UUID,
-        cost_estimate: Money,
-        area_code: str,
-        category: str,
-        co_producers: tuple[UUID, ...] = (),
-        expected_version: int | None = None,
-    ) -> Receipt:
-        proposal, process = self._load_with_process(actor, proposal_id, expected_version, idea=True)
+    def develop_proposal(self, command: DevelopProposal, actor: Actor) -> Receipt:
+        """Make the idea a costed proposal in the process's currency and one of its areas."""
+        c = command
+        proposal, process = self._load_with_process(
+            actor, c.proposal_id, c.expected_version, idea=True
+        )
         process.require_phase("develop a proposal", *IDEA_PHASES)
-        _require_currency(process, "cost_estimate", cost_estimate)
-        _require_area(process, area_code)
-        proposal.develop(actor, cost_estimate, area_code, category, co_producers)
+        _require_currency(process, "cost_estimate", c.cost_estimate)
+        _require_area(process, c.area_code)
+        proposal.develop(actor, c.cost_estimate, c.area_code, c.category, c.co_producers)
         return self.commit(proposal)
 
     # -- review --------------------------------------------------------------------------------
 
-    def assess_feasibility(
-        self,
-        actor: Actor,
-        proposal_id: UUID,
-        feasible: bool,
-        reason: str,
-        assessed_cost: Money | None = None,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
+    def assess_feasibility(self, command: AssessFeasibility, actor: Actor) -> Receipt:
+        """Record the council's feasibility assessment (review phase)."""
+        c = command
+        proposal, process = self._load_with_process(actor, c.proposal_id, c.expected_version)
         process.require_phase("assess feasibility", Phase.REVIEW)
-        if assessed_cost is not None:
-            _require_currency(process, "assessed_cost", assessed_cost)
-        proposal.assess(actor, feasible, reason, assessed_cost)
+        if c.assessed_cost is not None:
+            _require_currency(process, "assessed_cost", c.assessed_cost)
+        proposal.assess(actor, c.feasible, c.reason, c.assessed_cost)
         return self.commit(proposal)
 
-    def shortlist(
-        self, actor: Actor, proposal_id: UUID, expected_version: int | None = None
-    ) -> Receipt:
-        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
+    def shortlist(self, command: Shortlist, actor: Actor) -> Receipt:
+        """Put a feasible proposal on the shortlist, before the ballot opens."""
+        proposal, process = self._load_with_process(
+            actor, command.proposal_id, command.expected_version
+        )
         _require_shortlisting_open(process, "shortlist")
         proposal.shortlist(actor)
         return self.commit(proposal)
 
-    def decline_shortlist(
-        self, actor: Actor, proposal_id: UUID, reason: str, expected_version: int | None = None
-    ) -> Receipt:
-        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
+    def decline_shortlist(self, command: DeclineShortlist, actor: Actor) -> Receipt:
+        """Keep a proposal off the shortlist, with the reason."""
+        proposal, process = self._load_with_process(
+            actor, command.proposal_id, command.expected_version
+        )
         _require_shortlisting_open(process, "decline shortlisting")
-        proposal.decline_shortlist(actor, reason)
+        proposal.decline_shortlist(actor, command.reason)
         return self.commit(proposal)
 
     # -- the case file -------------------------------------------------------------------------
 
-    def record_fact(
-        self,
-        actor: Actor,
-        proposal_id: UUID,
-        fact_id: UUID,
-        summary: str,
-        adverse: bool,
-        essential: bool,
-        known_to_party: bool,
-        expected_version: int | None = None,
-        *,
-        noted_on: date | None = None,
-    ) -> Receipt:
+    def record_fact(self, command: RecordFact, actor: Actor) -> Receipt:
         """Put a fact on file; `noted_on` (default today) backdates it for a case recorded late."""
-        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
+        c = command
+        proposal, process = self._load_with_process(actor, c.proposal_id, c.expected_version)
         _require_not_closed(process, "record a fact")
-        proposal.record_fact(
-            actor, fact_id, summary, adverse, essential, known_to_party, noted_on=noted_on
-        )
+        fact = CaseFact(c.summary, c.adverse, c.essential, c.known_to_party, c.noted_on)
+        proposal.record_fact(actor, c.fact_id, fact)
         return self.commit(proposal)
 
-    def send_hearing(
-        self,
-        actor: Actor,
-        proposal_id: UUID,
-        hearing_id: UUID,
-        party_id: UUID,
-        fact_ids: tuple[UUID, ...],
-        deadline: date,
-        expected_version: int | None = None,
-        *,
-        sent_on: date | None = None,
-    ) -> Receipt:
+    def send_hearing(self, command: SendHearing, actor: Actor) -> Receipt:
         """Send a hearing (on `sent_on`, default today) with at least the process's period."""
-        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
+        c = command
+        proposal, process = self._load_with_process(actor, c.proposal_id, c.expected_version)
         _require_not_closed(process, "send a hearing")
-        proposal.send_hearing(
-            actor,
-            hearing_id,
-            party_id,
-            fact_ids,
-            deadline,
-            sent_on,
-            min_days=process.min_hearing_days,
-        )
+        hearing = Hearing(c.party_id, c.fact_ids, c.deadline, sent_on=c.sent_on)
+        proposal.send_hearing(actor, c.hearing_id, hearing, min_days=process.min_hearing_days)
         return self.commit(proposal)
 
-    def record_hearing_answer(
-        self,
-        actor: Actor,
-        proposal_id: UUID,
-        hearing_id: UUID,
-        answered_on: date,
-        response_ref: str,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
+    def record_hearing_answer(self, command: RecordHearingAnswer, actor: Actor) -> Receipt:
+        """Note that the party answered a hearing, with a reference to the answer."""
+        c = command
+        proposal, process = self._load_with_process(actor, c.proposal_id, c.expected_version)
         _require_not_closed(process, "record a hearing answer")
-        proposal.record_hearing_answer(actor, hearing_id, answered_on, response_ref)
+        proposal.record_hearing_answer(actor, c.hearing_id, c.answered_on, c.response_ref)
         return self.commit(proposal)
 
-    def exempt_from_hearing(
-        self,
-        actor: Actor,
-        proposal_id: UUID,
-        fact_ids: tuple[UUID, ...],
-        justification: str,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        proposal, process = self._load_with_process(actor, proposal_id, expected_version)
+    def exempt_from_hearing(self, command: ExemptFromHearing, actor: Actor) -> Receipt:
+        """Record why these facts may be used without a hearing."""
+        c = command
+        proposal, process = self._load_with_process(actor, c.proposal_id, c.expected_version)
         _require_not_closed(process, "exempt facts from hearing")
-        proposal.exempt_from_hearing(actor, fact_ids, justification)
+        proposal.exempt_from_hearing(actor, c.fact_ids, c.justification)
         return self.commit(proposal)
 
     # -- the ballot paper ----------------------------------------------------------------------
 
-    def open_ballot(
-        self,
-        actor: Actor,
-        process_id: UUID,
-        proposal_ids: tuple[UUID, ...],
-        expected_version: int | None = None,
-    ) -> Receipt:
+    def open_ballot(self, command: OpenBallot, actor: Actor) -> Receipt:
         """Open the vote on these shortlisted proposals at their assessed costs.
 
         `expected_version` is the process's. Whether every shortlisted proposal is on the
         paper is the officer's responsibility: the write side sees one proposal at a time.
         """
-        process = self.load(Process, process_id)
-        policy.officer_acts_for(actor, process.council_id, f"process {process_id}")
-        if expected_version is not None and process.version != expected_version:
-            raise StaleVersion("process", process_id, expected_version, process.version)
+        c = command
+        process = self.load(Process, c.process_id)
+        policy.officer_acts_for(actor, process.council_id, f"process {c.process_id}")
+        if c.expected_version is not None and process.version != c.expected_version:
+            raise StaleVersion("process", c.process_id, c.expected_version, process.version)
         process.require_phase("open the ballot", Phase.VOTE)
-        if len(set(proposal_ids)) != len(proposal_ids):
+        if len(set(c.proposal_ids)) != len(c.proposal_ids):
             raise InvalidInput("proposal_ids", "names a proposal more than once")
-        options = []
-        for proposal_id in proposal_ids:
-            proposal = self.load(Proposal, proposal_id)
-            if proposal.process_id != process_id:
-                raise RuleViolation(
-                    f"proposal {proposal_id} belongs to process {proposal.process_id}",
-                    rule="ballot-paper",
-                )
-            if proposal.shortlisted is not True or not proposal.active:
-                raise RuleViolation(
-                    f"proposal {proposal_id} is {proposal.status}, not shortlisted",
-                    rule="ballot-paper",
-                )
-            assert proposal.assessed_cost is not None  # shortlisting needs a feasible assessment
-            options.append(BallotOption(proposal_id, proposal.assessed_cost))
-        process.open_ballot(actor, tuple(options))
+        options = tuple(self._ballot_option(c.process_id, p) for p in c.proposal_ids)
+        process.open_ballot(actor, options)
         return self.commit(process)
+
+    def _ballot_option(self, process_id: UUID, proposal_id: UUID) -> BallotOption:
+        """A shortlisted, active proposal of this process, at its assessed cost."""
+        proposal = self.load(Proposal, proposal_id)
+        if proposal.process_id != process_id:
+            raise RuleViolation(
+                f"proposal {proposal_id} belongs to process {proposal.process_id}",
+                rule="ballot-paper",
+            )
+        if proposal.shortlisted is not True or not proposal.active:
+            raise RuleViolation(
+                f"proposal {proposal_id} is {proposal.status}, not shortlisted",
+                rule="ballot-paper",
+            )
+        assert proposal.assessed_cost is not None  # shortlisting needs a feasible assessment
+        return BallotOption(proposal_id, proposal.assessed_cost)
 
     # -- reading -------------------------------------------------------------------------------
 
     def get_proposal(self, proposal_id: UUID) -> Proposal:
+        """The idea or proposal as it stands now (public)."""
         return self.load(Proposal, proposal_id)
 
     def _load_with_process(

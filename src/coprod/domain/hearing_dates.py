@@ -32,7 +32,7 @@ from coprod.domain.errors import (
 )
 
 if TYPE_CHECKING:
-    from coprod.domain.proposal import CaseFact, Hearing
+    from coprod.domain.case_file import CaseFact, Hearing
 
 #: Party hearings: the least days between sending and the deadline unless the process sets
 #: another (forvaltningsloven §19 asks for a reasonable period; 14 days is usual).

@@ -12,80 +12,29 @@ them; this class enforces everything it can see itself.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
 
+from coprod.domain import case_file
+from coprod.domain import proposal_checks as checks
 from coprod.domain.aggregate import CoprodAggregate, keep_stored_topics
-from coprod.domain.dates import recording_date
-from coprod.domain.decision import DECISION_STATUSES, IN_FORCE, REVOKED, DecisionOutcome
-from coprod.domain.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
-from coprod.domain.hearing_dates import (
-    DEFAULT_MIN_HEARING_DAYS,
-    require_answer_date,
-    require_hearing_dates,
-    require_not_future,
-)
-from coprod.domain.inputs import check_business_date
-from coprod.domain.values import Actor, Money, require_positive, require_text
+from coprod.domain.case_file import CaseFact, Hearing
+from coprod.domain.decision import IN_FORCE, DecisionOutcome
+from coprod.domain.errors import RuleViolation
+from coprod.domain.hearing_dates import DEFAULT_MIN_HEARING_DAYS
+from coprod.domain.proposal_checks import PROPOSAL
+from coprod.domain.proposal_checks import TITLE_MAX_LENGTH as TITLE_MAX_LENGTH
+from coprod.domain.values import Actor, Money, require_text
 
 IDEA = "idea"
-PROPOSAL = "proposal"
 
 #: Statuses in which nothing more can happen to the idea itself.
 WITHDRAWN = "withdrawn"
 MERGED = "merged"
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_CPR = re.compile(r"\b\d{6}-?\d{4}\b")
-
-
-def refuse_personal_data(field: str, text: str) -> None:
-    """Catch the obvious personal identifiers (e-mail, CPR number) before they reach the log.
-
-    Events cannot be erased, so a fact's summary describes the fact and points to the
-    document; the person behind it stays an opaque id (DOMAIN.md §6).
-    """
-    if _EMAIL.search(text):
-        raise InvalidInput(field, "contains an e-mail address; refer to the document instead")
-    if _CPR.search(text):
-        raise InvalidInput(field, "contains a CPR-like number; refer to the document instead")
-
-
-#: Long enough for real project names (Pabulib files carry names of several hundred characters).
-TITLE_MAX_LENGTH = 1_000
-
-
-@dataclass(frozen=True)
-class CaseFact:
-    """A fact on the case file, as the hearing rule needs it (state only, never stored)."""
-
-    summary: str
-    adverse: bool
-    essential: bool
-    known_to_party: bool
-    noted_on: date | None = None
-
-
-@dataclass(frozen=True)
-class Hearing:
-    """A party hearing on some facts, and its answer if one came (state only, never stored)."""
-
-    party_id: UUID
-    fact_ids: tuple[UUID, ...]
-    deadline: date
-    answered_on: date | None = None
-    response_ref: str | None = None
-    sent_on: date | None = None
-
-    def covers(self, on: date) -> bool:
-        """True when the party has been heard by `on`: answered, or the deadline has passed."""
-        answered = self.answered_on is not None and self.answered_on <= on
-        return answered or self.deadline < on
 
 
 class Proposal(CoprodAggregate):
@@ -257,18 +206,8 @@ class Proposal(CoprodAggregate):
         category: str | None,
     ) -> Proposal:
         """Submit an idea; it gets a random id, since two people may well submit the same title."""
-        return cls(
-            actor=actor,
-            process_id=process_id,
-            title=require_text("title", title, max_length=TITLE_MAX_LENGTH, prose=False),
-            description=require_text("description", description),
-            area_code=None
-            if area_code is None
-            else require_text("area_code", area_code, max_length=40),
-            category=None
-            if category is None
-            else require_text("category", category, max_length=100),
-        )
+        fields = checks.idea_fields(title, description, area_code, category)
+        return cls(actor=actor, process_id=process_id, **fields)
 
     @property
     def active(self) -> bool:
@@ -278,18 +217,10 @@ class Proposal(CoprodAggregate):
     # -- the idea ------------------------------------------------------------------------------
 
     def amend(self, actor: Actor, title: str | None = None, description: str | None = None) -> None:
+        """Change the title and/or description; only the fields that change are recorded."""
         self._require_active("amend")
-        new_title = (
-            None
-            if title is None
-            else require_text("title", title, max_length=TITLE_MAX_LENGTH, prose=False)
-        )
-        new_description = None if description is None else require_text("description", description)
-        changed_title = new_title if new_title != self.title else None
-        changed_description = new_description if new_description != self.description else None
-        if changed_title is None and changed_description is None:
-            raise RuleViolation("the amendment changes nothing", rule="no-change")
-        self._amend(actor=actor, title=changed_title, description=changed_description)
+        changed = checks.amendment((self.title, self.description), title, description)
+        self._amend(actor=actor, title=changed[0], description=changed[1])
 
     @event(IdeaAmended)
     def _amend(self, actor: Actor, title: str | None, description: str | None) -> None:
@@ -323,8 +254,9 @@ class Proposal(CoprodAggregate):
         self.absorbed += (source_id,)
 
     def withdraw(self, actor: Actor, reason: str) -> None:
+        """Withdraw the idea; it takes no further part."""
         self._require_active("withdraw")
-        self._withdraw(actor=actor, reason=require_text("reason", reason, max_length=2_000))
+        self._withdraw(actor=actor, reason=checks.reason_text(reason))
 
     @event(Withdrawn)
     def _withdraw(self, actor: Actor, reason: str) -> None:
@@ -340,21 +272,15 @@ class Proposal(CoprodAggregate):
     ) -> None:
         """Make the idea a costed proposal; the use case checks the currency against the process."""
         self._require_active("develop")
-        if self.feasible is not None or self.shortlisted is not None:
-            raise RuleViolation(
-                "the proposal has already been assessed; it can no longer be redeveloped",
-                rule="develop",
-            )
-        require_positive("cost_estimate", cost_estimate)
-        if not isinstance(co_producers, tuple):
-            raise InvalidInput("co_producers", "must be a tuple of ids")
-        if len(set(co_producers)) != len(co_producers):
-            raise InvalidInput("co_producers", "names a co-producer more than once")
+        assessed = self.feasible is not None or self.shortlisted is not None
+        area_code, category = checks.development(
+            assessed, cost_estimate, area_code, category, co_producers
+        )
         self._develop(
             actor=actor,
             cost_estimate=cost_estimate,
-            area_code=require_text("area_code", area_code, max_length=40),
-            category=require_text("category", category, max_length=100),
+            area_code=area_code,
+            category=category,
             co_producers=co_producers,
         )
 
@@ -380,23 +306,9 @@ class Proposal(CoprodAggregate):
     ) -> None:
         """Judge feasibility; each re-assessment before the shortlist is a new event."""
         self._require_active("assess")
-        if self.stage != PROPOSAL:
-            raise RuleViolation(
-                "only a proposal can be assessed; develop the idea first", rule="assess"
-            )
-        if self.shortlisted is not None:
-            raise RuleViolation(
-                "the shortlist decision is made; the assessment can no longer change",
-                rule="assess",
-            )
-        if feasible:
-            if assessed_cost is None:
-                raise InvalidInput("assessed_cost", "a feasible proposal needs an assessed cost")
-            reason = reason.strip()
-        else:
-            reason = require_text("reason", reason, max_length=2_000)
-        if assessed_cost is not None:
-            require_positive("assessed_cost", assessed_cost)
+        reason = checks.assessment_reason(
+            self.stage, self.shortlisted, feasible, reason, assessed_cost
+        )
         self._assess(actor=actor, feasible=feasible, reason=reason, assessed_cost=assessed_cost)
 
     @event(FeasibilityAssessed)
@@ -410,14 +322,10 @@ class Proposal(CoprodAggregate):
         self.status = "feasible" if feasible else "unfeasible"
 
     def shortlist(self, actor: Actor) -> None:
+        """Put the feasible proposal on the shortlist for the ballot."""
         self._require_active("shortlist")
         self._require_no_shortlist_decision()
-        if self.feasible is not True:
-            state = "not assessed" if self.feasible is None else "assessed unfeasible"
-            raise RuleViolation(
-                f"only feasible proposals can be shortlisted; this one is {state}",
-                rule="shortlist-feasible",
-            )
+        checks.require_feasible(self.feasible)
         self._shortlist(actor=actor)
 
     @event(Shortlisted)
@@ -426,11 +334,12 @@ class Proposal(CoprodAggregate):
         self.status = "shortlisted"
 
     def decline_shortlist(self, actor: Actor, reason: str) -> None:
+        """Keep the proposal off the shortlist, for the reason given (the filter rate)."""
         self._require_active("decline")
         if self.stage != PROPOSAL:
             raise RuleViolation("only a proposal can be kept off the shortlist", rule="shortlist")
         self._require_no_shortlist_decision()
-        self._decline(actor=actor, reason=require_text("reason", reason, max_length=2_000))
+        self._decline(actor=actor, reason=checks.reason_text(reason))
 
     @event(NotShortlisted)
     def _decline(self, actor: Actor, reason: str) -> None:
@@ -440,39 +349,25 @@ class Proposal(CoprodAggregate):
 
     # -- the case file (DOMAIN.md §5, forvaltningsloven §19) -----------------------------------
 
-    def record_fact(
-        self,
-        actor: Actor,
-        fact_id: UUID,
-        summary: str,
-        adverse: bool,
-        essential: bool,
-        known_to_party: bool,
-        noted_on: date | None = None,
-    ) -> None:
+    def record_fact(self, actor: Actor, fact_id: UUID, fact: CaseFact) -> None:
         """Put a fact on the case file; the summary describes it and must name no person.
 
-        `noted_on` is the business date the fact was on file (default: today, UTC); a
+        `fact.noted_on` is the business date the fact was on file (default: today, UTC); a
         decision cannot be dated before it.
         """
-        if fact_id in self.facts:
-            raise AlreadyExists("fact", fact_id)
-        summary = require_text("summary", summary, max_length=1_000)
-        refuse_personal_data("summary", summary)
-        noted_on = recording_date() if noted_on is None else noted_on
-        require_not_future("noted_on", noted_on)
+        summary, noted_on = case_file.checked_fact(self.facts, fact_id, fact)
         self._record_fact(
             actor=actor,
             fact_id=fact_id,
             summary=summary,
-            adverse=adverse,
-            essential=essential,
-            known_to_party=known_to_party,
+            adverse=fact.adverse,
+            essential=fact.essential,
+            known_to_party=fact.known_to_party,
             noted_on=noted_on,
         )
 
     @event(FactRecorded)
-    def _record_fact(
+    def _record_fact(  # noqa: PLR0913 - its parameters are the stored event's fields
         self,
         actor: Actor,
         fact_id: UUID,
@@ -488,26 +383,19 @@ class Proposal(CoprodAggregate):
         self,
         actor: Actor,
         hearing_id: UUID,
-        party_id: UUID,
-        fact_ids: tuple[UUID, ...],
-        deadline: date,
-        sent_on: date | None = None,
+        hearing: Hearing,
         *,
         min_days: int = DEFAULT_MIN_HEARING_DAYS,
     ) -> None:
-        """Ask the party to comment by `deadline`, at least `min_days` after `sent_on` (today)."""
-        if hearing_id in self.hearings:
-            raise AlreadyExists("hearing", hearing_id)
-        check_business_date("deadline", deadline)
-        self._require_facts("fact_ids", fact_ids)
-        sent_on = recording_date() if sent_on is None else sent_on
-        require_hearing_dates(self, fact_ids, sent_on, deadline, min_days)
+        """Ask the party to comment by the deadline, at least `min_days` after it is sent
+        (`hearing.sent_on`, default today)."""
+        sent_on = case_file.checked_hearing(self, hearing_id, hearing, min_days)
         self._send_hearing(
             actor=actor,
             hearing_id=hearing_id,
-            party_id=party_id,
-            fact_ids=fact_ids,
-            deadline=deadline,
+            party_id=hearing.party_id,
+            fact_ids=hearing.fact_ids,
+            deadline=hearing.deadline,
             sent_on=sent_on,
         )
 
@@ -527,22 +415,9 @@ class Proposal(CoprodAggregate):
         self, actor: Actor, hearing_id: UUID, answered_on: date, response_ref: str
     ) -> None:
         """Note that the party answered; `response_ref` points to the answer, it is not the text."""
-        check_business_date("answered_on", answered_on)
-        hearing = self.hearings.get(hearing_id)
-        if hearing is None:
-            raise NotFound("hearing", hearing_id)
-        if hearing.answered_on is not None:
-            raise RuleViolation(
-                f"hearing {hearing_id} was already answered on {hearing.answered_on.isoformat()}",
-                rule="hearing-answered",
-            )
-        require_answer_date(hearing_id, hearing, answered_on)
-        response_ref = require_text("response_ref", response_ref, max_length=200)
-        if "\n" in response_ref:
-            raise InvalidInput(
-                "response_ref", "must be a one-line document reference, not the text"
-            )
-        refuse_personal_data("response_ref", response_ref)
+        response_ref = case_file.checked_answer_ref(
+            self.hearings, hearing_id, answered_on, response_ref
+        )
         self._answer(
             actor=actor, hearing_id=hearing_id, answered_on=answered_on, response_ref=response_ref
         )
@@ -557,7 +432,7 @@ class Proposal(CoprodAggregate):
         self, actor: Actor, fact_ids: tuple[UUID, ...], justification: str
     ) -> None:
         """Record why these facts may be used without hearing the party (forvaltningsloven §19(2))."""
-        self._require_facts("fact_ids", fact_ids)
+        case_file.require_facts(self.facts, "fact_ids", fact_ids)
         justification = require_text("justification", justification, max_length=2_000)
         self._exempt(actor=actor, fact_ids=fact_ids, justification=justification)
 
@@ -567,23 +442,9 @@ class Proposal(CoprodAggregate):
             self.exempted[fact_id] = justification
 
     def unheard_facts(self, fact_ids: tuple[UUID, ...], on: date) -> tuple[UUID, ...]:
-        """The facts an adverse decision on `on` may not yet rely on, in the order given.
-
-        A fact needs a hearing when it is adverse, essential and unknown to the party; the
-        need is met by a hearing on it that was answered by `on` or whose deadline passed
-        before `on`, or by an exemption. Ids not on the case file are not judged here.
-        """
-        unheard: list[UUID] = []
-        for fact_id in dict.fromkeys(fact_ids):
-            fact = self.facts.get(fact_id)
-            if fact is None or not fact.adverse or not fact.essential or fact.known_to_party:
-                continue
-            if fact_id in self.exempted:
-                continue
-            if any(fact_id in h.fact_ids and h.covers(on) for h in self.hearings.values()):
-                continue
-            unheard.append(fact_id)
-        return tuple(unheard)
+        """The facts an adverse decision on `on` may not yet rely on, in the order given
+        (see :func:`coprod.domain.case_file.unheard_facts`)."""
+        return case_file.unheard_facts(self, self.exempted, fact_ids, on)
 
     # -- the decision --------------------------------------------------------------------------
 
@@ -595,10 +456,7 @@ class Proposal(CoprodAggregate):
         decision_status: str = IN_FORCE,
     ) -> None:
         """Let the proposal know the state of its decision; one live decision at a time."""
-        if decision_status not in DECISION_STATUSES:
-            raise InvalidInput(
-                "decision_status", f"{decision_status!r}; known: {', '.join(DECISION_STATUSES)}"
-            )
+        checks.require_decision_status(decision_status)
         self.require_no_other_decision(decision_id)
         self._apply_decision(
             actor=actor, decision_id=decision_id, outcome=outcome, decision_status=decision_status
@@ -618,16 +476,7 @@ class Proposal(CoprodAggregate):
 
     def require_no_other_decision(self, decision_id: UUID | None = None) -> None:
         """Refuse a second decision while another one is in force or reopened."""
-        if (
-            self.decision_id is not None
-            and self.decision_id != decision_id
-            and self.decision_status != REVOKED
-        ):
-            raise RuleViolation(
-                f"proposal already has decision {self.decision_id} ({self.decision_status}); "
-                "correct, reopen or revoke it instead",
-                rule="one-decision",
-            )
+        checks.require_no_other_decision(self.decision_id, self.decision_status, decision_id)
 
     # -- guards --------------------------------------------------------------------------------
 
@@ -641,15 +490,6 @@ class Proposal(CoprodAggregate):
         if self.shortlisted is not None:
             state = "shortlisted" if self.shortlisted else "kept off the shortlist"
             raise RuleViolation(f"the proposal is already {state}", rule="shortlist")
-
-    def _require_facts(self, field: str, fact_ids: tuple[UUID, ...]) -> None:
-        if not isinstance(fact_ids, tuple) or not fact_ids:
-            raise InvalidInput(field, "must name at least one fact")
-        if len(set(fact_ids)) != len(fact_ids):
-            raise InvalidInput(field, "names a fact more than once")
-        unknown = [str(f) for f in fact_ids if f not in self.facts]
-        if unknown:
-            raise InvalidInput(field, f"not on the case file: {', '.join(unknown)}")
 
 
 keep_stored_topics("coprod.proposal", Proposal)

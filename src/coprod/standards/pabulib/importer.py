@@ -37,6 +37,7 @@ from eventsourcing.persistence import IntegrityError, OperationalError, StoredEv
 
 from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.domain.aggregate import natural_id
+from coprod.domain.case_file import CaseFact
 from coprod.domain.decision import IN_FORCE, Decision, DecisionOutcome, DecisionRecord
 from coprod.domain.errors import AlreadyExists, CoprodError, InvalidInput, StoreUnavailable
 from coprod.domain.hearing_dates import require_not_future
@@ -475,9 +476,8 @@ class _Import:
         # The vote result was on the case file when the city decided (date_end), not on the
         # day of the import: the fact carries the decision's date, so "decided after the
         # facts" holds and the case file reads in its real order.
-        proposal.record_fact(
-            actor, fact_id, summary, not funded, True, True, noted_on=self.decided_on
-        )
+        fact = CaseFact(summary, not funded, True, True, noted_on=self.decided_on)
+        proposal.record_fact(actor, fact_id, fact)
         basis = (
             f"The selection rule declared before the vote: {meta['rule']} "
             f"(Pabulib rule), over a budget of {meta['budget']} {self.checked.currency}",
