@@ -15,6 +15,7 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
+from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
 from coprod.application.commands import outcomes as cmd
 from coprod.domain.ballot import Ballot, ballot_counts
@@ -64,9 +65,11 @@ class OutcomeCommands(CoprodBase):
     def record_outcome(self, command: cmd.RecordOutcome, actor: Actor) -> Receipt:
         """Compute and record the outcome; recording the same (process, rule) again is AlreadyExists.
 
-        The process is loaded once and both counted and recorded from that one state.
+        The process is loaded once and both counted and recorded from that one state. An
+        officer records only for their own council's process (the policy, 403 otherwise).
         """
         process = self.load(Process, command.process_id)
+        policy.officer_acts_for(actor, process.council_id, f"process {process.id}")
         counted = self._count(process, command.rule, command.threshold)
         outcome = Outcome.record(
             actor, process, counted.tally, counted.counted_up_to, counted.ballots_sha256
