@@ -27,8 +27,9 @@ from coprod.domain.decision import DecisionOutcome
 from coprod.domain.errors import NotAllowed
 from coprod.domain.values import Actor, Role
 from coprod.domain.voting import SelectionRule
-from tests.unit.test_decision import D, at_decision, dkk, record
+from tests.unit.test_decision import D, at_decision, record
 from tests.unit.test_outcome import approval_vote
+from tests.unit.test_proposal import dkk
 
 OTHER_COUNCIL = "is run by another council"
 
