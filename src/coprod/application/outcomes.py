@@ -19,6 +19,7 @@ from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
 from coprod.application.commands import outcomes as cmd
 from coprod.domain.ballot import Ballot, ballot_counts
+from coprod.domain.errors import NotFound
 from coprod.domain.outcome import Outcome
 from coprod.domain.pabulib_source import PabulibSource
 from coprod.domain.process import Process
@@ -151,8 +152,12 @@ class OutcomeCommands(CoprodBase):
                 names = tuple((ids[pid], by_proposal[pid].name) for pid in on_paper)
                 return ids, names, "pabulib"
         ids = {pid: str(pid) for pid in on_paper}
-        names = tuple(
-            (str(pid), self.load(Proposal, pid).title if self.exists(pid) else "")
-            for pid in on_paper
-        )
+        names = tuple((str(pid), self._title(pid)) for pid in on_paper)
         return ids, names, "proposal"
+
+    def _title(self, proposal_id: UUID) -> str:
+        """The proposal's title, or "" for one not stored (one load, no existence check)."""
+        try:
+            return self.load(Proposal, proposal_id).title
+        except NotFound:
+            return ""

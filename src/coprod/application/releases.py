@@ -73,6 +73,8 @@ class ReleaseCommands(CoprodBase):
     def releases(self, process_id: UUID) -> list[Release]:
         """Every release of the process, oldest first (numbers are dense from 1)."""
         found: list[Release] = []
-        while self.exists(Release.create_id(process_id, len(found) + 1)):
-            found.append(self.get_release(process_id, len(found) + 1))
-        return found
+        while True:  # one load each: an existence check first would read each stream twice
+            try:
+                found.append(self.get_release(process_id, len(found) + 1))
+            except NotFound:
+                return found
