@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from coprod.application.commands import releases as cmd
 from coprod.application.releases import ReleaseCommands
 from coprod.domain.errors import NotFound, RuleViolation
 from coprod.domain.release import Release, canonical_json
@@ -250,25 +251,33 @@ def community_totals(figures: Mapping[str, Any], project_id: UUID) -> dict[str, 
 
 
 def publish_next(
-    app: ReleaseCommands, actor: Actor, process_id: UUID, conn: Connection, note: str | None = None
+    app: ReleaseCommands,
+    actor: Actor,
+    process_id: UUID,
+    conn: Connection,
+    note: str | None = None,
+    earlier: list[Release] | None = None,
 ) -> tuple[Release, PreparedRelease]:
     """Compute, check and record the next release of a process: the one way to publish.
 
     The HTTP route, ``coprod report publish`` and the demo all call this, so a release is
     always checked against every earlier one and recorded under the same policy. It counts
     what the impact read model has applied: callers wait for the read models first.
+    ``earlier`` is what :meth:`~coprod.application.Coprod.releases_to_check` answered, for a
+    caller that applied the policy itself before waiting (so the releases load once).
     """
-    earlier = app.releases_to_check(actor, process_id)  # the policy, before any work
+    if earlier is None:
+        earlier = app.releases_to_check(actor, process_id)  # the policy, before any work
     prepared = prepare_release(process_id, [r.counted for r in earlier], conn)
     number = len(earlier) + 1
-    app.publish_release(
-        actor,
-        process_id,
-        number,
-        prepared.as_of,
-        prepared.position,
-        prepared.figures,
-        prepared.counted,
+    command = cmd.PublishRelease(
+        process_id=process_id,
+        number=number,
+        as_of=prepared.as_of,
+        position=prepared.position,
+        figures=prepared.figures,
+        counted=prepared.counted,
         note=note,
     )
+    app.publish_release(command, actor)
     return app.get_release(process_id, number), prepared

@@ -26,6 +26,7 @@ from rich.table import Table
 from api.cli.errors import fail
 from coprod.adapters.config import settings_from_env
 from coprod.application import SYSTEM_ACTOR, Coprod
+from coprod.application.commands.outcomes import RecordOutcome
 from coprod.application.outcomes import CountedOutcome
 from coprod.domain.errors import AlreadyExists, CoprodError, InvalidInput
 
@@ -97,7 +98,10 @@ def _record(app: Coprod, counted: CountedOutcome) -> str:
     """Record once; a repeat with the same result is reported, a different one refused."""
     tally = counted.tally
     try:
-        receipt = app.record_outcome(SYSTEM_ACTOR, counted.process_id, tally.rule, tally.threshold)
+        command = RecordOutcome(
+            process_id=counted.process_id, rule=tally.rule, threshold=tally.threshold
+        )
+        receipt = app.record_outcome(command, SYSTEM_ACTOR)
     except AlreadyExists:
         stored = app.get_outcome(counted.process_id, tally.rule)
         same = (

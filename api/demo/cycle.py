@@ -20,6 +20,7 @@ from api.demo.data import (
 )
 from coprod.application.ballots import BallotInput
 from coprod.application.base import SYSTEM_ACTOR
+from coprod.application.commands.decisions import CorrectDecision, Decide
 from coprod.application.commands.processes import (
     AdvancePhase,
     CloseBallot,
@@ -314,42 +315,49 @@ class CycleSteps(SeederBase):
         partial = losers[0] if losers else None
         for proposal in winners:
             receipt = app.decide(
+                Decide(
+                    proposal_id=proposal,
+                    outcome=DecisionOutcome.FUNDED_IN_FULL,
+                    amount=self.costs[proposal],
+                    decided_on=decided_on,
+                ),
                 self.officer,
-                proposal,
-                DecisionOutcome.FUNDED_IN_FULL,
-                self.costs[proposal],
-                None,
-                decided_on,
             )
             self.funded.append(receipt.aggregate_id)
             self.count["decisions: funded in full"] += 1
         if partial is not None:
             self._partial_with_hearing(partial, decided_on)
-        for index, proposal in enumerate(losers[1:]):
+        self._refuse(losers[1:], votes, decided_on)
+
+    def _refuse(self, losers: list[UUID], votes: Counter[UUID], decided_on: date) -> None:
+        """The first loser deferred, the rest rejected; the second rejection corrected."""
+        app = self.app
+        for index, proposal in enumerate(losers):
             if index == 0:
-                app.decide(self.officer, proposal, DecisionOutcome.DEFERRED, None, None, decided_on)
+                deferred = Decide(
+                    proposal_id=proposal, outcome=DecisionOutcome.DEFERRED, decided_on=decided_on
+                )
+                app.decide(deferred, self.officer)
                 self.count["decisions: deferred"] += 1
                 continue
-            receipt = app.decide(
-                self.officer,
-                proposal,
-                DecisionOutcome.REJECTED,
-                None,
-                self._rejection_record(proposal, votes[proposal]),
-                decided_on,
+            rejected = Decide(
+                proposal_id=proposal,
+                outcome=DecisionOutcome.REJECTED,
+                record=self._rejection_record(proposal, votes[proposal]),
+                decided_on=decided_on,
             )
+            receipt = app.decide(rejected, self.officer)
             self.count["decisions: rejected"] += 1
             if index == 1:
                 corrected = self._rejection_record(proposal, votes[proposal], corrected=True)
-                app.correct_decision(
-                    self.officer,
-                    receipt.aggregate_id,
-                    "The vote count in the record was mistyped",
-                    DecisionOutcome.REJECTED,
-                    None,
-                    corrected,
-                    decided_on + timedelta(days=3),
+                correction = CorrectDecision(
+                    decision_id=receipt.aggregate_id,
+                    reason="The vote count in the record was mistyped",
+                    outcome=DecisionOutcome.REJECTED,
+                    record=corrected,
+                    decided_on=decided_on + timedelta(days=3),
                 )
+                app.correct_decision(correction, self.officer)
                 self.count["decisions corrected"] += 1
 
     def _tally(self) -> list[tuple[UUID, ...]]:
@@ -436,9 +444,14 @@ class CycleSteps(SeederBase):
             complaints=COMPLAINTS,
             no_appeal_statement=None,
         )
-        receipt = app.decide(
-            self.officer, proposal, DecisionOutcome.FUNDED_PARTIALLY, amount, record, decided_on
+        partial = Decide(
+            proposal_id=proposal,
+            outcome=DecisionOutcome.FUNDED_PARTIALLY,
+            amount=amount,
+            record=record,
+            decided_on=decided_on,
         )
+        receipt = app.decide(partial, self.officer)
         self.funded.append(receipt.aggregate_id)
         self.count["decisions: funded partially"] += 1
 

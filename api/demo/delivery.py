@@ -8,6 +8,18 @@ from uuid import UUID
 
 from api.demo.base import SeederBase
 from coprod.application.commands.processes import AdvancePhase
+from coprod.application.commands.projects import (
+    CancelMilestone,
+    CompleteProject,
+    DefineIndicator,
+    DelayMilestone,
+    FundProject,
+    MeetMilestone,
+    RecordSpend,
+    ReportOutcome,
+    ScheduleMilestone,
+    StartMilestone,
+)
 from coprod.domain.commitment import CoproductionLevel, CoproductionPhase, InKindAsset
 from coprod.domain.phases import Phase
 
@@ -17,102 +29,112 @@ class DeliverySteps(SeederBase):
 
     def deliver(self) -> None:
         self.say("delivering projects: milestones, spend, outcomes")
-        app, rng, pid = self.app, self.rng, self.process_id
-        app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DELIVERY), self.officer)
+        app = self.app
+        app.advance_phase(
+            AdvancePhase(process_id=self.process_id, to_phase=Phase.DELIVERY), self.officer
+        )
         self.projects: list[UUID] = []
         for index, decision in enumerate(self.funded):
-            project = app.fund_project(self.officer, decision).aggregate_id
+            project = app.fund_project(FundProject(decision_id=decision), self.officer).aggregate_id
             self.projects.append(project)
             self.count["projects"] += 1
-            approved = app.get_project(project).approved
-            for code, title, due in (
-                ("design", "Design agreed with residents", 60),
-                ("build", "Built or running", 150),
-                ("handover", "Handed over", 240),
-            ):
-                app.schedule_milestone(self.officer, project, code, title, self.day(-due))
-            app.define_indicator(
-                self.officer,
-                project,
-                "users",
-                "People using it in a typical week",
-                "people/week",
-                Decimal(rng.randrange(40, 400)),
-            )
+            self._plan(project)
             state = index % 5
-            today = self.today
-            if state in (0, 1):  # delivered
-                for code in ("design", "build", "handover"):
-                    app.start_milestone(self.officer, project, code, today)
-                    app.meet_milestone(
-                        self.officer,
-                        project,
-                        code,
-                        today,
-                        f"https://demo.coprod.example/evidence/{project}/{code}",
-                    )
-                    self.count["milestones met"] += 1
-                self._spend(
-                    project,
-                    approved.amount * Decimal("0.95")
-                    if state == 0
-                    else approved.amount * Decimal("1.08"),
-                )
-                app.complete_project(self.officer, project, today)
-                app.report_outcome(
-                    self.officer,
-                    project,
-                    "users",
-                    Decimal(rng.randrange(30, 450)),
-                    rng.randrange(100, 2000),
-                    today,
-                )
-                self.count["projects completed"] += 1
+            if state in (0, 1):  # delivered, under or over budget
+                self._complete(project, Decimal("0.95") if state == 0 else Decimal("1.08"))
             elif state == 2:  # under way
-                app.start_milestone(self.officer, project, "design", today)
-                app.meet_milestone(
-                    self.officer,
-                    project,
-                    "design",
-                    today,
-                    f"https://demo.coprod.example/evidence/{project}/design",
-                )
-                app.start_milestone(self.officer, project, "build", today)
-                self.count["milestones met"] += 1
+                self._meet(project, "design")
+                self._start(project, "build")
                 self.count["milestones started"] += 1
                 self.count["milestones scheduled"] += 1
-                self._spend(project, approved.amount * Decimal("0.4"))
+                self._spend(project, Decimal("0.4"))
             elif state == 3:  # delayed
-                app.start_milestone(self.officer, project, "design", today)
-                app.delay_milestone(
-                    self.officer,
-                    project,
-                    "design",
-                    self.day(-120),
-                    "The contractor went bankrupt; re-tendering",
+                self._start(project, "design")
+                delay = DelayMilestone(
+                    project_id=project,
+                    code="design",
+                    new_due_on=self.day(-120),
+                    reason="The contractor went bankrupt; re-tendering",
                 )
+                app.delay_milestone(delay, self.officer)
                 self.count["milestones delayed"] += 1
                 self.count["milestones scheduled"] += 2
-                self._spend(project, approved.amount * Decimal("0.1"))
+                self._spend(project, Decimal("0.1"))
             else:  # scope cut, one milestone cancelled
-                app.cancel_milestone(
-                    self.officer,
-                    project,
-                    "handover",
-                    "Merged into the build milestone at the residents' request",
+                cancel = CancelMilestone(
+                    project_id=project,
+                    code="handover",
+                    reason="Merged into the build milestone at the residents' request",
                 )
+                app.cancel_milestone(cancel, self.officer)
                 self.count["milestones cancelled"] += 1
                 self.count["milestones scheduled"] += 2
 
-    def _spend(self, project: UUID, total: Decimal) -> None:
+    def _plan(self, project: UUID) -> None:
+        """Three milestones and one outcome indicator, as every demo project has."""
+        for code, title, due in (
+            ("design", "Design agreed with residents", 60),
+            ("build", "Built or running", 150),
+            ("handover", "Handed over", 240),
+        ):
+            milestone = ScheduleMilestone(
+                project_id=project, code=code, title=title, due_on=self.day(-due)
+            )
+            self.app.schedule_milestone(milestone, self.officer)
+        indicator = DefineIndicator(
+            project_id=project,
+            code="users",
+            description="People using it in a typical week",
+            unit="people/week",
+            target=Decimal(self.rng.randrange(40, 400)),
+        )
+        self.app.define_indicator(indicator, self.officer)
+
+    def _start(self, project: UUID, code: str) -> None:
+        start = StartMilestone(project_id=project, code=code, started_on=self.today)
+        self.app.start_milestone(start, self.officer)
+
+    def _meet(self, project: UUID, code: str) -> None:
+        self._start(project, code)
+        met = MeetMilestone(
+            project_id=project,
+            code=code,
+            met_on=self.today,
+            evidence_url=f"https://demo.coprod.example/evidence/{project}/{code}",
+        )
+        self.app.meet_milestone(met, self.officer)
+        self.count["milestones met"] += 1
+
+    def _complete(self, project: UUID, spend_share: Decimal) -> None:
+        """Meet every milestone, spend `spend_share` of the approved amount, complete, report."""
+        app, today = self.app, self.today
+        for code in ("design", "build", "handover"):
+            self._meet(project, code)
+        self._spend(project, spend_share)
+        app.complete_project(CompleteProject(project_id=project, completed_on=today), self.officer)
+        report = ReportOutcome(
+            project_id=project,
+            code="users",
+            actual=Decimal(self.rng.randrange(30, 450)),
+            beneficiaries=self.rng.randrange(100, 2000),
+            reported_on=today,
+        )
+        app.report_outcome(report, self.officer)
+        self.count["projects completed"] += 1
+
+    def _spend(self, project: UUID, share: Decimal) -> None:
+        total = self.app.get_project(project).approved.amount * share
         parts = (Decimal("0.3"), Decimal("0.5"), Decimal("0.2"))
-        for share, purpose in zip(
+        for part, purpose in zip(
             parts,
             ("Design and consultation", "Works contract", "Materials and signage"),
             strict=True,
         ):
-            amount = (total * share).quantize(Decimal("0.01"))
-            self.app.record_spend(self.officer, project, self.money(amount), self.today, purpose)
+            amount = (total * part).quantize(Decimal("0.01"))
+            spend = RecordSpend(
+                project_id=project, amount=self.money(amount), spent_on=self.today, purpose=purpose
+            )
+            self.app.record_spend(spend, self.officer)
             self.count["spend records"] += 1
             self.count["spend total (DKK)"] += int(amount)
 

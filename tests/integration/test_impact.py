@@ -22,6 +22,7 @@ import pytest
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
+from coprod.application.commands.decisions import CorrectDecision, Decide
 from coprod.application.commands.processes import (
     AdvancePhase,
     CloseBallot,
@@ -31,6 +32,16 @@ from coprod.application.commands.processes import (
     SetDisclosureThreshold,
     SetEligiblePopulation,
     SetRules,
+)
+from coprod.application.commands.projects import (
+    CompleteProject,
+    CorrectSpend,
+    FundProject,
+    MeetMilestone,
+    RecordMatchFunding,
+    RecordSpend,
+    ScheduleMilestone,
+    StartMilestone,
 )
 from coprod.application.commands.proposals import (
     AssessFeasibility,
@@ -203,10 +214,22 @@ def run_cycle(app: Coprod, url: str, voters: dict[tuple[str | None, Sex | None],
     app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DECISION), officer)
     decisions = {
         "A": app.decide(
-            officer, ideas["A"], DecisionOutcome.FUNDED_IN_FULL, dkk(10_000), None, DECIDED
+            Decide(
+                proposal_id=ideas["A"],
+                outcome=DecisionOutcome.FUNDED_IN_FULL,
+                amount=dkk(10_000),
+                decided_on=DECIDED,
+            ),
+            officer,
         ).aggregate_id,
         "B": app.decide(
-            officer, ideas["B"], DecisionOutcome.FUNDED_IN_FULL, dkk(20_000), None, DECIDED
+            Decide(
+                proposal_id=ideas["B"],
+                outcome=DecisionOutcome.FUNDED_IN_FULL,
+                amount=dkk(20_000),
+                decided_on=DECIDED,
+            ),
+            officer,
         ).aggregate_id,
     }
     fact = uuid.uuid4()
@@ -224,20 +247,51 @@ def run_cycle(app: Coprod, url: str, voters: dict[tuple[str | None, Sex | None],
     )
     record = DecisionRecord(("PB rules §3",), ("no site",), (fact,), None, "no appeal route")
     decisions["C"] = app.decide(
-        officer, ideas["C"], DecisionOutcome.REJECTED, None, record, DECIDED
+        Decide(
+            proposal_id=ideas["C"],
+            outcome=DecisionOutcome.REJECTED,
+            record=record,
+            decided_on=DECIDED,
+        ),
+        officer,
     ).aggregate_id
-    projects = {k: app.fund_project(officer, decisions[k]).aggregate_id for k in ("A", "B")}
+    projects = {
+        k: app.fund_project(FundProject(decision_id=decisions[k]), officer).aggregate_id
+        for k in ("A", "B")
+    }
     app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DELIVERY), officer)
     a, b = projects["A"], projects["B"]
-    app.schedule_milestone(officer, a, "m1", "build", TODAY + timedelta(days=10))
-    app.start_milestone(officer, a, "m1", TODAY)
-    app.meet_milestone(officer, a, "m1", TODAY, "https://example.org/a")
-    app.complete_project(officer, a, TODAY)
-    app.schedule_milestone(officer, b, "m2", "plan", TODAY + timedelta(days=30))
-    app.schedule_milestone(officer, b, "m3", "order", TODAY - timedelta(days=1))
+    app.schedule_milestone(
+        ScheduleMilestone(
+            project_id=a, code="m1", title="build", due_on=TODAY + timedelta(days=10)
+        ),
+        officer,
+    )
+    app.start_milestone(StartMilestone(project_id=a, code="m1", started_on=TODAY), officer)
+    app.meet_milestone(
+        MeetMilestone(project_id=a, code="m1", met_on=TODAY, evidence_url="https://example.org/a"),
+        officer,
+    )
+    app.complete_project(CompleteProject(project_id=a, completed_on=TODAY), officer)
+    app.schedule_milestone(
+        ScheduleMilestone(project_id=b, code="m2", title="plan", due_on=TODAY + timedelta(days=30)),
+        officer,
+    )
+    app.schedule_milestone(
+        ScheduleMilestone(project_id=b, code="m3", title="order", due_on=TODAY - timedelta(days=1)),
+        officer,
+    )
     spends = {"A": uuid.uuid4(), "B": uuid.uuid4()}
-    app.record_spend(officer, b, dkk(5_000), TODAY, "design", spends["B"])
-    app.record_match_funding(officer, b, "Foundation", dkk(3_000), TODAY)
+    app.record_spend(
+        RecordSpend(
+            project_id=b, amount=dkk(5_000), spent_on=TODAY, purpose="design", spend_id=spends["B"]
+        ),
+        officer,
+    )
+    app.record_match_funding(
+        RecordMatchFunding(project_id=b, source="Foundation", amount=dkk(3_000), received_on=TODAY),
+        officer,
+    )
     group = app.register_organisation(
         officer, f"g-{uuid.uuid4().hex[:6]}", OrganisationKind.COMMUNITY_GROUP, "Group"
     ).aggregate_id
@@ -414,15 +468,24 @@ def test_an_as_of_report_equals_the_report_saved_then(cycle: Cycle) -> None:
     council = app.get_process(cycle.pid).council_id
     # after T: a decision correction, a spend correction, new rates, a new census, more work
     app.correct_decision(
+        CorrectDecision(
+            decision_id=cycle.decisions["A"],
+            reason="price rose",
+            outcome=DecisionOutcome.FUNDED_IN_FULL,
+            amount=dkk(12_000),
+            decided_on=TODAY,
+        ),
         officer,
-        cycle.decisions["A"],
-        "price rose",
-        DecisionOutcome.FUNDED_IN_FULL,
-        dkk(12_000),
-        None,
-        TODAY,
     )
-    app.correct_spend(officer, cycle.projects["B"], cycle.spends["B"], dkk(6_000), "invoice")
+    app.correct_spend(
+        CorrectSpend(
+            project_id=cycle.projects["B"],
+            spend_id=cycle.spends["B"],
+            amount=dkk(6_000),
+            reason="invoice",
+        ),
+        officer,
+    )
     app.load_volunteer_rates(officer, council, dkk(150), dkk(250), dkk(400), "new", 2026)
     app.load_census_shares(
         officer,

@@ -20,6 +20,7 @@ import pytest
 from api.http.routes.impact import ImpactReportView
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
+from coprod.application.commands.decisions import CorrectDecision, Decide
 from coprod.application.commands.processes import (
     AdvancePhase,
     CloseBallot,
@@ -28,6 +29,14 @@ from coprod.application.commands.processes import (
     SchedulePhases,
     SetBudget,
     SetRules,
+)
+from coprod.application.commands.projects import (
+    CompleteProject,
+    FundProject,
+    MeetMilestone,
+    RecordSpend,
+    ScheduleMilestone,
+    StartMilestone,
 )
 from coprod.application.commands.proposals import (
     AssessFeasibility,
@@ -38,7 +47,7 @@ from coprod.application.commands.proposals import (
     Shortlist,
     SubmitIdea,
 )
-from coprod.domain.decision import Decision, DecisionOutcome, DecisionRecord
+from coprod.domain.decision import Decision, DecisionAct, DecisionOutcome, DecisionRecord
 from coprod.domain.phases import Phase
 from coprod.domain.process import Area, PhaseDates, Process
 from coprod.domain.project import Project
@@ -123,16 +132,20 @@ def run(app: Coprod) -> uuid.UUID:
     app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DECISION), officer)
     decisions = {
         k: app.decide(
+            Decide(
+                proposal_id=ideas[k],
+                outcome=DecisionOutcome.FUNDED_IN_FULL,
+                amount=dkk(cost),
+                decided_on=RECENT if k == "C" else DECIDED,
+            ),
             officer,
-            ideas[k],
-            DecisionOutcome.FUNDED_IN_FULL,
-            dkk(cost),
-            None,
-            RECENT if k == "C" else DECIDED,
         ).aggregate_id
         for k, cost in costs.items()
     }
-    projects = {k: app.fund_project(officer, decisions[k]).aggregate_id for k in costs}
+    projects = {
+        k: app.fund_project(FundProject(decision_id=decisions[k]), officer).aggregate_id
+        for k in costs
+    }
     fact = uuid.uuid4()
     app.record_fact(
         RecordFact(
@@ -148,24 +161,45 @@ def run(app: Coprod) -> uuid.UUID:
     )
     record = DecisionRecord(("Grant terms §9",), ("Half the works undone",), (fact,), None, "none")
     app.correct_decision(
+        CorrectDecision(
+            decision_id=decisions["B"],
+            reason="Grant terms breached",
+            outcome=DecisionOutcome.CLAWED_BACK,
+            amount=dkk(5_000),
+            record=record,
+            decided_on=DECIDED + timedelta(days=10),
+        ),
         officer,
-        decisions["B"],
-        "Grant terms breached",
-        DecisionOutcome.CLAWED_BACK,
-        dkk(5_000),
-        record,
-        DECIDED + timedelta(days=10),
     )
     app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DELIVERY), officer)
     a, d = projects["A"], projects["D"]
-    app.schedule_milestone(officer, a, "m1", "build", TODAY + timedelta(days=10))
-    app.start_milestone(officer, a, "m1", TODAY)
-    app.meet_milestone(officer, a, "m1", TODAY, "https://example.org/a")
-    app.complete_project(officer, a, TODAY)
-    app.schedule_milestone(officer, d, "m2", "plan", TODAY + timedelta(days=30))
-    app.start_milestone(officer, d, "m2", TODAY)  # started, but 240 days after the decision
-    app.schedule_milestone(officer, d, "m3", "order", TODAY - timedelta(days=1))
-    app.record_spend(officer, projects["B"], dkk(12_000), TODAY, "works")
+    app.schedule_milestone(
+        ScheduleMilestone(
+            project_id=a, code="m1", title="build", due_on=TODAY + timedelta(days=10)
+        ),
+        officer,
+    )
+    app.start_milestone(StartMilestone(project_id=a, code="m1", started_on=TODAY), officer)
+    app.meet_milestone(
+        MeetMilestone(project_id=a, code="m1", met_on=TODAY, evidence_url="https://example.org/a"),
+        officer,
+    )
+    app.complete_project(CompleteProject(project_id=a, completed_on=TODAY), officer)
+    app.schedule_milestone(
+        ScheduleMilestone(project_id=d, code="m2", title="plan", due_on=TODAY + timedelta(days=30)),
+        officer,
+    )
+    app.start_milestone(
+        StartMilestone(project_id=d, code="m2", started_on=TODAY), officer
+    )  # started, but 240 days after the decision
+    app.schedule_milestone(
+        ScheduleMilestone(project_id=d, code="m3", title="order", due_on=TODAY - timedelta(days=1)),
+        officer,
+    )
+    app.record_spend(
+        RecordSpend(project_id=projects["B"], amount=dkk(12_000), spent_on=TODAY, purpose="works"),
+        officer,
+    )
     return pid
 
 
@@ -422,13 +456,21 @@ def test_heard_first_is_not_certified_for_impossible_hearing_dates(store_url: st
             rec = DecisionRecord(**{**record.__dict__, "facts_relied_on": (facts[idea],)})
             if idea == x:  # the write side now refuses this decision; store it past the rules
                 decision = Decision.decide(
-                    officer, pid, idea, DecisionOutcome.REJECTED, None, rec, TODAY
+                    officer, pid, idea, DecisionAct(DecisionOutcome.REJECTED, None, rec, TODAY)
                 )
                 proposal = app.get_proposal(idea)
                 proposal.record_decision(officer, decision.id, DecisionOutcome.REJECTED)
                 app.save(decision, proposal)
             else:
-                app.decide(officer, idea, DecisionOutcome.REJECTED, None, rec, TODAY)
+                app.decide(
+                    Decide(
+                        proposal_id=idea,
+                        outcome=DecisionOutcome.REJECTED,
+                        record=rec,
+                        decided_on=TODAY,
+                    ),
+                    officer,
+                )
         r = report_of(app, store_url, pid)
         row = cells(r, "decision compliance")[HEARD_FIRST]
         # recomputed from the raw events: heard = answered between sending and the decision,

@@ -37,6 +37,7 @@ from coprod.application.commands.proposals import (
     Shortlist,
     SubmitIdea,
 )
+from coprod.application.commands.releases import PublishRelease
 from coprod.domain.ballot import AgeBand, BallotChannel, Sex
 from coprod.domain.errors import AlreadyExists, NotAllowed, NotFound, RuleViolation
 from coprod.domain.parameters import AreaQuintile, CensusDimension, GroupShare
@@ -100,14 +101,16 @@ class Vote:
         finally:
             conn.close()
         self.app.publish_release(
+            PublishRelease(
+                process_id=self.pid,
+                number=len(earlier) + 1,
+                as_of=prepared.as_of,
+                position=prepared.position,
+                figures=prepared.figures,
+                counted=prepared.counted,
+                note=note,
+            ),
             self.officer,
-            self.pid,
-            len(earlier) + 1,
-            prepared.as_of,
-            prepared.position,
-            prepared.figures,
-            prepared.counted,
-            note=note,
         )
         figures: dict[str, Any] = json.loads(prepared.figures)
         return figures
@@ -255,10 +258,30 @@ def test_releases_are_numbered_immutable_hashed_and_chosen_by_as_of(vote: Vote) 
     assert again["tables"] == json.loads(one.figures)["tables"]
     # the next number only, once; another council's officer may not publish
     with pytest.raises(AlreadyExists):
-        app.publish_release(vote.officer, pid, 2, one.as_of, 1, one.figures, one.counted)
+        app.publish_release(
+            PublishRelease(
+                process_id=pid,
+                number=2,
+                as_of=one.as_of,
+                position=1,
+                figures=one.figures,
+                counted=one.counted,
+            ),
+            vote.officer,
+        )
     stranger = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, uuid.uuid4())
     with pytest.raises(NotAllowed, match="another council"):
-        app.publish_release(stranger, pid, 3, one.as_of, 1, one.figures, one.counted)
+        app.publish_release(
+            PublishRelease(
+                process_id=pid,
+                number=3,
+                as_of=one.as_of,
+                position=1,
+                figures=one.figures,
+                counted=one.counted,
+            ),
+            stranger,
+        )
     # the first step of publishing applies the same policy, before any report is computed
     with pytest.raises(NotAllowed, match="another council"):
         app.releases_to_check(stranger, pid)
@@ -266,7 +289,17 @@ def test_releases_are_numbered_immutable_hashed_and_chosen_by_as_of(vote: Vote) 
     # other roles: the domain's own rule (a 403 permission refusal, not a 409)
     member = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, uuid.uuid4())
     with pytest.raises(RuleViolation, match="only a council officer may publish") as refused:
-        app.publish_release(member, pid, 3, one.as_of, 1, one.figures, one.counted)
+        app.publish_release(
+            PublishRelease(
+                process_id=pid,
+                number=3,
+                as_of=one.as_of,
+                position=1,
+                figures=one.figures,
+                counted=one.counted,
+            ),
+            member,
+        )
     assert refused.value.rule == "permission"
     assert len(app.releases(pid)) == 2
     with pytest.raises(NotFound):

@@ -20,12 +20,26 @@ from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
 from coprod.application.base import SYSTEM_ACTOR
+from coprod.application.commands.decisions import CorrectDecision, Decide
+from coprod.application.commands.outcomes import RecordOutcome
 from coprod.application.commands.processes import (
     AdvancePhase,
     CloseBallot,
     OpenProcess,
     SetBudget,
     SetRules,
+)
+from coprod.application.commands.projects import (
+    CompleteProject,
+    CorrectSpend,
+    DefineIndicator,
+    DelayMilestone,
+    FundProject,
+    MeetMilestone,
+    RecordSpend,
+    ReportOutcome,
+    ScheduleMilestone,
+    StartMilestone,
 )
 from coprod.application.commands.proposals import (
     AmendIdea,
@@ -204,20 +218,40 @@ def build_chain(url: str) -> Chain:
         ],
     )
     app.close_ballot(CloseBallot(process_id=pid), officer)
-    app.record_outcome(SYSTEM_ACTOR, pid, "greedy")
+    app.record_outcome(RecordOutcome(process_id=pid, rule="greedy"), SYSTEM_ACTOR)
 
     app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DECISION), officer)
     decided_on = date.today()
     decision = app.decide(
-        officer, a, DecisionOutcome.FUNDED_IN_FULL, dkk(1_300), None, decided_on
+        Decide(
+            proposal_id=a,
+            outcome=DecisionOutcome.FUNDED_IN_FULL,
+            amount=dkk(1_300),
+            decided_on=decided_on,
+        ),
+        officer,
     ).aggregate_id
     before_project = moment()
-    project = app.fund_project(officer, decision).aggregate_id
+    project = app.fund_project(FundProject(decision_id=decision), officer).aggregate_id
     app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DELIVERY), officer)
     today = date.today()
-    app.schedule_milestone(officer, project, "build", "Built", today + timedelta(days=30))
+    app.schedule_milestone(
+        ScheduleMilestone(
+            project_id=project, code="build", title="Built", due_on=today + timedelta(days=30)
+        ),
+        officer,
+    )
     spend = uuid.uuid4()
-    app.record_spend(officer, project, dkk(500), today, "Works contract", spend_id=spend)
+    app.record_spend(
+        RecordSpend(
+            project_id=project,
+            amount=dkk(500),
+            spent_on=today,
+            purpose="Works contract",
+            spend_id=spend,
+        ),
+        officer,
+    )
     commitment = app.make_commitment(
         member,
         group,
@@ -267,23 +301,59 @@ def build_chain(url: str) -> Chain:
         no_appeal_statement="No administrative appeal lies against this decision.",
     )
     app.correct_decision(
+        CorrectDecision(
+            decision_id=decision,
+            reason="Pond dropped from the design",
+            outcome=DecisionOutcome.FUNDED_PARTIALLY,
+            amount=dkk(1_000),
+            record=record,
+            decided_on=decided_on,
+        ),
         officer,
-        decision,
-        "Pond dropped from the design",
-        DecisionOutcome.FUNDED_PARTIALLY,
-        dkk(1_000),
-        record,
-        decided_on,
     )
-    app.delay_milestone(officer, project, "build", today + timedelta(days=60), "Frost")
-    app.correct_spend(officer, project, spend, dkk(450), "Invoice was 450")
-    app.start_milestone(officer, project, "build", today)
-    app.meet_milestone(officer, project, "build", today, "https://example.org/park.jpg")
+    app.delay_milestone(
+        DelayMilestone(
+            project_id=project, code="build", new_due_on=today + timedelta(days=60), reason="Frost"
+        ),
+        officer,
+    )
+    app.correct_spend(
+        CorrectSpend(project_id=project, spend_id=spend, amount=dkk(450), reason="Invoice was 450"),
+        officer,
+    )
+    app.start_milestone(StartMilestone(project_id=project, code="build", started_on=today), officer)
+    app.meet_milestone(
+        MeetMilestone(
+            project_id=project,
+            code="build",
+            met_on=today,
+            evidence_url="https://example.org/park.jpg",
+        ),
+        officer,
+    )
     app.verify_contribution(officer, contribution)
     app.mark_commitment_met(officer, commitment)
-    app.define_indicator(officer, project, "users", "Weekly users", "people", Decimal(100))
-    app.report_outcome(officer, project, "users", Decimal(140), 320, today)
-    app.complete_project(officer, project, today)
+    app.define_indicator(
+        DefineIndicator(
+            project_id=project,
+            code="users",
+            description="Weekly users",
+            unit="people",
+            target=Decimal(100),
+        ),
+        officer,
+    )
+    app.report_outcome(
+        ReportOutcome(
+            project_id=project,
+            code="users",
+            actual=Decimal(140),
+            beneficiaries=320,
+            reported_on=today,
+        ),
+        officer,
+    )
+    app.complete_project(CompleteProject(project_id=project, completed_on=today), officer)
     chain.project_all()
     return chain
 

@@ -10,6 +10,12 @@ from uuid import UUID
 import pytest
 
 from coprod.application import Coprod
+from coprod.application.commands.decisions import (
+    CorrectDecision,
+    Decide,
+    ReopenDecision,
+    RevokeDecision,
+)
 from coprod.application.commands.processes import CloseBallot
 from coprod.application.commands.proposals import (
     AssessFeasibility,
@@ -24,6 +30,7 @@ from coprod.application.commands.proposals import (
 from coprod.domain.decision import (
     ComplaintsGuidance,
     Decision,
+    DecisionAct,
     DecisionOutcome,
     DecisionRecord,
     missing_elements,
@@ -74,7 +81,11 @@ def decide(
     assessed: Money | None = None,
 ) -> Decision:
     return Decision.decide(
-        officer, uuid.uuid4(), uuid.uuid4(), outcome, amount, rec, D, assessed_cost=assessed
+        officer,
+        uuid.uuid4(),
+        uuid.uuid4(),
+        DecisionAct(outcome, amount, rec, D),
+        assessed_cost=assessed,
     )
 
 
@@ -216,7 +227,9 @@ def test_a_claw_back_is_a_correction_not_a_first_decision(officer: Actor) -> Non
 def test_correction_is_a_new_event_that_keeps_the_original(officer: Actor) -> None:
     d = decide(officer, Out.FUNDED_IN_FULL, dkk(100), None, dkk(100))
     d.correct(
-        officer, "Grant terms breached", Out.CLAWED_BACK, dkk(30), record(), date(2026, 11, 5)
+        officer,
+        "Grant terms breached",
+        DecisionAct(Out.CLAWED_BACK, dkk(30), record(), date(2026, 11, 5)),
     )
     event = d.pending_events[-1]
     assert isinstance(event, Decision.DecisionCorrected)
@@ -235,16 +248,18 @@ def test_correction_is_a_new_event_that_keeps_the_original(officer: Actor) -> No
 def test_corrections_obey_the_record_and_amount_rules(officer: Actor) -> None:
     d = decide(officer, Out.FUNDED_IN_FULL, dkk(100), None, dkk(100))
     with pytest.raises(DecisionRecordIncomplete, match="missing: legal_basis"):
-        d.correct(officer, "r", Out.REJECTED, None, record(legal_basis=()), D)
+        d.correct(officer, "r", DecisionAct(Out.REJECTED, None, record(legal_basis=()), D))
     with pytest.raises(InvalidInput, match="more than the 100 DKK granted"):
-        d.correct(officer, "r", Out.CLAWED_BACK, dkk(101), record(), D)
+        d.correct(officer, "r", DecisionAct(Out.CLAWED_BACK, dkk(101), record(), D))
     with pytest.raises(RuleViolation, match="changes neither") as e:
-        d.correct(officer, "r", Out.FUNDED_IN_FULL, dkk(100), None, D, assessed_cost=dkk(100))
+        d.correct(
+            officer, "r", DecisionAct(Out.FUNDED_IN_FULL, dkk(100), None, D), assessed_cost=dkk(100)
+        )
     assert e.value.rule == "no-change"
     with pytest.raises(InvalidInput, match="before the last act"):
-        d.correct(officer, "r", Out.REJECTED, None, record(), date(2026, 9, 30))
+        d.correct(officer, "r", DecisionAct(Out.REJECTED, None, record(), date(2026, 9, 30)))
     with pytest.raises(InvalidInput) as e2:
-        d.correct(officer, " ", Out.REJECTED, None, record(), D)
+        d.correct(officer, " ", DecisionAct(Out.REJECTED, None, record(), D))
     assert e2.value.field == "reason"
     assert d.version == 1
 
@@ -252,7 +267,7 @@ def test_corrections_obey_the_record_and_amount_rules(officer: Actor) -> None:
 def test_claw_back_needs_an_earlier_grant(officer: Actor) -> None:
     d = decide(officer, Out.REJECTED, None, record())
     with pytest.raises(RuleViolation, match="nothing was granted"):
-        d.correct(officer, "r", Out.CLAWED_BACK, dkk(5), record(), D)
+        d.correct(officer, "r", DecisionAct(Out.CLAWED_BACK, dkk(5), record(), D))
 
 
 def test_reopen_takes_the_decision_out_of_force_until_corrected(officer: Actor) -> None:
@@ -263,7 +278,10 @@ def test_reopen_takes_the_decision_out_of_force_until_corrected(officer: Actor) 
     with pytest.raises(RuleViolation, match="only a decision in force"):
         d.reopen(officer, "again")
     d.correct(
-        officer, "Reconsidered", Out.FUNDED_IN_FULL, dkk(100), None, D, assessed_cost=dkk(100)
+        officer,
+        "Reconsidered",
+        DecisionAct(Out.FUNDED_IN_FULL, dkk(100), None, D),
+        assessed_cost=dkk(100),
     )
     assert (d.status, d.outcome) == ("in_force", Out.FUNDED_IN_FULL)
 
@@ -279,7 +297,7 @@ def test_revoking_is_adverse_and_final(officer: Actor) -> None:
     assert event.original_outcome is Out.FUNDED_IN_FULL
     assert d.status == "revoked"
     with pytest.raises(RuleViolation, match="revoked decision"):
-        d.correct(officer, "r", Out.REJECTED, None, record(), D)
+        d.correct(officer, "r", DecisionAct(Out.REJECTED, None, record(), D))
     with pytest.raises(RuleViolation, match="revoked decision"):
         d.revoke(officer, "r", record(), D)
     with pytest.raises(RuleViolation, match="only a decision in force"):
@@ -324,7 +342,16 @@ def test_decide_saves_the_decision_and_the_proposal_in_one_commit(
     pid, (prop,) = at_decision(app, officer, member, council_id)
     before = event_count(app)
     version = app.get_proposal(prop).version
-    receipt = app.decide(officer, prop, Out.FUNDED_IN_FULL, dkk(40_000), None, D, version)
+    receipt = app.decide(
+        Decide(
+            proposal_id=prop,
+            outcome=Out.FUNDED_IN_FULL,
+            amount=dkk(40_000),
+            decided_on=D,
+            expected_version=version,
+        ),
+        officer,
+    )
     assert event_count(app) == before + 2
     decision = app.get_decision(receipt.aggregate_id)
     assert (decision.process_id, decision.proposal_id, decision.outcome, decision.amount) == (
@@ -343,11 +370,14 @@ def test_decide_refuses_an_unknown_proposal_or_a_stale_version(
 ) -> None:
     _, (prop,) = at_decision(app, officer, member, council_id)
     with pytest.raises(NotFound, match="no proposal"):
-        app.decide(officer, uuid.uuid4(), Out.DEFERRED, None, None, D)
+        app.decide(Decide(proposal_id=uuid.uuid4(), outcome=Out.DEFERRED, decided_on=D), officer)
     with pytest.raises(StaleVersion):
-        app.decide(officer, prop, Out.DEFERRED, None, None, D, expected_version=1)
+        app.decide(
+            Decide(proposal_id=prop, outcome=Out.DEFERRED, decided_on=D, expected_version=1),
+            officer,
+        )
     with pytest.raises(NotFound, match="no decision"):
-        app.reopen_decision(officer, uuid.uuid4(), "r")
+        app.reopen_decision(ReopenDecision(decision_id=uuid.uuid4(), reason="r"), officer)
 
 
 def test_an_incomplete_record_is_refused_and_nothing_is_written(
@@ -357,7 +387,15 @@ def test_an_incomplete_record_is_refused_and_nothing_is_written(
     fact = with_fact(app, officer, prop)
     before = event_count(app)
     with pytest.raises(DecisionRecordIncomplete, match="missing: complaints or no_appeal"):
-        app.decide(officer, prop, Out.REJECTED, None, record(fact, complaints=None), D)
+        app.decide(
+            Decide(
+                proposal_id=prop,
+                outcome=Out.REJECTED,
+                record=record(fact, complaints=None),
+                decided_on=D,
+            ),
+            officer,
+        )
     assert event_count(app) == before
     assert app.get_proposal(prop).decision_id is None
 
@@ -367,12 +405,12 @@ def test_decide_is_refused_outside_the_decision_phases(
 ) -> None:
     pid, (prop,) = shortlisted(app, officer, member, council_id)
     with pytest.raises(PhaseError, match="review phase"):
-        app.decide(officer, prop, Out.DEFERRED, None, None, D)
+        app.decide(Decide(proposal_id=prop, outcome=Out.DEFERRED, decided_on=D), officer)
     for phase in (Phase.VOTE, Phase.DECISION, Phase.CLOSED):
         advance(app, officer, pid, phase)
     before = event_count(app)
     with pytest.raises(PhaseError, match="closed phase"):
-        app.decide(officer, prop, Out.DEFERRED, None, None, D)
+        app.decide(Decide(proposal_id=prop, outcome=Out.DEFERRED, decided_on=D), officer)
     assert event_count(app) == before
 
 
@@ -380,14 +418,24 @@ def test_decisions_can_still_be_corrected_in_delivery_but_not_once_closed(
     app: Coprod, officer: Actor, member: Actor, council_id: UUID
 ) -> None:
     pid, (prop,) = at_decision(app, officer, member, council_id)
-    did = app.decide(officer, prop, Out.FUNDED_IN_FULL, dkk(40_000), None, D).aggregate_id
+    did = app.decide(
+        Decide(proposal_id=prop, outcome=Out.FUNDED_IN_FULL, amount=dkk(40_000), decided_on=D),
+        officer,
+    ).aggregate_id
     advance(app, officer, pid, Phase.DELIVERY)
-    app.reopen_decision(officer, did, "Applicant asked for review")
+    app.reopen_decision(
+        ReopenDecision(decision_id=did, reason="Applicant asked for review"), officer
+    )
     advance(app, officer, pid, Phase.CLOSED)
     with pytest.raises(PhaseError):
-        app.correct_decision(officer, did, "r", Out.DEFERRED, None, None, D)
+        app.correct_decision(
+            CorrectDecision(decision_id=did, reason="r", outcome=Out.DEFERRED, decided_on=D),
+            officer,
+        )
     with pytest.raises(PhaseError):
-        app.revoke_decision(officer, did, "r", record(), D)
+        app.revoke_decision(
+            RevokeDecision(decision_id=did, reason="r", record=record(), decided_on=D), officer
+        )
 
 
 def test_the_hearing_rule_refuses_an_adverse_decision_on_unheard_facts(
@@ -397,7 +445,10 @@ def test_the_hearing_rule_refuses_an_adverse_decision_on_unheard_facts(
     fact = with_fact(app, officer, prop)
     before = event_count(app)
     with pytest.raises(HearingRequired, match=str(fact)) as e:
-        app.decide(officer, prop, Out.REJECTED, None, record(fact), D)
+        app.decide(
+            Decide(proposal_id=prop, outcome=Out.REJECTED, record=record(fact), decided_on=D),
+            officer,
+        )
     assert e.value.rule == "party-hearing"
     assert event_count(app) == before
 
@@ -427,7 +478,9 @@ def test_adverse_decision_allowed_after_the_hearing_is_answered(
         ),
         officer,
     )
-    receipt = app.decide(officer, prop, Out.REJECTED, None, record(fact), D)
+    receipt = app.decide(
+        Decide(proposal_id=prop, outcome=Out.REJECTED, record=record(fact), decided_on=D), officer
+    )
     assert app.get_decision(receipt.aggregate_id).outcome is Out.REJECTED
     assert app.get_proposal(prop).status == "rejected"
 
@@ -449,8 +502,24 @@ def test_adverse_decision_allowed_once_the_hearing_deadline_passed(
         officer,
     )
     with pytest.raises(HearingRequired):  # the deadline day itself still belongs to the party
-        app.decide(officer, prop, Out.REJECTED, None, record(fact), date(2026, 10, 1))
-    app.decide(officer, prop, Out.REJECTED, None, record(fact), date(2026, 10, 2))
+        app.decide(
+            Decide(
+                proposal_id=prop,
+                outcome=Out.REJECTED,
+                record=record(fact),
+                decided_on=date(2026, 10, 1),
+            ),
+            officer,
+        )
+    app.decide(
+        Decide(
+            proposal_id=prop,
+            outcome=Out.REJECTED,
+            record=record(fact),
+            decided_on=date(2026, 10, 2),
+        ),
+        officer,
+    )
     assert app.get_proposal(prop).status == "rejected"
 
 
@@ -465,7 +534,9 @@ def test_adverse_decision_allowed_with_an_exemption(
         ),
         officer,
     )
-    app.decide(officer, prop, Out.REJECTED, None, record(fact), D)
+    app.decide(
+        Decide(proposal_id=prop, outcome=Out.REJECTED, record=record(fact), decided_on=D), officer
+    )
     assert app.get_proposal(prop).status == "rejected"
 
 
@@ -475,7 +546,10 @@ def test_facts_relied_on_must_be_on_the_case_file(
     _, (prop,) = at_decision(app, officer, member, council_id)
     stranger = uuid.uuid4()
     with pytest.raises(InvalidInput, match="not on the proposal's case file") as e:
-        app.decide(officer, prop, Out.REJECTED, None, record(stranger), D)
+        app.decide(
+            Decide(proposal_id=prop, outcome=Out.REJECTED, record=record(stranger), decided_on=D),
+            officer,
+        )
     assert e.value.field == "facts_relied_on"
 
 
@@ -497,8 +571,26 @@ def test_partial_funding_through_the_app_uses_the_assessed_cost(
         officer,
     )
     with pytest.raises(InvalidInput, match="not less than the assessed cost 40000 DKK"):
-        app.decide(officer, prop, Out.FUNDED_PARTIALLY, dkk(40_000), record(fact), D)
-    receipt = app.decide(officer, prop, Out.FUNDED_PARTIALLY, dkk(25_000), record(fact), D)
+        app.decide(
+            Decide(
+                proposal_id=prop,
+                outcome=Out.FUNDED_PARTIALLY,
+                amount=dkk(40_000),
+                record=record(fact),
+                decided_on=D,
+            ),
+            officer,
+        )
+    receipt = app.decide(
+        Decide(
+            proposal_id=prop,
+            outcome=Out.FUNDED_PARTIALLY,
+            amount=dkk(25_000),
+            record=record(fact),
+            decided_on=D,
+        ),
+        officer,
+    )
     assert app.get_decision(receipt.aggregate_id).amount == dkk(25_000)
 
 
@@ -529,12 +621,22 @@ def test_what_can_be_decided(app: Coprod, officer: Actor, member: Actor, council
     advance(app, officer, pid, Phase.DECISION)
 
     with pytest.raises(RuleViolation, match="not on the ballot") as e:
-        app.decide(officer, off_ballot, Out.FUNDED_IN_FULL, dkk(40_000), None, D)
+        app.decide(
+            Decide(
+                proposal_id=off_ballot, outcome=Out.FUNDED_IN_FULL, amount=dkk(40_000), decided_on=D
+            ),
+            officer,
+        )
     assert e.value.rule == "decision-subject"
     with pytest.raises(RuleViolation, match="not shortlisted"):
-        app.decide(officer, unfeasible, Out.FUNDED_IN_FULL, dkk(40_000), None, D)
+        app.decide(
+            Decide(
+                proposal_id=unfeasible, outcome=Out.FUNDED_IN_FULL, amount=dkk(40_000), decided_on=D
+            ),
+            officer,
+        )
     with pytest.raises(RuleViolation, match="has not been assessed"):
-        app.decide(officer, unassessed, Out.DEFERRED, None, None, D)
+        app.decide(Decide(proposal_id=unassessed, outcome=Out.DEFERRED, decided_on=D), officer)
     # an unfeasible proposal may get a formal, appealable rejection
     fact = uuid.uuid4()
     app.record_fact(
@@ -549,8 +651,14 @@ def test_what_can_be_decided(app: Coprod, officer: Actor, member: Actor, council
         ),
         officer,
     )
-    app.decide(officer, unfeasible, Out.REJECTED, None, record(fact), D)
-    app.decide(officer, on_ballot, Out.FUNDED_IN_FULL, dkk(40_000), None, D)
+    app.decide(
+        Decide(proposal_id=unfeasible, outcome=Out.REJECTED, record=record(fact), decided_on=D),
+        officer,
+    )
+    app.decide(
+        Decide(proposal_id=on_ballot, outcome=Out.FUNDED_IN_FULL, amount=dkk(40_000), decided_on=D),
+        officer,
+    )
     assert app.get_proposal(unfeasible).status == "rejected"
 
 
@@ -558,17 +666,33 @@ def test_one_live_decision_per_proposal(
     app: Coprod, officer: Actor, member: Actor, council_id: UUID
 ) -> None:
     _, (prop,) = at_decision(app, officer, member, council_id)
-    first = app.decide(officer, prop, Out.DEFERRED, None, None, D).aggregate_id
+    first = app.decide(
+        Decide(proposal_id=prop, outcome=Out.DEFERRED, decided_on=D), officer
+    ).aggregate_id
     with pytest.raises(RuleViolation, match="correct, reopen or revoke") as e:
-        app.decide(officer, prop, Out.FUNDED_IN_FULL, dkk(40_000), None, D)
+        app.decide(
+            Decide(proposal_id=prop, outcome=Out.FUNDED_IN_FULL, amount=dkk(40_000), decided_on=D),
+            officer,
+        )
     assert e.value.rule == "one-decision"
     fact = with_fact(app, officer, prop)
     app.exempt_from_hearing(
         ExemptFromHearing(proposal_id=prop, fact_ids=(fact,), justification="Urgency"), officer
     )
-    app.revoke_decision(officer, first, "Decided by the wrong committee", record(fact), D)
+    app.revoke_decision(
+        RevokeDecision(
+            decision_id=first,
+            reason="Decided by the wrong committee",
+            record=record(fact),
+            decided_on=D,
+        ),
+        officer,
+    )
     assert app.get_proposal(prop).status == "decision_revoked"
-    second = app.decide(officer, prop, Out.FUNDED_IN_FULL, dkk(40_000), None, D).aggregate_id
+    second = app.decide(
+        Decide(proposal_id=prop, outcome=Out.FUNDED_IN_FULL, amount=dkk(40_000), decided_on=D),
+        officer,
+    ).aggregate_id
     assert app.get_proposal(prop).decision_id == second
 
 
@@ -576,12 +700,26 @@ def test_correct_reopen_revoke_keep_the_proposal_in_step(
     app: Coprod, officer: Actor, member: Actor, council_id: UUID
 ) -> None:
     _, (prop,) = at_decision(app, officer, member, council_id)
-    did = app.decide(officer, prop, Out.FUNDED_IN_FULL, dkk(40_000), None, D).aggregate_id
-    app.reopen_decision(officer, did, "Complaint received", expected_version=1)
+    did = app.decide(
+        Decide(proposal_id=prop, outcome=Out.FUNDED_IN_FULL, amount=dkk(40_000), decided_on=D),
+        officer,
+    ).aggregate_id
+    app.reopen_decision(
+        ReopenDecision(decision_id=did, reason="Complaint received", expected_version=1), officer
+    )
     assert app.get_proposal(prop).status == "decision_reopened"
     fact = with_fact(app, officer, prop)
     with pytest.raises(HearingRequired):
-        app.correct_decision(officer, did, "Cost overrun", Out.CANCELLED, None, record(fact), D)
+        app.correct_decision(
+            CorrectDecision(
+                decision_id=did,
+                reason="Cost overrun",
+                outcome=Out.CANCELLED,
+                record=record(fact),
+                decided_on=D,
+            ),
+            officer,
+        )
     hearing = uuid.uuid4()
     app.send_hearing(
         SendHearing(
@@ -604,9 +742,24 @@ def test_correct_reopen_revoke_keep_the_proposal_in_step(
         officer,
     )
     later = date(2026, 10, 6)
-    app.correct_decision(officer, did, "Cost overrun", Out.CANCELLED, None, record(fact), later, 2)
+    app.correct_decision(
+        CorrectDecision(
+            decision_id=did,
+            reason="Cost overrun",
+            outcome=Out.CANCELLED,
+            record=record(fact),
+            decided_on=later,
+            expected_version=2,
+        ),
+        officer,
+    )
     assert app.get_proposal(prop).status == "cancelled"
-    app.revoke_decision(officer, did, "Unlawful composition", record(fact), later)
+    app.revoke_decision(
+        RevokeDecision(
+            decision_id=did, reason="Unlawful composition", record=record(fact), decided_on=later
+        ),
+        officer,
+    )
     decision = app.get_decision(did)
     assert (decision.status, decision.outcome, decision.original_outcome) == (
         "revoked",
@@ -621,7 +774,9 @@ def test_correct_reopen_revoke_keep_the_proposal_in_step(
     ]
     assert app.get_proposal(prop).status == "decision_revoked"
     with pytest.raises(StaleVersion):
-        app.reopen_decision(officer, did, "r", expected_version=1)
+        app.reopen_decision(
+            ReopenDecision(decision_id=did, reason="r", expected_version=1), officer
+        )
 
 
 def test_a_decision_that_loses_a_race_on_the_proposal_writes_nothing(
@@ -630,7 +785,11 @@ def test_a_decision_that_loses_a_race_on_the_proposal_writes_nothing(
     _, (prop,) = at_decision(app, officer, member, council_id)
     stale = app.get_proposal(prop)
     decision = Decision.decide(
-        officer, stale.process_id, prop, Out.DEFERRED, None, None, D, assessed_cost=None
+        officer,
+        stale.process_id,
+        prop,
+        DecisionAct(Out.DEFERRED, None, None, D),
+        assessed_cost=None,
     )
     stale.record_decision(officer, decision.id, Out.DEFERRED)
     with_fact(app, officer, prop)  # another writer moves the proposal on

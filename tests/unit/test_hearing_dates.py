@@ -15,6 +15,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from coprod.application import Coprod
+from coprod.application.commands.decisions import Decide, RevokeDecision
 from coprod.application.commands.processes import SetMinimumHearingPeriod
 from coprod.application.commands.proposals import (
     ExemptFromHearing,
@@ -261,11 +262,22 @@ def test_an_adverse_decision_on_an_unanswered_hearing_waits_for_its_deadline(
     before = event_count(app)
     for on in (sent, deadline):
         with pytest.raises(HearingPending, match=str(hearing)) as e:
-            app.decide(officer, prop, Out.REJECTED, None, record(fact), on)
+            app.decide(
+                Decide(proposal_id=prop, outcome=Out.REJECTED, record=record(fact), decided_on=on),
+                officer,
+            )
         assert e.value.rule == "hearing-pending"
         assert isinstance(e.value, HearingRequired)  # still the party-hearing family: 409
     assert event_count(app) == before
-    app.decide(officer, prop, Out.REJECTED, None, record(fact), deadline + timedelta(days=1))
+    app.decide(
+        Decide(
+            proposal_id=prop,
+            outcome=Out.REJECTED,
+            record=record(fact),
+            decided_on=deadline + timedelta(days=1),
+        ),
+        officer,
+    )
     assert app.get_proposal(prop).status == "rejected"
 
 
@@ -282,14 +294,33 @@ def test_a_decision_cannot_predate_its_facts_or_hearings_nor_lie_in_the_future(
     )
     before = event_count(app)
     with pytest.raises(DateBeforeCase, match="before fact") as e:
-        app.decide(officer, prop, Out.REJECTED, None, record(fact), date(2000, 1, 1))
+        app.decide(
+            Decide(
+                proposal_id=prop,
+                outcome=Out.REJECTED,
+                record=record(fact),
+                decided_on=date(2000, 1, 1),
+            ),
+            officer,
+        )
     assert e.value.rule == "date-before-case"
     with pytest.raises(DateInFuture):
-        app.decide(officer, prop, Out.REJECTED, None, record(fact), FUTURE)
+        app.decide(
+            Decide(proposal_id=prop, outcome=Out.REJECTED, record=record(fact), decided_on=FUTURE),
+            officer,
+        )
     assert event_count(app) == before
-    did = app.decide(officer, prop, Out.REJECTED, None, record(fact), noted).aggregate_id
+    did = app.decide(
+        Decide(proposal_id=prop, outcome=Out.REJECTED, record=record(fact), decided_on=noted),
+        officer,
+    ).aggregate_id
     with pytest.raises(DateInFuture):
-        app.revoke_decision(officer, did, "Wrong committee", record(fact), FUTURE)
+        app.revoke_decision(
+            RevokeDecision(
+                decision_id=did, reason="Wrong committee", record=record(fact), decided_on=FUTURE
+            ),
+            officer,
+        )
 
 
 def test_a_decision_cannot_rely_on_a_hearing_sent_after_it(
@@ -318,8 +349,24 @@ def test_a_decision_cannot_rely_on_a_hearing_sent_after_it(
         officer,
     )
     with pytest.raises(DateBeforeCase, match=str(hearing)):
-        app.decide(officer, prop, Out.REJECTED, None, record(fact), sent - timedelta(days=1))
-    app.decide(officer, prop, Out.REJECTED, None, record(fact), sent + timedelta(days=3))
+        app.decide(
+            Decide(
+                proposal_id=prop,
+                outcome=Out.REJECTED,
+                record=record(fact),
+                decided_on=sent - timedelta(days=1),
+            ),
+            officer,
+        )
+    app.decide(
+        Decide(
+            proposal_id=prop,
+            outcome=Out.REJECTED,
+            record=record(fact),
+            decided_on=sent + timedelta(days=3),
+        ),
+        officer,
+    )
 
 
 def test_every_date_rule_is_a_date_rule_violation() -> None:

@@ -14,7 +14,7 @@ from api.cli.pabulib import import_app
 from api.cli.serve import keys_app
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.domain.decision import Decision, DecisionOutcome
+from coprod.domain.decision import Decision, DecisionAct, DecisionOutcome
 from coprod.domain.errors import InvalidInput
 from coprod.domain.phases import Phase
 from coprod.domain.process import PhaseDates, Process, ProcessKind
@@ -116,9 +116,6 @@ def test_aggregates_refuse_dates_outside_the_window(day: date) -> None:
             officer,
             process.id,
             uuid.uuid4(),
-            DecisionOutcome.FUNDED_IN_FULL,
-            Money.of(100, "DKK"),
-            None,
-            day,
+            DecisionAct(DecisionOutcome.FUNDED_IN_FULL, Money.of(100, "DKK"), None, day),
             assessed_cost=Money.of(100, "DKK"),
         )

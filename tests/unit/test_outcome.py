@@ -10,6 +10,7 @@ from uuid import UUID
 import pytest
 
 from coprod.application import Coprod
+from coprod.application.commands.outcomes import RecordOutcome
 from coprod.application.commands.processes import (
     AdvancePhase,
     CloseBallot,
@@ -299,7 +300,7 @@ def test_an_open_ballot_is_not_counted_and_nothing_is_recorded(
     with pytest.raises(PhaseError, match=r"ballot of process .* is open; close it before counting"):
         app.compute_outcome(pid, "greedy")
     with pytest.raises(PhaseError, match="is open"):
-        app.record_outcome(officer, pid, "greedy")
+        app.record_outcome(RecordOutcome(process_id=pid, rule="greedy"), officer)
     assert app.recorder.max_notification_id() == before
     assert not app.exists(Outcome.create_id(pid, "greedy"))
 
@@ -321,7 +322,9 @@ def test_recording_pins_the_rule_the_ballots_and_the_winners(
 ) -> None:
     pid, ids = vote
     position = app.recorder.max_notification_id()
-    receipt = app.record_outcome(officer, pid, "greedy-threshold", threshold=2)
+    receipt = app.record_outcome(
+        RecordOutcome(process_id=pid, rule="greedy-threshold", threshold=2), officer
+    )
     assert receipt.aggregate_id == Outcome.create_id(pid, "greedy-threshold")
     outcome = app.get_outcome(pid, "greedy-threshold")
     ballot_ids = [Ballot.create_id(pid, pseudonym(n)) for n in range(len(APPROVALS))]
@@ -352,12 +355,14 @@ def test_recording_the_same_rule_twice_is_already_exists_and_writes_nothing(
     app: Coprod, officer: Actor, vote: tuple[UUID, dict[str, UUID]]
 ) -> None:
     pid, _ = vote
-    app.record_outcome(officer, pid, "declared")
+    app.record_outcome(RecordOutcome(process_id=pid, rule="declared"), officer)
     before = app.recorder.max_notification_id()
     with pytest.raises(AlreadyExists, match=r"outcome .* already exists"):
-        app.record_outcome(officer, pid, "declared")
+        app.record_outcome(RecordOutcome(process_id=pid, rule="declared"), officer)
     assert app.recorder.max_notification_id() == before
-    app.record_outcome(officer, pid, "greedy")  # another rule is another record
+    app.record_outcome(
+        RecordOutcome(process_id=pid, rule="greedy"), officer
+    )  # another rule is another record
 
 
 def test_the_record_refuses_winners_off_the_paper_or_over_the_pot(

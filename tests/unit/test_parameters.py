@@ -10,6 +10,7 @@ import pytest
 
 from coprod.application import Coprod
 from coprod.application.commands.processes import OpenProcess, SetDisclosureThreshold
+from coprod.application.commands.projects import CancelProject, RecordMatchFunding
 from coprod.domain.errors import AlreadyExists, InvalidInput, RuleViolation, StaleVersion
 from coprod.domain.parameters import (
     DEFAULT_RATES,
@@ -200,23 +201,58 @@ def test_match_funding_is_recorded_once_per_id_in_the_project_currency(
     project_id = memory_app.commit(project).aggregate_id
     funding = uuid.uuid4()
     memory_app.record_match_funding(
-        officer, project_id, "Lokale og Anlægsfonden", _dkk(50_000), date(2026, 3, 1), funding
+        RecordMatchFunding(
+            project_id=project_id,
+            source="Lokale og Anlægsfonden",
+            amount=_dkk(50_000),
+            received_on=date(2026, 3, 1),
+            funding_id=funding,
+        ),
+        officer,
     )
     assert memory_app.get_project(project_id).match_funding == {funding: _dkk(50_000)}
     with pytest.raises(AlreadyExists):
         memory_app.record_match_funding(
-            officer, project_id, "again", _dkk(1), date(2026, 3, 1), funding
+            RecordMatchFunding(
+                project_id=project_id,
+                source="again",
+                amount=_dkk(1),
+                received_on=date(2026, 3, 1),
+                funding_id=funding,
+            ),
+            officer,
         )
     with pytest.raises(InvalidInput) as raised:
-        memory_app.record_match_funding(officer, project_id, "x", _dkk(0), date(2026, 3, 1))
+        memory_app.record_match_funding(
+            RecordMatchFunding(
+                project_id=project_id, source="x", amount=_dkk(0), received_on=date(2026, 3, 1)
+            ),
+            officer,
+        )
     assert raised.value.field == "amount"
     with pytest.raises(InvalidInput):
         memory_app.record_match_funding(
-            officer, project_id, "x", Money.of(5, "EUR"), date(2026, 3, 1)
+            RecordMatchFunding(
+                project_id=project_id,
+                source="x",
+                amount=Money.of(5, "EUR"),
+                received_on=date(2026, 3, 1),
+            ),
+            officer,
         )
     with pytest.raises(InvalidInput) as raised:
-        memory_app.record_match_funding(officer, project_id, "", _dkk(5), date(2026, 3, 1))
+        memory_app.record_match_funding(
+            RecordMatchFunding(
+                project_id=project_id, source="", amount=_dkk(5), received_on=date(2026, 3, 1)
+            ),
+            officer,
+        )
     assert raised.value.field == "source"
-    memory_app.cancel_project(officer, project_id, "no site")
+    memory_app.cancel_project(CancelProject(project_id=project_id, reason="no site"), officer)
     with pytest.raises(RuleViolation, match="cancelled"):
-        memory_app.record_match_funding(officer, project_id, "late", _dkk(5), date(2026, 4, 1))
+        memory_app.record_match_funding(
+            RecordMatchFunding(
+                project_id=project_id, source="late", amount=_dkk(5), received_on=date(2026, 4, 1)
+            ),
+            officer,
+        )

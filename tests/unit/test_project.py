@@ -11,7 +11,21 @@ import pytest
 
 from coprod.application import Coprod
 from coprod.application.commands.processes import OpenProcess
-from coprod.domain.decision import Decision, DecisionOutcome
+from coprod.application.commands.projects import (
+    CancelMilestone,
+    CancelProject,
+    CompleteProject,
+    CorrectSpend,
+    DefineIndicator,
+    DelayMilestone,
+    FundProject,
+    MeetMilestone,
+    RecordSpend,
+    ReportOutcome,
+    ScheduleMilestone,
+    StartMilestone,
+)
+from coprod.domain.decision import Decision, DecisionAct, DecisionOutcome
 from coprod.domain.errors import (
     AlreadyExists,
     InvalidInput,
@@ -153,7 +167,9 @@ def test_the_scheduling_date_is_the_recording_date_and_survives_a_replay(
     app: Coprod, officer: Actor
 ) -> None:
     project = stored(app, officer)
-    app.schedule_milestone(officer, project.id, "M1", "Design", D)
+    app.schedule_milestone(
+        ScheduleMilestone(project_id=project.id, code="M1", title="Design", due_on=D), officer
+    )
 
     loaded = app.get_project(project.id)
     recorded = loaded.milestones["M1"].scheduled_on
@@ -499,7 +515,9 @@ def funding_decision(
     ).aggregate_id
     proposal = Proposal.submit(member, process_id, "Skatepark", "A small skatepark", None, None)
     amount = dkk(250_000) if outcome.funded else None
-    decision = Decision.decide(officer, process_id, proposal.id, outcome, amount, None, D)
+    decision = Decision.decide(
+        officer, process_id, proposal.id, DecisionAct(outcome, amount, None, D)
+    )
     app.commit(proposal, decision)
     return decision, proposal
 
@@ -509,7 +527,9 @@ def test_fund_project_from_an_in_force_funding_decision(
 ) -> None:
     decision, proposal = funding_decision(app, officer, member)
 
-    receipt = app.fund_project(officer, decision.id, expected_version=decision.version)
+    receipt = app.fund_project(
+        FundProject(decision_id=decision.id, expected_version=decision.version), officer
+    )
 
     project = app.get_project(receipt.aggregate_id)
     assert project.id == Project.create_id(proposal.id)
@@ -517,7 +537,7 @@ def test_fund_project_from_an_in_force_funding_decision(
     assert project.approved == dkk(250_000)
     assert (project.process_id, project.decision_id) == (decision.process_id, decision.id)
     with pytest.raises(AlreadyExists):
-        app.fund_project(officer, decision.id)
+        app.fund_project(FundProject(decision_id=decision.id), officer)
 
 
 def test_fund_project_refuses_a_decision_not_in_force(
@@ -528,7 +548,7 @@ def test_fund_project_refuses_a_decision_not_in_force(
     app.commit(decision)
 
     with pytest.raises(RuleViolation, match="is reopened; only a decision in force") as refused:
-        app.fund_project(officer, decision.id)
+        app.fund_project(FundProject(decision_id=decision.id), officer)
 
     assert refused.value.rule == "funding-decision"
     assert not app.exists(Project.create_id(proposal.id))
@@ -540,7 +560,7 @@ def test_fund_project_refuses_a_decision_that_funds_nothing(
     decision, proposal = funding_decision(app, officer, member, DecisionOutcome.DEFERRED)
 
     with pytest.raises(RuleViolation, match="is deferred; only a decision to fund"):
-        app.fund_project(officer, decision.id)
+        app.fund_project(FundProject(decision_id=decision.id), officer)
     assert not app.exists(Project.create_id(proposal.id))
 
 
@@ -550,7 +570,9 @@ def test_fund_project_refuses_a_stale_view_of_the_decision(
     decision, _ = funding_decision(app, officer, member)
 
     with pytest.raises(StaleVersion):
-        app.fund_project(officer, decision.id, expected_version=decision.version + 1)
+        app.fund_project(
+            FundProject(decision_id=decision.id, expected_version=decision.version + 1), officer
+        )
 
 
 def test_spend_against_something_that_is_not_a_project_is_not_found(
@@ -560,25 +582,64 @@ def test_spend_against_something_that_is_not_a_project_is_not_found(
 
     for not_a_project in (uuid.uuid4(), decision.id):
         with pytest.raises(NotFound, match="spend is recorded against funded projects only"):
-            app.record_spend(officer, not_a_project, dkk(10), D, "paint")
+            app.record_spend(
+                RecordSpend(project_id=not_a_project, amount=dkk(10), spent_on=D, purpose="paint"),
+                officer,
+            )
 
 
 def test_delivery_use_cases_round_trip_through_the_store(app: Coprod, officer: Actor) -> None:
     pid = stored(app, officer).id
-    app.schedule_milestone(officer, pid, "M1", "Build", D)
-    app.schedule_milestone(officer, pid, "M2", "Open", D + timedelta(days=10))
+    app.schedule_milestone(
+        ScheduleMilestone(project_id=pid, code="M1", title="Build", due_on=D), officer
+    )
+    app.schedule_milestone(
+        ScheduleMilestone(project_id=pid, code="M2", title="Open", due_on=D + timedelta(days=10)),
+        officer,
+    )
     on = app.get_project(pid).milestones["M1"].scheduled_on
-    app.start_milestone(officer, pid, "M1", on)
-    app.delay_milestone(officer, pid, "M1", D + timedelta(days=5), "rain")
-    app.meet_milestone(officer, pid, "M1", on, "https://e.org/m1")
-    app.cancel_milestone(officer, pid, "M2", "opened with M1")
+    app.start_milestone(StartMilestone(project_id=pid, code="M1", started_on=on), officer)
+    app.delay_milestone(
+        DelayMilestone(project_id=pid, code="M1", new_due_on=D + timedelta(days=5), reason="rain"),
+        officer,
+    )
+    app.meet_milestone(
+        MeetMilestone(project_id=pid, code="M1", met_on=on, evidence_url="https://e.org/m1"),
+        officer,
+    )
+    app.cancel_milestone(
+        CancelMilestone(project_id=pid, code="M2", reason="opened with M1"), officer
+    )
     spend_id = uuid.uuid4()
-    app.record_spend(officer, pid, dkk(900), D, "concrete", spend_id=spend_id)
-    app.record_spend(officer, pid, dkk(100), D, "paint")
-    app.correct_spend(officer, pid, spend_id, dkk(800), "discount")
-    app.define_indicator(officer, pid, "u", "weekly users", "people", Decimal("50.5"))
-    app.report_outcome(officer, pid, "u", Decimal(40), 40, on)
-    receipt = app.complete_project(officer, pid, on)
+    app.record_spend(
+        RecordSpend(
+            project_id=pid, amount=dkk(900), spent_on=D, purpose="concrete", spend_id=spend_id
+        ),
+        officer,
+    )
+    app.record_spend(
+        RecordSpend(project_id=pid, amount=dkk(100), spent_on=D, purpose="paint"), officer
+    )
+    app.correct_spend(
+        CorrectSpend(project_id=pid, spend_id=spend_id, amount=dkk(800), reason="discount"), officer
+    )
+    app.define_indicator(
+        DefineIndicator(
+            project_id=pid,
+            code="u",
+            description="weekly users",
+            unit="people",
+            target=Decimal("50.5"),
+        ),
+        officer,
+    )
+    app.report_outcome(
+        ReportOutcome(
+            project_id=pid, code="u", actual=Decimal(40), beneficiaries=40, reported_on=on
+        ),
+        officer,
+    )
+    receipt = app.complete_project(CompleteProject(project_id=pid, completed_on=on), officer)
 
     loaded = app.get_project(pid)
     assert receipt.version == loaded.version == 13
@@ -593,23 +654,39 @@ def test_delivery_use_cases_round_trip_through_the_store(app: Coprod, officer: A
 
 def test_a_stale_project_write_is_refused(app: Coprod, officer: Actor) -> None:
     pid = stored(app, officer).id
-    app.cancel_project(officer, pid, "site sold", expected_version=1)
+    app.cancel_project(
+        CancelProject(project_id=pid, reason="site sold", expected_version=1), officer
+    )
 
     with pytest.raises(StaleVersion):
-        app.schedule_milestone(officer, pid, "M1", "Build", D, expected_version=1)
+        app.schedule_milestone(
+            ScheduleMilestone(
+                project_id=pid, code="M1", title="Build", due_on=D, expected_version=1
+            ),
+            officer,
+        )
 
 
 def test_an_officer_acts_only_on_their_own_councils_project(app: Coprod, officer: Actor) -> None:
     pid = stored(app, officer).id
     stranger = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, uuid.uuid4())
     with pytest.raises(NotAllowed, match="is run by another council"):
-        app.schedule_milestone(stranger, pid, "M1", "Build", D, expected_version=1)
+        app.schedule_milestone(
+            ScheduleMilestone(
+                project_id=pid, code="M1", title="Build", due_on=D, expected_version=1
+            ),
+            stranger,
+        )
     with pytest.raises(NotAllowed, match="is run by another council"):
-        app.record_spend(stranger, pid, dkk(10), D, "paint")
+        app.record_spend(
+            RecordSpend(project_id=pid, amount=dkk(10), spent_on=D, purpose="paint"), stranger
+        )
     assert app.get_project(pid).version == 1
 
 
 def test_a_project_use_case_on_an_unknown_id_is_not_found(app: Coprod, officer: Actor) -> None:
     ident: UUID = uuid.uuid4()
     with pytest.raises(NotFound, match=f"no project with id {ident}$"):
-        app.schedule_milestone(officer, ident, "M1", "Build", D)
+        app.schedule_milestone(
+            ScheduleMilestone(project_id=ident, code="M1", title="Build", due_on=D), officer
+        )

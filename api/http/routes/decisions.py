@@ -7,12 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response
 
-from api.http.deps import (
-    CoprodApp,
-    ExpectedVersion,
-    Officer,
-    PublicReader,
-)
+from api.http.deps import CoprodApp, ExpectedVersion, OfficerCall, PublicReader
 from api.http.fields import BusinessDate, Count, Prose
 from api.http.routes.common import (
     Body,
@@ -23,6 +18,7 @@ from api.http.routes.common import (
     money_out,
     run_command,
 )
+from coprod.application.commands import decisions as cmd
 from coprod.domain.decision import ComplaintsGuidance, DecisionOutcome, DecisionRecord
 
 router = APIRouter(tags=["decisions"])
@@ -108,26 +104,20 @@ def _record(r: DecisionRecord | None) -> RecordModel | None:
 def decide(
     proposal_id: UUID,
     body: Decide,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Decide on an assessed proposal; If-Match is the proposal's version, the result the decision's."""
-    amount = None if body.amount is None else body.amount.to_money()
-    record = None if body.record is None else body.record.to_record()
-    return run_command(
-        response,
-        app.decide,
-        who.actor,
-        proposal_id,
-        body.outcome,
-        amount,
-        record,
-        body.decided_on,
-        expected,
-        created="decisions",
+    command = cmd.Decide(
+        proposal_id=proposal_id,
+        outcome=body.outcome,
+        amount=None if body.amount is None else body.amount.to_money(),
+        record=None if body.record is None else body.record.to_record(),
+        decided_on=body.decided_on,
+        expected_version=expected,
     )
+    return run_command(response, call.app.decide, command, call.actor, created="decisions")
 
 
 @router.get("/decisions/{decision_id}")
@@ -154,58 +144,52 @@ def get_decision(
 def correct_decision(
     decision_id: UUID,
     body: Correct,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Correct a decision (a new act in the same stream; the original stays on record)."""
-    amount = None if body.amount is None else body.amount.to_money()
-    record = None if body.record is None else body.record.to_record()
-    return run_command(
-        response,
-        app.correct_decision,
-        who.actor,
-        decision_id,
-        body.reason,
-        body.outcome,
-        amount,
-        record,
-        body.decided_on,
-        expected,
+    command = cmd.CorrectDecision(
+        decision_id=decision_id,
+        reason=body.reason,
+        outcome=body.outcome,
+        amount=None if body.amount is None else body.amount.to_money(),
+        record=None if body.record is None else body.record.to_record(),
+        decided_on=body.decided_on,
+        expected_version=expected,
     )
+    return run_command(response, call.app.correct_decision, command, call.actor)
 
 
 @router.post("/decisions/{decision_id}/reopen")
 def reopen_decision(
     decision_id: UUID,
     body: Reopen,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Reopen a decision, e.g. after a complaint, so it can be decided again."""
-    return run_command(response, app.reopen_decision, who.actor, decision_id, body.reason, expected)
+    command = cmd.ReopenDecision(
+        decision_id=decision_id, reason=body.reason, expected_version=expected
+    )
+    return run_command(response, call.app.reopen_decision, command, call.actor)
 
 
 @router.post("/decisions/{decision_id}/revoke")
 def revoke_decision(
     decision_id: UUID,
     body: Revoke,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Revoke a decision; revocation is adverse and needs a complete record and a hearing."""
-    return run_command(
-        response,
-        app.revoke_decision,
-        who.actor,
-        decision_id,
-        body.reason,
-        body.record.to_record(),
-        body.decided_on,
-        expected,
+    command = cmd.RevokeDecision(
+        decision_id=decision_id,
+        reason=body.reason,
+        record=body.record.to_record(),
+        decided_on=body.decided_on,
+        expected_version=expected,
     )
+    return run_command(response, call.app.revoke_decision, command, call.actor)

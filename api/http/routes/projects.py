@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Response
 from pydantic import Field
 
-from api.http.deps import CoprodApp, ExpectedVersion, Officer, PublicReader
+from api.http.deps import CoprodApp, ExpectedVersion, OfficerCall, PublicReader
 from api.http.fields import BusinessDate, Code, Count, Prose, Text, Url
 from api.http.routes.common import (
     Body,
@@ -21,6 +21,7 @@ from api.http.routes.common import (
     money_out,
     run_command,
 )
+from coprod.application.commands import projects as cmd
 from coprod.domain.project import MilestoneStatus, Project, ProjectStatus
 
 router = APIRouter(tags=["projects"])
@@ -166,12 +167,11 @@ def _view(p: Project) -> ProjectView:
 
 @router.post("/decisions/{decision_id}/project", status_code=201)
 def fund_project(
-    decision_id: UUID, who: Officer, app: CoprodApp, expected: ExpectedVersion, response: Response
+    decision_id: UUID, call: OfficerCall, expected: ExpectedVersion, response: Response
 ) -> CommandResult:
     """Fund a project from an in-force funding decision; If-Match is the decision's version."""
-    return run_command(
-        response, app.fund_project, who.actor, decision_id, expected, created="projects"
-    )
+    command = cmd.FundProject(decision_id=decision_id, expected_version=expected)
+    return run_command(response, call.app.fund_project, command, call.actor, created="projects")
 
 
 @router.get("/projects/{project_id}")
@@ -188,22 +188,19 @@ def get_project(
 def schedule_milestone(
     project_id: UUID,
     body: ScheduleMilestone,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Plan a milestone with its due date; the original date is kept for the on-time rate."""
-    return run_command(
-        response,
-        app.schedule_milestone,
-        who.actor,
-        project_id,
-        body.code,
-        body.title,
-        body.due_on,
-        expected,
+    command = cmd.ScheduleMilestone(
+        project_id=project_id,
+        code=body.code,
+        title=body.title,
+        due_on=body.due_on,
+        expected_version=expected,
     )
+    return run_command(response, call.app.schedule_milestone, command, call.actor)
 
 
 @router.post("/projects/{project_id}/milestones/{code}/start")
@@ -211,15 +208,15 @@ def start_milestone(
     project_id: UUID,
     code: str,
     body: StartMilestone,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Record that work on a milestone started."""
-    return run_command(
-        response, app.start_milestone, who.actor, project_id, code, body.started_on, expected
+    command = cmd.StartMilestone(
+        project_id=project_id, code=code, started_on=body.started_on, expected_version=expected
     )
+    return run_command(response, call.app.start_milestone, command, call.actor)
 
 
 @router.post("/projects/{project_id}/milestones/{code}/meet")
@@ -227,22 +224,19 @@ def meet_milestone(
     project_id: UUID,
     code: str,
     body: MeetMilestone,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Record that a milestone was met, with a link to the evidence."""
-    return run_command(
-        response,
-        app.meet_milestone,
-        who.actor,
-        project_id,
-        code,
-        body.met_on,
-        body.evidence_url,
-        expected,
+    command = cmd.MeetMilestone(
+        project_id=project_id,
+        code=code,
+        met_on=body.met_on,
+        evidence_url=body.evidence_url,
+        expected_version=expected,
     )
+    return run_command(response, call.app.meet_milestone, command, call.actor)
 
 
 @router.post("/projects/{project_id}/milestones/{code}/delay")
@@ -250,22 +244,19 @@ def delay_milestone(
     project_id: UUID,
     code: str,
     body: DelayMilestone,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Move a milestone's due date later, with the reason."""
-    return run_command(
-        response,
-        app.delay_milestone,
-        who.actor,
-        project_id,
-        code,
-        body.new_due_on,
-        body.reason,
-        expected,
+    command = cmd.DelayMilestone(
+        project_id=project_id,
+        code=code,
+        new_due_on=body.new_due_on,
+        reason=body.reason,
+        expected_version=expected,
     )
+    return run_command(response, call.app.delay_milestone, command, call.actor)
 
 
 @router.post("/projects/{project_id}/milestones/{code}/cancel")
@@ -273,40 +264,36 @@ def cancel_milestone(
     project_id: UUID,
     code: str,
     body: Reason,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Cancel a milestone, with the reason."""
-    return run_command(
-        response, app.cancel_milestone, who.actor, project_id, code, body.reason, expected
+    command = cmd.CancelMilestone(
+        project_id=project_id, code=code, reason=body.reason, expected_version=expected
     )
+    return run_command(response, call.app.cancel_milestone, command, call.actor)
 
 
 @router.post("/projects/{project_id}/spend")
 def record_spend(
     project_id: UUID,
     body: RecordSpend,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Record money spent on the project; the result's item_id is the spend's id."""
     spend_id = body.spend_id or uuid4()
-    return run_command(
-        response,
-        app.record_spend,
-        who.actor,
-        project_id,
-        body.amount.to_money(),
-        body.spent_on,
-        body.purpose,
-        spend_id,
-        expected,
-        item_id=spend_id,
+    command = cmd.RecordSpend(
+        project_id=project_id,
+        amount=body.amount.to_money(),
+        spent_on=body.spent_on,
+        purpose=body.purpose,
+        spend_id=spend_id,
+        expected_version=expected,
     )
+    return run_command(response, call.app.record_spend, command, call.actor, item_id=spend_id)
 
 
 @router.post("/projects/{project_id}/spend/{spend_id}/correct")
@@ -314,73 +301,69 @@ def correct_spend(
     project_id: UUID,
     spend_id: UUID,
     body: CorrectSpend,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Correct a recorded spend to a new amount, with the reason."""
-    return run_command(
-        response,
-        app.correct_spend,
-        who.actor,
-        project_id,
-        spend_id,
-        body.amount.to_money(),
-        body.reason,
-        expected,
+    command = cmd.CorrectSpend(
+        project_id=project_id,
+        spend_id=spend_id,
+        amount=body.amount.to_money(),
+        reason=body.reason,
+        expected_version=expected,
     )
+    return run_command(response, call.app.correct_spend, command, call.actor)
 
 
 @router.post("/projects/{project_id}/complete")
 def complete_project(
     project_id: UUID,
     body: Complete,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Mark the project delivered."""
-    return run_command(
-        response, app.complete_project, who.actor, project_id, body.completed_on, expected
+    command = cmd.CompleteProject(
+        project_id=project_id, completed_on=body.completed_on, expected_version=expected
     )
+    return run_command(response, call.app.complete_project, command, call.actor)
 
 
 @router.post("/projects/{project_id}/cancel")
 def cancel_project(
     project_id: UUID,
     body: Reason,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Cancel the project, with the reason."""
-    return run_command(response, app.cancel_project, who.actor, project_id, body.reason, expected)
+    command = cmd.CancelProject(
+        project_id=project_id, reason=body.reason, expected_version=expected
+    )
+    return run_command(response, call.app.cancel_project, command, call.actor)
 
 
 @router.post("/projects/{project_id}/indicators")
 def define_indicator(
     project_id: UUID,
     body: DefineIndicator,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Declare an outcome indicator and its target."""
-    return run_command(
-        response,
-        app.define_indicator,
-        who.actor,
-        project_id,
-        body.code,
-        body.description,
-        body.unit,
-        decimal("target", body.target),
-        expected,
+    command = cmd.DefineIndicator(
+        project_id=project_id,
+        code=body.code,
+        description=body.description,
+        unit=body.unit,
+        target=decimal("target", body.target),
+        expected_version=expected,
     )
+    return run_command(response, call.app.define_indicator, command, call.actor)
 
 
 @router.post("/projects/{project_id}/indicators/{code}/outcomes")
@@ -388,20 +371,17 @@ def report_outcome(
     project_id: UUID,
     code: str,
     body: ReportOutcome,
-    who: Officer,
-    app: CoprodApp,
+    call: OfficerCall,
     expected: ExpectedVersion,
     response: Response,
 ) -> CommandResult:
     """Report a reading of an outcome indicator."""
-    return run_command(
-        response,
-        app.report_outcome,
-        who.actor,
-        project_id,
-        code,
-        decimal("actual", body.actual),
-        body.beneficiaries,
-        body.reported_on,
-        expected,
+    command = cmd.ReportOutcome(
+        project_id=project_id,
+        code=code,
+        actual=decimal("actual", body.actual),
+        beneficiaries=body.beneficiaries,
+        reported_on=body.reported_on,
+        expected_version=expected,
     )
+    return run_command(response, call.app.report_outcome, command, call.actor)

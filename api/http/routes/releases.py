@@ -82,11 +82,13 @@ def publish_release(
     response: Response,
 ) -> PublishedView:
     """Publish the next release of the process's impact report (an officer of its council)."""
-    app.releases_to_check(who.actor, process_id)  # the policy, before waiting for the reads
+    earlier = app.releases_to_check(who.actor, process_id)  # the policy, before waiting
     # A release counts everything recorded before it was asked for.
     reads.wait_for(app.recorder.max_notification_id())
     with reads.connection() as conn:
-        release, prepared = publish_next(app, who.actor, process_id, conn, note=body.note)
+        release, prepared = publish_next(
+            app, who.actor, process_id, conn, note=body.note, earlier=earlier
+        )
     number = release.number
     response.headers["Location"] = f"/api/v1/processes/{process_id}/releases/{number}"
     return PublishedView(

@@ -24,7 +24,14 @@ from uuid import UUID
 
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
-from coprod.domain.decision import IN_FORCE, Decision, DecisionOutcome, DecisionRecord
+from coprod.application.commands import decisions as cmd
+from coprod.domain.decision import (
+    IN_FORCE,
+    Decision,
+    DecisionAct,
+    DecisionOutcome,
+    DecisionRecord,
+)
 from coprod.domain.errors import HearingRequired, InvalidInput, RuleViolation, StaleVersion
 from coprod.domain.hearing_dates import require_decision_after_facts, require_hearings_done
 from coprod.domain.inputs import check_same_currency
@@ -40,96 +47,56 @@ DECISION_PHASES = (Phase.DECISION, Phase.DELIVERY, Phase.EVALUATION)
 class DecisionCommands(CoprodBase):
     """Council decisions on proposals, with the §5 hearing rule and the proposal kept in step."""
 
-    def decide(
-        self,
-        actor: Actor,
-        proposal_id: UUID,
-        outcome: DecisionOutcome,
-        amount: Money | None,
-        record: DecisionRecord | None,
-        decided_on: date,
-        expected_version: int | None = None,
-    ) -> Receipt:
+    def decide(self, command: cmd.Decide, actor: Actor) -> Receipt:
         """Decide on a proposal; `expected_version` is the proposal's, the receipt the decision's."""
-        proposal = self.load(Proposal, proposal_id)
+        proposal = self.load(Proposal, command.proposal_id)
         process = self.load(Process, proposal.process_id)
         policy.officer_acts_for(actor, process.council_id, f"process {process.id}")
-        if expected_version is not None and proposal.version != expected_version:
-            raise StaleVersion("proposal", proposal_id, expected_version, proposal.version)
+        _require_version("proposal", proposal, command.expected_version)
         process.require_phase("decide on a proposal", *DECISION_PHASES)
-        _require_currency(process, amount)
+        act = DecisionAct(command.outcome, command.amount, command.record, command.decided_on)
+        _require_currency(process, act.amount)
         proposal.require_no_other_decision()
-        _require_decidable(proposal, process, outcome)
+        _require_decidable(proposal, process, act.outcome)
         decision = Decision.decide(
-            actor,
-            proposal.process_id,
-            proposal_id,
-            outcome,
-            amount,
-            record,
-            decided_on,
-            assessed_cost=proposal.assessed_cost,
+            actor, proposal.process_id, proposal.id, act, assessed_cost=proposal.assessed_cost
         )
-        if record is not None:
-            require_decision_after_facts(proposal, record.facts_relied_on, decided_on)
-        if outcome.adverse:
-            _require_heard(proposal, record, decided_on)
-        proposal.record_decision(actor, decision.id, outcome, IN_FORCE)
+        _require_lawful(proposal, act)
+        proposal.record_decision(actor, decision.id, act.outcome, IN_FORCE)
         return self.commit(decision, proposal)
 
-    def correct_decision(
-        self,
-        actor: Actor,
-        decision_id: UUID,
-        reason: str,
-        outcome: DecisionOutcome,
-        amount: Money | None,
-        record: DecisionRecord | None,
-        decided_on: date,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        decision, proposal, process = self._load_decision(actor, decision_id, expected_version)
+    def correct_decision(self, command: cmd.CorrectDecision, actor: Actor) -> Receipt:
+        """Replace a decision by a new act (the original stays on record)."""
+        decision, proposal, process = self._load_decision(
+            actor, command.decision_id, command.expected_version
+        )
         process.require_phase("correct a decision", *DECISION_PHASES)
-        _require_currency(process, amount)
-        _require_decidable(proposal, process, outcome)
-        decision.correct(
-            actor,
-            reason,
-            outcome,
-            amount,
-            record,
-            decided_on,
-            assessed_cost=proposal.assessed_cost,
+        act = DecisionAct(command.outcome, command.amount, command.record, command.decided_on)
+        _require_currency(process, act.amount)
+        _require_decidable(proposal, process, act.outcome)
+        decision.correct(actor, command.reason, act, assessed_cost=proposal.assessed_cost)
+        _require_lawful(proposal, act)
+        proposal.record_decision(actor, decision.id, decision.outcome, decision.status)
+        return self.commit(decision, proposal)
+
+    def reopen_decision(self, command: cmd.ReopenDecision, actor: Actor) -> Receipt:
+        """Take a decision out of force while it is reconsidered."""
+        decision, proposal, process = self._load_decision(
+            actor, command.decision_id, command.expected_version
         )
-        if record is not None:
-            require_decision_after_facts(proposal, record.facts_relied_on, decided_on)
-        if outcome.adverse:
-            _require_heard(proposal, record, decided_on)
-        proposal.record_decision(actor, decision.id, decision.outcome, decision.status)
-        return self.commit(decision, proposal)
-
-    def reopen_decision(
-        self, actor: Actor, decision_id: UUID, reason: str, expected_version: int | None = None
-    ) -> Receipt:
-        decision, proposal, process = self._load_decision(actor, decision_id, expected_version)
         process.require_phase("reopen a decision", *DECISION_PHASES)
-        decision.reopen(actor, reason)
+        decision.reopen(actor, command.reason)
         proposal.record_decision(actor, decision.id, decision.outcome, decision.status)
         return self.commit(decision, proposal)
 
-    def revoke_decision(
-        self,
-        actor: Actor,
-        decision_id: UUID,
-        reason: str,
-        record: DecisionRecord,
-        decided_on: date,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        decision, proposal, process = self._load_decision(actor, decision_id, expected_version)
+    def revoke_decision(self, command: cmd.RevokeDecision, actor: Actor) -> Receipt:
+        """Revoke a decision by a new act, after the party was heard."""
+        decision, proposal, process = self._load_decision(
+            actor, command.decision_id, command.expected_version
+        )
         process.require_phase("revoke a decision", *DECISION_PHASES)
-        decision.revoke(actor, reason, record, decided_on)
-        _require_heard(proposal, record, decided_on)
+        decision.revoke(actor, command.reason, command.record, command.decided_on)
+        _require_heard(proposal, command.record, command.decided_on)
         proposal.record_decision(actor, decision.id, decision.outcome, decision.status)
         return self.commit(decision, proposal)
 
@@ -144,10 +111,23 @@ class DecisionCommands(CoprodBase):
         decision = self.load(Decision, decision_id)
         process = self.load(Process, decision.process_id)
         policy.officer_acts_for(actor, process.council_id, f"process {process.id}")
-        if expected_version is not None and decision.version != expected_version:
-            raise StaleVersion("decision", decision_id, expected_version, decision.version)
+        _require_version("decision", decision, expected_version)
         proposal = self.load(Proposal, decision.proposal_id)
         return decision, proposal, process
+
+
+def _require_version(kind: str, aggregate: Proposal | Decision, expected: int | None) -> None:
+    """The version the caller last saw, compared after the policy (so a 403 is not a 412)."""
+    if expected is not None and aggregate.version != expected:
+        raise StaleVersion(kind, aggregate.id, expected, aggregate.version)
+
+
+def _require_lawful(proposal: Proposal, act: DecisionAct) -> None:
+    """An act is dated after the facts it relies on; an adverse one rests on heard facts."""
+    if act.record is not None:
+        require_decision_after_facts(proposal, act.record.facts_relied_on, act.decided_on)
+    if act.outcome.adverse:
+        _require_heard(proposal, act.record, act.decided_on)
 
 
 def _require_currency(process: Process, amount: Money | None) -> None:

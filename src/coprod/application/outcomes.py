@@ -15,8 +15,11 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
+from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
+from coprod.application.commands import outcomes as cmd
 from coprod.domain.ballot import Ballot, ballot_counts
+from coprod.domain.errors import NotFound
 from coprod.domain.outcome import Outcome
 from coprod.domain.pabulib_source import PabulibSource
 from coprod.domain.process import Process
@@ -58,25 +61,30 @@ class OutcomeCommands(CoprodBase):
         self, process_id: UUID, rule: str, threshold: int | None = None
     ) -> CountedOutcome:
         """Apply ``rule`` to the closed ballot; an open or unknown ballot is refused, not counted."""
-        process = self.load(Process, process_id)
-        require_closed(process)
-        public_ids, names, scheme = self._public_ids(process)
-        box = self._ballot_box(process_id)
-        tally = compute(
-            rule, process, box.choices, public_ids, threshold=threshold, id_scheme=scheme
-        )
-        return CountedOutcome(process_id, tally, box.counted_up_to, box.sha256, scheme, names)
+        return self._count(self.load(Process, process_id), rule, threshold)
 
-    def record_outcome(
-        self, actor: Actor, process_id: UUID, rule: str, threshold: int | None = None
-    ) -> Receipt:
-        """Compute and record the outcome; recording the same (process, rule) again is AlreadyExists."""
-        counted = self.compute_outcome(process_id, rule, threshold)
-        process = self.load(Process, process_id)
+    def record_outcome(self, command: cmd.RecordOutcome, actor: Actor) -> Receipt:
+        """Compute and record the outcome; recording the same (process, rule) again is AlreadyExists.
+
+        The process is loaded once and both counted and recorded from that one state. An
+        officer records only for their own council's process (the policy, 403 otherwise).
+        """
+        process = self.load(Process, command.process_id)
+        policy.officer_acts_for(actor, process.council_id, f"process {process.id}")
+        counted = self._count(process, command.rule, command.threshold)
         outcome = Outcome.record(
             actor, process, counted.tally, counted.counted_up_to, counted.ballots_sha256
         )
         return self.commit(outcome)
+
+    def _count(self, process: Process, rule: str, threshold: int | None) -> CountedOutcome:
+        require_closed(process)
+        public_ids, names, scheme = self._public_ids(process)
+        box = self._ballot_box(process.id)
+        tally = compute(
+            rule, process, box.choices, public_ids, threshold=threshold, id_scheme=scheme
+        )
+        return CountedOutcome(process.id, tally, box.counted_up_to, box.sha256, scheme, names)
 
     def get_outcome(self, process_id: UUID, rule: str) -> Outcome:
         return self.load(Outcome, Outcome.create_id(process_id, rule))
@@ -144,8 +152,12 @@ class OutcomeCommands(CoprodBase):
                 names = tuple((ids[pid], by_proposal[pid].name) for pid in on_paper)
                 return ids, names, "pabulib"
         ids = {pid: str(pid) for pid in on_paper}
-        names = tuple(
-            (str(pid), self.load(Proposal, pid).title if self.exists(pid) else "")
-            for pid in on_paper
-        )
+        names = tuple((str(pid), self._title(pid)) for pid in on_paper)
         return ids, names, "proposal"
+
+    def _title(self, proposal_id: UUID) -> str:
+        """The proposal's title, or "" for one not stored (one load, no existence check)."""
+        try:
+            return self.load(Proposal, proposal_id).title
+        except NotFound:
+            return ""

@@ -2,37 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from uuid import UUID, uuid4
 
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
+from coprod.application.commands import projects as cmd
 from coprod.domain.decision import IN_FORCE, Decision
 from coprod.domain.errors import NotFound, RuleViolation, StaleVersion
 from coprod.domain.process import Process
 from coprod.domain.project import Project
 from coprod.domain.proposal import Proposal
-from coprod.domain.values import Actor, Money, Role
+from coprod.domain.values import Actor, Role
 
 
 class ProjectCommands(CoprodBase):
     """Officer-side delivery commands; each takes the project version the caller last saw."""
 
-    def fund_project(
-        self, actor: Actor, decision_id: UUID, expected_version: int | None = None
-    ) -> Receipt:
+    def fund_project(self, command: cmd.FundProject, actor: Actor) -> Receipt:
         """Turn an in-force funding decision into a project with approved = the decided amount.
 
         ``expected_version`` is the version of the *decision* the caller saw, so a project is
         never funded from a decision that was corrected or reopened in the meantime. Funding
         the same proposal twice is refused as AlreadyExists.
         """
+        decision_id = command.decision_id
         decision = self.load(Decision, decision_id)
         council = self.load(Process, decision.process_id).council_id
         policy.officer_acts_for(actor, council, f"process {decision.process_id}")
-        if expected_version is not None and decision.version != expected_version:
-            raise StaleVersion("decision", decision_id, expected_version, decision.version)
+        expected = command.expected_version
+        if expected is not None and decision.version != expected:
+            raise StaleVersion("decision", decision_id, expected, decision.version)
         if decision.status != IN_FORCE:
             raise RuleViolation(
                 f"decision {decision_id} is {decision.status}; only a decision in force "
@@ -56,163 +55,94 @@ class ProjectCommands(CoprodBase):
         )
         return self.commit(project)
 
-    def schedule_milestone(
-        self,
-        actor: Actor,
-        project_id: UUID,
-        code: str,
-        title: str,
-        due_on: date,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        project = self._project(actor, project_id, expected_version)
-        project.schedule_milestone(actor, code, title, due_on)
+    def schedule_milestone(self, command: cmd.ScheduleMilestone, actor: Actor) -> Receipt:
+        """Plan a milestone with its due date."""
+        c = command
+        project = self._project(actor, c.project_id, c.expected_version)
+        project.schedule_milestone(actor, c.code, c.title, c.due_on)
         return self.commit(project)
 
-    def start_milestone(
-        self,
-        actor: Actor,
-        project_id: UUID,
-        code: str,
-        started_on: date,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        project = self._project(actor, project_id, expected_version)
-        project.start_milestone(actor, code, started_on)
+    def start_milestone(self, command: cmd.StartMilestone, actor: Actor) -> Receipt:
+        """Record that work on a milestone started."""
+        c = command
+        project = self._project(actor, c.project_id, c.expected_version)
+        project.start_milestone(actor, c.code, c.started_on)
         return self.commit(project)
 
-    def meet_milestone(
-        self,
-        actor: Actor,
-        project_id: UUID,
-        code: str,
-        met_on: date,
-        evidence_url: str,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        project = self._project(actor, project_id, expected_version)
-        project.meet_milestone(actor, code, met_on, evidence_url)
+    def meet_milestone(self, command: cmd.MeetMilestone, actor: Actor) -> Receipt:
+        """Record that a milestone was met, with the evidence."""
+        c = command
+        project = self._project(actor, c.project_id, c.expected_version)
+        project.meet_milestone(actor, c.code, c.met_on, c.evidence_url)
         return self.commit(project)
 
-    def delay_milestone(
-        self,
-        actor: Actor,
-        project_id: UUID,
-        code: str,
-        new_due_on: date,
-        reason: str,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        project = self._project(actor, project_id, expected_version)
-        project.delay_milestone(actor, code, new_due_on, reason)
+    def delay_milestone(self, command: cmd.DelayMilestone, actor: Actor) -> Receipt:
+        """Move a milestone's due date later, with the reason."""
+        c = command
+        project = self._project(actor, c.project_id, c.expected_version)
+        project.delay_milestone(actor, c.code, c.new_due_on, c.reason)
         return self.commit(project)
 
-    def cancel_milestone(
-        self,
-        actor: Actor,
-        project_id: UUID,
-        code: str,
-        reason: str,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        project = self._project(actor, project_id, expected_version)
-        project.cancel_milestone(actor, code, reason)
+    def cancel_milestone(self, command: cmd.CancelMilestone, actor: Actor) -> Receipt:
+        """Cancel a milestone, with the reason."""
+        c = command
+        project = self._project(actor, c.project_id, c.expected_version)
+        project.cancel_milestone(actor, c.code, c.reason)
         return self.commit(project)
 
-    def record_spend(
-        self,
-        actor: Actor,
-        project_id: UUID,
-        amount: Money,
-        spent_on: date,
-        purpose: str,
-        spend_id: UUID | None = None,
-        expected_version: int | None = None,
-    ) -> Receipt:
+    def record_spend(self, command: cmd.RecordSpend, actor: Actor) -> Receipt:
         """Record spend against a funded project.
 
         Pass your own ``spend_id`` to make a retry safe (a repeat is AlreadyExists) and to
         correct the spend later; without one a fresh id is generated and can be read from
         ``get_project(...).spends``.
         """
-        project = self._project(actor, project_id, expected_version, doing="spend is recorded")
-        project.record_spend(actor, spend_id or uuid4(), amount, spent_on, purpose)
+        c = command
+        project = self._project(actor, c.project_id, c.expected_version, "spend is recorded")
+        project.record_spend(actor, c.spend_id or uuid4(), c.amount, c.spent_on, c.purpose)
         return self.commit(project)
 
-    def correct_spend(
-        self,
-        actor: Actor,
-        project_id: UUID,
-        spend_id: UUID,
-        amount: Money,
-        reason: str,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        project = self._project(actor, project_id, expected_version, doing="spend is corrected")
-        project.correct_spend(actor, spend_id, amount, reason)
+    def correct_spend(self, command: cmd.CorrectSpend, actor: Actor) -> Receipt:
+        """Correct a recorded spend to its right amount, with the reason."""
+        c = command
+        project = self._project(actor, c.project_id, c.expected_version, "spend is corrected")
+        project.correct_spend(actor, c.spend_id, c.amount, c.reason)
         return self.commit(project)
 
-    def record_match_funding(
-        self,
-        actor: Actor,
-        project_id: UUID,
-        source: str,
-        amount: Money,
-        received_on: date,
-        funding_id: UUID | None = None,
-        expected_version: int | None = None,
-    ) -> Receipt:
+    def record_match_funding(self, command: cmd.RecordMatchFunding, actor: Actor) -> Receipt:
         """Record money from outside the council; pass ``funding_id`` to make a retry safe."""
+        c = command
         project = self._project(
-            actor, project_id, expected_version, doing="match funding is recorded"
+            actor, c.project_id, c.expected_version, "match funding is recorded"
         )
-        project.record_match_funding(actor, funding_id or uuid4(), source, amount, received_on)
+        funding_id = c.funding_id or uuid4()
+        project.record_match_funding(actor, funding_id, c.source, c.amount, c.received_on)
         return self.commit(project)
 
-    def complete_project(
-        self,
-        actor: Actor,
-        project_id: UUID,
-        completed_on: date,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        project = self._project(actor, project_id, expected_version)
-        project.complete(actor, completed_on)
+    def complete_project(self, command: cmd.CompleteProject, actor: Actor) -> Receipt:
+        """Mark the project delivered."""
+        project = self._project(actor, command.project_id, command.expected_version)
+        project.complete(actor, command.completed_on)
         return self.commit(project)
 
-    def cancel_project(
-        self, actor: Actor, project_id: UUID, reason: str, expected_version: int | None = None
-    ) -> Receipt:
-        project = self._project(actor, project_id, expected_version)
-        project.cancel(actor, reason)
+    def cancel_project(self, command: cmd.CancelProject, actor: Actor) -> Receipt:
+        """Cancel the project, with the reason."""
+        project = self._project(actor, command.project_id, command.expected_version)
+        project.cancel(actor, command.reason)
         return self.commit(project)
 
-    def define_indicator(
-        self,
-        actor: Actor,
-        project_id: UUID,
-        code: str,
-        description: str,
-        unit: str,
-        target: Decimal,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        project = self._project(actor, project_id, expected_version)
-        project.define_indicator(actor, code, description, unit, target)
+    def define_indicator(self, command: cmd.DefineIndicator, actor: Actor) -> Receipt:
+        """Declare an outcome indicator and its target."""
+        c = command
+        project = self._project(actor, c.project_id, c.expected_version)
+        project.define_indicator(actor, c.code, c.description, c.unit, c.target)
         return self.commit(project)
 
-    def report_outcome(
-        self,
-        actor: Actor,
-        project_id: UUID,
-        code: str,
-        actual: Decimal,
-        beneficiaries: int | None,
-        reported_on: date,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        project = self._project(actor, project_id, expected_version)
-        project.report_outcome(actor, code, actual, beneficiaries, reported_on)
+    def report_outcome(self, command: cmd.ReportOutcome, actor: Actor) -> Receipt:
+        """Report a reading of an outcome indicator."""
+        c = command
+        project = self._project(actor, c.project_id, c.expected_version)
+        project.report_outcome(actor, c.code, c.actual, c.beneficiaries, c.reported_on)
         return self.commit(project)
 
     def get_project(self, project_id: UUID) -> Project:

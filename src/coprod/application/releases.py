@@ -6,33 +6,22 @@ this layer only numbers, checks the publisher and records the release, in one tr
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from coprod.adapters.chain import chain_head as head_at
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
+from coprod.application.commands import releases as cmd
 from coprod.domain.errors import AlreadyExists, NotFound
 from coprod.domain.process import Process
-from coprod.domain.release import Release
+from coprod.domain.release import Release, ReleaseContent
 from coprod.domain.values import Actor
 
 
 class ReleaseCommands(CoprodBase):
     """Publish, read and list the releases of a process."""
 
-    def publish_release(
-        self,
-        actor: Actor,
-        process_id: UUID,
-        number: int,
-        as_of: datetime,
-        position: int,
-        figures: str,
-        counted: str,
-        note: str | None = None,
-        chain_head: str | None = None,
-    ) -> Receipt:
+    def publish_release(self, command: cmd.PublishRelease, actor: Actor) -> Receipt:
         """Record release `number`; refused unless it is the next number of the process.
 
         ``chain_head`` defaults to the hash-chain head of the log at ``position``.
@@ -41,28 +30,26 @@ class ReleaseCommands(CoprodBase):
         their own council's process (the policy; 403 otherwise); other roles are refused by
         :meth:`Release.publish`.
         """
-        process = self.load(Process, process_id)
-        policy.officer_acts_for(actor, process.council_id, f"process {process_id}")
+        c = command
+        process = self.load(Process, c.process_id)
+        policy.officer_acts_for(actor, process.council_id, f"process {c.process_id}")
+        chain_head = c.chain_head
         if chain_head is None:
             # The log's hash-chain head at the release's position: anyone holding the
             # release can check that the history it counted has not been changed since.
-            chain_head = head_at(self, position).hash
-        expected = len(self.releases(process_id)) + 1
-        if number != expected:
-            raise AlreadyExists("release", Release.create_id(process_id, number))
-        release = Release.publish(
-            actor,
-            process_id,
-            process.council_id,
-            number,
-            as_of,
-            position,
-            figures,
-            counted,
-            note=note,
-            chain_head=chain_head,
-        )
+            chain_head = head_at(self, c.position).hash
+        if not self._is_next(c.process_id, c.number):
+            raise AlreadyExists("release", Release.create_id(c.process_id, c.number))
+        content = ReleaseContent(c.as_of, c.position, c.figures, c.counted, c.note, chain_head)
+        release = Release.publish(actor, c.process_id, process.council_id, c.number, content)
         return self.commit(release)
+
+    def _is_next(self, process_id: UUID, number: int) -> bool:
+        """Whether `number` follows the last release: numbers are dense from 1, so it is
+        next when it is unused and its predecessor exists (two look-ups, not a load of each)."""
+        if number < 1 or self.exists(Release.create_id(process_id, number)):
+            return False
+        return number == 1 or self.exists(Release.create_id(process_id, number - 1))
 
     def releases_to_check(self, actor: Actor, process_id: UUID) -> list[Release]:
         """The earlier releases a new one is checked against, for someone who may publish.
@@ -86,6 +73,8 @@ class ReleaseCommands(CoprodBase):
     def releases(self, process_id: UUID) -> list[Release]:
         """Every release of the process, oldest first (numbers are dense from 1)."""
         found: list[Release] = []
-        while self.exists(Release.create_id(process_id, len(found) + 1)):
-            found.append(self.get_release(process_id, len(found) + 1))
-        return found
+        while True:  # one load each: an existence check first would read each stream twice
+            try:
+                found.append(self.get_release(process_id, len(found) + 1))
+            except NotFound:
+                return found

@@ -154,6 +154,20 @@ def _require_one_appeal_route(record: DecisionRecord | None) -> None:
         )
 
 
+@dataclass(frozen=True)
+class DecisionAct:
+    """What one act of deciding says: the outcome, the amount, the record and the date.
+
+    One value for :meth:`Decision.decide` and :meth:`Decision.correct`, which take the same
+    four inputs; the stored events keep them as separate fields, unchanged.
+    """
+
+    outcome: DecisionOutcome
+    amount: Money | None
+    record: DecisionRecord | None
+    decided_on: date
+
+
 class Decision(CoprodAggregate):
     """One council decision on one proposal, with every later correction, reopening or revocation.
 
@@ -197,7 +211,7 @@ class Decision(CoprodAggregate):
         decided_on: date
 
     @event(DecisionMade)
-    def __init__(
+    def __init__(  # noqa: PLR0913 - the parameters are the stored event's fields
         self,
         actor: Actor,
         process_id: UUID,
@@ -224,10 +238,7 @@ class Decision(CoprodAggregate):
         actor: Actor,
         process_id: UUID,
         proposal_id: UUID,
-        outcome: DecisionOutcome,
-        amount: Money | None,
-        record: DecisionRecord | None,
-        decided_on: date,
+        act: DecisionAct,
         *,
         assessed_cost: Money | None = None,
     ) -> Decision:
@@ -236,6 +247,7 @@ class Decision(CoprodAggregate):
         `assessed_cost` is the proposal's assessed cost: partial funding must stay below it and
         full funding must reach it, so an adverse partial grant cannot pass as "in full".
         """
+        outcome, amount, record, decided_on = act.outcome, act.amount, act.record, act.decided_on
         check_business_date("decided_on", decided_on)
         if outcome is DecisionOutcome.CLAWED_BACK:
             raise RuleViolation(
@@ -260,14 +272,12 @@ class Decision(CoprodAggregate):
         self,
         actor: Actor,
         reason: str,
-        outcome: DecisionOutcome,
-        amount: Money | None,
-        record: DecisionRecord | None,
-        decided_on: date,
+        act: DecisionAct,
         *,
         assessed_cost: Money | None = None,
     ) -> None:
         """Replace the decision by a new act; a reopened decision comes back into force."""
+        outcome, amount, record, decided_on = act.outcome, act.amount, act.record, act.decided_on
         self._require_not_revoked("correct")
         reason = require_text("reason", reason, max_length=2_000)
         self._not_before("decided_on", decided_on)
@@ -294,7 +304,7 @@ class Decision(CoprodAggregate):
         )
 
     @event(DecisionCorrected)
-    def _correct(
+    def _correct(  # noqa: PLR0913 - the parameters are the stored event's fields
         self,
         actor: Actor,
         reason: str,

@@ -9,88 +9,40 @@ correct; nothing is edited in place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
-from urllib.parse import urlparse
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from coprod.domain.aggregate import CoprodAggregate, keep_stored_topics, natural_id
 from coprod.domain.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
-from coprod.domain.inputs import check_business_date
+from coprod.domain.project_state import (
+    Milestone,
+    MilestoneStatus,
+    OutcomeIndicator,
+    OutcomeReport,
+    ProjectStatus,
+    Spend,
+    open_milestone,
+    require_beneficiaries,
+    require_date,
+    require_decimal,
+    require_deliverable,
+    require_http_url,
+)
 from coprod.domain.values import Actor, Money, require_positive, require_text
 
-
-class ProjectStatus(Enum):
-    """Where the project stands; derived from events, never stored itself."""
-
-    IN_DELIVERY = "in_delivery"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-
-
-class MilestoneStatus(Enum):
-    """Where a milestone stands; met and cancelled are final."""
-
-    SCHEDULED = "scheduled"
-    STARTED = "started"
-    MET = "met"
-    CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True)
-class Milestone:
-    """A milestone as it stands now; the original due date is kept for the on-time rate."""
-
-    code: str
-    title: str
-    scheduled_on: date
-    due_on: date
-    original_due_on: date
-    status: MilestoneStatus = MilestoneStatus.SCHEDULED
-    started_on: date | None = None
-    met_on: date | None = None
-    evidence_url: str | None = None
-    delays: int = 0
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status in (MilestoneStatus.MET, MilestoneStatus.CANCELLED)
-
-
-@dataclass(frozen=True)
-class Spend:
-    """One spend as it stands now: `amount` is the latest corrected figure, if any."""
-
-    spend_id: UUID
-    amount: Money
-    recorded_amount: Money
-    spent_on: date
-    purpose: str
-    corrections: int = 0
-
-
-@dataclass(frozen=True)
-class OutcomeReport:
-    """One reading of an indicator."""
-
-    actual: Decimal
-    beneficiaries: int | None
-    reported_on: date
-
-
-@dataclass(frozen=True)
-class OutcomeIndicator:
-    """A declared target and every reading reported against it, in the order recorded."""
-
-    code: str
-    description: str
-    unit: str
-    target: Decimal
-    reports: tuple[OutcomeReport, ...] = ()
+__all__ = [
+    "Milestone",
+    "MilestoneStatus",
+    "OutcomeIndicator",
+    "OutcomeReport",
+    "Project",
+    "ProjectStatus",
+    "Spend",
+]
 
 
 class Project(CoprodAggregate):
@@ -257,7 +209,7 @@ class Project(CoprodAggregate):
         self._require_in_delivery("schedule a milestone")
         code = require_text("code", code, max_length=40)
         title = require_text("title", title, max_length=200)
-        _require_date("due_on", due_on)
+        require_date("due_on", due_on)
         if code in self.milestones:
             raise AlreadyExists("milestone", f"{code!r} in project {self.id}")
         self._schedule_milestone(actor=actor, code=code, title=title, due_on=due_on)
@@ -279,8 +231,8 @@ class Project(CoprodAggregate):
 
     def start_milestone(self, actor: Actor, code: str, started_on: date) -> None:
         self._require_in_delivery("start a milestone")
-        milestone = self._open_milestone(code, "start")
-        _require_date("started_on", started_on)
+        milestone = open_milestone(self.milestones, code, "start")
+        require_date("started_on", started_on)
         if milestone.started_on is not None:
             raise RuleViolation(
                 f"milestone {code!r} already started on {milestone.started_on}",
@@ -297,8 +249,8 @@ class Project(CoprodAggregate):
     def meet_milestone(self, actor: Actor, code: str, met_on: date, evidence_url: str) -> None:
         """Record a milestone as met; the date may not precede its planning or its start."""
         self._require_in_delivery("meet a milestone")
-        milestone = self._open_milestone(code, "meet")
-        _require_date("met_on", met_on)
+        milestone = open_milestone(self.milestones, code, "meet")
+        require_date("met_on", met_on)
         if met_on < milestone.scheduled_on:
             raise InvalidInput(
                 "met_on",
@@ -310,7 +262,7 @@ class Project(CoprodAggregate):
                 "met_on",
                 f"{met_on} is before milestone {code!r} started ({milestone.started_on})",
             )
-        evidence_url = _require_http_url("evidence_url", evidence_url)
+        evidence_url = require_http_url("evidence_url", evidence_url)
         self._meet_milestone(
             actor=actor, code=milestone.code, met_on=met_on, evidence_url=evidence_url
         )
@@ -326,8 +278,8 @@ class Project(CoprodAggregate):
 
     def delay_milestone(self, actor: Actor, code: str, new_due_on: date, reason: str) -> None:
         self._require_in_delivery("delay a milestone")
-        milestone = self._open_milestone(code, "delay")
-        _require_date("new_due_on", new_due_on)
+        milestone = open_milestone(self.milestones, code, "delay")
+        require_date("new_due_on", new_due_on)
         if new_due_on <= milestone.due_on:
             raise InvalidInput(
                 "new_due_on",
@@ -345,7 +297,7 @@ class Project(CoprodAggregate):
 
     def cancel_milestone(self, actor: Actor, code: str, reason: str) -> None:
         self._require_in_delivery("cancel a milestone")
-        milestone = self._open_milestone(code, "cancel")
+        milestone = open_milestone(self.milestones, code, "cancel")
         reason = require_text("reason", reason, max_length=2000)
         self._cancel_milestone(actor=actor, code=milestone.code, reason=reason)
 
@@ -364,7 +316,7 @@ class Project(CoprodAggregate):
             raise AlreadyExists("spend", spend_id)
         require_positive("amount", amount)
         self._in_currency("amount", amount)
-        _require_date("spent_on", spent_on)
+        require_date("spent_on", spent_on)
         purpose = require_text("purpose", purpose, max_length=500)
         self._record_spend(
             actor=actor, spend_id=spend_id, amount=amount, spent_on=spent_on, purpose=purpose
@@ -406,7 +358,7 @@ class Project(CoprodAggregate):
         source = require_text("source", source, max_length=300)
         require_positive("amount", amount)
         self._in_currency("amount", amount)
-        _require_date("received_on", received_on)
+        require_date("received_on", received_on)
         self._record_match_funding(
             actor=actor,
             funding_id=funding_id,
@@ -430,25 +382,8 @@ class Project(CoprodAggregate):
         evidence and no date for vote-to-delivery time; cancel the project instead.
         """
         self._require_in_delivery("complete the project")
-        _require_date("completed_on", completed_on)
-        still_open = self.open_milestones
-        if still_open:
-            raise RuleViolation(
-                f"cannot complete: milestones still open: {', '.join(still_open)}; "
-                "meet them or cancel them with a reason",
-                rule="milestones-open",
-            )
-        met = [m.met_on for m in self.milestones.values() if m.met_on is not None]
-        if not met:
-            raise RuleViolation(
-                "cannot complete a project with no met milestone; schedule and meet at least one "
-                "(or cancel the project)",
-                rule="delivery-evidence",
-            )
-        if completed_on < max(met):
-            raise InvalidInput(
-                "completed_on", f"{completed_on} is before the last milestone was met ({max(met)})"
-            )
+        require_date("completed_on", completed_on)
+        require_deliverable(self.milestones, completed_on)
         self._complete(actor=actor, completed_on=completed_on)
 
     @event(ProjectCompleted)
@@ -476,7 +411,7 @@ class Project(CoprodAggregate):
         code = require_text("code", code, max_length=40)
         description = require_text("description", description, max_length=500)
         unit = require_text("unit", unit, max_length=40)
-        _require_decimal("target", target)
+        require_decimal("target", target)
         if code in self.indicators:
             raise AlreadyExists("outcome indicator", f"{code!r} in project {self.id}")
         self._define_indicator(
@@ -504,14 +439,9 @@ class Project(CoprodAggregate):
                 f"outcome indicator {code!r} was never defined on this project",
                 rule="indicator-defined",
             )
-        _require_decimal("actual", actual)
-        if beneficiaries is not None and (
-            isinstance(beneficiaries, bool)
-            or not isinstance(beneficiaries, int)
-            or beneficiaries < 0
-        ):
-            raise InvalidInput("beneficiaries", "must be a whole number of at least 0, or None")
-        _require_date("reported_on", reported_on)
+        require_decimal("actual", actual)
+        require_beneficiaries(beneficiaries)
+        require_date("reported_on", reported_on)
         self._report_outcome(
             actor=actor,
             code=code,
@@ -545,47 +475,12 @@ class Project(CoprodAggregate):
         if self.status is ProjectStatus.CANCELLED:
             raise RuleViolation(f"cannot {doing}: the project is cancelled", rule="project-closed")
 
-    def _open_milestone(self, code: str, doing: str) -> Milestone:
-        milestone = self.milestones.get(code)
-        if milestone is None:
-            raise RuleViolation(
-                f"milestone {code!r} was never scheduled on this project",
-                rule="milestone-scheduled",
-            )
-        if milestone.is_closed:
-            raise RuleViolation(
-                f"cannot {doing} milestone {code!r}: it is already {milestone.status.value}, "
-                "which is final",
-                rule="milestone-closed",
-            )
-        return milestone
-
     def _in_currency(self, field: str, money: Money) -> None:
         if money.currency != self.approved.currency:
             raise InvalidInput(
                 field,
                 f"is in {money.currency}; this project's currency is {self.approved.currency}",
             )
-
-
-def _require_date(field: str, value: object) -> None:
-    check_business_date(field, value)
-
-
-def _require_decimal(field: str, value: object) -> None:
-    if not isinstance(value, Decimal):
-        raise InvalidInput(field, f"must be a Decimal, not {type(value).__name__}")
-    if not value.is_finite():
-        raise InvalidInput(field, "must be a finite number")
-
-
-def _require_http_url(field: str, value: str) -> str:
-    """Evidence must be a public web link, not a file path or a note."""
-    url = require_text(field, value, max_length=2000)
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c.isspace() for c in url):
-        raise InvalidInput(field, f"{url!r} is not an http(s) link")
-    return url
 
 
 keep_stored_topics("coprod.project", Project)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -34,7 +35,15 @@ from coprod.domain.aggregate import CoprodAggregate, keep_stored_topics, natural
 from coprod.domain.errors import CoprodError, InvalidInput, NotFound, RuleViolation
 from coprod.domain.values import Actor, Role, require_text
 
-__all__ = ["NOTE_MAX", "NoRelease", "Release", "canonical_json", "latest_at", "sha256_hex"]
+__all__ = [
+    "NOTE_MAX",
+    "NoRelease",
+    "Release",
+    "ReleaseContent",
+    "canonical_json",
+    "latest_at",
+    "sha256_hex",
+]
 
 NOTE_MAX = 2_000
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -58,6 +67,23 @@ def _require_json_object(field: str, text: str) -> None:
         raise InvalidInput(field, "must be a JSON object") from None
     if not isinstance(parsed, dict) or canonical_json(parsed) != text:
         raise InvalidInput(field, "must be a JSON object in canonical form (canonical_json)")
+
+
+@dataclass(frozen=True)
+class ReleaseContent:
+    """What a release says, as :meth:`Release.publish` receives it (the hashes are computed
+    there): the moment described, the log position counted, the figures and what they
+    counted (canonical JSON texts), an optional note and the log's hash-chain head.
+
+    One value instead of six parameters; the stored event keeps them as separate fields.
+    """
+
+    as_of: datetime
+    position: int
+    figures: str
+    counted: str
+    note: str | None = None
+    chain_head: str | None = None
 
 
 class Release(CoprodAggregate):
@@ -90,7 +116,7 @@ class Release(CoprodAggregate):
         return natural_id("release", process_id, number)
 
     @event(ReleasePublished)
-    def __init__(
+    def __init__(  # noqa: PLR0913 - the parameters are the stored event's fields
         self,
         actor: Actor,
         process_id: UUID,
@@ -125,18 +151,20 @@ class Release(CoprodAggregate):
         process_id: UUID,
         council_id: UUID,
         number: int,
-        as_of: datetime,
-        position: int,
-        figures: str,
-        counted: str,
-        note: str | None = None,
-        chain_head: str | None = None,
+        content: ReleaseContent,
     ) -> Release:
         """Check what a release must be, then record it; the hashes are computed here.
 
         Which council's officer may publish is the application policy's rule
         (:func:`coprod.application.policy.officer_acts_for`, applied by the use case).
         """
+        as_of, position, figures, counted = (
+            content.as_of,
+            content.position,
+            content.figures,
+            content.counted,
+        )
+        note, chain_head = content.note, content.chain_head
         if actor.role not in _PUBLISHERS:
             raise RuleViolation(
                 f"only a council officer may publish a release, not {actor.role.value}",

@@ -38,7 +38,13 @@ from eventsourcing.persistence import IntegrityError, OperationalError, StoredEv
 from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.domain.aggregate import natural_id
 from coprod.domain.case_file import CaseFact
-from coprod.domain.decision import IN_FORCE, Decision, DecisionOutcome, DecisionRecord
+from coprod.domain.decision import (
+    IN_FORCE,
+    Decision,
+    DecisionAct,
+    DecisionOutcome,
+    DecisionRecord,
+)
 from coprod.domain.errors import AlreadyExists, CoprodError, InvalidInput, StoreUnavailable
 from coprod.domain.hearing_dates import require_not_future
 from coprod.domain.organisation import Organisation, OrganisationKind
@@ -494,31 +500,15 @@ class _Import:
                 + "; the city's published outcome is recorded as the council's decision."
             )
             record = DecisionRecord(basis, (consideration,), (fact_id,), None, _NO_APPEAL)
-            return Decision.decide(
-                actor,
-                process.id,
-                proposal.id,
-                DecisionOutcome.FUNDED_IN_FULL,
-                cost,
-                record,
-                self.decided_on,
-                assessed_cost=cost,
-            )
+            act = DecisionAct(DecisionOutcome.FUNDED_IN_FULL, cost, record, self.decided_on)
+            return Decision.decide(actor, process.id, proposal.id, act, assessed_cost=cost)
         consideration = (
             "Under the declared rule the project's votes did not earn it a place within the "
             "budget; the city's published outcome is recorded as the council's decision."
         )
         record = DecisionRecord(basis, (consideration,), (fact_id,), None, _NO_APPEAL)
-        return Decision.decide(
-            actor,
-            process.id,
-            proposal.id,
-            DecisionOutcome.REJECTED,
-            None,
-            record,
-            self.decided_on,
-            assessed_cost=cost,
-        )
+        act = DecisionAct(DecisionOutcome.REJECTED, None, record, self.decided_on)
+        return Decision.decide(actor, process.id, proposal.id, act, assessed_cost=cost)
 
     # -- saving --------------------------------------------------------------------------------
 
