@@ -48,8 +48,9 @@ def seed(app: Coprod, ballots: int, batch: int = 5_000) -> tuple[uuid.UUID, date
     """The demo plus one vote with `ballots` ballots; returns the process and a mid-vote time."""
     seed_demo(app)
     pid, options = open_vote(app, f"impact-{uuid.uuid4().hex[:8]}")
-    officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER)
     process = app.load(Process, pid)
+    # an officer of the council that runs the process: only they may close its ballot
+    officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, process.council_id)
     ages, sexes = list(AgeBand), list(Sex)
     middle = datetime.now(UTC)
     for first in range(0, ballots, batch):

@@ -2,7 +2,7 @@
 
 Why: the public reads impact figures only from releases (issue 11, item 9). A release is the
 report at one log position, after its suppression has been tightened against every earlier
-release of the process (:mod:`projections.disclosure_pairs`), so that no two releases side by
+release of the process (:mod:`projections.disclosure.pairs`), so that no two releases side by
 side give away a hidden count or the group of the people who came between them.
 
 :func:`prepare_release` returns canonical JSON texts ready for
@@ -27,7 +27,7 @@ from coprod.domain.errors import NotFound, RuleViolation
 from coprod.domain.release import Release, canonical_json
 from coprod.domain.values import Actor
 from projections.disclosure import WITHHELD, Cell
-from projections.disclosure_pairs import Breakdown, pair_findings, tighten
+from projections.disclosure.pairs import Breakdown, pair_findings, tighten
 from projections.impact.model import ImpactModel
 from projections.impact.report import NOT_STATED, ImpactReport, impact_report
 from projections.store import Connection, read_generation

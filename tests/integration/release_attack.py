@@ -1,6 +1,6 @@
 """A differencing attacker that works from published figures alone, by brute force.
 
-Independent of the solver in projections.disclosure_pairs: it enumerates every pair of voter
+Independent of the solver in projections.disclosure.pairs: it enumerates every pair of voter
 counts that fits two published reports (each cell's value or the bounds its reason implies,
 the published V, the shown shares, a quintile being the sum of its areas) and the one thing
 it knows beyond them, that voters only ever join. What only one value fits is recovered.

@@ -46,7 +46,7 @@ from coprod.domain.process import Area
 from coprod.domain.release import NoRelease, latest_at, sha256_hex
 from coprod.domain.values import Actor, Money, Role
 from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
-from projections.disclosure_pairs import pair_findings
+from projections.disclosure.pairs import pair_findings
 from projections.impact.report import impact_report
 from projections.releases import _parse, prepare_release
 from projections.runner import Projector

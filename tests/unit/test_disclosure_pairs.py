@@ -18,8 +18,8 @@ import pytest
 
 from coprod.domain.errors import RuleViolation
 from projections.disclosure import DisclosurePolicy, protect_nested
-from projections.disclosure_pairs import Breakdown, pair_findings, tighten
-from projections.linear_bounds import LinearSystem
+from projections.disclosure.linear_bounds import LinearSystem
+from projections.disclosure.pairs import Breakdown, pair_findings, tighten
 from projections.releases import _refuse_leaks
 
 Tree = dict[str, str | None]

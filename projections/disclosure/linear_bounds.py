@@ -1,6 +1,6 @@
 """The least and greatest value of a linear expression over a small bounded linear system.
 
-Why this exists: differencing control (:mod:`projections.disclosure_pairs`) asks, for an
+Why this exists: differencing control (:mod:`projections.disclosure.pairs`) asks, for an
 attacker who holds two releases, how far each hidden count could still move. Two releases
 linked cell by cell are not a flow network any more (the exact cycle test of
 :mod:`projections.disclosure` does not apply), so this solves the linear programme instead.

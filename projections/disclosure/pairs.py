@@ -24,7 +24,7 @@ A pair **gives something away** when, over all values consistent with that knowl
   table of their own, and a change of 1 in an area is a count of 1. The change of a total
   (the root) is not checked: it says how many came, not who they are.
 
-"Only one value" is decided on the linear relaxation (:mod:`projections.linear_bounds`): a
+"Only one value" is decided on the linear relaxation (:mod:`projections.disclosure.linear_bounds`): a
 range narrower than 1 pins the count. **Tightening**: when any earlier release and the new one
 give something away in a breakdown, the new release withholds every count of that breakdown
 but its total (``"withheld"``: the attacker knows only that such a count is at least 0), zeros
@@ -42,8 +42,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from projections.disclosure import PRIMARY, SECONDARY, WITHHELD
-from projections.linear_bounds import LinearSystem
+from projections.disclosure.linear_bounds import LinearSystem
+from projections.disclosure.policy import PRIMARY, SECONDARY, WITHHELD
 
 __all__ = ["Breakdown", "Finding", "pair_findings", "tighten"]
 
