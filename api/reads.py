@@ -25,10 +25,11 @@ import psycopg
 from api.http.errors import ReadModelsBehind
 from coprod.adapters.config import StoreSettings
 from coprod.domain.errors import StoreUnavailable
-from projections.runner import READ_MODELS, ProjectionWorker
-from projections.store import REGISTRY, Connection, read_generation
+from projections.queries import positions
+from projections.registry import ProjectionWorker
+from projections.store import Connection
 
-__all__ = ["POLL_S", "ReadStore", "read_positions"]
+__all__ = ["POLL_S", "ReadStore"]
 
 #: How often a wait without an in-process worker looks at the positions again.
 POLL_S = 0.05
@@ -39,24 +40,6 @@ _BROKEN: tuple[type[Exception], ...] = (
     psycopg.InterfaceError,
     sqlite3.OperationalError,
 )
-
-
-def read_positions(conn: Connection) -> dict[str, int]:
-    """Each read model's applied log position (0 for one not created yet)."""
-    result: dict[str, int] = {}
-    with conn.snapshot():
-        known = REGISTRY in conn.tables()
-        for name, make in READ_MODELS.items():
-            model = make()
-            generation = read_generation(conn, model.key()) if known else None
-            if generation is None:
-                result[name] = 0
-                continue
-            rows = conn.execute(
-                f"SELECT MAX(notification_id) FROM {model.prefix(generation.active)}_tracking"
-            )
-            result[name] = int(rows[0][0] or 0) if rows else 0
-    return result
 
 
 class ReadStore:
@@ -107,11 +90,11 @@ class ReadStore:
         deadline = time.monotonic() + self.wait_s
         while True:
             with self.connection() as conn:
-                positions = read_positions(conn)
-            if min(positions.values(), default=0) >= position:
+                applied = positions(conn)
+            if min(applied.values(), default=0) >= position:
                 return
             if time.monotonic() >= deadline:
-                raise self._behind(position, positions)
+                raise self._behind(position, applied)
             time.sleep(POLL_S)
 
     def _behind(self, position: int, positions: dict[str, int]) -> ReadModelsBehind:

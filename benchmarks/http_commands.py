@@ -455,7 +455,7 @@ def impact_report_p95(app: Coprod, base: str, setup: Setup, ballots: int, reques
     reports never rendered before (a new ``as_of`` each), then the same "now" report again.
     """
     from benchmarks.projection_rebuild import cast_many, open_vote
-    from projections.runner import Projector
+    from projections.registry import Projector
 
     pid, options = open_vote(app, f"impact-{uuid.uuid4().hex[:6]}", council=setup.council)
     cast_many(app, pid, options, 0, ballots)

@@ -38,7 +38,7 @@ from coprod.domain.process import Process  # noqa: E402
 from coprod.domain.values import Actor, Role  # noqa: E402
 from coprod.domain.voting import BallotChoices  # noqa: E402
 from projections.impact.report import impact_report  # noqa: E402
-from projections.runner import Projector  # noqa: E402
+from projections.registry import Projector  # noqa: E402
 from projections.store import Connection  # noqa: E402
 
 AREAS = ("north", "south", "east", "west")

@@ -59,7 +59,7 @@ from coprod.domain.process import Process  # noqa: E402
 from coprod.domain.values import Actor, Money, Role  # noqa: E402
 from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules  # noqa: E402
 from projections.kernel.readmodel import GenerationView, StockProjection  # noqa: E402
-from projections.runner import READ_MODELS, ProjectionWorker, Projector  # noqa: E402
+from projections.registry import READ_MODELS, ProjectionWorker, Projector  # noqa: E402
 from projections.store import Connection  # noqa: E402
 
 

@@ -13,8 +13,8 @@ event objects. Personal values that travel encrypted inside events (anything fro
 
 Read models are read with SQL from their ACTIVE generation, inside one snapshot so every
 table and the position it reflects agree; the code knows nothing about any model's tables
-beyond ``READ_MODELS`` and the database's own catalogue, so a new read model is exported as
-soon as the runner knows it.
+beyond ``READ_MODELS`` (:mod:`projections.registry`) and the database's own catalogue, so a
+new read model is exported as soon as the registry lists it.
 """
 
 from __future__ import annotations
@@ -35,11 +35,12 @@ from eventsourcing.utils import get_topic
 from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
 from coprod.application.base import CoprodBase
-from coprod.domain.errors import InvalidInput, NotFound
+from coprod.domain.errors import InvalidInput
+from projections.kernel.positions import tracked_position
+from projections.kernel.reading import active, retry_switched
 from projections.kernel.readmodel import ReadModel
-from projections.process_summary import ProcessSummaryModel
-from projections.runner import READ_MODELS
-from projections.store import DB_ERRORS, REGISTRY, Connection, read_generation
+from projections.registry import READ_MODELS
+from projections.store import Connection
 
 #: What a personal value carried inside an event reads as in every evaluator output.
 ENCRYPTED = "[encrypted]"
@@ -119,6 +120,19 @@ def column_dtype(dictionary_type: str) -> str:
 # -- the event log ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EventSelection:
+    """Which events an export reads: those of `topics`, recorded by `as_of`, up to position
+    `stop`, that `keep` accepts (each None: no limit)."""
+
+    as_of: datetime | None = None
+    topics: Iterable[str | type] | None = None
+    stop: int | None = None
+    #: Asked about every event in log order (an evaluator key's council scope,
+    #: coprod.application.policy.CouncilScope); the events it refuses are left out.
+    keep: Callable[[Any], bool] | None = None
+
+
 def events_frame(
     settings: StoreSettings | None = None,
     *,
@@ -130,69 +144,79 @@ def events_frame(
 
     One row per event in log order, columns as :data:`EVENT_COLUMNS`.
     """
-    chunks = list(iter_event_chunks(settings, as_of=as_of, topics=topics, stop=stop))
+    select = EventSelection(as_of=as_of, topics=topics, stop=stop)
+    chunks = list(iter_event_chunks(settings, select=select))
     if len(chunks) == 1:
         return chunks[0]
     return pd.concat(chunks, ignore_index=True)
 
 
 def iter_event_chunks(
-    settings: StoreSettings | None = None,
+    source: StoreSettings | CoprodBase | None = None,
     *,
-    as_of: datetime | None = None,
-    topics: Iterable[str | type] | None = None,
-    stop: int | None = None,
+    select: EventSelection | None = None,
     page_size: int = PAGE_SIZE,
-    app: CoprodBase | None = None,
     progress: Callable[[int], None] | None = None,
-    keep: Callable[[Any], bool] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The events frame one page at a time, so an export can stream a log of any size.
 
-    Always yields at least one (possibly empty) chunk, so the columns and their types are
-    known even for an empty log. `progress` gets the position read so far after each page.
-    `keep`, if given, is asked about every event in log order (an evaluator key's council
-    scope, coprod.application.policy.CouncilScope) and leaves out those it refuses.
+    `source` is an open application (reused, not closed) or the settings to open one
+    with. Always yields at least one (possibly empty) chunk, so the columns and their
+    types are known even for an empty log. `progress` gets the position read so far after
+    each page.
     """
-    if as_of is not None and as_of.tzinfo is None:
+    select = select or EventSelection()
+    if select.as_of is not None and select.as_of.tzinfo is None:
         raise InvalidInput("as_of", "must be timezone-aware (e.g. 2026-05-01T12:00:00+00:00)")
-    wanted = tuple(t if isinstance(t, str) else get_topic(t) for t in topics or ())
-    own = app is None
-    application: CoprodBase = app or Coprod(settings or settings_from_env())
+    own = not isinstance(source, CoprodBase)
+    application = (
+        source if isinstance(source, CoprodBase) else Coprod(source or settings_from_env())
+    )
     try:
-        recorder, mapper = application.recorder, application.mapper
-        position, yielded = 0, False
-        while True:
-            page = recorder.select_notifications(
-                start=position,
-                limit=page_size,
-                stop=stop,
-                topics=wanted,
-                inclusive_of_start=False,
-            )
-            if not page:
-                break
-            columns = _new_columns()
-            for notification in page:
-                event: Any = mapper.to_domain_event(notification)
-                if keep is not None and not keep(event):
-                    continue
-                if as_of is not None and event.timestamp > as_of:
-                    continue
-                _add_row(columns, notification.id, notification.topic, event)
-            position = page[-1].id
-            if columns["position"]:
-                yielded = True
-                yield _chunk(columns)
-            if progress is not None:
-                progress(position)
-            if len(page) < page_size:
-                break
-        if not yielded:
-            yield _chunk(_new_columns())
+        yield from _pages(application, select, page_size, progress)
     finally:
         if own:
             application.close()
+
+
+def _pages(
+    application: CoprodBase,
+    select: EventSelection,
+    page_size: int,
+    progress: Callable[[int], None] | None,
+) -> Iterator[pd.DataFrame]:
+    wanted = tuple(t if isinstance(t, str) else get_topic(t) for t in select.topics or ())
+    recorder, mapper = application.recorder, application.mapper
+    keep, as_of = select.keep, select.as_of
+    position, yielded = 0, False
+    while True:
+        page = recorder.select_notifications(
+            start=position,
+            limit=page_size,
+            stop=select.stop,
+            topics=wanted,
+            inclusive_of_start=False,
+        )
+        if not page:
+            break
+        columns = _new_columns()
+        for notification in page:
+            event: Any = mapper.to_domain_event(notification)
+            if keep is not None and not keep(event):
+                continue
+            if as_of is not None and event.timestamp > as_of:
+                continue
+            _add_row(columns, notification.id, notification.topic, event)
+        position = page[-1].id
+        if columns["position"]:
+            yielded = True
+            yield _chunk(columns)
+        if progress is not None:
+            progress(position)
+        if len(page) < page_size:
+            break
+    if not yielded:
+        yield _chunk(_new_columns())
 
 
 def _new_columns() -> dict[str, list[Any]]:
@@ -312,29 +336,15 @@ def read_models(conn: Connection, models: Iterable[str] | None = None) -> list[M
     Raises NotFound (with the command that fixes it) for a read model never projected.
     A rebuild that switches generations while we read is retried, like every reader.
     """
-    names = list(models or READ_MODELS)
-    for attempt in range(3):
-        try:
-            with conn.snapshot():
-                return [_read_model(conn, READ_MODELS[name]()) for name in names]
-        except DB_ERRORS as e:
-            if attempt == 2 or not Connection.is_missing_table(e):
-                raise
-    raise AssertionError("unreachable")
-
-
-def active_prefix(conn: Connection, model: type[ReadModel]) -> tuple[int, str]:
-    """The active generation of `model` and its table prefix, or NotFound saying what to run."""
-    generation = read_generation(conn, model.key()) if REGISTRY in conn.tables() else None
-    if generation is None:
-        raise NotFound("read model", f"{model.key()} (run `coprod project --once`)")
-    return generation.active, model.prefix(generation.active)
+    chosen = [READ_MODELS[name]() for name in models or READ_MODELS]
+    return retry_switched(conn, lambda: [_read_model(conn, model) for model in chosen])
 
 
 def _read_model(conn: Connection, model: ReadModel) -> ModelFrames:
     cls = type(model)
-    generation, prefix = active_prefix(conn, cls)
-    position = tracking_position(conn, prefix)
+    generation = active(conn, cls)
+    prefix = generation.prefix
+    position = tracked_position(conn, prefix)
     tables = []
     for suffix in cls.table_suffixes:
         table = f"{prefix}_{suffix}"
@@ -350,16 +360,7 @@ def _read_model(conn: Connection, model: ReadModel) -> ModelFrames:
             }
         )
         tables.append(TableFrame(f"{cls.name}.{suffix}", suffix, types, frame))
-    return ModelFrames(cls, cls.key(), generation, position, tuple(tables))
-
-
-def tracking_position(conn: Connection, prefix: str) -> int:
-    """The last log position applied to this generation (0 before the first batch)."""
-    rows = conn.execute(
-        f"SELECT notification_id FROM {prefix}_tracking WHERE application_name = ?",
-        (CoprodBase.name,),
-    )
-    return int(rows[0][0]) if rows else 0
+    return ModelFrames(cls, cls.key(), generation.generation, position, tuple(tables))
 
 
 def table_columns(conn: Connection, table: str) -> list[tuple[str, str]]:
@@ -381,51 +382,3 @@ def _dictionary_type(sql_type: str) -> str:
         if fragment in lowered:
             return kind
     return "text"
-
-
-# -- the process list -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProcessRow:
-    id: UUID
-    name: str
-    phase: str
-
-
-@dataclass(frozen=True)
-class ProcessList:
-    """Every process the summary read model knows, and how fresh that knowledge is."""
-
-    processes: tuple[ProcessRow, ...]
-    #: Log position the read model has applied, and the log's last position.
-    position: int
-    log_position: int
-
-    @property
-    def lag_events(self) -> int:
-        return max(0, self.log_position - self.position)
-
-
-def list_processes(settings: StoreSettings | None = None) -> ProcessList:
-    """Each process's current name and phase, read from the process summary (no catch-up).
-
-    Reading never projects: a listing must be fast and must not write, so it says how far
-    behind the log it is instead.
-    """
-    settings = settings or settings_from_env()
-    with Connection(settings) as conn, conn.snapshot():
-        _, p = active_prefix(conn, ProcessSummaryModel)
-        position = tracking_position(conn, p)
-        rows = conn.execute(
-            f"SELECT process_id, name, phase FROM {p}_process p1 WHERE notification_id = "
-            f"(SELECT MAX(notification_id) FROM {p}_process p2 "
-            "WHERE p2.process_id = p1.process_id) ORDER BY name, process_id"
-        )
-    with Coprod(settings) as app:
-        log_position = app.recorder.max_notification_id() or 0
-    return ProcessList(
-        tuple(ProcessRow(UUID(hex=str(pid)), str(name), str(phase)) for pid, name, phase in rows),
-        position,
-        log_position,
-    )

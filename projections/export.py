@@ -30,7 +30,13 @@ from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
 from coprod.domain.catalogue import declared_doc, event_classes, event_fields
 from coprod.domain.errors import InvalidInput
-from projections.analytics import EVENT_COLUMNS, ModelFrames, iter_event_chunks, read_models
+from projections.analytics import (
+    EVENT_COLUMNS,
+    EventSelection,
+    ModelFrames,
+    iter_event_chunks,
+    read_models,
+)
 from projections.chain_export import chain_dictionary_rows, write_chain
 from projections.store import Connection
 
@@ -96,8 +102,8 @@ def _write_all(
         events_file = f"events.{fmt}"
         report("events", 0, log_position)
         chunks = iter_event_chunks(
-            app=app,
-            stop=log_position or None,
+            app,
+            select=EventSelection(stop=log_position or None),
             progress=lambda done: report("events", done, log_position),
         )
         event_rows = _write_chunks(staging / events_file, fmt, chunks)

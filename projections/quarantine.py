@@ -4,7 +4,7 @@ Why: one hostile value that slipped past the edge checks (a NUL byte that Postgr
 refuses, an integer beyond 64 bits, a lone surrogate, a state that no longer decodes)
 used to stop the projection for good: the SQLite worker thread died, the PostgreSQL worker
 retried the same batch forever, and every read waiting for a position failed. Now the
-runner isolates the event that fails on its own (see :mod:`projections.runner`), records
+runner isolates the event that fails on its own (see :mod:`projections.kernel.isolation`), records
 it here in the same transaction that moves the read model's position past it, and applies
 everything else.
 
@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import psycopg
+from eventsourcing.persistence import Notification
 
 from coprod.domain.errors import StoreUnavailable
 from projections.kernel.readmodel import PositionConflict
@@ -110,18 +111,16 @@ def ensure_quarantine(conn: Connection) -> None:
         )
 
 
-def record(
-    conn: Connection,
-    *,
-    model: str,
-    generation: int,
-    application_name: str,
-    notification_id: int,
-    topic: str,
-    originator_id: object,
-    originator_version: int | None,
-    error: BaseException,
-) -> None:
+@dataclass(frozen=True)
+class Place:
+    """Where an event is set aside: the read model version, its generation, the upstream log."""
+
+    model: str
+    generation: int
+    application_name: str
+
+
+def record(conn: Connection, place: Place, event: Notification, error: BaseException) -> None:
     """Inside the caller's transaction: set the event aside (again: the newest error wins)."""
     conn.execute(
         f"INSERT INTO {QUARANTINE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -129,13 +128,13 @@ def record(
         "error_class = excluded.error_class, error_message = excluded.error_message, "
         "quarantined_at_us = excluded.quarantined_at_us",
         (
-            model,
-            generation,
-            clean_text(application_name, 200),
-            notification_id,
-            clean_text(topic, 500),
-            clean_text(originator_id, 200),
-            originator_version,
+            place.model,
+            place.generation,
+            clean_text(place.application_name, 200),
+            event.id,
+            clean_text(event.topic, 500),
+            clean_text(event.originator_id, 200),
+            event.originator_version,
             clean_text(f"{type(error).__module__}.{type(error).__qualname__}", 200),
             clean_text(error),
             now_us(),
@@ -146,7 +145,7 @@ def record(
 def drop_generation(conn: Connection, model: str, generation: int) -> None:
     """Inside the caller's transaction: forget a generation's rows (its tables are dropped).
 
-    The table exists: every :class:`~projections.runner.Projector` creates it at start.
+    The table exists: every :class:`~projections.kernel.runner.Projector` creates it at start.
     """
     conn.execute(
         f"DELETE FROM {QUARANTINE} WHERE model = ? AND generation = ?", (model, generation)

@@ -6,7 +6,7 @@ the log. SQL is written once with ``?`` placeholders and the dialect's few diffe
 (bulk load, write locking, listing tables) live here, so read models stay backend-free.
 
 A registry table records, per read model version, which table generation readers use;
-a rebuild fills a new generation beside the old one and flips that row (see runner.py).
+a rebuild fills a new generation beside the old one and flips that row (see projections.kernel.generations).
 """
 
 from __future__ import annotations

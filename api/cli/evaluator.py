@@ -20,8 +20,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from coprod.adapters.config import settings_from_env
-from projections.analytics import ProcessList, list_processes
 from projections.export import export
+from projections.queries import ProcessList, list_processes
 
 console = Console()
 errors = Console(stderr=True)

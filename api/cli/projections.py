@@ -26,7 +26,7 @@ from api.http.heap import freeze_startup_heap
 from coprod.adapters.config import settings_from_env
 from coprod.domain.errors import CoprodError
 from projections.quarantine import clean_text
-from projections.runner import Projector
+from projections.registry import Projector
 
 project_app = typer.Typer(
     help="Keep the read models up to date (worker), catch up once, rebuild, or show health.",

@@ -23,8 +23,8 @@ from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.domain.errors import InvalidInput
 from coprod.domain.organisation import Organisation, OrganisationKind
 from coprod.domain.values import Role
+from projections.registry import Projector
 from projections.releases import publish_next
-from projections.runner import Projector
 from projections.store import Connection
 
 __all__ = ["keys_app", "serve"]
@@ -117,6 +117,22 @@ def list_keys(
     console.print(table)
 
 
+def _seed(app: Coprod) -> None:
+    """``--demo``: seed the demo cycle on an empty store, with an officer key and a release."""
+    if app.recorder.max_notification_id():
+        console.print("The store is not empty: the demo was not seeded.")
+        return
+    summary = seed_demo(app, progress=lambda msg: console.print(f"[dim]{msg}[/dim]"))
+    council_id = app.get_process(summary.process_id).council_id
+    new = KeyStore(app).create(council_id, Role.COUNCIL_OFFICER, label="demo officer")
+    release = publish_demo_release(app, summary.process_id)
+    console.print(
+        f"Demo seeded: {summary.events} events; process {summary.process_id}; "
+        f"impact release {release} published."
+    )
+    console.print(f"Demo officer key (shown once): [bold]{new.secret}[/bold]")
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
@@ -149,34 +165,20 @@ def serve(
         _check_several_workers(settings.backend, in_process)
     check_master_key(settings)  # no master key: refuse now, not at the first request
 
-    def seed(app: Coprod) -> None:
-        if app.recorder.max_notification_id():
-            console.print("The store is not empty: the demo was not seeded.")
-            return
-        summary = seed_demo(app, progress=lambda msg: console.print(f"[dim]{msg}[/dim]"))
-        council_id = app.get_process(summary.process_id).council_id
-        new = KeyStore(app).create(council_id, Role.COUNCIL_OFFICER, label="demo officer")
-        release = publish_demo_release(app, summary.process_id)
-        console.print(
-            f"Demo seeded: {summary.events} events; process {summary.process_id}; "
-            f"impact release {release} published."
-        )
-        console.print(f"Demo officer key (shown once): [bold]{new.secret}[/bold]")
-
     console.print(
         f"coprod API on http://{host}:{port}/docs, store {settings.display}, "
         + ("projection worker in this process" if in_process else "no projection worker here")
         + ("" if workers == 1 else f", {workers} server processes")
     )
     if workers == 1:
-        app = create_app(settings, on_start=seed if demo else None, worker=in_process)
+        app = create_app(settings, on_start=_seed if demo else None, worker=in_process)
         uvicorn.run(app, host=host, port=port)
         return
     # Several processes: seed once here, then each process builds its own app from the same
     # environment (PostgreSQL, no in-process worker: the defaults `create_app()` takes).
     if demo:
         with Coprod(settings) as application:
-            seed(application)
+            _seed(application)
     uvicorn.run("api.http.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 

@@ -33,7 +33,7 @@ from api.keys import KeyStore, SqlTables
 from api.reads import ReadStore
 from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
-from projections.runner import ProjectionWorker
+from projections.registry import ProjectionWorker
 
 DESCRIPTION = """
 Commands and reads for participatory budgeting and co-production.

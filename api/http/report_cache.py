@@ -25,7 +25,8 @@ from datetime import UTC, date, datetime
 from uuid import UUID
 
 from projections.impact.model import ImpactModel
-from projections.store import Connection, read_generation
+from projections.queries import position
+from projections.store import Connection
 
 __all__ = ["REPORT_CACHE_SIZE", "ReportCache", "impact_position"]
 
@@ -37,14 +38,8 @@ Key = tuple[UUID, str | None, date | None, int, int]
 
 def impact_position(conn: Connection) -> tuple[int, int] | None:
     """The impact read model's active generation and applied log position, or None."""
-    with conn.snapshot():
-        generation = read_generation(conn, ImpactModel.key())
-        if generation is None:
-            return None
-        rows = conn.execute(
-            f"SELECT MAX(notification_id) FROM {ImpactModel.prefix(generation.active)}_tracking"
-        )
-    return generation.active, int(rows[0][0] or 0) if rows else 0
+    found = position(conn, ImpactModel)
+    return None if found is None else (found.generation, found.position)
 
 
 class ReportCache:

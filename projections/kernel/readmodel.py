@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Mapper, Notification, Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
 
+from projections.kernel.positions import tracked_position
 from projections.store import Connection
 
 #: A decoded event (or the model's own light record of it) with its log position.
@@ -115,11 +116,7 @@ class GenerationView(TrackingRecorder):
     # -- the library's TrackingRecorder interface ------------------------------------------------
 
     def max_tracking_id(self, application_name: str) -> int | None:
-        rows = self.conn.execute(
-            f"SELECT notification_id FROM {self.tracking_table} WHERE application_name = ?",
-            (application_name,),
-        )
-        return int(rows[0][0]) if rows and rows[0][0] else None
+        return tracked_position(self.conn, self.prefix, application_name) or None
 
     def insert_tracking(self, tracking: Tracking) -> None:
         """Advance past an event the model does nothing with (so `wait` never stalls)."""

@@ -22,7 +22,7 @@ from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.values import Role
-from projections.runner import Projector
+from projections.registry import Projector
 from tests.api.conftest import World, bearer, event_topics, post
 
 DKK = "DKK"

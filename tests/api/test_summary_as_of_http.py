@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from projections.runner import Projector
+from projections.registry import Projector
 from tests.api.scenario import Scenario, running_scenario
 
 

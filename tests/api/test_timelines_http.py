@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from projections.runner import Projector
+from projections.registry import Projector
 from tests.api.scenario import TODAY, Scenario, complete_record, running_scenario
 
 

@@ -44,7 +44,7 @@ from projections.analytics import (
 )
 from projections.export import UNDOCUMENTED, export, read_dictionary
 from projections.process_summary import process_summary
-from projections.runner import READ_MODELS, Projector
+from projections.registry import READ_MODELS, Projector
 from projections.store import Connection
 from tests.integration.test_projection_runner import open_vote
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from api.cli.main import cli
 from coprod.domain.errors import NotFound, NotYetRecorded
 from projections.impact.report import impact_report
-from projections.runner import Projector
+from projections.registry import Projector
 from tests.integration.test_timeline import Chain, build_chain, moment
 
 

@@ -23,7 +23,7 @@ from coprod.domain.values import Actor
 from coprod.domain.voting import VoteMethod
 from projections.impact.report import impact_report
 from projections.process_summary import process_summary
-from projections.runner import Projector
+from projections.registry import Projector
 from tests.integration.test_impact import cells
 from tests.integration.test_projection_runner import choices_for, open_vote, pseudonym
 

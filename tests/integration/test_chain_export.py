@@ -25,7 +25,7 @@ from coprod.application.commands.processes import OpenProcess
 from coprod.domain.process import Process, ProcessKind
 from coprod.domain.values import Actor, Role
 from projections.export import export
-from projections.runner import Projector
+from projections.registry import Projector
 from tests.integration.test_event_chain import _sql
 
 SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "verify_chain.py"

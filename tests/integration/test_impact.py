@@ -63,7 +63,7 @@ from coprod.domain.values import Actor, Money, Role
 from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
 from projections.impact.model import ImpactModel
 from projections.impact.report import ImpactReport, impact_report
-from projections.runner import Projector
+from projections.registry import Projector
 from projections.stored_ballot import StoredBallot, parse_stored_ballot
 
 TODAY = date.today()

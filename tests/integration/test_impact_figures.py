@@ -55,7 +55,7 @@ from coprod.domain.proposal import Proposal
 from coprod.domain.values import Actor, Money, Role
 from coprod.domain.voting import SelectionRule, VoteMethod, VotingRules
 from projections.impact.report import ImpactReport, add_months, impact_report, ratio
-from projections.runner import Projector
+from projections.registry import Projector
 
 TODAY = datetime.now(UTC).date()
 VOTE_END = TODAY - timedelta(days=250)

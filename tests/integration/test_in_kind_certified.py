@@ -22,7 +22,7 @@ from coprod.domain.commitment import Commitment, CoproductionLevel, Coproduction
 from coprod.domain.errors import RuleViolation
 from coprod.domain.values import Actor, Money, Role
 from projections.impact.report import ImpactReport, impact_report
-from projections.runner import Projector
+from projections.registry import Projector
 
 SEED = 2026
 

@@ -50,7 +50,7 @@ from projections.ballot_runs import expand
 from projections.impact.model import BALLOT_CELL
 from projections.kernel.readmodel import GenerationView, StockProjection
 from projections.process_summary import ProcessSummaryModel, process_summary
-from projections.runner import READ_MODELS, ProjectionWorker, Projector
+from projections.registry import READ_MODELS, ProjectionWorker, Projector
 from projections.store import Connection, read_generation
 from projections.stored_ballot import StoredBallot
 

@@ -36,7 +36,7 @@ from coprod.domain.values import Role
 from projections.kernel.readmodel import PositionConflict
 from projections.process_summary import process_summary
 from projections.quarantine import Quarantined, clean_text, is_transient
-from projections.runner import READ_MODELS, Projector
+from projections.registry import READ_MODELS, Projector
 from projections.store import Connection
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -48,8 +48,8 @@ from coprod.domain.values import Actor, Money, Role
 from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
 from projections.disclosure.pairs import pair_findings
 from projections.impact.report import impact_report
+from projections.registry import Projector
 from projections.releases import _parse, prepare_release
-from projections.runner import Projector
 from projections.store import Connection
 from tests.integration.release_attack import pair_leaks
 from tests.integration.test_impact import pseudonym

@@ -58,7 +58,7 @@ from coprod.domain.organisation import OrganisationKind
 from coprod.domain.phases import Phase
 from coprod.domain.values import Actor, Money, Role
 from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
-from projections.runner import Projector
+from projections.registry import Projector
 from projections.timeline import Timeline, TimelineEntry, project_timeline
 
 MODELS = ["process_summary", "timeline"]

@@ -19,7 +19,7 @@ from fastapi.responses import StreamingResponse
 from api.http.deps import CoprodApp, EvaluatorReader, Reads
 from api.http.routes.summaries import AsOf
 from coprod.application.policy import CouncilScope
-from projections.analytics import iter_event_chunks
+from projections.analytics import EventSelection, iter_event_chunks
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 
@@ -41,7 +41,8 @@ def export_events_csv(
     and nothing of other councils; a study across councils holds one key per council."""
     stop = app.recorder.max_notification_id() or 0
     scope = CouncilScope(who.organisation_id)
-    chunks = iter_event_chunks(app=app, as_of=as_of, stop=stop or None, keep=scope.includes)
+    select = EventSelection(as_of=as_of, stop=stop or None, keep=scope.includes)
+    chunks = iter_event_chunks(app, select=select)
     first = next(chunks)  # fails here (a clean 4xx/5xx), not halfway through the body
 
     def rows() -> Iterator[str]:

@@ -1,4 +1,8 @@
-"""A page of processes from the process summary read model, for lists that must not grow unbounded.
+"""Listing processes from the process summary read model: ONE query for every caller.
+
+HTTP asks for a page, the CLI for every process; both are :func:`read_processes` (the CLI
+without a limit), so they cannot disagree on order, on which processes exist or on the
+position the answer reflects (the facade, :mod:`projections.queries`, is how callers reach it).
 
 Why keyset paging by default: an offset page re-reads and skips every earlier row and shifts
 when a process is opened meanwhile; a cursor (the last row's name and id) starts exactly
@@ -16,15 +20,25 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
-from coprod.domain.errors import InvalidInput, NotFound
+from coprod.domain.errors import InvalidInput
 from coprod.domain.phases import Phase
 from coprod.domain.process import ProcessKind
-from projections.process_summary import ProcessSummaryModel
-from projections.store import DB_ERRORS, REGISTRY, Connection, read_generation
+from projections.kernel.positions import ActiveGeneration, tracked_position
+from projections.kernel.reading import read_active
+from projections.process_summary.model import ProcessSummaryModel
+from projections.store import Connection
 
-__all__ = ["MAX_LIMIT", "ProcessListItem", "ProcessPage", "decode_cursor", "process_page"]
+__all__ = [
+    "MAX_LIMIT",
+    "ProcessListItem",
+    "ProcessPage",
+    "decode_cursor",
+    "process_page",
+    "read_processes",
+]
 
 #: The most rows one page may ask for.
 MAX_LIMIT = 500
@@ -83,38 +97,46 @@ def process_page(
     if cursor is not None and offset:
         raise InvalidInput("cursor", "send either cursor or offset, not both")
     after = None if cursor is None else decode_cursor(cursor)
-    for attempt in range(3):
-        try:
-            with conn.snapshot():
-                return _read(conn, limit, after, offset)
-        except DB_ERRORS as e:
-            # A rebuild dropped the generation between our registry read and the query.
-            if attempt == 2 or not Connection.is_missing_table(e):
-                raise
-    raise AssertionError("unreachable")
+    return read_processes(conn, limit=limit, after=after, offset=offset)
 
 
-def _read(conn: Connection, limit: int, after: tuple[str, str] | None, offset: int) -> ProcessPage:
-    key = ProcessSummaryModel.key()
-    generation = read_generation(conn, key) if REGISTRY in conn.tables() else None
-    if generation is None:
-        raise NotFound("read model", f"{key} (run `coprod project --once`)")
-    p = ProcessSummaryModel.prefix(generation.active)
-    tracked = conn.execute(f"SELECT MAX(notification_id) FROM {p}_tracking")
-    position = int(tracked[0][0] or 0) if tracked else 0
+def read_processes(
+    conn: Connection,
+    *,
+    limit: int | None = None,
+    after: tuple[str, str] | None = None,
+    offset: int = 0,
+) -> ProcessPage:
+    """Each process as it stands now, by name then id: `limit` of them (None: all) after
+    the (name, id hex) `after`, or after `offset` rows; in one snapshot with the position."""
+
+    def read(active: ActiveGeneration) -> ProcessPage:
+        return _read(conn, active.prefix, (limit, after, offset))
+
+    return read_active(conn, ProcessSummaryModel, read)
+
+
+def _read(
+    conn: Connection, p: str, window: tuple[int | None, tuple[str, str] | None, int]
+) -> ProcessPage:
+    limit, after, offset = window
+    position = tracked_position(conn, p)
     total = int(conn.execute(f"SELECT COUNT(DISTINCT process_id) FROM {p}_process")[0][0])
-    where, params = "", []
+    where, params = "", list[Any]()
     if after is not None:
         where = "AND (name > ? OR (name = ? AND process_id > ?)) "
         params = [after[0], after[0], after[1]]
+    page = "" if limit is None else "LIMIT ? OFFSET ?"
+    if limit is not None:
+        params += [limit + 1, 0 if after is not None else offset]
     rows = conn.execute(
         "SELECT process_id, name, kind, phase, currency, ballot_state "
         f"FROM {p}_process p1 WHERE notification_id = (SELECT MAX(notification_id) "
         f"FROM {p}_process p2 WHERE p2.process_id = p1.process_id) {where}"
-        "ORDER BY name, process_id LIMIT ? OFFSET ?",
-        (*params, limit + 1, 0 if after is not None else offset),
+        f"ORDER BY name, process_id {page}",
+        params,
     )
-    more = len(rows) > limit
+    more = limit is not None and len(rows) > limit
     rows = rows[:limit]
     items = tuple(
         ProcessListItem(
