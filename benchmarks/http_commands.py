@@ -47,6 +47,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from coprod.application.commands.contributions import LogContribution
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
@@ -294,15 +296,17 @@ def direct_command(app: Coprod, setup: Setup) -> Callable[[int], Callable[[int],
         def send(n: int) -> bool:
             commitment, project = setup.commitments[n % len(setup.commitments)]
             app.log_contribution(
+                LogContribution(
+                    commitment_id=uuid.UUID(commitment),
+                    organisation_id=setup.group,
+                    project_id=uuid.UUID(project),
+                    hours=Decimal("2.5"),
+                    people_count=3,
+                    phase=CoproductionPhase.CO_DELIVERY,
+                    level=CoproductionLevel.GROUP,
+                    worked_on=TODAY,
+                ),
                 setup.member_actor,
-                uuid.UUID(commitment),
-                setup.group,
-                uuid.UUID(project),
-                Decimal("2.5"),
-                3,
-                CoproductionPhase.CO_DELIVERY,
-                CoproductionLevel.GROUP,
-                TODAY,
             )
             return True
 

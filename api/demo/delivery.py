@@ -7,6 +7,13 @@ from decimal import Decimal
 from uuid import UUID
 
 from api.demo.base import SeederBase
+from coprod.application.commands.contributions import (
+    DisputeContribution,
+    LogContribution,
+    MakeCommitment,
+    MarkCommitmentMet,
+    VerifyContribution,
+)
 from coprod.application.commands.processes import AdvancePhase
 from coprod.application.commands.projects import (
     CancelMilestone,
@@ -149,41 +156,42 @@ class DeliverySteps(SeederBase):
                 if index % 4 == 0
                 else None
             )
-            commitment = app.make_commitment(
-                member,
-                group_id,
-                project,
-                phase,
-                CoproductionLevel.GROUP,
-                Decimal(rng.randrange(40, 200)),
-                in_kind,
-            ).aggregate_id
+            pledge = MakeCommitment(
+                organisation_id=group_id,
+                project_id=project,
+                phase=phase,
+                level=CoproductionLevel.GROUP,
+                pledged_hours=Decimal(rng.randrange(40, 200)),
+                in_kind=in_kind,
+            )
+            commitment = app.make_commitment(pledge, member).aggregate_id
             self.count["commitments"] += 1
             for log in range(rng.randrange(4, 9)):
                 people = rng.randrange(1, 9)
                 hours = Decimal(rng.randrange(1, 5) * people)
-                receipt = app.log_contribution(
-                    member,
-                    commitment,
-                    group_id,
-                    project,
-                    hours,
-                    people,
-                    phase,
-                    CoproductionLevel.GROUP,
-                    self.day(rng.randrange(0, 150)),
+                work = LogContribution(
+                    commitment_id=commitment,
+                    organisation_id=group_id,
+                    project_id=project,
+                    hours=hours,
+                    people_count=people,
+                    phase=phase,
+                    level=CoproductionLevel.GROUP,
+                    worked_on=self.day(rng.randrange(0, 150)),
                     seconds_to_log=rng.randrange(8, 45),
                     client_id=uuid.uuid5(commitment, f"log-{log}"),
                 )
+                receipt = app.log_contribution(work, member)
                 self.count["contributions logged"] += 1
                 self.count["volunteer hours logged"] += int(hours)
                 if log == 0:
-                    app.verify_contribution(self.officer, receipt.aggregate_id)
+                    verify = VerifyContribution(contribution_id=receipt.aggregate_id)
+                    app.verify_contribution(verify, self.officer)
                 elif log == 1 and index == 2:
-                    app.dispute_contribution(
-                        self.officer,
-                        receipt.aggregate_id,
-                        "Hours overlap with a paid council contract",
+                    dispute = DisputeContribution(
+                        contribution_id=receipt.aggregate_id,
+                        reason="Hours overlap with a paid council contract",
                     )
+                    app.dispute_contribution(dispute, self.officer)
             if index % 5 in (0, 1):
-                app.mark_commitment_met(self.officer, commitment)
+                app.mark_commitment_met(MarkCommitmentMet(commitment_id=commitment), self.officer)

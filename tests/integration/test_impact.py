@@ -22,7 +22,15 @@ import pytest
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
+from coprod.application.commands.contributions import (
+    DisputeContribution,
+    LogContribution,
+    MakeCommitment,
+    MarkCommitmentMet,
+    VerifyContribution,
+)
 from coprod.application.commands.decisions import CorrectDecision, Decide
+from coprod.application.commands.parameters import LoadCensusShares, LoadVolunteerRates
 from coprod.application.commands.processes import (
     AdvancePhase,
     CloseBallot,
@@ -130,15 +138,26 @@ def run_cycle(app: Coprod, url: str, voters: dict[tuple[str | None, Sex | None],
         officer,
     )
     sex = (GroupShare("female", Decimal("0.5")), GroupShare("male", Decimal("0.5")))
-    app.load_census_shares(officer, council, CensusDimension.SEX, sex, "census 2024", 2024)
     app.load_census_shares(
+        LoadCensusShares(
+            council_id=council,
+            dimension=CensusDimension.SEX,
+            shares=sex,
+            source="census 2024",
+            reference_year=2024,
+        ),
         officer,
-        council,
-        CensusDimension.DEPRIVATION_QUINTILE,
-        tuple(GroupShare(q, Decimal("0.2")) for q in "12345"),
-        "IMD 2019",
-        2019,
-        (AreaQuintile("north", 1), AreaQuintile("south", 5)),
+    )
+    app.load_census_shares(
+        LoadCensusShares(
+            council_id=council,
+            dimension=CensusDimension.DEPRIVATION_QUINTILE,
+            shares=tuple(GroupShare(q, Decimal("0.2")) for q in "12345"),
+            source="IMD 2019",
+            reference_year=2019,
+            area_quintiles=(AreaQuintile("north", 1), AreaQuintile("south", 5)),
+        ),
+        officer,
     )
     ideas = {
         "A": app.submit_idea(
@@ -296,33 +315,39 @@ def run_cycle(app: Coprod, url: str, voters: dict[tuple[str | None, Sex | None],
         officer, f"g-{uuid.uuid4().hex[:6]}", OrganisationKind.COMMUNITY_GROUP, "Group"
     ).aggregate_id
     commitment = app.make_commitment(
+        MakeCommitment(
+            organisation_id=group,
+            project_id=a,
+            phase=CoproductionPhase.CO_DELIVERY,
+            level=CoproductionLevel.GROUP,
+            pledged_hours=Decimal(20),
+            in_kind=InKindAsset("a van", dkk(2_000)),
+        ),
         officer,
-        group,
-        a,
-        CoproductionPhase.CO_DELIVERY,
-        CoproductionLevel.GROUP,
-        Decimal(20),
-        InKindAsset("a van", dkk(2_000)),
     ).aggregate_id
-    app.mark_commitment_met(officer, commitment)
+    app.mark_commitment_met(MarkCommitmentMet(commitment_id=commitment), officer)
     logs = []
     for hours, people, seconds in ((4, 2, 10), (6, 3, 20), (10, 1, 30)):
         logs.append(
             app.log_contribution(
+                LogContribution(
+                    commitment_id=commitment,
+                    organisation_id=group,
+                    project_id=a,
+                    hours=Decimal(hours),
+                    people_count=people,
+                    phase=CoproductionPhase.CO_DELIVERY,
+                    level=CoproductionLevel.GROUP,
+                    worked_on=TODAY,
+                    seconds_to_log=seconds,
+                ),
                 officer,
-                commitment,
-                group,
-                a,
-                Decimal(hours),
-                people,
-                CoproductionPhase.CO_DELIVERY,
-                CoproductionLevel.GROUP,
-                TODAY,
-                seconds_to_log=seconds,
             ).aggregate_id
         )
-    app.verify_contribution(officer, logs[0])
-    app.dispute_contribution(officer, logs[2], "no such day")
+    app.verify_contribution(VerifyContribution(contribution_id=logs[0]), officer)
+    app.dispute_contribution(
+        DisputeContribution(contribution_id=logs[2], reason="no such day"), officer
+    )
     # A's spend recorded after completion is allowed? No: spend only in delivery; A's came first.
     return Cycle(app, url, officer, pid, ideas, decisions, projects, spends)
 
@@ -486,14 +511,26 @@ def test_an_as_of_report_equals_the_report_saved_then(cycle: Cycle) -> None:
         ),
         officer,
     )
-    app.load_volunteer_rates(officer, council, dkk(150), dkk(250), dkk(400), "new", 2026)
-    app.load_census_shares(
+    app.load_volunteer_rates(
+        LoadVolunteerRates(
+            council_id=council,
+            floor=dkk(150),
+            central=dkk(250),
+            upper=dkk(400),
+            source="new",
+            reference_year=2026,
+        ),
         officer,
-        council,
-        CensusDimension.SEX,
-        (GroupShare("female", Decimal("0.6")), GroupShare("male", Decimal("0.4"))),
-        "census 2026",
-        2026,
+    )
+    app.load_census_shares(
+        LoadCensusShares(
+            council_id=council,
+            dimension=CensusDimension.SEX,
+            shares=(GroupShare("female", Decimal("0.6")), GroupShare("male", Decimal("0.4"))),
+            source="census 2026",
+            reference_year=2026,
+        ),
+        officer,
     )
     app.set_disclosure_threshold(SetDisclosureThreshold(process_id=cycle.pid, k=3), officer)
     later = report(cycle)

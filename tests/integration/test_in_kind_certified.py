@@ -18,6 +18,7 @@ import pytest
 from api.demo import demo_process_id, seed_demo
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
+from coprod.application.commands.contributions import MakeCommitment, MarkCommitmentMet
 from coprod.domain.commitment import Commitment, CoproductionLevel, CoproductionPhase, InKindAsset
 from coprod.domain.errors import RuleViolation
 from coprod.domain.values import Actor, Money, Role
@@ -63,19 +64,21 @@ def test_a_group_cannot_move_the_demos_leverage_ratio(store_url: str) -> None:
         for commitment in targets:
             group = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, commitment.organisation_id)
             with pytest.raises(RuleViolation, match="cannot certify its own pledge"):
-                app.mark_commitment_met(group, commitment.id)
+                app.mark_commitment_met(MarkCommitmentMet(commitment_id=commitment.id), group)
             # What an older log may hold: a met mark made by the group itself.
             commitment._mark_met(actor=group)  # past the policy and the domain rule
             app.commit(commitment)
             # And a fresh, unverified in-kind pledge of a large value.
             app.make_commitment(
+                MakeCommitment(
+                    organisation_id=commitment.organisation_id,
+                    project_id=commitment.project_id,
+                    phase=CoproductionPhase.CO_DELIVERY,
+                    level=CoproductionLevel.GROUP,
+                    pledged_hours=None,
+                    in_kind=InKindAsset("A second-hand tractor", Money.of("900000", "DKK")),
+                ),
                 group,
-                commitment.organisation_id,
-                commitment.project_id,
-                CoproductionPhase.CO_DELIVERY,
-                CoproductionLevel.GROUP,
-                None,
-                InKindAsset("A second-hand tractor", Money.of("900000", "DKK")),
             )
         after = figures(app, store_url)
         assert after == before
@@ -84,15 +87,17 @@ def test_a_group_cannot_move_the_demos_leverage_ratio(store_url: str) -> None:
             uuid.uuid4(), Role.COUNCIL_OFFICER, app.get_process(demo_process_id(SEED)).council_id
         )
         fresh = app.make_commitment(
+            MakeCommitment(
+                organisation_id=targets[0].organisation_id,
+                project_id=targets[0].project_id,
+                phase=CoproductionPhase.CO_DELIVERY,
+                level=CoproductionLevel.GROUP,
+                pledged_hours=None,
+                in_kind=InKindAsset("Hall for a month", Money.of("1000", "DKK")),
+            ),
             officer,
-            targets[0].organisation_id,
-            targets[0].project_id,
-            CoproductionPhase.CO_DELIVERY,
-            CoproductionLevel.GROUP,
-            None,
-            InKindAsset("Hall for a month", Money.of("1000", "DKK")),
         ).aggregate_id
-        app.mark_commitment_met(officer, fresh)
+        app.mark_commitment_met(MarkCommitmentMet(commitment_id=fresh), officer)
         verified = figures(app, store_url)
         assert verified["met"] == before["met"] + Decimal(1000)
         assert verified["leverage"] > before["leverage"]

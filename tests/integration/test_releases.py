@@ -23,6 +23,7 @@ from coprod.adapters.chain import chain_head
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
+from coprod.application.commands.parameters import LoadCensusShares
 from coprod.application.commands.processes import (
     AdvancePhase,
     DefineAreas,
@@ -137,13 +138,15 @@ def open_vote(app: Coprod, url: str) -> Vote:
         officer,
     )
     app.load_census_shares(
+        LoadCensusShares(
+            council_id=council,
+            dimension=CensusDimension.DEPRIVATION_QUINTILE,
+            shares=tuple(GroupShare(q, Decimal("0.2")) for q in "12345"),
+            source="IMD 2019",
+            reference_year=2019,
+            area_quintiles=(AreaQuintile("north", 1), AreaQuintile("south", 5)),
+        ),
         officer,
-        council,
-        CensusDimension.DEPRIVATION_QUINTILE,
-        tuple(GroupShare(q, Decimal("0.2")) for q in "12345"),
-        "IMD 2019",
-        2019,
-        (AreaQuintile("north", 1), AreaQuintile("south", 5)),
     )
     idea = app.submit_idea(
         SubmitIdea(process_id=pid, title="A", description="a", area_code="north"), officer

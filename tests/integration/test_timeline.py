@@ -20,6 +20,12 @@ from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.application.ballots import BallotInput
 from coprod.application.base import SYSTEM_ACTOR
+from coprod.application.commands.contributions import (
+    LogContribution,
+    MakeCommitment,
+    MarkCommitmentMet,
+    VerifyContribution,
+)
 from coprod.application.commands.decisions import CorrectDecision, Decide
 from coprod.application.commands.outcomes import RecordOutcome
 from coprod.application.commands.processes import (
@@ -253,23 +259,27 @@ def build_chain(url: str) -> Chain:
         officer,
     )
     commitment = app.make_commitment(
+        MakeCommitment(
+            organisation_id=group,
+            project_id=project,
+            phase=CoproductionPhase.CO_DELIVERY,
+            level=CoproductionLevel.GROUP,
+            pledged_hours=Decimal(40),
+        ),
         member,
-        group,
-        project,
-        CoproductionPhase.CO_DELIVERY,
-        CoproductionLevel.GROUP,
-        pledged_hours=Decimal(40),
     ).aggregate_id
     contribution = app.log_contribution(
+        LogContribution(
+            commitment_id=commitment,
+            organisation_id=group,
+            project_id=project,
+            hours=Decimal(6),
+            people_count=3,
+            phase=CoproductionPhase.CO_DELIVERY,
+            level=CoproductionLevel.GROUP,
+            worked_on=today,
+        ),
         member,
-        commitment,
-        group,
-        project,
-        Decimal(6),
-        3,
-        CoproductionPhase.CO_DELIVERY,
-        CoproductionLevel.GROUP,
-        today,
     ).aggregate_id
 
     chain = Chain(
@@ -331,8 +341,8 @@ def build_chain(url: str) -> Chain:
         ),
         officer,
     )
-    app.verify_contribution(officer, contribution)
-    app.mark_commitment_met(officer, commitment)
+    app.verify_contribution(VerifyContribution(contribution_id=contribution), officer)
+    app.mark_commitment_met(MarkCommitmentMet(commitment_id=commitment), officer)
     app.define_indicator(
         DefineIndicator(
             project_id=project,

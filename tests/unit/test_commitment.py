@@ -10,6 +10,14 @@ from typing import Any
 import pytest
 
 from coprod.application import SYSTEM_ACTOR, Coprod
+from coprod.application.commands.contributions import (
+    DisputeContribution,
+    LogContribution,
+    MakeCommitment,
+    MarkCommitmentLapsed,
+    MarkCommitmentMet,
+    VerifyContribution,
+)
 from coprod.application.commands.processes import OpenProcess
 from coprod.domain.aggregate import natural_id
 from coprod.domain.commitment import (
@@ -18,6 +26,8 @@ from coprod.domain.commitment import (
     CoproductionLevel,
     CoproductionPhase,
     InKindAsset,
+    Pledge,
+    WorkLog,
 )
 from coprod.domain.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation, StaleVersion
 from coprod.domain.organisation import OrganisationKind
@@ -60,7 +70,14 @@ def commitment_id(
     app: Coprod, volunteer: Actor, group_id: uuid.UUID, project_id: uuid.UUID
 ) -> uuid.UUID:
     return app.make_commitment(
-        volunteer, group_id, project_id, DELIVERY, GROUP, pledged_hours=Decimal("40")
+        MakeCommitment(
+            organisation_id=group_id,
+            project_id=project_id,
+            phase=DELIVERY,
+            level=GROUP,
+            pledged_hours=Decimal("40"),
+        ),
+        volunteer,
     ).aggregate_id
 
 
@@ -81,7 +98,12 @@ def _log(
         "today": TODAY,
     }
     kwargs.update(overrides)
-    return app.log_contribution(actor, commitment_id, group_id, project_id, **kwargs).aggregate_id
+    return app.log_contribution(
+        LogContribution(
+            commitment_id=commitment_id, organisation_id=group_id, project_id=project_id, **kwargs
+        ),
+        actor,
+    ).aggregate_id
 
 
 # -- commitments ------------------------------------------------------------------------------
@@ -103,9 +125,28 @@ def test_make_commitment_with_hours(
 def test_commitment_may_pledge_in_kind_or_both(
     app: Coprod, volunteer: Actor, group_id: uuid.UUID, project_id: uuid.UUID
 ) -> None:
-    only_van = app.make_commitment(volunteer, group_id, project_id, DELIVERY, GROUP, in_kind=VAN)
+    only_van = app.make_commitment(
+        MakeCommitment(
+            organisation_id=group_id,
+            project_id=project_id,
+            phase=DELIVERY,
+            level=GROUP,
+            in_kind=VAN,
+        ),
+        volunteer,
+    )
     assert app.get_commitment(only_van.aggregate_id).in_kind == VAN
-    both = app.make_commitment(volunteer, group_id, project_id, DELIVERY, GROUP, Decimal("10"), VAN)
+    both = app.make_commitment(
+        MakeCommitment(
+            organisation_id=group_id,
+            project_id=project_id,
+            phase=DELIVERY,
+            level=GROUP,
+            pledged_hours=Decimal("10"),
+            in_kind=VAN,
+        ),
+        volunteer,
+    )
     commitment = app.get_commitment(both.aggregate_id)
     assert (commitment.pledged_hours, commitment.in_kind) == (Decimal("10"), VAN)
 
@@ -115,7 +156,12 @@ def test_commitment_of_nothing_is_refused(
 ) -> None:
     before = app.recorder.max_notification_id()
     with pytest.raises(InvalidInput, match="pledge hours, an in-kind asset, or both"):
-        app.make_commitment(volunteer, group_id, project_id, DELIVERY, GROUP)
+        app.make_commitment(
+            MakeCommitment(
+                organisation_id=group_id, project_id=project_id, phase=DELIVERY, level=GROUP
+            ),
+            volunteer,
+        )
     assert app.recorder.max_notification_id() == before
 
 
@@ -137,7 +183,16 @@ def test_bad_pledged_hours_are_refused(
     message: str,
 ) -> None:
     with pytest.raises(InvalidInput, match=message):
-        app.make_commitment(volunteer, group_id, project_id, DELIVERY, GROUP, hours)
+        app.make_commitment(
+            MakeCommitment(
+                organisation_id=group_id,
+                project_id=project_id,
+                phase=DELIVERY,
+                level=GROUP,
+                pledged_hours=hours,
+            ),
+            volunteer,
+        )
 
 
 def test_in_kind_asset_is_validated() -> None:
@@ -154,17 +209,44 @@ def test_commitment_needs_a_community_group(
         officer, "copenhagen", OrganisationKind.COUNCIL, "Copenhagen"
     ).aggregate_id
     with pytest.raises(RuleViolation, match="only a community group makes commitments") as err:
-        app.make_commitment(officer, council, project_id, DELIVERY, GROUP, Decimal(1))
+        app.make_commitment(
+            MakeCommitment(
+                organisation_id=council,
+                project_id=project_id,
+                phase=DELIVERY,
+                level=GROUP,
+                pledged_hours=Decimal(1),
+            ),
+            officer,
+        )
     assert err.value.rule == "community-group-only"
     with pytest.raises(NotFound, match="no organisation with id"):
-        app.make_commitment(officer, uuid.uuid4(), project_id, DELIVERY, GROUP, Decimal(1))
+        app.make_commitment(
+            MakeCommitment(
+                organisation_id=uuid.uuid4(),
+                project_id=project_id,
+                phase=DELIVERY,
+                level=GROUP,
+                pledged_hours=Decimal(1),
+            ),
+            officer,
+        )
 
 
 def test_commitment_needs_an_existing_project(
     app: Coprod, volunteer: Actor, group_id: uuid.UUID
 ) -> None:
     with pytest.raises(NotFound, match="no project with id"):
-        app.make_commitment(volunteer, group_id, uuid.uuid4(), DELIVERY, GROUP, Decimal(1))
+        app.make_commitment(
+            MakeCommitment(
+                organisation_id=group_id,
+                project_id=uuid.uuid4(),
+                phase=DELIVERY,
+                level=GROUP,
+                pledged_hours=Decimal(1),
+            ),
+            volunteer,
+        )
 
 
 def test_a_member_commits_only_their_own_group(
@@ -172,11 +254,29 @@ def test_a_member_commits_only_their_own_group(
 ) -> None:
     outsider = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, uuid.uuid4())
     with pytest.raises(RuleViolation, match="only for their own group") as err:
-        app.make_commitment(outsider, group_id, project_id, DELIVERY, GROUP, Decimal(1))
+        app.make_commitment(
+            MakeCommitment(
+                organisation_id=group_id,
+                project_id=project_id,
+                phase=DELIVERY,
+                level=GROUP,
+                pledged_hours=Decimal(1),
+            ),
+            outsider,
+        )
     assert err.value.rule == "own-group"
     resident = Actor(uuid.uuid4(), Role.RESIDENT)
     with pytest.raises(RuleViolation, match="the resident role cannot make a commitment") as err:
-        app.make_commitment(resident, group_id, project_id, DELIVERY, GROUP, Decimal(1))
+        app.make_commitment(
+            MakeCommitment(
+                organisation_id=group_id,
+                project_id=project_id,
+                phase=DELIVERY,
+                level=GROUP,
+                pledged_hours=Decimal(1),
+            ),
+            resident,
+        )
     assert err.value.rule == "permission"
 
 
@@ -185,12 +285,14 @@ def test_phase_and_level_must_be_the_enums(
 ) -> None:
     with pytest.raises(InvalidInput, match="phase: 'co_delivery' is not one of"):
         app.make_commitment(
+            MakeCommitment(
+                organisation_id=group_id,
+                project_id=project_id,
+                phase="co_delivery",
+                level=GROUP,
+                pledged_hours=Decimal(1),
+            ),
             volunteer,
-            group_id,
-            project_id,
-            "co_delivery",  # type: ignore[arg-type]
-            GROUP,
-            Decimal(1),
         )
 
 
@@ -198,25 +300,33 @@ def test_commitment_met(
     app: Coprod, volunteer: Actor, officer: Actor, commitment_id: uuid.UUID
 ) -> None:
     with pytest.raises(RuleViolation, match="a group cannot certify its own pledge") as err:
-        app.mark_commitment_met(volunteer, commitment_id)
+        app.mark_commitment_met(MarkCommitmentMet(commitment_id=commitment_id), volunteer)
     assert err.value.rule == "permission"
-    receipt = app.mark_commitment_met(officer, commitment_id, expected_version=1)
+    receipt = app.mark_commitment_met(
+        MarkCommitmentMet(commitment_id=commitment_id, expected_version=1), officer
+    )
     assert receipt.version == 2
     assert app.get_commitment(commitment_id).status == "met"
     with pytest.raises(RuleViolation, match="already met; cannot mark it lapsed") as err:
-        app.mark_commitment_lapsed(volunteer, commitment_id, "moved away")
+        app.mark_commitment_lapsed(
+            MarkCommitmentLapsed(commitment_id=commitment_id, reason="moved away"), volunteer
+        )
     assert err.value.rule == "commitment-closed"
     with pytest.raises(RuleViolation, match="already met; cannot mark it met"):
-        app.mark_commitment_met(officer, commitment_id)
+        app.mark_commitment_met(MarkCommitmentMet(commitment_id=commitment_id), officer)
 
 
 def test_commitment_lapsed_needs_a_reason(
     app: Coprod, officer: Actor, commitment_id: uuid.UUID
 ) -> None:
     with pytest.raises(InvalidInput, match="reason: must not be empty"):
-        app.mark_commitment_lapsed(officer, commitment_id, "   ")
+        app.mark_commitment_lapsed(
+            MarkCommitmentLapsed(commitment_id=commitment_id, reason="   "), officer
+        )
     assert app.get_commitment(commitment_id).version == 1
-    app.mark_commitment_lapsed(officer, commitment_id, "the group dissolved")
+    app.mark_commitment_lapsed(
+        MarkCommitmentLapsed(commitment_id=commitment_id, reason="the group dissolved"), officer
+    )
     commitment = app.get_commitment(commitment_id)
     assert (commitment.status, commitment.lapse_reason) == ("lapsed", "the group dissolved")
 
@@ -225,7 +335,9 @@ def test_stale_commitment_change_is_refused(
     app: Coprod, officer: Actor, commitment_id: uuid.UUID
 ) -> None:
     with pytest.raises(StaleVersion):
-        app.mark_commitment_met(officer, commitment_id, expected_version=7)
+        app.mark_commitment_met(
+            MarkCommitmentMet(commitment_id=commitment_id, expected_version=7), officer
+        )
     assert app.get_commitment(commitment_id).status == "open"
 
 
@@ -385,12 +497,21 @@ def test_lapsed_commitment_takes_no_logs_but_a_met_one_does(
     group_id: uuid.UUID,
     project_id: uuid.UUID,
 ) -> None:
-    app.mark_commitment_met(officer, commitment_id)
+    app.mark_commitment_met(MarkCommitmentMet(commitment_id=commitment_id), officer)
     _log(app, volunteer, commitment_id, group_id, project_id)  # late log of earlier work
     lapsed = app.make_commitment(
-        volunteer, group_id, project_id, DELIVERY, GROUP, Decimal(5)
+        MakeCommitment(
+            organisation_id=group_id,
+            project_id=project_id,
+            phase=DELIVERY,
+            level=GROUP,
+            pledged_hours=Decimal(5),
+        ),
+        volunteer,
     ).aggregate_id
-    app.mark_commitment_lapsed(volunteer, lapsed, "season over")
+    app.mark_commitment_lapsed(
+        MarkCommitmentLapsed(commitment_id=lapsed, reason="season over"), volunteer
+    )
     with pytest.raises(RuleViolation, match="has lapsed") as err:
         _log(app, volunteer, lapsed, group_id, project_id)
     assert err.value.rule == "commitment-lapsed"
@@ -426,26 +547,35 @@ def test_verify_and_dispute(
 ) -> None:
     cid = _log(app, volunteer, commitment_id, group_id, project_id)
     with pytest.raises(RuleViolation, match="only a council officer may verify") as err:
-        app.verify_contribution(volunteer, cid)
+        app.verify_contribution(VerifyContribution(contribution_id=cid), volunteer)
     assert err.value.rule == "permission"
     with pytest.raises(RuleViolation, match="only a council officer may dispute"):
-        app.dispute_contribution(volunteer, cid, "too many hours")
+        app.dispute_contribution(
+            DisputeContribution(contribution_id=cid, reason="too many hours"), volunteer
+        )
     assert app.get_contribution(cid).version == 1
 
-    app.dispute_contribution(officer, cid, "6.5 hours for three people seems low", 1)
+    app.dispute_contribution(
+        DisputeContribution(
+            contribution_id=cid, reason="6.5 hours for three people seems low", expected_version=1
+        ),
+        officer,
+    )
     contribution = app.get_contribution(cid)
     assert contribution.status == "disputed"
     assert contribution.dispute_reason == "6.5 hours for three people seems low"
     with pytest.raises(RuleViolation, match="already disputed") as err:
-        app.dispute_contribution(officer, cid, "again")
+        app.dispute_contribution(DisputeContribution(contribution_id=cid, reason="again"), officer)
     assert err.value.rule == "already-disputed"
 
-    app.verify_contribution(officer, cid, expected_version=2)
+    app.verify_contribution(VerifyContribution(contribution_id=cid, expected_version=2), officer)
     assert app.get_contribution(cid).status == "verified"
     with pytest.raises(RuleViolation, match="already verified") as err:
-        app.verify_contribution(officer, cid)
+        app.verify_contribution(VerifyContribution(contribution_id=cid), officer)
     assert err.value.rule == "already-verified"
-    app.dispute_contribution(officer, cid, "receipts did not match")
+    app.dispute_contribution(
+        DisputeContribution(contribution_id=cid, reason="receipts did not match"), officer
+    )
     assert app.get_contribution(cid).status == "disputed"
 
 
@@ -459,15 +589,22 @@ def test_dispute_needs_a_reason(
 ) -> None:
     cid = _log(app, volunteer, commitment_id, group_id, project_id)
     with pytest.raises(InvalidInput, match="reason: must not be empty"):
-        app.dispute_contribution(officer, cid, "")
+        app.dispute_contribution(DisputeContribution(contribution_id=cid, reason=""), officer)
     assert app.get_contribution(cid).status == "logged"
 
 
 def test_contribution_replays_without_rerunning_rules(volunteer: Actor) -> None:
-    contribution = Contribution.log(
-        volunteer, uuid.uuid4(), volunteer.organisation_id or uuid.uuid4(), uuid.uuid4(),
-        Decimal(2), 1, DELIVERY, GROUP, TODAY, today=TODAY,
-    )  # fmt: skip
+    work = WorkLog(
+        commitment_id=uuid.uuid4(),
+        organisation_id=volunteer.organisation_id or uuid.uuid4(),
+        project_id=uuid.uuid4(),
+        hours=Decimal(2),
+        people_count=1,
+        phase=DELIVERY,
+        level=GROUP,
+        worked_on=TODAY,
+    )
+    contribution = Contribution.log(volunteer, work, today=TODAY)
     (logged,) = contribution.collect_events()
     # Replaying "yesterday's today" later must not refuse a fact already recorded.
     replayed = logged.mutate(None)
@@ -477,9 +614,14 @@ def test_contribution_replays_without_rerunning_rules(volunteer: Actor) -> None:
 
 def test_commitment_replays(volunteer: Actor) -> None:
     assert volunteer.organisation_id is not None
-    commitment = Commitment.make(
-        volunteer, volunteer.organisation_id, uuid.uuid4(), DELIVERY, GROUP, None, VAN
+    pledge = Pledge(
+        organisation_id=volunteer.organisation_id,
+        project_id=uuid.uuid4(),
+        phase=DELIVERY,
+        level=GROUP,
+        in_kind=VAN,
     )
+    commitment = Commitment.make(volunteer, pledge)
     commitment.mark_lapsed(volunteer, "no van after all")
     replayed: Commitment | None = None
     for e in commitment.collect_events():

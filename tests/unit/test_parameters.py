@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from coprod.application import Coprod
+from coprod.application.commands.parameters import LoadCensusShares, LoadVolunteerRates
 from coprod.application.commands.processes import OpenProcess, SetDisclosureThreshold
 from coprod.application.commands.projects import CancelProject, RecordMatchFunding
 from coprod.domain.errors import AlreadyExists, InvalidInput, RuleViolation, StaleVersion
@@ -31,15 +32,26 @@ QUINTILE_SHARES = tuple(GroupShare(q, Decimal("0.2")) for q in "12345")
 def test_each_census_load_is_a_new_version_of_one_stream(
     app: Coprod, officer: Actor, council_id: uuid.UUID
 ) -> None:
-    first = app.load_census_shares(officer, council_id, CensusDimension.SEX, SEX, "DST 2024", 2024)
-    second = app.load_census_shares(
+    first = app.load_census_shares(
+        LoadCensusShares(
+            council_id=council_id,
+            dimension=CensusDimension.SEX,
+            shares=SEX,
+            source="DST 2024",
+            reference_year=2024,
+        ),
         officer,
-        council_id,
-        CensusDimension.SEX,
-        (GroupShare("female", Decimal("0.5")), GroupShare("male", Decimal("0.5"))),
-        "DST 2025",
-        2025,
-        expected_version=first.version,
+    )
+    second = app.load_census_shares(
+        LoadCensusShares(
+            council_id=council_id,
+            dimension=CensusDimension.SEX,
+            shares=(GroupShare("female", Decimal("0.5")), GroupShare("male", Decimal("0.5"))),
+            source="DST 2025",
+            reference_year=2025,
+            expected_version=first.version,
+        ),
+        officer,
     )
     assert (
         second.aggregate_id
@@ -53,7 +65,15 @@ def test_each_census_load_is_a_new_version_of_one_stream(
     assert census.shares[0] == GroupShare("female", Decimal("0.5"))
     with pytest.raises(StaleVersion):
         app.load_census_shares(
-            officer, council_id, CensusDimension.SEX, SEX, "x", 2024, expected_version=2
+            LoadCensusShares(
+                council_id=council_id,
+                dimension=CensusDimension.SEX,
+                shares=SEX,
+                source="x",
+                reference_year=2024,
+                expected_version=2,
+            ),
+            officer,
         )
 
 
@@ -71,7 +91,16 @@ def test_shares_that_do_not_describe_one_population_are_refused(
     app: Coprod, officer: Actor, council_id: uuid.UUID, shares: tuple[GroupShare, ...], field: str
 ) -> None:
     with pytest.raises(InvalidInput) as raised:
-        app.load_census_shares(officer, council_id, CensusDimension.SEX, shares, "src", 2024)
+        app.load_census_shares(
+            LoadCensusShares(
+                council_id=council_id,
+                dimension=CensusDimension.SEX,
+                shares=shares,
+                source="src",
+                reference_year=2024,
+            ),
+            officer,
+        )
     assert raised.value.field == field
     assert not app.exists(CensusShares.create_id(council_id, CensusDimension.SEX))
 
@@ -80,7 +109,16 @@ def test_shares_within_the_rounding_tolerance_are_accepted(
     app: Coprod, officer: Actor, council_id: uuid.UUID
 ) -> None:
     shares = (GroupShare("female", Decimal("0.5")), GroupShare("male", Decimal("0.5009")))
-    app.load_census_shares(officer, council_id, CensusDimension.SEX, shares, "src", 2024)
+    app.load_census_shares(
+        LoadCensusShares(
+            council_id=council_id,
+            dimension=CensusDimension.SEX,
+            shares=shares,
+            source="src",
+            reference_year=2024,
+        ),
+        officer,
+    )
 
 
 def test_a_share_must_be_a_decimal_between_0_and_1() -> None:
@@ -95,13 +133,42 @@ def test_deprivation_quintiles_need_the_area_mapping_and_only_they_carry_one(
 ) -> None:
     dep = CensusDimension.DEPRIVATION_QUINTILE
     with pytest.raises(InvalidInput) as raised:
-        app.load_census_shares(officer, council_id, dep, QUINTILE_SHARES, "IMD", 2019)
+        app.load_census_shares(
+            LoadCensusShares(
+                council_id=council_id,
+                dimension=dep,
+                shares=QUINTILE_SHARES,
+                source="IMD",
+                reference_year=2019,
+            ),
+            officer,
+        )
     assert raised.value.field == "area_quintiles"
     mapping = (AreaQuintile("north", 1), AreaQuintile("west", 5))
-    app.load_census_shares(officer, council_id, dep, QUINTILE_SHARES, "IMD", 2019, mapping)
+    app.load_census_shares(
+        LoadCensusShares(
+            council_id=council_id,
+            dimension=dep,
+            shares=QUINTILE_SHARES,
+            source="IMD",
+            reference_year=2019,
+            area_quintiles=mapping,
+        ),
+        officer,
+    )
     assert app.get_census_shares(council_id, dep).area_quintiles == mapping
     with pytest.raises(InvalidInput) as raised:
-        app.load_census_shares(officer, council_id, CensusDimension.SEX, SEX, "x", 2024, mapping)
+        app.load_census_shares(
+            LoadCensusShares(
+                council_id=council_id,
+                dimension=CensusDimension.SEX,
+                shares=SEX,
+                source="x",
+                reference_year=2024,
+                area_quintiles=mapping,
+            ),
+            officer,
+        )
     assert raised.value.field == "area_quintiles"
     with pytest.raises(InvalidInput, match="1 to 5"):
         AreaQuintile("north", 6)
@@ -110,9 +177,28 @@ def test_deprivation_quintiles_need_the_area_mapping_and_only_they_carry_one(
 def test_only_an_officer_loads_parameters(app: Coprod, council_id: uuid.UUID) -> None:
     resident = Actor(uuid.uuid4(), Role.RESIDENT)
     with pytest.raises(RuleViolation, match="council officer"):
-        app.load_census_shares(resident, council_id, CensusDimension.SEX, SEX, "src", 2024)
+        app.load_census_shares(
+            LoadCensusShares(
+                council_id=council_id,
+                dimension=CensusDimension.SEX,
+                shares=SEX,
+                source="src",
+                reference_year=2024,
+            ),
+            resident,
+        )
     with pytest.raises(RuleViolation, match="council officer"):
-        app.load_volunteer_rates(resident, council_id, _dkk(100), _dkk(200), _dkk(300), "src", 2024)
+        app.load_volunteer_rates(
+            LoadVolunteerRates(
+                council_id=council_id,
+                floor=_dkk(100),
+                central=_dkk(200),
+                upper=_dkk(300),
+                source="src",
+                reference_year=2024,
+            ),
+            resident,
+        )
 
 
 def _dkk(n: int) -> Money:
@@ -123,29 +209,95 @@ def test_volunteer_rates_are_versioned_ordered_and_in_one_currency(
     app: Coprod, officer: Actor, council_id: uuid.UUID
 ) -> None:
     receipt = app.load_volunteer_rates(
-        officer, council_id, _dkk(180), _dkk(200), _dkk(327), "SDU/DGI", 2013
+        LoadVolunteerRates(
+            council_id=council_id,
+            floor=_dkk(180),
+            central=_dkk(200),
+            upper=_dkk(327),
+            source="SDU/DGI",
+            reference_year=2013,
+        ),
+        officer,
     )
     assert receipt.aggregate_id == VolunteerRates.create_id(council_id, "DKK")
-    app.load_volunteer_rates(officer, council_id, _dkk(190), _dkk(210), _dkk(330), "DST", 2016)
+    app.load_volunteer_rates(
+        LoadVolunteerRates(
+            council_id=council_id,
+            floor=_dkk(190),
+            central=_dkk(210),
+            upper=_dkk(330),
+            source="DST",
+            reference_year=2016,
+        ),
+        officer,
+    )
     rates = app.get_volunteer_rates(council_id, "DKK").rates
     assert rates is not None
     assert rates.central == _dkk(210)
     assert rates.source == "DST"
     with pytest.raises(InvalidInput) as raised:
-        app.load_volunteer_rates(officer, council_id, _dkk(300), _dkk(200), _dkk(400), "s", 2020)
+        app.load_volunteer_rates(
+            LoadVolunteerRates(
+                council_id=council_id,
+                floor=_dkk(300),
+                central=_dkk(200),
+                upper=_dkk(400),
+                source="s",
+                reference_year=2020,
+            ),
+            officer,
+        )
     assert raised.value.field == "central"
     with pytest.raises(InvalidInput) as raised:
-        app.load_volunteer_rates(officer, council_id, _dkk(100), _dkk(200), _dkk(150), "s", 2020)
+        app.load_volunteer_rates(
+            LoadVolunteerRates(
+                council_id=council_id,
+                floor=_dkk(100),
+                central=_dkk(200),
+                upper=_dkk(150),
+                source="s",
+                reference_year=2020,
+            ),
+            officer,
+        )
     assert raised.value.field == "upper"
     with pytest.raises(InvalidInput):
         app.load_volunteer_rates(
-            officer, council_id, _dkk(100), Money.of(200, "EUR"), _dkk(300), "s", 2020
+            LoadVolunteerRates(
+                council_id=council_id,
+                floor=_dkk(100),
+                central=Money.of(200, "EUR"),
+                upper=_dkk(300),
+                source="s",
+                reference_year=2020,
+            ),
+            officer,
         )
     with pytest.raises(InvalidInput) as raised:
-        app.load_volunteer_rates(officer, council_id, _dkk(100), _dkk(200), _dkk(300), "s", 1700)
+        app.load_volunteer_rates(
+            LoadVolunteerRates(
+                council_id=council_id,
+                floor=_dkk(100),
+                central=_dkk(200),
+                upper=_dkk(300),
+                source="s",
+                reference_year=1700,
+            ),
+            officer,
+        )
     assert raised.value.field == "reference_year"
     with pytest.raises(InvalidInput) as raised:
-        app.load_volunteer_rates(officer, council_id, _dkk(100), _dkk(200), _dkk(300), " ", 2020)
+        app.load_volunteer_rates(
+            LoadVolunteerRates(
+                council_id=council_id,
+                floor=_dkk(100),
+                central=_dkk(200),
+                upper=_dkk(300),
+                source=" ",
+                reference_year=2020,
+            ),
+            officer,
+        )
     assert raised.value.field == "source"
 
 

@@ -23,6 +23,7 @@ from api.http.routes.common import (
     money_out,
     run_command,
 )
+from coprod.application.commands import contributions as cmd
 from coprod.domain.commitment import CoproductionLevel, CoproductionPhase, InKindAsset
 
 router = APIRouter(tags=["commitments"])
@@ -71,18 +72,15 @@ def make_commitment(
         if body.in_kind is None
         else InKindAsset(body.in_kind.description, body.in_kind.fair_value.to_money())
     )
-    return run_command(
-        response,
-        app.make_commitment,
-        who.actor,
-        organisation_id,
-        project_id,
-        body.phase,
-        body.level,
-        hours,
-        in_kind,
-        created="commitments",
+    command = cmd.MakeCommitment(
+        organisation_id=organisation_id,
+        project_id=project_id,
+        phase=body.phase,
+        level=body.level,
+        pledged_hours=hours,
+        in_kind=in_kind,
     )
+    return run_command(response, app.make_commitment, command, who.actor, created="commitments")
 
 
 @router.get("/commitments/{commitment_id}")
@@ -117,7 +115,8 @@ def mark_commitment_met(
     commitment_id: UUID, who: Writer, app: CoprodApp, expected: ExpectedVersion, response: Response
 ) -> CommandResult:
     """Certify the pledge fulfilled (an officer of the project's council only)."""
-    return run_command(response, app.mark_commitment_met, who.actor, commitment_id, expected)
+    command = cmd.MarkCommitmentMet(commitment_id=commitment_id, expected_version=expected)
+    return run_command(response, app.mark_commitment_met, command, who.actor)
 
 
 @router.post("/commitments/{commitment_id}/lapsed")
@@ -130,6 +129,7 @@ def mark_commitment_lapsed(
     response: Response,
 ) -> CommandResult:
     """Mark the pledge as one that will not be fulfilled, with the reason."""
-    return run_command(
-        response, app.mark_commitment_lapsed, who.actor, commitment_id, body.reason, expected
+    command = cmd.MarkCommitmentLapsed(
+        commitment_id=commitment_id, reason=body.reason, expected_version=expected
     )
+    return run_command(response, app.mark_commitment_lapsed, command, who.actor)

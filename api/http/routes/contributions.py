@@ -25,6 +25,7 @@ from api.http.routes.common import (
     etag,
     run_command,
 )
+from coprod.application.commands import contributions as cmd
 from coprod.domain.commitment import CoproductionLevel, CoproductionPhase
 
 router = APIRouter(tags=["contributions"])
@@ -65,22 +66,17 @@ def log_contribution(
     commitment_id: UUID, body: LogContribution, who: Writer, app: CoprodApp, response: Response
 ) -> CommandResult:
     """Log a day's work (hours and a head count, never names) against your group's commitment."""
-    return run_command(
-        response,
-        app.log_contribution,
-        who.actor,
-        commitment_id,
-        None,  # the commitment's own group and project
-        None,
-        decimal("hours", body.hours),
-        body.people_count,
-        body.phase,
-        body.level,
-        body.worked_on,
-        body.seconds_to_log,
-        body.client_id,
-        created="contributions",
+    command = cmd.LogContribution(  # the commitment's own group and project
+        commitment_id=commitment_id,
+        hours=decimal("hours", body.hours),
+        people_count=body.people_count,
+        phase=body.phase,
+        level=body.level,
+        worked_on=body.worked_on,
+        seconds_to_log=body.seconds_to_log,
+        client_id=body.client_id,
     )
+    return run_command(response, app.log_contribution, command, who.actor, created="contributions")
 
 
 @router.get("/contributions/{contribution_id}")
@@ -114,7 +110,8 @@ def verify_contribution(
     response: Response,
 ) -> CommandResult:
     """Confirm the logged work (council officer of the project's council)."""
-    return run_command(response, app.verify_contribution, who.actor, contribution_id, expected)
+    command = cmd.VerifyContribution(contribution_id=contribution_id, expected_version=expected)
+    return run_command(response, app.verify_contribution, command, who.actor)
 
 
 @router.post("/contributions/{contribution_id}/dispute")
@@ -127,6 +124,7 @@ def dispute_contribution(
     response: Response,
 ) -> CommandResult:
     """Question the logged work, with the reason."""
-    return run_command(
-        response, app.dispute_contribution, who.actor, contribution_id, body.reason, expected
+    command = cmd.DisputeContribution(
+        contribution_id=contribution_id, reason=body.reason, expected_version=expected
     )
+    return run_command(response, app.dispute_contribution, command, who.actor)

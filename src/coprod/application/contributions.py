@@ -8,17 +8,16 @@ the group spent, for the "community reporting burden" measure.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from uuid import UUID
 
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
+from coprod.application.commands import contributions as cmd
 from coprod.domain.commitment import (
     Commitment,
     Contribution,
-    CoproductionLevel,
-    CoproductionPhase,
-    InKindAsset,
+    Pledge,
+    WorkLog,
 )
 from coprod.domain.errors import NotFound, RuleViolation, StaleVersion
 from coprod.domain.inputs import check_same_currency
@@ -31,37 +30,36 @@ from coprod.domain.values import Actor
 class ContributionCommands(CoprodBase):
     """Commitments by community groups and their logged, verified or disputed work."""
 
-    def make_commitment(
-        self,
-        actor: Actor,
-        organisation_id: UUID,
-        project_id: UUID,
-        phase: CoproductionPhase,
-        level: CoproductionLevel,
-        pledged_hours: Decimal | None = None,
-        in_kind: InKindAsset | None = None,
-    ) -> Receipt:
+    def make_commitment(self, command: cmd.MakeCommitment, actor: Actor) -> Receipt:
         """A community group's pledge to an existing project (policy: own group, or an
         officer of the project's council)."""
+        project_id = command.project_id
         if not self.exists(project_id):
             raise NotFound("project", project_id)
         council = self.council_of_project(project_id) if policy.needs_council(actor) else None
-        policy.may_make_commitment(actor, organisation_id, project_id, council)
-        organisation = self.load(Organisation, organisation_id)
+        policy.may_make_commitment(actor, command.organisation_id, project_id, council)
+        organisation = self.load(Organisation, command.organisation_id)
         if organisation.kind is not OrganisationKind.COMMUNITY_GROUP:
             raise RuleViolation(
                 f"{organisation.slug} is a {organisation.kind.value}; only a community group "
                 "makes commitments",
                 rule="community-group-only",
             )
-        if in_kind is not None:
+        if command.in_kind is not None:
             check_same_currency(
-                "in_kind.fair_value", in_kind.fair_value.currency, self._currency_of(project_id)
+                "in_kind.fair_value",
+                command.in_kind.fair_value.currency,
+                self._currency_of(project_id),
             )
-        commitment = Commitment.make(
-            actor, organisation_id, project_id, phase, level, pledged_hours, in_kind
+        pledge = Pledge(
+            organisation_id=command.organisation_id,
+            project_id=project_id,
+            phase=command.phase,
+            level=command.level,
+            pledged_hours=command.pledged_hours,
+            in_kind=command.in_kind,
         )
-        return self.commit(commitment)
+        return self.commit(Commitment.make(actor, pledge))
 
     def _currency_of(self, aggregate_id: UUID) -> str:
         """The currency of the process the commitment's project belongs to.
@@ -76,92 +74,65 @@ class ContributionCommands(CoprodBase):
             return aggregate.currency
         raise NotFound("project", aggregate_id)
 
-    def mark_commitment_met(
-        self, actor: Actor, commitment_id: UUID, expected_version: int | None = None
-    ) -> Receipt:
+    def mark_commitment_met(self, command: cmd.MarkCommitmentMet, actor: Actor) -> Receipt:
         """Certify the pledge met: only an officer of the project's council, since this is
         what makes its in-kind value count in the impact figures."""
-        commitment = self._commitment_checked(actor, commitment_id, expected_version, met=True)
+        commitment = self._commitment_checked(
+            actor, command.commitment_id, command.expected_version, met=True
+        )
         commitment.mark_met(actor)
         return self.commit(commitment)
 
-    def mark_commitment_lapsed(
-        self,
-        actor: Actor,
-        commitment_id: UUID,
-        reason: str,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        commitment = self._commitment_checked(actor, commitment_id, expected_version, met=False)
-        commitment.mark_lapsed(actor, reason)
+    def mark_commitment_lapsed(self, command: cmd.MarkCommitmentLapsed, actor: Actor) -> Receipt:
+        """The pledge will not be met: the group or an officer of the project's council."""
+        commitment = self._commitment_checked(
+            actor, command.commitment_id, command.expected_version, met=False
+        )
+        commitment.mark_lapsed(actor, command.reason)
         return self.commit(commitment)
 
-    def log_contribution(
-        self,
-        actor: Actor,
-        commitment_id: UUID,
-        organisation_id: UUID | None,
-        project_id: UUID | None,
-        hours: Decimal,
-        people_count: int,
-        phase: CoproductionPhase,
-        level: CoproductionLevel,
-        worked_on: date,
-        seconds_to_log: int | None = None,
-        client_id: UUID | None = None,
-        today: date | None = None,
-        *,
-        loaded: Commitment | None = None,
-    ) -> Receipt:
+    def log_contribution(self, command: cmd.LogContribution, actor: Actor) -> Receipt:
         """Log a day's work against the group's own commitment.
 
         Repeating a log with the same ``client_id`` is refused as AlreadyExists, which a
         phone treats as "already saved". The commitment is only read, never written, so
-        many logs against one commitment never conflict. A caller that has just loaded the
-        commitment (the HTTP API, to hide another group's) passes it as ``loaded`` to save a
-        second read; the rules below are checked on it all the same. ``organisation_id`` and
-        ``project_id`` may be None for "the commitment's own".
+        many logs against one commitment never conflict; it is loaded once, here, and
+        another group's is hidden as not found before any rule is checked.
         """
-        if loaded is not None and loaded.id == commitment_id:
-            commitment = loaded
-        else:
-            commitment = self.load(Commitment, commitment_id)
+        commitment = self.load(Commitment, command.commitment_id)
         self._require_visible(actor, commitment)
-        organisation_id = organisation_id or commitment.organisation_id
-        project_id = project_id or commitment.project_id
+        organisation_id = command.organisation_id or commitment.organisation_id
+        project_id = command.project_id or commitment.project_id
         commitment.check_accepts_log(actor, organisation_id, project_id)
-        contribution = Contribution.log(
-            actor,
-            commitment_id,
-            organisation_id,
-            project_id,
-            hours,
-            people_count,
-            phase,
-            level,
-            worked_on,
-            today=today or date.today(),
-            seconds_to_log=seconds_to_log,
-            client_id=client_id,
+        work = WorkLog(
+            commitment_id=command.commitment_id,
+            organisation_id=organisation_id,
+            project_id=project_id,
+            hours=command.hours,
+            people_count=command.people_count,
+            phase=command.phase,
+            level=command.level,
+            worked_on=command.worked_on,
+            seconds_to_log=command.seconds_to_log,
+            client_id=command.client_id,
         )
+        contribution = Contribution.log(actor, work, today=command.today or date.today())
         return self.commit(contribution)
 
-    def verify_contribution(
-        self, actor: Actor, contribution_id: UUID, expected_version: int | None = None
-    ) -> Receipt:
-        contribution = self._contribution_checked(actor, contribution_id, expected_version)
+    def verify_contribution(self, command: cmd.VerifyContribution, actor: Actor) -> Receipt:
+        """Confirm the logged work (an officer of the project's council)."""
+        contribution = self._contribution_checked(
+            actor, command.contribution_id, command.expected_version
+        )
         contribution.verify(actor)
         return self.commit(contribution)
 
-    def dispute_contribution(
-        self,
-        actor: Actor,
-        contribution_id: UUID,
-        reason: str,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        contribution = self._contribution_checked(actor, contribution_id, expected_version)
-        contribution.dispute(actor, reason)
+    def dispute_contribution(self, command: cmd.DisputeContribution, actor: Actor) -> Receipt:
+        """Question the logged work, with the reason (an officer of the project's council)."""
+        contribution = self._contribution_checked(
+            actor, command.contribution_id, command.expected_version
+        )
+        contribution.dispute(actor, command.reason)
         return self.commit(contribution)
 
     def get_commitment(self, commitment_id: UUID) -> Commitment:

@@ -9,57 +9,42 @@ from __future__ import annotations
 from uuid import UUID
 
 from coprod.application.base import CoprodBase, Receipt
-from coprod.domain.parameters import (
-    AreaQuintile,
-    CensusDimension,
-    CensusShares,
-    GroupShare,
-    VolunteerRates,
-)
-from coprod.domain.values import Actor, Money
+from coprod.application.commands import parameters as cmd
+from coprod.domain.parameters import CensusDimension, CensusShares, VolunteerRates
+from coprod.domain.values import Actor
 
 
 class ParameterCommands(CoprodBase):
     """Council-side loads of versioned, sourced reference parameters."""
 
-    def load_census_shares(
-        self,
-        actor: Actor,
-        council_id: UUID,
-        dimension: CensusDimension,
-        shares: tuple[GroupShare, ...],
-        source: str,
-        reference_year: int,
-        area_quintiles: tuple[AreaQuintile, ...] = (),
-        expected_version: int | None = None,
-    ) -> Receipt:
+    def load_census_shares(self, command: cmd.LoadCensusShares, actor: Actor) -> Receipt:
         """Load a new version of a council's census shares for one dimension."""
-        census_id = CensusShares.create_id(council_id, dimension)
+        census_id = CensusShares.create_id(command.council_id, command.dimension)
         if self.exists(census_id):
-            census = self.load(CensusShares, census_id, expected_version)
+            census = self.load(CensusShares, census_id, command.expected_version)
         else:
-            census = CensusShares.open(actor, council_id, dimension)
-        census.load(actor, shares, source, reference_year, area_quintiles)
+            census = CensusShares.open(actor, command.council_id, command.dimension)
+        census.load(
+            actor, command.shares, command.source, command.reference_year, command.area_quintiles
+        )
         return self.commit(census)
 
-    def load_volunteer_rates(
-        self,
-        actor: Actor,
-        council_id: UUID,
-        floor: Money,
-        central: Money,
-        upper: Money,
-        source: str,
-        reference_year: int,
-        expected_version: int | None = None,
-    ) -> Receipt:
+    def load_volunteer_rates(self, command: cmd.LoadVolunteerRates, actor: Actor) -> Receipt:
         """Load a new version of a council's hourly volunteer rates in floor's currency."""
-        rates_id = VolunteerRates.create_id(council_id, floor.currency)
+        currency = command.floor.currency
+        rates_id = VolunteerRates.create_id(command.council_id, currency)
         if self.exists(rates_id):
-            rates = self.load(VolunteerRates, rates_id, expected_version)
+            rates = self.load(VolunteerRates, rates_id, command.expected_version)
         else:
-            rates = VolunteerRates.open(actor, council_id, floor.currency)
-        rates.load(actor, floor, central, upper, source, reference_year)
+            rates = VolunteerRates.open(actor, command.council_id, currency)
+        rates.load(
+            actor,
+            command.floor,
+            command.central,
+            command.upper,
+            command.source,
+            command.reference_year,
+        )
         return self.commit(rates)
 
     def get_census_shares(self, council_id: UUID, dimension: CensusDimension) -> CensusShares:

@@ -64,6 +64,37 @@ class InKindAsset:
         require_positive("fair_value", self.fair_value)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Pledge:
+    """What a group promises a project: hours, an in-kind asset, or both, at a phase and level.
+
+    One value instead of seven positional arguments, so that every caller names what it gives.
+    """
+
+    organisation_id: UUID
+    project_id: UUID
+    phase: CoproductionPhase
+    level: CoproductionLevel
+    pledged_hours: Decimal | None = None
+    in_kind: InKindAsset | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkLog:
+    """One day's work by a group, as logged from a phone: hours and a head count, never names."""
+
+    commitment_id: UUID
+    organisation_id: UUID
+    project_id: UUID
+    hours: Decimal
+    people_count: int
+    phase: CoproductionPhase
+    level: CoproductionLevel
+    worked_on: date
+    seconds_to_log: int | None = None
+    client_id: UUID | None = None
+
+
 def require_hours(field: str, hours: Decimal) -> Decimal:
     """Hours are exact decimals above zero; floats are refused, as for money."""
     return check_hours(field, hours)
@@ -133,33 +164,25 @@ class Commitment(CoprodAggregate):
         self.lapse_reason: str | None = None
 
     @classmethod
-    def make(
-        cls,
-        actor: Actor,
-        organisation_id: UUID,
-        project_id: UUID,
-        phase: CoproductionPhase,
-        level: CoproductionLevel,
-        pledged_hours: Decimal | None = None,
-        in_kind: InKindAsset | None = None,
-    ) -> Commitment:
+    def make(cls, actor: Actor, pledge: Pledge) -> Commitment:
         """Make a commitment for a group; its member or a council officer records it."""
-        _require_group_side(actor, organisation_id, "make a commitment")
-        if pledged_hours is None and in_kind is None:
+        _require_group_side(actor, pledge.organisation_id, "make a commitment")
+        if pledge.pledged_hours is None and pledge.in_kind is None:
             raise InvalidInput("pledged_hours", "pledge hours, an in-kind asset, or both")
-        if pledged_hours is not None:
-            require_hours("pledged_hours", pledged_hours)
-        if in_kind is not None and not isinstance(in_kind, InKindAsset):
-            raise InvalidInput("in_kind", f"must be an InKindAsset, not {type(in_kind).__name__}")
-        _require_enums(phase, level)
+        if pledge.pledged_hours is not None:
+            require_hours("pledged_hours", pledge.pledged_hours)
+        if pledge.in_kind is not None and not isinstance(pledge.in_kind, InKindAsset):
+            kind = type(pledge.in_kind).__name__
+            raise InvalidInput("in_kind", f"must be an InKindAsset, not {kind}")
+        _require_enums(pledge.phase, pledge.level)
         return cls(
             actor=actor,
-            organisation_id=organisation_id,
-            project_id=project_id,
-            phase=phase,
-            level=level,
-            pledged_hours=pledged_hours,
-            in_kind=in_kind,
+            organisation_id=pledge.organisation_id,
+            project_id=pledge.project_id,
+            phase=pledge.phase,
+            level=pledge.level,
+            pledged_hours=pledge.pledged_hours,
+            in_kind=pledge.in_kind,
         )
 
     def mark_met(self, actor: Actor) -> None:
@@ -282,51 +305,36 @@ class Contribution(CoprodAggregate):
         self.dispute_reason: str | None = None
 
     @classmethod
-    def log(
-        cls,
-        actor: Actor,
-        commitment_id: UUID,
-        organisation_id: UUID,
-        project_id: UUID,
-        hours: Decimal,
-        people_count: int,
-        phase: CoproductionPhase,
-        level: CoproductionLevel,
-        worked_on: date,
-        *,
-        today: date,
-        seconds_to_log: int | None = None,
-        client_id: UUID | None = None,
-    ) -> Contribution:
+    def log(cls, actor: Actor, work: WorkLog, *, today: date) -> Contribution:
         """Log one day's work; ``today`` is injected so the future-date rule is testable."""
-        _require_group_side(actor, organisation_id, "log a contribution")
-        check_count("people_count", people_count, minimum=1, maximum=PEOPLE_COUNT_MAX)
-        require_hours("hours", hours)
-        cap = HOURS_PER_PERSON_DAY * people_count
-        if hours > cap:
+        _require_group_side(actor, work.organisation_id, "log a contribution")
+        check_count("people_count", work.people_count, minimum=1, maximum=PEOPLE_COUNT_MAX)
+        require_hours("hours", work.hours)
+        cap = HOURS_PER_PERSON_DAY * work.people_count
+        if work.hours > cap:
             raise InvalidInput(
                 "hours",
-                f"{hours} hours by {people_count} people in one day is more than {cap} "
-                f"({HOURS_PER_PERSON_DAY} per person)",
+                f"{work.hours} hours by {work.people_count} people in one day is more than "
+                f"{cap} ({HOURS_PER_PERSON_DAY} per person)",
             )
-        _require_enums(phase, level)
-        check_business_date("worked_on", worked_on)
-        if worked_on > today:
-            raise InvalidInput("worked_on", f"{worked_on} is in the future (today is {today})")
-        if seconds_to_log is not None:
-            check_count("seconds_to_log", seconds_to_log)
+        _require_enums(work.phase, work.level)
+        check_business_date("worked_on", work.worked_on)
+        if work.worked_on > today:
+            raise InvalidInput("worked_on", f"{work.worked_on} is in the future (today is {today})")
+        if work.seconds_to_log is not None:
+            check_count("seconds_to_log", work.seconds_to_log)
         return cls(
             actor=actor,
-            commitment_id=commitment_id,
-            organisation_id=organisation_id,
-            project_id=project_id,
-            hours=hours,
-            people_count=people_count,
-            phase=phase,
-            level=level,
-            worked_on=worked_on,
-            seconds_to_log=seconds_to_log,
-            client_id=client_id,
+            commitment_id=work.commitment_id,
+            organisation_id=work.organisation_id,
+            project_id=work.project_id,
+            hours=work.hours,
+            people_count=work.people_count,
+            phase=work.phase,
+            level=work.level,
+            worked_on=work.worked_on,
+            seconds_to_log=work.seconds_to_log,
+            client_id=work.client_id,
         )
 
     def verify(self, actor: Actor) -> None:
