@@ -48,6 +48,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from coprod.application.commands.contributions import LogContribution
+from coprod.application.commands.people import RegisterOrganisation
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
@@ -154,10 +155,20 @@ class Setup:
 def seed(app: Coprod, base: str, projects: int, suffix: str = "") -> Setup:
     """A council, a group and `projects` funded projects the group has pledged to, via HTTP."""
     council = app.register_organisation(
-        SYSTEM_ACTOR, f"bench-council{suffix}", OrganisationKind.COUNCIL, "Bench council"
+        RegisterOrganisation(
+            slug=f"bench-council{suffix}",
+            kind=OrganisationKind.COUNCIL,
+            display_name="Bench council",
+        ),
+        SYSTEM_ACTOR,
     ).aggregate_id
     group = app.register_organisation(
-        SYSTEM_ACTOR, f"bench-group{suffix}", OrganisationKind.COMMUNITY_GROUP, "Bench group"
+        RegisterOrganisation(
+            slug=f"bench-group{suffix}",
+            kind=OrganisationKind.COMMUNITY_GROUP,
+            display_name="Bench group",
+        ),
+        SYSTEM_ACTOR,
     ).aggregate_id
     keys = KeyStore(app)
     officer_key = keys.create(council, Role.COUNCIL_OFFICER, label="bench officer")

@@ -33,7 +33,7 @@ from coprod.adapters.config import parse_database_url  # noqa: E402
 from coprod.application import Coprod  # noqa: E402
 from coprod.application.base import SYSTEM_ACTOR  # noqa: E402
 from coprod.application.commands.processes import CloseBallot  # noqa: E402
-from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex  # noqa: E402
+from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, MarkedBallot, Sex  # noqa: E402
 from coprod.domain.process import Process  # noqa: E402
 from coprod.domain.values import Actor, Role  # noqa: E402
 from coprod.domain.voting import BallotChoices  # noqa: E402
@@ -61,12 +61,14 @@ def seed(app: Coprod, ballots: int, batch: int = 5_000) -> tuple[uuid.UUID, date
                 Ballot.cast(
                     SYSTEM_ACTOR,
                     process,
-                    pseudonym(pid, n),
-                    BallotChoices(approvals=chosen),
-                    BallotChannel.ONLINE,
-                    None if n % 11 == 0 else AREAS[n % 4],
-                    None if n % 7 == 0 else ages[n % len(ages)],
-                    None if n % 13 == 0 else sexes[n % len(sexes)],
+                    MarkedBallot(
+                        pseudonym(pid, n),
+                        BallotChoices(approvals=chosen),
+                        BallotChannel.ONLINE,
+                        None if n % 11 == 0 else AREAS[n % 4],
+                        None if n % 7 == 0 else ages[n % len(ages)],
+                        None if n % 13 == 0 else sexes[n % len(sexes)],
+                    ),
                 )
             )
         app.commit(*cast)

@@ -28,6 +28,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from coprod.application.commands.ballots import CastBallot
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
@@ -53,7 +55,7 @@ from coprod.application.commands.proposals import (  # noqa: E402
     Shortlist,
     SubmitIdea,
 )
-from coprod.domain.ballot import Ballot, BallotChannel  # noqa: E402
+from coprod.domain.ballot import Ballot, BallotChannel, MarkedBallot  # noqa: E402
 from coprod.domain.phases import Phase  # noqa: E402
 from coprod.domain.process import Process  # noqa: E402
 from coprod.domain.values import Actor, Money, Role  # noqa: E402
@@ -145,9 +147,9 @@ def cast_many(
                 Ballot.cast(
                     SYSTEM_ACTOR,
                     process,
-                    pseudonym(pid, n),
-                    BallotChoices(approvals=chosen),
-                    BallotChannel.ONLINE,
+                    MarkedBallot(
+                        pseudonym(pid, n), BallotChoices(approvals=chosen), BallotChannel.ONLINE
+                    ),
                 )
             )
         app.commit(*ballots)
@@ -208,11 +210,13 @@ def live_lag(app: Coprod, settings: Any, writes: int = 200) -> list[float]:
         for n in range(writes):
             started = time.perf_counter()
             receipt = app.cast_ballot(
+                CastBallot(
+                    process_id=pid,
+                    voter_pseudonym=pseudonym(pid, n),
+                    choices=BallotChoices(approvals=(options[0],)),
+                    channel=BallotChannel.ONLINE,
+                ),
                 SYSTEM_ACTOR,
-                pid,
-                pseudonym(pid, n),
-                BallotChoices(approvals=(options[0],)),
-                BallotChannel.ONLINE,
             )
             worker.wait_for(receipt.position, timeout=10)
             lags.append(time.perf_counter() - started)

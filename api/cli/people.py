@@ -17,6 +17,7 @@ from rich.console import Console
 
 from coprod.adapters.config import settings_from_env
 from coprod.application import SYSTEM_ACTOR, Coprod
+from coprod.application.commands.people import ErasePerson
 from coprod.domain.errors import CoprodError, InvalidInput, NotFound
 
 people_app = typer.Typer(no_args_is_help=True, add_completion=False)
@@ -37,7 +38,7 @@ def erase(
     try:
         person_id = _uuid(person)
         with Coprod(settings) as app:
-            receipt = app.erase_person(SYSTEM_ACTOR, person_id)
+            receipt = app.erase_person(ErasePerson(person_id=person_id), SYSTEM_ACTOR)
     except CoprodError as e:
         where = f" in {settings.display}" if isinstance(e, NotFound) else ""
         errors.print(f"error: {e}{where}", soft_wrap=True, highlight=False, markup=False)

@@ -20,6 +20,7 @@ from api.http.app import create_app
 from api.keys import KEY_ROLES, KeyStore
 from coprod.adapters.config import settings_from_env
 from coprod.application import SYSTEM_ACTOR, Coprod
+from coprod.application.commands.people import RegisterOrganisation
 from coprod.domain.errors import InvalidInput
 from coprod.domain.organisation import Organisation, OrganisationKind
 from coprod.domain.values import Role
@@ -51,7 +52,9 @@ def _organisation_id(app: Coprod, ref: str, register: str | None, kind: Organisa
                 "organisation",
                 f"no organisation with slug {ref!r}; add --register 'Display name' to create it",
             )
-        app.register_organisation(SYSTEM_ACTOR, ref, kind, register)
+        app.register_organisation(
+            RegisterOrganisation(slug=ref, kind=kind, display_name=register), SYSTEM_ACTOR
+        )
         console.print(f"registered {kind.value} {ref} ({organisation_id})")
     return organisation_id
 

@@ -18,9 +18,10 @@ from api.demo.data import (
     POT,
     THEMES,
 )
-from coprod.application.ballots import BallotInput
 from coprod.application.base import SYSTEM_ACTOR
+from coprod.application.commands.ballots import CastBallots
 from coprod.application.commands.decisions import CorrectDecision, Decide
+from coprod.application.commands.people import AddMember, RegisterOrganisation, RegisterPerson
 from coprod.application.commands.processes import (
     AdvancePhase,
     CloseBallot,
@@ -45,7 +46,7 @@ from coprod.application.commands.proposals import (
     SubmitIdea,
     WithdrawIdea,
 )
-from coprod.domain.ballot import Ballot, BallotChannel, Sex
+from coprod.domain.ballot import Ballot, BallotChannel, MarkedBallot, Sex
 from coprod.domain.decision import DecisionOutcome, DecisionRecord
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.phases import Phase
@@ -63,21 +64,44 @@ class CycleSteps(SeederBase):
         self.say("registering the council and community groups")
         app = self.app
         self.council_id = app.register_organisation(
-            SYSTEM_ACTOR, f"demo-council-{self.seed}", OrganisationKind.COUNCIL, "Demo City Council"
+            RegisterOrganisation(
+                slug=f"demo-council-{self.seed}",
+                kind=OrganisationKind.COUNCIL,
+                display_name="Demo City Council",
+            ),
+            SYSTEM_ACTOR,
         ).aggregate_id
         self.count["organisations"] += 1
         officer_id = app.register_person(
-            SYSTEM_ACTOR, {"name": "Officer One", "email": "officer@example.org"}
+            RegisterPerson(details={"name": "Officer One", "email": "officer@example.org"}),
+            SYSTEM_ACTOR,
         )
-        app.add_member(SYSTEM_ACTOR, self.council_id, officer_id.aggregate_id, Role.COUNCIL_OFFICER)
+        app.add_member(
+            AddMember(
+                organisation_id=self.council_id,
+                person_id=officer_id.aggregate_id,
+                role=Role.COUNCIL_OFFICER,
+            ),
+            SYSTEM_ACTOR,
+        )
         self.officer = Actor(officer_id.aggregate_id, Role.COUNCIL_OFFICER, self.council_id)
         self.groups = []
         for slug, name in GROUPS:
             group_id = app.register_organisation(
-                self.officer, f"{slug}-{self.seed}", OrganisationKind.COMMUNITY_GROUP, name
+                RegisterOrganisation(
+                    slug=f"{slug}-{self.seed}",
+                    kind=OrganisationKind.COMMUNITY_GROUP,
+                    display_name=name,
+                ),
+                self.officer,
             ).aggregate_id
-            person = app.register_person(self.officer, {"name": f"Contact of {name}"}).aggregate_id
-            app.add_member(self.officer, group_id, person, Role.COMMUNITY_MEMBER)
+            person = app.register_person(
+                RegisterPerson(details={"name": f"Contact of {name}"}), self.officer
+            ).aggregate_id
+            app.add_member(
+                AddMember(organisation_id=group_id, person_id=person, role=Role.COMMUNITY_MEMBER),
+                self.officer,
+            )
             self.groups.append((group_id, Actor(person, Role.COMMUNITY_MEMBER, group_id)))
             self.count["organisations"] += 1
             self.count["community groups"] += 1
@@ -260,11 +284,11 @@ class CycleSteps(SeederBase):
         popularity = {p: rng.uniform(0.5, 3.0) for p in self.shortlisted}
         bands = [b for b, _ in AGE_WEIGHTS]
         band_weights = [w for _, w in AGE_WEIGHTS]
-        batch: list[BallotInput] = []
+        batch: list[MarkedBallot] = []
         for voter in range(900):
             choices = self._knapsack_choice(popularity)
             batch.append(
-                BallotInput(
+                MarkedBallot(
                     voter_pseudonym=app.pseudonymise(pid, f"demo-voter-{self.seed}-{voter}"),
                     choices=BallotChoices(approvals=choices),
                     channel=BallotChannel.ONLINE if rng.random() < 0.85 else BallotChannel.PAPER,
@@ -276,10 +300,14 @@ class CycleSteps(SeederBase):
                 )
             )
             if len(batch) == 150:
-                self.count["ballots"] += app.cast_ballots(SYSTEM_ACTOR, pid, batch)
+                self.count["ballots"] += app.cast_ballots(
+                    CastBallots(process_id=pid, ballots=tuple(batch)), SYSTEM_ACTOR
+                )
                 batch = []
         if batch:
-            self.count["ballots"] += app.cast_ballots(SYSTEM_ACTOR, pid, batch)
+            self.count["ballots"] += app.cast_ballots(
+                CastBallots(process_id=pid, ballots=tuple(batch)), SYSTEM_ACTOR
+            )
         app.close_ballot(CloseBallot(process_id=pid), self.officer)
 
     def _knapsack_choice(self, popularity: dict[UUID, float]) -> tuple[UUID, ...]:

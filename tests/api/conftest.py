@@ -20,6 +20,7 @@ from api.http.app import create_app
 from api.keys import KeyStore
 from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR, Coprod
+from coprod.application.commands.people import RegisterOrganisation
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.values import Role
 from tests.api.scenario import registrar
@@ -65,12 +66,24 @@ def coprod(api: FastAPI, client: TestClient) -> Coprod:
 @pytest.fixture
 def world(api: FastAPI, coprod: Coprod) -> World:
     register = coprod.register_organisation
-    council = register(SYSTEM_ACTOR, "aarhus", OrganisationKind.COUNCIL, "Aarhus").aggregate_id
-    other = register(SYSTEM_ACTOR, "odense", OrganisationKind.COUNCIL, "Odense").aggregate_id
+    council = register(
+        RegisterOrganisation(slug="aarhus", kind=OrganisationKind.COUNCIL, display_name="Aarhus"),
+        SYSTEM_ACTOR,
+    ).aggregate_id
+    other = register(
+        RegisterOrganisation(slug="odense", kind=OrganisationKind.COUNCIL, display_name="Odense"),
+        SYSTEM_ACTOR,
+    ).aggregate_id
     # Each council registers its own group: its officers then manage that group's members.
     kind = OrganisationKind.COMMUNITY_GROUP
-    group = register(registrar(council), "park-friends", kind, "Park friends").aggregate_id
-    other_group = register(registrar(other), "lake-friends", kind, "Lake friends").aggregate_id
+    group = register(
+        RegisterOrganisation(slug="park-friends", kind=kind, display_name="Park friends"),
+        registrar(council),
+    ).aggregate_id
+    other_group = register(
+        RegisterOrganisation(slug="lake-friends", kind=kind, display_name="Lake friends"),
+        registrar(other),
+    ).aggregate_id
     store: KeyStore = api.state.keys
     plan = {
         "officer": (council, Role.COUNCIL_OFFICER),

@@ -27,6 +27,7 @@ from api.http.app import create_app
 from api.keys import KeyStore
 from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR, Coprod
+from coprod.application.commands.people import RegisterOrganisation
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.values import Actor, Role
 
@@ -280,13 +281,26 @@ def running_scenario(database: Path | str, *, worker: bool | None = None) -> Ite
         coprod: Coprod = api.state.coprod
         register = coprod.register_organisation
         councils: dict[Side, uuid.UUID] = {
-            "own": register(SYSTEM_ACTOR, "aarhus", OrganisationKind.COUNCIL, "A").aggregate_id,
-            "other": register(SYSTEM_ACTOR, "odense", OrganisationKind.COUNCIL, "B").aggregate_id,
+            "own": register(
+                RegisterOrganisation(
+                    slug="aarhus", kind=OrganisationKind.COUNCIL, display_name="A"
+                ),
+                SYSTEM_ACTOR,
+            ).aggregate_id,
+            "other": register(
+                RegisterOrganisation(
+                    slug="odense", kind=OrganisationKind.COUNCIL, display_name="B"
+                ),
+                SYSTEM_ACTOR,
+            ).aggregate_id,
         }
         group = OrganisationKind.COMMUNITY_GROUP
         # Each council registers its own side's group, so its officers manage that group.
         groups: dict[Side, uuid.UUID] = {
-            side: register(registrar(councils[side]), slug, group, name).aggregate_id
+            side: register(
+                RegisterOrganisation(slug=slug, kind=group, display_name=name),
+                registrar(councils[side]),
+            ).aggregate_id
             for side, slug, name in (("own", "park-friends", "G"), ("other", "lake-friends", "H"))
         }
         store: KeyStore = api.state.keys

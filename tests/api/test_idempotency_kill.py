@@ -26,6 +26,7 @@ import pytest
 from api.keys import KeyStore
 from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR, Coprod
+from coprod.application.commands.people import RegisterOrganisation
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.values import Role
 from tests.api.conftest import event_topics
@@ -105,7 +106,10 @@ def server(url: str, *, dies: bool) -> Iterator[tuple[str, subprocess.Popen[byte
 def test_a_server_killed_after_the_commit_answers_the_retry_once(store_url: str) -> None:
     with Coprod(parse_database_url(store_url)) as app:
         council = app.register_organisation(
-            SYSTEM_ACTOR, "aarhus", OrganisationKind.COUNCIL, "Aarhus"
+            RegisterOrganisation(
+                slug="aarhus", kind=OrganisationKind.COUNCIL, display_name="Aarhus"
+            ),
+            SYSTEM_ACTOR,
         ).aggregate_id
         officer = {
             "Authorization": "Bearer "

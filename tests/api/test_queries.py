@@ -20,6 +20,7 @@ from api.http.errors import PROBLEM_JSON
 from api.keys import KeyStore
 from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR
+from coprod.application.commands.people import RegisterOrganisation
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.values import Role
 from projections.registry import Projector
@@ -233,7 +234,8 @@ def world_on() -> Any:
 
     def make(app: FastAPI) -> dict[str, str]:
         council = app.state.coprod.register_organisation(
-            SYSTEM_ACTOR, "vejle", OrganisationKind.COUNCIL, "Vejle"
+            RegisterOrganisation(slug="vejle", kind=OrganisationKind.COUNCIL, display_name="Vejle"),
+            SYSTEM_ACTOR,
         ).aggregate_id
         store: KeyStore = app.state.keys
         return bearer(store.create(council, Role.COUNCIL_OFFICER, label="officer").secret)

@@ -27,9 +27,9 @@ from api.demo import demo_process_id, seed_demo
 from coprod.adapters.config import StoreSettings, parse_database_url
 from coprod.adapters.privacy import EncryptedText
 from coprod.application import Coprod
-from coprod.application.ballots import BallotInput
+from coprod.application.commands.ballots import CastBallots
 from coprod.application.commands.processes import OpenProcess, SetBudget
-from coprod.domain.ballot import Ballot
+from coprod.domain.ballot import Ballot, MarkedBallot
 from coprod.domain.errors import InvalidInput, NotFound
 from coprod.domain.process import Process
 from coprod.domain.values import Actor, Money, Role
@@ -76,10 +76,10 @@ def seeded(
             seed_demo(app)
             voting, options, officer = open_vote(app, options=3)
             ballots = [
-                BallotInput(f"{i:064x}", BallotChoices(approvals=options[: 1 + i % 3]))
+                MarkedBallot(f"{i:064x}", BallotChoices(approvals=options[: 1 + i % 3]))
                 for i in range(4)
             ]
-            app.cast_ballots(officer, voting, ballots)
+            app.cast_ballots(CastBallots(process_id=voting, ballots=tuple(ballots)), officer)
             with Projector(app) as projector:
                 projector.catch_up()
         yield Seeded(url, settings, demo_process_id(2026), voting)

@@ -25,6 +25,7 @@ from coprod.adapters.config import parse_database_url
 from coprod.adapters.privacy import SQLPersonalDataStore, person_subject
 from coprod.adapters.recording import InTransaction
 from coprod.application import Coprod
+from coprod.application.commands.people import ErasePerson, RegisterPerson
 from coprod.domain.values import Actor, Role
 
 ANNA = {"name": "Anna Jensen", "email": "anna@example.dk"}
@@ -81,7 +82,7 @@ def _officer() -> Actor:
 
 def _registered(url: str) -> uuid.UUID:
     with Coprod(parse_database_url(url)) as app:
-        pid = app.register_person(_officer(), ANNA).aggregate_id
+        pid = app.register_person(RegisterPerson(details=ANNA), _officer()).aggregate_id
         app.personal_data.encrypt_for(person_subject(pid), "Anna's phone")
     return pid
 
@@ -113,7 +114,7 @@ def test_a_failed_registration_leaves_nothing(
     _registered(store_url)  # a person who stays
     _fail(monkeypatch, when)
     with Coprod(parse_database_url(store_url)) as app, pytest.raises(Crash):
-        app.register_person(_officer(), {"name": "Bo Hansen"})
+        app.register_person(RegisterPerson(details={"name": "Bo Hansen"}), _officer())
     monkeypatch.undo()
     after = stored(store_url)
     after.assert_nothing_orphaned()
@@ -127,7 +128,7 @@ def test_a_failed_erasure_leaves_the_person_whole(
     pid = _registered(store_url)
     _fail(monkeypatch, when)
     with Coprod(parse_database_url(store_url)) as app, pytest.raises(Crash):
-        app.erase_person(_officer(), pid)
+        app.erase_person(ErasePerson(person_id=pid), _officer())
     monkeypatch.undo()
     after = stored(store_url)
     after.assert_nothing_orphaned()
@@ -136,16 +137,16 @@ def test_a_failed_erasure_leaves_the_person_whole(
     assert pid in after.keys
     with Coprod(parse_database_url(store_url)) as app:
         assert app.person_details(pid) == ANNA
-        app.erase_person(_officer(), pid)  # the retry erases
+        app.erase_person(ErasePerson(person_id=pid), _officer())  # the retry erases
     retried = stored(store_url)
     retried.assert_nothing_orphaned()
     assert retried.erased == {pid}
 
 
 def test_the_in_memory_store_refuses_whole(memory_app: Coprod, officer: Actor) -> None:
-    pid = memory_app.register_person(officer, ANNA).aggregate_id
+    pid = memory_app.register_person(RegisterPerson(details=ANNA), officer).aggregate_id
     assert memory_app.person_details(pid) == ANNA
-    memory_app.erase_person(officer, pid)
+    memory_app.erase_person(ErasePerson(person_id=pid), officer)
     assert memory_app.personal_data.get(pid) is None
     assert memory_app.personal_data.existing_key(person_subject(pid)) is None
     assert memory_app.get_person(pid).erased
@@ -156,6 +157,7 @@ def test_the_in_memory_store_refuses_whole(memory_app: Coprod, officer: Actor) -
 _KILLER = """
 import os, signal, sys, uuid
 from coprod.application import Coprod
+from coprod.application.commands.people import ErasePerson, RegisterPerson
 from coprod.application.base import CoprodBase
 from coprod.adapters.config import parse_database_url
 from coprod.adapters.recording import InTransaction
@@ -174,9 +176,10 @@ with Coprod(parse_database_url(url)) as app:
     if point == "at-insert":  # as the event is about to be recorded
         app.recorder.insert_events = die
     if action == "register":
-        app.register_person(officer, {"name": "Crash Test", "email": "crash@example.dk"})
+        details = {"name": "Crash Test", "email": "crash@example.dk"}
+        app.register_person(RegisterPerson(details=details), officer)
     else:
-        app.erase_person(officer, uuid.UUID(person))
+        app.erase_person(ErasePerson(person_id=uuid.UUID(person)), officer)
 print("not killed")
 """
 

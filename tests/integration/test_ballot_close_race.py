@@ -16,6 +16,7 @@ import pytest
 
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
+from coprod.application.commands.ballots import CastBallot
 from coprod.application.commands.processes import CloseBallot
 from coprod.domain.ballot import Ballot, BallotChannel
 from coprod.domain.errors import PhaseError
@@ -45,11 +46,13 @@ def storm(app: Coprod, round_no: int) -> tuple[uuid.UUID, int, int, list[str]]:
     pid, options, officer = open_vote(app)
     for i in range(EARLY):  # enough voters that the impact report publishes V (k = 5)
         app.cast_ballot(
+            CastBallot(
+                process_id=pid,
+                voter_pseudonym=pseudonym(("early", round_no, i)),
+                choices=choices_for(i, options, APPROVAL),
+                channel=BallotChannel.ONLINE,
+            ),
             officer,
-            pid,
-            pseudonym(("early", round_no, i)),
-            choices_for(i, options, APPROVAL),
-            BallotChannel.ONLINE,
         )
     accepted = EARLY
     refused = 0
@@ -64,11 +67,13 @@ def storm(app: Coprod, round_no: int) -> tuple[uuid.UUID, int, int, list[str]]:
             n = (round_no, worker, i)
             try:
                 app.cast_ballot(
+                    CastBallot(
+                        process_id=pid,
+                        voter_pseudonym=pseudonym(n),
+                        choices=choices_for(worker + i, options, APPROVAL),
+                        channel=BallotChannel.ONLINE,
+                    ),
                     officer,
-                    pid,
-                    pseudonym(n),
-                    choices_for(worker + i, options, APPROVAL),
-                    BallotChannel.ONLINE,
                 )
             except PhaseError as e:
                 with lock:

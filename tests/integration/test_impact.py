@@ -21,7 +21,7 @@ import pytest
 
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.application.ballots import BallotInput
+from coprod.application.commands.ballots import CastBallots
 from coprod.application.commands.contributions import (
     DisputeContribution,
     LogContribution,
@@ -31,6 +31,7 @@ from coprod.application.commands.contributions import (
 )
 from coprod.application.commands.decisions import CorrectDecision, Decide
 from coprod.application.commands.parameters import LoadCensusShares, LoadVolunteerRates
+from coprod.application.commands.people import RegisterOrganisation
 from coprod.application.commands.processes import (
     AdvancePhase,
     CloseBallot,
@@ -60,7 +61,7 @@ from coprod.application.commands.proposals import (
     SubmitIdea,
     WithdrawIdea,
 )
-from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
+from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, MarkedBallot, Sex
 from coprod.domain.commitment import CoproductionLevel, CoproductionPhase, InKindAsset
 from coprod.domain.decision import DecisionOutcome, DecisionRecord
 from coprod.domain.organisation import OrganisationKind
@@ -219,7 +220,7 @@ def run_cycle(app: Coprod, url: str, voters: dict[tuple[str | None, Sex | None],
         for _ in range(count):
             n += 1
             ballots.append(
-                BallotInput(
+                MarkedBallot(
                     pseudonym((pid, n)),
                     BallotChoices(approvals=(ideas["A"],)),
                     BallotChannel.PAPER,
@@ -228,7 +229,7 @@ def run_cycle(app: Coprod, url: str, voters: dict[tuple[str | None, Sex | None],
                     s,
                 )
             )
-    app.cast_ballots(officer, pid, ballots)
+    app.cast_ballots(CastBallots(process_id=pid, ballots=tuple(ballots)), officer)
     app.close_ballot(CloseBallot(process_id=pid), officer)
     app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DECISION), officer)
     decisions = {
@@ -312,7 +313,12 @@ def run_cycle(app: Coprod, url: str, voters: dict[tuple[str | None, Sex | None],
         officer,
     )
     group = app.register_organisation(
-        officer, f"g-{uuid.uuid4().hex[:6]}", OrganisationKind.COMMUNITY_GROUP, "Group"
+        RegisterOrganisation(
+            slug=f"g-{uuid.uuid4().hex[:6]}",
+            kind=OrganisationKind.COMMUNITY_GROUP,
+            display_name="Group",
+        ),
+        officer,
     ).aggregate_id
     commitment = app.make_commitment(
         MakeCommitment(

@@ -19,6 +19,7 @@ from coprod.adapters.config import parse_database_url
 from coprod.adapters.masterkey import ENV_FILE, ENV_KEY, encode_entry, new_key, parse_keyring
 from coprod.adapters.privacy import DETAILS_TABLE, SQLPersonalDataStore
 from coprod.application import Coprod
+from coprod.application.commands.people import ErasePerson, RegisterPerson
 from coprod.domain.values import Actor, Role
 
 SECRET_NAME = "Quorra Zyxwvut-Plaintext"
@@ -26,9 +27,9 @@ SECRET_NAME = "Quorra Zyxwvut-Plaintext"
 
 def _register_and_erase(app: Coprod) -> uuid.UUID:
     officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, uuid.uuid4())
-    keep = app.register_person(officer, {"name": "Bo Hansen"}).aggregate_id
-    pid = app.register_person(officer, {"name": SECRET_NAME}).aggregate_id
-    app.erase_person(officer, pid)
+    keep = app.register_person(RegisterPerson(details={"name": "Bo Hansen"}), officer).aggregate_id
+    pid = app.register_person(RegisterPerson(details={"name": SECRET_NAME}), officer).aggregate_id
+    app.erase_person(ErasePerson(person_id=pid), officer)
     assert app.person_details(keep) == {"name": "Bo Hansen"}
     return keep
 

@@ -19,6 +19,7 @@ from coprod.adapters.privacy import (
     process_secret_subject,
 )
 from coprod.application import Coprod
+from coprod.application.commands.people import ErasePerson, RegisterPerson
 from coprod.domain.values import Actor
 
 ANNA = {"name": "Anna Jensen", "email": "anna@example.dk"}
@@ -52,7 +53,7 @@ def test_store_is_the_sql_one_in_the_events_database(store_app: Coprod) -> None:
 
 def test_details_survive_a_restart_and_stay_out_of_the_log(store_url: str, officer: Actor) -> None:
     with Coprod(parse_database_url(store_url)) as first:
-        pid = first.register_person(officer, ANNA).aggregate_id
+        pid = first.register_person(RegisterPerson(details=ANNA), officer).aggregate_id
         process_id = uuid.uuid4()
         pseudonym = first.pseudonymise(process_id, "anna@example.dk")
     with Coprod(parse_database_url(store_url)) as second:
@@ -64,14 +65,14 @@ def test_details_survive_a_restart_and_stay_out_of_the_log(store_url: str, offic
 
 
 def test_erasure_deletes_the_rows(store_app: Coprod, officer: Actor) -> None:
-    anna = store_app.register_person(officer, ANNA).aggregate_id
-    bo = store_app.register_person(officer, BO).aggregate_id
+    anna = store_app.register_person(RegisterPerson(details=ANNA), officer).aggregate_id
+    bo = store_app.register_person(RegisterPerson(details=BO), officer).aggregate_id
     sealed = store_app.personal_data.encrypt_for(person_subject(anna), "Anna's phone")
     store_app.personal_data.encrypt_for(person_subject(bo), "Bo's phone")
     assert len(_rows(store_app, "details", "person_id", str(anna))) == 1
     assert len(_rows(store_app, "keys", "subject", person_subject(anna))) == 1
 
-    store_app.erase_person(officer, anna, expected_version=1)
+    store_app.erase_person(ErasePerson(person_id=anna, expected_version=1), officer)
 
     assert _rows(store_app, "details", "person_id", str(anna)) == []
     assert _rows(store_app, "keys", "subject", person_subject(anna)) == []
@@ -83,9 +84,9 @@ def test_erasure_deletes_the_rows(store_app: Coprod, officer: Actor) -> None:
 
 def test_after_erasure_everything_still_loads(store_url: str, officer: Actor) -> None:
     with Coprod(parse_database_url(store_url)) as first:
-        pid = first.register_person(officer, ANNA).aggregate_id
+        pid = first.register_person(RegisterPerson(details=ANNA), officer).aggregate_id
         sealed = first.personal_data.encrypt_for(person_subject(pid), "Anna Jensen")
-        first.erase_person(officer, pid)
+        first.erase_person(ErasePerson(person_id=pid), officer)
     with Coprod(parse_database_url(store_url)) as second:
         person = second.get_person(pid)
         assert person.erased is True

@@ -23,8 +23,9 @@ from eventsourcing.persistence import Tracking
 from api.demo import demo_process_id, seed_demo
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.application.ballots import BallotInput
 from coprod.application.base import SYSTEM_ACTOR
+from coprod.application.commands.ballots import CastBallot, CastBallots
+from coprod.application.commands.people import RegisterOrganisation
 from coprod.application.commands.processes import (
     AdvancePhase,
     CloseBallot,
@@ -39,7 +40,7 @@ from coprod.application.commands.proposals import (
     Shortlist,
     SubmitIdea,
 )
-from coprod.domain.ballot import BallotChannel
+from coprod.domain.ballot import BallotChannel, MarkedBallot
 from coprod.domain.decision import Decision
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.phases import Phase
@@ -138,12 +139,16 @@ def cast(
 ) -> None:
     for first in range(start, start + n, batch):
         app.cast_ballots(
+            CastBallots(
+                process_id=pid,
+                ballots=tuple(
+                    [
+                        MarkedBallot(pseudonym((pid, i)), choices_for(i, options, method))
+                        for i in range(first, min(first + batch, start + n))
+                    ]
+                ),
+            ),
             SYSTEM_ACTOR,
-            pid,
-            [
-                BallotInput(pseudonym((pid, i)), choices_for(i, options, method))
-                for i in range(first, min(first + batch, start + n))
-            ],
         )
 
 
@@ -289,7 +294,12 @@ def test_ignored_events_still_advance_the_position(store_app: Coprod, store_url:
     with Projector(store_app) as projector:
         projector.catch_up()
         receipt = store_app.register_organisation(
-            SYSTEM_ACTOR, f"group-{uuid.uuid4().hex[:6]}", OrganisationKind.COMMUNITY_GROUP, "G"
+            RegisterOrganisation(
+                slug=f"group-{uuid.uuid4().hex[:6]}",
+                kind=OrganisationKind.COMMUNITY_GROUP,
+                display_name="G",
+            ),
+            SYSTEM_ACTOR,
         )
         every = projector.catch_up()
         healths = projector.health()
@@ -411,11 +421,13 @@ def test_worker_gives_read_your_writes(store_app: Coprod) -> None:
     pid, options, _ = open_vote(store_app)
     with ProjectionWorker(store_app.settings, poll_interval=0.01) as worker:
         receipt = store_app.cast_ballot(
+            CastBallot(
+                process_id=pid,
+                voter_pseudonym=pseudonym("me"),
+                choices=BallotChoices(approvals=options[:1]),
+                channel=BallotChannel.ONLINE,
+            ),
             SYSTEM_ACTOR,
-            pid,
-            pseudonym("me"),
-            BallotChoices(approvals=options[:1]),
-            BallotChannel.ONLINE,
         )
         worker.wait_for(receipt.position, timeout=5)
         assert process_summary(pid, settings=store_app.settings).ballots_cast == 1
@@ -437,11 +449,13 @@ def test_concurrent_writers_every_acknowledged_event_exactly_once(postgres_url: 
     def writer(w: int) -> None:
         for i in range(60):
             r = writers[w].cast_ballot(
+                CastBallot(
+                    process_id=pid,
+                    voter_pseudonym=pseudonym((w, i)),
+                    choices=choices_for(i, options, VoteMethod.APPROVAL),
+                    channel=BallotChannel.ONLINE,
+                ),
                 SYSTEM_ACTOR,
-                pid,
-                pseudonym((w, i)),
-                choices_for(i, options, VoteMethod.APPROVAL),
-                BallotChannel.ONLINE,
             )
             assert r.position is not None
             with lock:
@@ -558,18 +572,22 @@ def test_as_of_inside_one_batch_counts_ballot_by_ballot(store_app: Coprod, store
     pid, options, _ = open_vote(store_app)
     ages, sexes, areas = [None, *AgeBand], [None, *Sex], [None, "north", "south"]
     store_app.cast_ballots(
+        CastBallots(
+            process_id=pid,
+            ballots=tuple(
+                [
+                    MarkedBallot(
+                        pseudonym(("run", i)),
+                        choices_for(i, options, VoteMethod.APPROVAL),
+                        area_code=areas[i % 3],
+                        age_band=ages[i % len(ages)],
+                        sex=sexes[i % 2],
+                    )
+                    for i in range(120)
+                ]
+            ),
+        ),
         SYSTEM_ACTOR,
-        pid,
-        [
-            BallotInput(
-                pseudonym(("run", i)),
-                choices_for(i, options, VoteMethod.APPROVAL),
-                area_code=areas[i % 3],
-                age_band=ages[i % len(ages)],
-                sex=sexes[i % 2],
-            )
-            for i in range(120)
-        ],
     )
     cast_at = []  # (timestamp in µs, cell) of each ballot, from the log itself
     for n in store_app.recorder.select_notifications(start=0, limit=10**6):

@@ -31,6 +31,7 @@ from api.http.app import create_app
 from api.keys import KeyStore
 from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR, Coprod
+from coprod.application.commands.people import RegisterOrganisation
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.values import Role
 from projections.kernel.readmodel import PositionConflict
@@ -179,7 +180,9 @@ def officer_key(api: Any, app: Coprod) -> dict[str, str]:
 def other_officer_key(api: Any, app: Coprod) -> dict[str, str]:
     """An officer of a second council, registered for the purpose."""
     kind = OrganisationKind.COUNCIL
-    council = app.register_organisation(SYSTEM_ACTOR, "other-council", kind, "Other").aggregate_id
+    council = app.register_organisation(
+        RegisterOrganisation(slug="other-council", kind=kind, display_name="Other"), SYSTEM_ACTOR
+    ).aggregate_id
     store: KeyStore = api.state.keys
     return {"Authorization": f"Bearer {store.create(council, Role.COUNCIL_OFFICER).secret}"}
 

@@ -22,7 +22,7 @@ from api.cli.main import cli
 from coprod.adapters.chain import chain_head
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.application.ballots import BallotInput
+from coprod.application.commands.ballots import CastBallots
 from coprod.application.commands.parameters import LoadCensusShares
 from coprod.application.commands.processes import (
     AdvancePhase,
@@ -39,7 +39,7 @@ from coprod.application.commands.proposals import (
     SubmitIdea,
 )
 from coprod.application.commands.releases import PublishRelease
-from coprod.domain.ballot import AgeBand, BallotChannel, Sex
+from coprod.domain.ballot import AgeBand, BallotChannel, MarkedBallot, Sex
 from coprod.domain.errors import AlreadyExists, NotAllowed, NotFound, RuleViolation
 from coprod.domain.parameters import AreaQuintile, CensusDimension, GroupShare
 from coprod.domain.phases import Phase
@@ -72,7 +72,7 @@ class Vote:
         for area, age, sex in voters:
             self.cast += 1
             batch.append(
-                BallotInput(
+                MarkedBallot(
                     pseudonym((self.pid, self.cast)),
                     BallotChoices(approvals=(self.idea,)),
                     BallotChannel.PAPER,
@@ -81,7 +81,7 @@ class Vote:
                     sex,
                 )
             )
-        self.app.cast_ballots(self.officer, self.pid, batch)
+        self.app.cast_ballots(CastBallots(process_id=self.pid, ballots=tuple(batch)), self.officer)
 
     def live(self) -> dict[str, Any]:
         self.project()

@@ -37,7 +37,8 @@ from coprod.adapters.masterkey import (
 )
 from coprod.adapters.privacy import SQLPersonalDataStore, process_secret_subject
 from coprod.application import Coprod
-from coprod.application.ballots import BallotInput
+from coprod.application.commands.ballots import CastBallots
+from coprod.domain.ballot import MarkedBallot
 from coprod.domain.errors import InvalidInput
 from coprod.domain.voting import BallotChoices
 from tests.integration.test_projection_runner import open_vote
@@ -50,10 +51,10 @@ def _cast_twenty(app: Coprod) -> tuple[uuid.UUID, list[str]]:
     process, options, officer = open_vote(app, options=3)
     pseudonyms = [app.pseudonymise(process, ref) for ref in VOTERS]
     ballots = [
-        BallotInput(p, BallotChoices(approvals=options[: 1 + n % 3]))
+        MarkedBallot(p, BallotChoices(approvals=options[: 1 + n % 3]))
         for n, p in enumerate(pseudonyms)
     ]
-    app.cast_ballots(officer, process, ballots)
+    app.cast_ballots(CastBallots(process_id=process, ballots=tuple(ballots)), officer)
     return process, pseudonyms
 
 

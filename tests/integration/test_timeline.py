@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from api.cli.timeline import timeline as timeline_command
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
-from coprod.application.ballots import BallotInput
 from coprod.application.base import SYSTEM_ACTOR
+from coprod.application.commands.ballots import CastBallots
 from coprod.application.commands.contributions import (
     LogContribution,
     MakeCommitment,
@@ -28,6 +28,7 @@ from coprod.application.commands.contributions import (
 )
 from coprod.application.commands.decisions import CorrectDecision, Decide
 from coprod.application.commands.outcomes import RecordOutcome
+from coprod.application.commands.people import ErasePerson, RegisterOrganisation, RegisterPerson
 from coprod.application.commands.processes import (
     AdvancePhase,
     CloseBallot,
@@ -57,6 +58,7 @@ from coprod.application.commands.proposals import (
     Shortlist,
     SubmitIdea,
 )
+from coprod.domain.ballot import MarkedBallot
 from coprod.domain.commitment import CoproductionLevel, CoproductionPhase
 from coprod.domain.decision import DecisionOutcome, DecisionRecord
 from coprod.domain.errors import NotFound
@@ -115,7 +117,9 @@ def build_chain(url: str) -> Chain:
     app = Coprod(parse_database_url(url))
     council = uuid.uuid4()
     officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council)
-    person = app.register_person(officer, {"name": "Karen Jensen"}).aggregate_id
+    person = app.register_person(
+        RegisterPerson(details={"name": "Karen Jensen"}), officer
+    ).aggregate_id
     resident = Actor(person, Role.RESIDENT)
     other_resident = Actor(uuid.uuid4(), Role.RESIDENT)
     pid = app.open_process(
@@ -131,7 +135,12 @@ def build_chain(url: str) -> Chain:
         officer,
     )
     group = app.register_organisation(
-        officer, f"group-{uuid.uuid4().hex[:6]}", OrganisationKind.COMMUNITY_GROUP, "Friends"
+        RegisterOrganisation(
+            slug=f"group-{uuid.uuid4().hex[:6]}",
+            kind=OrganisationKind.COMMUNITY_GROUP,
+            display_name="Friends",
+        ),
+        officer,
     ).aggregate_id
     member = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, group)
 
@@ -213,15 +222,21 @@ def build_chain(url: str) -> Chain:
     app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.VOTE), officer)
     app.open_ballot(OpenBallot(process_id=pid, proposal_ids=(a, c)), officer)
     app.cast_ballots(
+        CastBallots(
+            process_id=pid,
+            ballots=tuple(
+                [
+                    MarkedBallot(
+                        hashlib.sha256(f"voter-{i}".encode()).hexdigest(),
+                        BallotChoices(
+                            approvals=tuple(p for p, yes in ((a, i < 5), (c, i >= 2)) if yes)
+                        ),
+                    )
+                    for i in range(6)
+                ]
+            ),
+        ),
         SYSTEM_ACTOR,
-        pid,
-        [
-            BallotInput(
-                hashlib.sha256(f"voter-{i}".encode()).hexdigest(),
-                BallotChoices(approvals=tuple(p for p, yes in ((a, i < 5), (c, i >= 2)) if yes)),
-            )
-            for i in range(6)
-        ],
     )
     app.close_ballot(CloseBallot(process_id=pid), officer)
     app.record_outcome(RecordOutcome(process_id=pid, rule="greedy"), SYSTEM_ACTOR)
@@ -625,7 +640,7 @@ def test_cli_table_and_json(sqlite_url: str) -> None:
 def test_no_personal_details_before_or_after_erasure(chain: Chain) -> None:
     before = chain.timeline(chain.project).to_dict()
     assert "Karen" not in json.dumps(before, ensure_ascii=False)
-    chain.app.erase_person(chain.officer, chain.resident.id)
+    chain.app.erase_person(ErasePerson(person_id=chain.resident.id), chain.officer)
     chain.project_all()
     after = chain.timeline(chain.project).to_dict()
     assert after == before  # only a pseudonymous id was ever shown; the story is intact

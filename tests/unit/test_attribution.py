@@ -8,6 +8,7 @@ from eventsourcing.persistence import StoredEvent
 
 from coprod.application import SYSTEM_ACTOR, Coprod, policy
 from coprod.application.attribution import CouncilLookup
+from coprod.application.commands.people import RegisterOrganisation, RegisterPerson
 from coprod.application.commands.processes import OpenProcess
 from coprod.application.commands.proposals import SubmitIdea
 from coprod.domain.organisation import OrganisationKind
@@ -18,19 +19,25 @@ GROUP = OrganisationKind.COMMUNITY_GROUP
 
 
 def test_an_aggregate_is_its_councils_through_process_and_registrar(app: Coprod) -> None:
-    a = app.register_organisation(SYSTEM_ACTOR, "council-a", COUNCIL, "A").aggregate_id
-    b = app.register_organisation(SYSTEM_ACTOR, "council-b", COUNCIL, "B").aggregate_id
+    a = app.register_organisation(
+        RegisterOrganisation(slug="council-a", kind=COUNCIL, display_name="A"), SYSTEM_ACTOR
+    ).aggregate_id
+    b = app.register_organisation(
+        RegisterOrganisation(slug="council-b", kind=COUNCIL, display_name="B"), SYSTEM_ACTOR
+    ).aggregate_id
     officer_a = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, a)
     officer_b = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, b)
     process = app.open_process(
         OpenProcess(council_id=a, code="pb-a", name="PB A", currency="DKK"), officer_a
     ).aggregate_id
-    group = app.register_organisation(officer_a, "lake", GROUP, "Lake").aggregate_id
+    group = app.register_organisation(
+        RegisterOrganisation(slug="lake", kind=GROUP, display_name="Lake"), officer_a
+    ).aggregate_id
     member = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, group)
     idea = app.submit_idea(
         SubmitIdea(process_id=process, title="Lamps", description="Lamps on the path"), member
     ).aggregate_id
-    person = app.register_person(member, {"name": "Bo"}).aggregate_id
+    person = app.register_person(RegisterPerson(details={"name": "Bo"}), member).aggregate_id
     lookup = CouncilLookup(app)
     for aggregate in (a, process, group, idea, person):
         assert lookup.owner(aggregate) == a, aggregate

@@ -10,7 +10,7 @@ import pytest
 
 from coprod.adapters.privacy import process_secret_subject
 from coprod.application import SYSTEM_ACTOR, Coprod
-from coprod.application.ballots import BallotInput
+from coprod.application.commands.ballots import CastBallot, CastBallotByRef, CastBallots
 from coprod.application.commands.processes import (
     AdvancePhase,
     CloseBallot,
@@ -19,7 +19,7 @@ from coprod.application.commands.processes import (
     SetBudget,
     SetRules,
 )
-from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
+from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, MarkedBallot, Sex
 from coprod.domain.errors import (
     BallotRejected,
     DuplicateBallot,
@@ -98,13 +98,15 @@ def test_a_valid_ballot_is_stored_with_choices_channel_and_coarse_demographics(
     app: Coprod, officer: Actor, vote: UUID
 ) -> None:
     receipt = app.cast_ballot(
+        CastBallot(
+            process_id=vote,
+            voter_pseudonym=pseudonym(1),
+            choices=approve(P1, P3),
+            channel=BallotChannel.ONLINE,
+            age_band=AgeBand.AGE_25_34,
+            sex=Sex.FEMALE,
+        ),
         officer,
-        vote,
-        pseudonym(1),
-        approve(P1, P3),
-        BallotChannel.ONLINE,
-        age_band=AgeBand.AGE_25_34,
-        sex=Sex.FEMALE,
     )
 
     assert receipt.aggregate_id == Ballot.create_id(vote, pseudonym(1))
@@ -122,11 +124,27 @@ def test_a_valid_ballot_is_stored_with_choices_channel_and_coarse_demographics(
 def test_a_second_ballot_from_the_same_pseudonym_is_refused_and_the_first_stands(
     app: Coprod, officer: Actor, vote: UUID
 ) -> None:
-    app.cast_ballot(officer, vote, pseudonym(1), approve(P1), BallotChannel.ONLINE)
+    app.cast_ballot(
+        CastBallot(
+            process_id=vote,
+            voter_pseudonym=pseudonym(1),
+            choices=approve(P1),
+            channel=BallotChannel.ONLINE,
+        ),
+        officer,
+    )
     before = events_written(app)
 
     with pytest.raises(DuplicateBallot, match="already has a counted ballot"):
-        app.cast_ballot(officer, vote, pseudonym(1), approve(P2, P3), BallotChannel.PAPER)
+        app.cast_ballot(
+            CastBallot(
+                process_id=vote,
+                voter_pseudonym=pseudonym(1),
+                choices=approve(P2, P3),
+                channel=BallotChannel.PAPER,
+            ),
+            officer,
+        )
 
     assert events_written(app) == before
     ballot = app.load(Ballot, Ballot.create_id(vote, pseudonym(1)))
@@ -150,7 +168,15 @@ def test_an_over_budget_knapsack_ballot_is_refused_not_trimmed(
     before = events_written(app)
 
     with pytest.raises(BallotRejected, match="over the limit") as refused:
-        app.cast_ballot(officer, vote, pseudonym(1), approve(P1, P2), BallotChannel.ONLINE)
+        app.cast_ballot(
+            CastBallot(
+                process_id=vote,
+                voter_pseudonym=pseudonym(1),
+                choices=approve(P1, P2),
+                channel=BallotChannel.ONLINE,
+            ),
+            officer,
+        )
 
     assert refused.value.rule == "over-budget"
     assert events_written(app) == before
@@ -162,7 +188,15 @@ def test_a_ballot_on_a_closed_vote_is_refused(app: Coprod, officer: Actor, vote:
     before = events_written(app)
 
     with pytest.raises(PhaseError, match="closed") as refused:
-        app.cast_ballot(officer, vote, pseudonym(1), approve(P1), BallotChannel.ONLINE)
+        app.cast_ballot(
+            CastBallot(
+                process_id=vote,
+                voter_pseudonym=pseudonym(1),
+                choices=approve(P1),
+                channel=BallotChannel.ONLINE,
+            ),
+            officer,
+        )
 
     assert refused.value.rule == "phase"
     assert events_written(app) == before
@@ -174,7 +208,15 @@ def test_a_ballot_before_the_vote_opens_is_refused(
     pid = open_vote(app, officer, council_id, open_ballot=False)
 
     with pytest.raises(PhaseError, match="not opened"):
-        app.cast_ballot(officer, pid, pseudonym(1), approve(P1), BallotChannel.ONLINE)
+        app.cast_ballot(
+            CastBallot(
+                process_id=pid,
+                voter_pseudonym=pseudonym(1),
+                choices=approve(P1),
+                channel=BallotChannel.ONLINE,
+            ),
+            officer,
+        )
 
 
 @pytest.mark.parametrize(
@@ -193,7 +235,15 @@ def test_a_pseudonym_must_be_an_hmac_sha256_hex_digest(
     before = events_written(app)
 
     with pytest.raises(InvalidInput, match=problem) as refused:
-        app.cast_ballot(officer, vote, given, approve(P1), BallotChannel.ONLINE)
+        app.cast_ballot(
+            CastBallot(
+                process_id=vote,
+                voter_pseudonym=given,
+                choices=approve(P1),
+                channel=BallotChannel.ONLINE,
+            ),
+            officer,
+        )
 
     assert refused.value.field == "voter_pseudonym"
     assert events_written(app) == before
@@ -206,56 +256,109 @@ def test_the_area_must_be_one_of_the_process_areas_when_areas_are_defined(
     pid = open_vote(app, officer, council_id, areas=areas)
 
     with pytest.raises(InvalidInput, match="'X' is not an area of this process") as refused:
-        app.cast_ballot(officer, pid, pseudonym(1), approve(P1), BallotChannel.ONLINE, "X")
+        app.cast_ballot(
+            CastBallot(
+                process_id=pid,
+                voter_pseudonym=pseudonym(1),
+                choices=approve(P1),
+                channel=BallotChannel.ONLINE,
+                area_code="X",
+            ),
+            officer,
+        )
     assert refused.value.field == "area_code"
     assert not app.exists(Ballot.create_id(pid, pseudonym(1)))
 
-    receipt = app.cast_ballot(officer, pid, pseudonym(1), approve(P1), BallotChannel.ONLINE, "S")
+    receipt = app.cast_ballot(
+        CastBallot(
+            process_id=pid,
+            voter_pseudonym=pseudonym(1),
+            choices=approve(P1),
+            channel=BallotChannel.ONLINE,
+            area_code="S",
+        ),
+        officer,
+    )
     assert app.load(Ballot, receipt.aggregate_id).area_code == "S"
 
 
 def test_any_area_code_is_kept_when_the_process_defines_no_areas(
     app: Coprod, officer: Actor, vote: UUID
 ) -> None:
-    receipt = app.cast_ballot(officer, vote, pseudonym(1), approve(P1), BallotChannel.ONLINE, "7")
+    receipt = app.cast_ballot(
+        CastBallot(
+            process_id=vote,
+            voter_pseudonym=pseudonym(1),
+            choices=approve(P1),
+            channel=BallotChannel.ONLINE,
+            area_code="7",
+        ),
+        officer,
+    )
 
     assert app.load(Ballot, receipt.aggregate_id).area_code == "7"
 
 
 def test_a_blank_area_code_is_refused(app: Coprod, officer: Actor, vote: UUID) -> None:
     with pytest.raises(InvalidInput, match="area_code: must not be empty"):
-        app.cast_ballot(officer, vote, pseudonym(1), approve(P1), BallotChannel.ONLINE, " ")
+        app.cast_ballot(
+            CastBallot(
+                process_id=vote,
+                voter_pseudonym=pseudonym(1),
+                choices=approve(P1),
+                channel=BallotChannel.ONLINE,
+                area_code=" ",
+            ),
+            officer,
+        )
 
 
 def test_channel_and_demographics_must_be_the_declared_vocabularies(
     app: Coprod, officer: Actor, vote: UUID
 ) -> None:
     with pytest.raises(InvalidInput, match="channel"):
-        app.cast_ballot(officer, vote, pseudonym(1), approve(P1), "online")  # type: ignore[arg-type]
+        app.cast_ballot(
+            CastBallot(
+                process_id=vote, voter_pseudonym=pseudonym(1), choices=approve(P1), channel="online"
+            ),
+            officer,
+        )  # type: ignore[arg-type]
     with pytest.raises(InvalidInput, match="age_band"):
         app.cast_ballot(
+            CastBallot(
+                process_id=vote,
+                voter_pseudonym=pseudonym(1),
+                choices=approve(P1),
+                channel=BallotChannel.ONLINE,
+                age_band="34",
+            ),
             officer,
-            vote,
-            pseudonym(1),
-            approve(P1),
-            BallotChannel.ONLINE,
-            age_band="34",  # type: ignore[arg-type]
         )
     with pytest.raises(InvalidInput, match="sex"):
         app.cast_ballot(
+            CastBallot(
+                process_id=vote,
+                voter_pseudonym=pseudonym(1),
+                choices=approve(P1),
+                channel=BallotChannel.ONLINE,
+                sex="f",
+            ),
             officer,
-            vote,
-            pseudonym(1),
-            approve(P1),
-            BallotChannel.ONLINE,
-            sex="f",  # type: ignore[arg-type]
         )
     assert not app.exists(Ballot.create_id(vote, pseudonym(1)))
 
 
 def test_a_ballot_for_an_unknown_process_is_not_found(app: Coprod, officer: Actor) -> None:
     with pytest.raises(Exception, match="no process with id"):
-        app.cast_ballot(officer, uuid.uuid4(), pseudonym(1), approve(P1), BallotChannel.ONLINE)
+        app.cast_ballot(
+            CastBallot(
+                process_id=uuid.uuid4(),
+                voter_pseudonym=pseudonym(1),
+                choices=approve(P1),
+                channel=BallotChannel.ONLINE,
+            ),
+            officer,
+        )
 
 
 # -- who may cast (the policy, applied by the use cases) ------------------------------------
@@ -273,18 +376,50 @@ def test_only_an_officer_of_the_process_council_casts_or_imports(
         (evaluator, "only a council officer may do this"),
     ):
         with pytest.raises(NotAllowed, match=refusal):
-            app.cast_ballot(actor, vote, pseudonym(1), approve(P1), BallotChannel.ONLINE)
+            app.cast_ballot(
+                CastBallot(
+                    process_id=vote,
+                    voter_pseudonym=pseudonym(1),
+                    choices=approve(P1),
+                    channel=BallotChannel.ONLINE,
+                ),
+                actor,
+            )
         with pytest.raises(NotAllowed, match=refusal):
-            app.cast_ballot_by_ref(actor, vote, "anna@x.dk", approve(P1), BallotChannel.ONLINE)
+            app.cast_ballot_by_ref(
+                CastBallotByRef(
+                    process_id=vote,
+                    voter_ref="anna@x.dk",
+                    choices=approve(P1),
+                    channel=BallotChannel.ONLINE,
+                ),
+                actor,
+            )
         with pytest.raises(NotAllowed, match=refusal):
-            app.cast_ballots(actor, vote, [paper(1, P1)])
+            app.cast_ballots(CastBallots(process_id=vote, ballots=(paper(1, P1),)), actor)
     assert events_written(app) == before
     # the refusal comes before the ballot is even checked: a bad ballot is refused the same
     with pytest.raises(NotAllowed, match="another council"):
-        app.cast_ballot(stranger, vote, "not-a-digest", approve(P1, P2), BallotChannel.ONLINE)
+        app.cast_ballot(
+            CastBallot(
+                process_id=vote,
+                voter_pseudonym="not-a-digest",
+                choices=approve(P1, P2),
+                channel=BallotChannel.ONLINE,
+            ),
+            stranger,
+        )
     # the process's officer, and the system (imports), still cast
-    app.cast_ballot(officer, vote, pseudonym(1), approve(P1), BallotChannel.ONLINE)
-    app.cast_ballots(SYSTEM_ACTOR, vote, [paper(2, P2)])
+    app.cast_ballot(
+        CastBallot(
+            process_id=vote,
+            voter_pseudonym=pseudonym(1),
+            choices=approve(P1),
+            channel=BallotChannel.ONLINE,
+        ),
+        officer,
+    )
+    app.cast_ballots(CastBallots(process_id=vote, ballots=(paper(2, P2),)), SYSTEM_ACTOR)
     assert events_written(app) == before + 2
 
 
@@ -292,28 +427,45 @@ def test_a_voter_ref_is_pseudonymised_by_the_use_case_only_once_the_policy_allow
     app: Coprod, officer: Actor, vote: UUID
 ) -> None:
     receipt = app.cast_ballot_by_ref(
-        officer, vote, " Anna@X.dk ", approve(P1), BallotChannel.ONLINE
+        CastBallotByRef(
+            process_id=vote,
+            voter_ref=" Anna@X.dk ",
+            choices=approve(P1),
+            channel=BallotChannel.ONLINE,
+        ),
+        officer,
     )
     ballot = app.load(Ballot, receipt.aggregate_id)
     assert ballot.voter_pseudonym == app.pseudonymise(vote, "anna@x.dk")
     # an unknown process: not found, and no process secret was made for it
     unknown = uuid.uuid4()
     with pytest.raises(NotFound):
-        app.cast_ballot_by_ref(officer, unknown, "anna@x.dk", approve(P1), BallotChannel.ONLINE)
+        app.cast_ballot_by_ref(
+            CastBallotByRef(
+                process_id=unknown,
+                voter_ref="anna@x.dk",
+                choices=approve(P1),
+                channel=BallotChannel.ONLINE,
+            ),
+            officer,
+        )
     assert app.personal_data.existing_key(process_secret_subject(unknown)) is None
 
 
 # -- cast_ballots (paper import) ------------------------------------------------------------
 
 
-def paper(n: int, *choices: UUID, area_code: str | None = None) -> BallotInput:
-    return BallotInput(pseudonym(n), approve(*choices), area_code=area_code)
+def paper(n: int, *choices: UUID, area_code: str | None = None) -> MarkedBallot:
+    return MarkedBallot(pseudonym(n), approve(*choices), area_code=area_code)
 
 
 def test_a_batch_is_saved_whole_as_paper_ballots(app: Coprod, officer: Actor, vote: UUID) -> None:
     before = events_written(app)
 
-    count = app.cast_ballots(officer, vote, [paper(1, P1), paper(2, P2, P3), paper(3, P3)])
+    count = app.cast_ballots(
+        CastBallots(process_id=vote, ballots=(paper(1, P1), paper(2, P2, P3), paper(3, P3))),
+        officer,
+    )
 
     assert count == 3
     assert events_written(app) == before + 3
@@ -328,7 +480,10 @@ def test_one_bad_ballot_refuses_the_whole_batch_and_names_its_index(
     before = events_written(app)
 
     with pytest.raises(BallotRejected, match=r"ballots\[2\]: .*over the limit") as refused:
-        app.cast_ballots(officer, vote, [paper(1, P1), paper(2, P2), paper(3, P1, P2)])
+        app.cast_ballots(
+            CastBallots(process_id=vote, ballots=(paper(1, P1), paper(2, P2), paper(3, P1, P2))),
+            officer,
+        )
 
     assert refused.value.rule == "over-budget"
     assert events_written(app) == before
@@ -338,10 +493,10 @@ def test_one_bad_ballot_refuses_the_whole_batch_and_names_its_index(
 def test_a_malformed_field_in_a_batch_names_the_index_and_field(
     app: Coprod, officer: Actor, vote: UUID
 ) -> None:
-    bad = BallotInput("not-a-digest", approve(P1))
+    bad = MarkedBallot("not-a-digest", approve(P1))
 
     with pytest.raises(InvalidInput) as refused:
-        app.cast_ballots(officer, vote, [paper(1, P1), bad])
+        app.cast_ballots(CastBallots(process_id=vote, ballots=(paper(1, P1), bad)), officer)
 
     assert refused.value.field == "ballots[1].voter_pseudonym"
     assert not app.exists(Ballot.create_id(vote, pseudonym(1)))
@@ -353,7 +508,10 @@ def test_a_pseudonym_twice_in_one_batch_refuses_the_batch(
     before = events_written(app)
 
     with pytest.raises(DuplicateBallot, match=r"ballots\[2\].*ballots\[0\]"):
-        app.cast_ballots(officer, vote, [paper(1, P1), paper(2, P2), paper(1, P3)])
+        app.cast_ballots(
+            CastBallots(process_id=vote, ballots=(paper(1, P1), paper(2, P2), paper(1, P3))),
+            officer,
+        )
 
     assert events_written(app) == before
 
@@ -361,11 +519,22 @@ def test_a_pseudonym_twice_in_one_batch_refuses_the_batch(
 def test_a_batch_with_an_already_counted_voter_imports_nothing(
     app: Coprod, officer: Actor, vote: UUID
 ) -> None:
-    app.cast_ballot(officer, vote, pseudonym(2), approve(P2), BallotChannel.ONLINE)
+    app.cast_ballot(
+        CastBallot(
+            process_id=vote,
+            voter_pseudonym=pseudonym(2),
+            choices=approve(P2),
+            channel=BallotChannel.ONLINE,
+        ),
+        officer,
+    )
     before = events_written(app)
 
     with pytest.raises(DuplicateBallot, match=r"ballots\[1\]: this voter already has a counted"):
-        app.cast_ballots(officer, vote, [paper(1, P1), paper(2, P3), paper(3, P3)])
+        app.cast_ballots(
+            CastBallots(process_id=vote, ballots=(paper(1, P1), paper(2, P3), paper(3, P3))),
+            officer,
+        )
 
     assert events_written(app) == before
     assert not app.exists(Ballot.create_id(vote, pseudonym(1)))
@@ -376,9 +545,9 @@ def test_a_batch_on_a_closed_vote_is_refused(app: Coprod, officer: Actor, vote: 
     app.close_ballot(CloseBallot(process_id=vote), officer)
 
     with pytest.raises(PhaseError, match="closed"):
-        app.cast_ballots(officer, vote, [paper(1, P1)])
+        app.cast_ballots(CastBallots(process_id=vote, ballots=(paper(1, P1),)), officer)
 
 
 def test_an_empty_batch_is_refused(app: Coprod, officer: Actor, vote: UUID) -> None:
     with pytest.raises(InvalidInput, match="ballots: the batch is empty"):
-        app.cast_ballots(officer, vote, [])
+        app.cast_ballots(CastBallots(process_id=vote, ballots=()), officer)

@@ -24,9 +24,6 @@ MAX_PUBLIC_PARAMETERS = 6
 STILL_OVER: frozenset[tuple[str, str, str]] = frozenset(
     {
         ("src/coprod/adapters/privacy.py", "module", ""),
-        ("src/coprod/application/ballots.py", "parameters", "cast_ballot"),
-        ("src/coprod/application/ballots.py", "parameters", "cast_ballot_by_ref"),
-        ("src/coprod/domain/ballot.py", "parameters", "cast"),
         ("src/coprod/domain/rules/completion.py", "parameters", "mes_add1"),
         ("src/coprod/domain/rules/greedy.py", "function", "greedy"),
         ("src/coprod/domain/rules/greedy.py", "parameters", "greedy"),

@@ -18,6 +18,7 @@ from coprod.application.commands.contributions import (
     MarkCommitmentMet,
     VerifyContribution,
 )
+from coprod.application.commands.people import RegisterOrganisation
 from coprod.application.commands.processes import OpenProcess
 from coprod.domain.aggregate import natural_id
 from coprod.domain.commitment import (
@@ -43,7 +44,10 @@ VAN = InKindAsset("use of a van for two weekends", Money.of("1500", "DKK"))
 @pytest.fixture
 def group_id(app: Coprod, officer: Actor) -> uuid.UUID:
     return app.register_organisation(
-        officer, "gardeners", OrganisationKind.COMMUNITY_GROUP, "Gardeners"
+        RegisterOrganisation(
+            slug="gardeners", kind=OrganisationKind.COMMUNITY_GROUP, display_name="Gardeners"
+        ),
+        officer,
     ).aggregate_id
 
 
@@ -206,7 +210,10 @@ def test_commitment_needs_a_community_group(
     app: Coprod, officer: Actor, project_id: uuid.UUID
 ) -> None:
     council = app.register_organisation(
-        officer, "copenhagen", OrganisationKind.COUNCIL, "Copenhagen"
+        RegisterOrganisation(
+            slug="copenhagen", kind=OrganisationKind.COUNCIL, display_name="Copenhagen"
+        ),
+        officer,
     ).aggregate_id
     with pytest.raises(RuleViolation, match="only a community group makes commitments") as err:
         app.make_commitment(
@@ -432,7 +439,10 @@ def test_a_group_logs_only_against_its_own_commitment(
     project_id: uuid.UUID,
 ) -> None:
     other_group = app.register_organisation(
-        officer, "cyclists", OrganisationKind.COMMUNITY_GROUP, "Cyclists"
+        RegisterOrganisation(
+            slug="cyclists", kind=OrganisationKind.COMMUNITY_GROUP, display_name="Cyclists"
+        ),
+        officer,
     ).aggregate_id
     cyclist = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, other_group)
     # Another group's commitment is private to it (the policy): as if it did not exist.

@@ -8,6 +8,12 @@ import uuid
 import pytest
 
 from coprod.application import Coprod
+from coprod.application.commands.people import (
+    AddMember,
+    RegisterOrganisation,
+    RegisterPerson,
+    RemoveMember,
+)
 from coprod.domain.aggregate import natural_id
 from coprod.domain.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation, StaleVersion
 from coprod.domain.organisation import Organisation, OrganisationKind, Person
@@ -17,14 +23,19 @@ from coprod.domain.values import Actor, Role
 @pytest.fixture
 def group_id(app: Coprod, officer: Actor) -> uuid.UUID:
     receipt = app.register_organisation(
-        officer, "noerrebro-gardeners", OrganisationKind.COMMUNITY_GROUP, "Nørrebro Gardeners"
+        RegisterOrganisation(
+            slug="noerrebro-gardeners",
+            kind=OrganisationKind.COMMUNITY_GROUP,
+            display_name="Nørrebro Gardeners",
+        ),
+        officer,
     )
     return receipt.aggregate_id
 
 
 @pytest.fixture
 def person_id(app: Coprod, officer: Actor) -> uuid.UUID:
-    return app.register_person(officer, {"name": "Anna"}).aggregate_id
+    return app.register_person(RegisterPerson(details={"name": "Anna"}), officer).aggregate_id
 
 
 def test_register_organisation(app: Coprod, officer: Actor, group_id: uuid.UUID) -> None:
@@ -41,7 +52,12 @@ def test_registering_a_slug_twice_is_refused(
 ) -> None:
     with pytest.raises(AlreadyExists, match="already exists"):
         app.register_organisation(
-            officer, "noerrebro-gardeners", OrganisationKind.COUNCIL, "Another name"
+            RegisterOrganisation(
+                slug="noerrebro-gardeners",
+                kind=OrganisationKind.COUNCIL,
+                display_name="Another name",
+            ),
+            officer,
         )
     assert app.get_organisation(group_id).kind is OrganisationKind.COMMUNITY_GROUP
 
@@ -51,26 +67,37 @@ def test_registering_a_slug_twice_is_refused(
 )
 def test_bad_slug_is_refused(app: Coprod, officer: Actor, slug: str) -> None:
     with pytest.raises(InvalidInput) as err:
-        app.register_organisation(officer, slug, OrganisationKind.COUNCIL, "Council")
+        app.register_organisation(
+            RegisterOrganisation(slug=slug, kind=OrganisationKind.COUNCIL, display_name="Council"),
+            officer,
+        )
     assert err.value.field == "slug"
     assert app.recorder.max_notification_id() in (None, 0)
 
 
 def test_blank_display_name_is_refused(app: Coprod, officer: Actor) -> None:
     with pytest.raises(InvalidInput, match="display_name: must not be empty"):
-        app.register_organisation(officer, "aarhus", OrganisationKind.COUNCIL, " ")
+        app.register_organisation(
+            RegisterOrganisation(slug="aarhus", kind=OrganisationKind.COUNCIL, display_name=" "),
+            officer,
+        )
 
 
 def test_kind_must_be_an_organisation_kind(app: Coprod, officer: Actor) -> None:
     with pytest.raises(InvalidInput, match="kind: 'club' is not one of"):
-        app.register_organisation(officer, "aarhus", "club", "Aarhus")  # type: ignore[arg-type]
+        app.register_organisation(
+            RegisterOrganisation(slug="aarhus", kind="club", display_name="Aarhus"), officer
+        )  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.COMMUNITY_MEMBER, Role.PUBLIC])
 def test_only_officers_register_organisations(app: Coprod, role: Role) -> None:
     with pytest.raises(RuleViolation, match="only a council officer may register") as err:
         app.register_organisation(
-            Actor(uuid.uuid4(), role), "aarhus", OrganisationKind.COUNCIL, "Aarhus"
+            RegisterOrganisation(
+                slug="aarhus", kind=OrganisationKind.COUNCIL, display_name="Aarhus"
+            ),
+            Actor(uuid.uuid4(), role),
         )
     assert err.value.rule == "permission"
     assert app.recorder.max_notification_id() in (None, 0)
@@ -80,11 +107,19 @@ def test_add_and_remove_member(
     app: Coprod, officer: Actor, group_id: uuid.UUID, person_id: uuid.UUID
 ) -> None:
     receipt = app.add_member(
-        officer, group_id, person_id, Role.COMMUNITY_MEMBER, expected_version=1
+        AddMember(
+            organisation_id=group_id,
+            person_id=person_id,
+            role=Role.COMMUNITY_MEMBER,
+            expected_version=1,
+        ),
+        officer,
     )
     assert receipt.version == 2
     assert app.get_organisation(group_id).members == {person_id: Role.COMMUNITY_MEMBER}
-    app.remove_member(officer, group_id, person_id, expected_version=2)
+    app.remove_member(
+        RemoveMember(organisation_id=group_id, person_id=person_id, expected_version=2), officer
+    )
     assert app.get_organisation(group_id).members == {}
 
 
@@ -92,16 +127,25 @@ def test_member_must_be_a_registered_person(
     app: Coprod, officer: Actor, group_id: uuid.UUID
 ) -> None:
     with pytest.raises(NotFound, match="no person with id"):
-        app.add_member(officer, group_id, uuid.uuid4(), Role.COMMUNITY_MEMBER)
+        app.add_member(
+            AddMember(organisation_id=group_id, person_id=uuid.uuid4(), role=Role.COMMUNITY_MEMBER),
+            officer,
+        )
     assert app.get_organisation(group_id).version == 1
 
 
 def test_adding_a_member_twice_is_refused(
     app: Coprod, officer: Actor, group_id: uuid.UUID, person_id: uuid.UUID
 ) -> None:
-    app.add_member(officer, group_id, person_id, Role.COMMUNITY_MEMBER)
+    app.add_member(
+        AddMember(organisation_id=group_id, person_id=person_id, role=Role.COMMUNITY_MEMBER),
+        officer,
+    )
     with pytest.raises(RuleViolation, match="already a member") as err:
-        app.add_member(officer, group_id, person_id, Role.COMMUNITY_MEMBER)
+        app.add_member(
+            AddMember(organisation_id=group_id, person_id=person_id, role=Role.COMMUNITY_MEMBER),
+            officer,
+        )
     assert err.value.rule == "already-member"
     assert app.get_organisation(group_id).version == 2
 
@@ -110,7 +154,7 @@ def test_removing_a_non_member_is_refused(
     app: Coprod, officer: Actor, group_id: uuid.UUID, person_id: uuid.UUID
 ) -> None:
     with pytest.raises(RuleViolation, match="is not a member") as err:
-        app.remove_member(officer, group_id, person_id)
+        app.remove_member(RemoveMember(organisation_id=group_id, person_id=person_id), officer)
     assert err.value.rule == "not-a-member"
 
 
@@ -118,13 +162,24 @@ def test_role_must_fit_the_organisation(
     app: Coprod, officer: Actor, group_id: uuid.UUID, person_id: uuid.UUID
 ) -> None:
     with pytest.raises(InvalidInput, match="a community_group cannot have a council_officer"):
-        app.add_member(officer, group_id, person_id, Role.COUNCIL_OFFICER)
+        app.add_member(
+            AddMember(organisation_id=group_id, person_id=person_id, role=Role.COUNCIL_OFFICER),
+            officer,
+        )
     council = app.register_organisation(
-        officer, "copenhagen", OrganisationKind.COUNCIL, "Copenhagen"
+        RegisterOrganisation(
+            slug="copenhagen", kind=OrganisationKind.COUNCIL, display_name="Copenhagen"
+        ),
+        officer,
     ).aggregate_id
     with pytest.raises(InvalidInput, match="a council cannot have a community_member"):
-        app.add_member(officer, council, person_id, Role.COMMUNITY_MEMBER)
-    app.add_member(officer, council, person_id, Role.COUNCIL_OFFICER)
+        app.add_member(
+            AddMember(organisation_id=council, person_id=person_id, role=Role.COMMUNITY_MEMBER),
+            officer,
+        )
+    app.add_member(
+        AddMember(organisation_id=council, person_id=person_id, role=Role.COUNCIL_OFFICER), officer
+    )
     assert app.get_organisation(council).members == {person_id: Role.COUNCIL_OFFICER}
 
 
@@ -134,22 +189,40 @@ def test_a_group_manages_only_its_own_members(
     own = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, group_id)
     other = Actor(uuid.uuid4(), Role.COMMUNITY_MEMBER, uuid.uuid4())
     with pytest.raises(RuleViolation, match="may not manage the members of") as err:
-        app.add_member(other, group_id, person_id, Role.COMMUNITY_MEMBER)
+        app.add_member(
+            AddMember(organisation_id=group_id, person_id=person_id, role=Role.COMMUNITY_MEMBER),
+            other,
+        )
     assert err.value.rule == "permission"
     # The council's person is hidden from the group: adding them answers as for an unknown id.
     with pytest.raises(NotFound, match="no person with id"):
-        app.add_member(own, group_id, person_id, Role.COMMUNITY_MEMBER)
-    theirs = app.register_person(own, {"name": "Bo"}).aggregate_id
-    app.add_member(own, group_id, theirs, Role.COMMUNITY_MEMBER)
+        app.add_member(
+            AddMember(organisation_id=group_id, person_id=person_id, role=Role.COMMUNITY_MEMBER),
+            own,
+        )
+    theirs = app.register_person(RegisterPerson(details={"name": "Bo"}), own).aggregate_id
+    app.add_member(
+        AddMember(organisation_id=group_id, person_id=theirs, role=Role.COMMUNITY_MEMBER), own
+    )
     assert theirs in app.get_organisation(group_id).members
 
 
 def test_stale_membership_change_is_refused(
     app: Coprod, officer: Actor, group_id: uuid.UUID, person_id: uuid.UUID
 ) -> None:
-    app.add_member(officer, group_id, person_id, Role.COMMUNITY_MEMBER, expected_version=1)
+    app.add_member(
+        AddMember(
+            organisation_id=group_id,
+            person_id=person_id,
+            role=Role.COMMUNITY_MEMBER,
+            expected_version=1,
+        ),
+        officer,
+    )
     with pytest.raises(StaleVersion, match="expected version 1, it is at version 2"):
-        app.remove_member(officer, group_id, person_id, expected_version=1)
+        app.remove_member(
+            RemoveMember(organisation_id=group_id, person_id=person_id, expected_version=1), officer
+        )
 
 
 def test_person_events_carry_no_personal_fields() -> None:

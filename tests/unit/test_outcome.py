@@ -10,6 +10,7 @@ from uuid import UUID
 import pytest
 
 from coprod.application import Coprod
+from coprod.application.commands.ballots import CastBallot
 from coprod.application.commands.outcomes import RecordOutcome
 from coprod.application.commands.processes import (
     AdvancePhase,
@@ -93,7 +94,15 @@ def make_vote(
 
 def cast(app: Coprod, officer: Actor, pid: UUID, choices: list[BallotChoices]) -> None:
     for n, choice in enumerate(choices):
-        app.cast_ballot(officer, pid, pseudonym(n), choice, BallotChannel.ONLINE)
+        app.cast_ballot(
+            CastBallot(
+                process_id=pid,
+                voter_pseudonym=pseudonym(n),
+                choices=choice,
+                channel=BallotChannel.ONLINE,
+            ),
+            officer,
+        )
 
 
 def approval_vote(

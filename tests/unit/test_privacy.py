@@ -18,6 +18,7 @@ from coprod.adapters.privacy import (
     process_secret_subject,
 )
 from coprod.application import Coprod
+from coprod.application.commands.people import ErasePerson, RegisterPerson
 from coprod.domain.errors import InvalidInput, NotFound, RuleViolation
 from coprod.domain.values import Actor, Role
 
@@ -172,7 +173,7 @@ def test_app_exposes_pseudonymise(app: Coprod) -> None:
 
 
 def test_registered_person_details_stay_out_of_the_log(app: Coprod, officer: Actor) -> None:
-    receipt = app.register_person(officer, ANNA)
+    receipt = app.register_person(RegisterPerson(details=ANNA), officer)
     pid = receipt.aggregate_id
     assert receipt.version == 1
     assert app.person_details(pid) == ANNA
@@ -189,11 +190,11 @@ def test_register_person_refuses_bad_details_and_writes_nothing(
 ) -> None:
     app = memory_app
     with pytest.raises(InvalidInput, match="name: must not be empty"):
-        app.register_person(officer, {"name": "  "})
+        app.register_person(RegisterPerson(details={"name": "  "}), officer)
     with pytest.raises(InvalidInput, match="details: unknown field; use only name, email"):
-        app.register_person(officer, {"Full Name": "Anna"})
+        app.register_person(RegisterPerson(details={"Full Name": "Anna"}), officer)
     with pytest.raises(InvalidInput, match="email: must be text, not int"):
-        app.register_person(officer, {"email": 5})  # type: ignore[dict-item]
+        app.register_person(RegisterPerson(details={"email": 5}), officer)  # type: ignore[dict-item]
     assert app.recorder.max_notification_id() in (None, 0)
     assert isinstance(app.personal_data, InMemoryPersonalDataStore)
     assert app.personal_data._details == {}
@@ -202,15 +203,15 @@ def test_register_person_refuses_bad_details_and_writes_nothing(
 def test_public_cannot_register_people(app: Coprod) -> None:
     public = Actor(uuid.uuid4(), Role.PUBLIC)
     with pytest.raises(RuleViolation, match="the public role cannot register people") as err:
-        app.register_person(public, ANNA)
+        app.register_person(RegisterPerson(details=ANNA), public)
     assert err.value.rule == "permission"
     assert app.recorder.max_notification_id() in (None, 0)
 
 
 def test_erasure_deletes_details_and_key_and_keeps_history(app: Coprod, officer: Actor) -> None:
-    pid = app.register_person(officer, ANNA).aggregate_id
+    pid = app.register_person(RegisterPerson(details=ANNA), officer).aggregate_id
     sealed = app.personal_data.encrypt_for(person_subject(pid), "Anna's note")
-    receipt = app.erase_person(officer, pid, expected_version=1)
+    receipt = app.erase_person(ErasePerson(person_id=pid, expected_version=1), officer)
     assert receipt.version == 2
     assert app.personal_data.get(pid) is None
     assert app.personal_data.existing_key(person_subject(pid)) is None
@@ -226,28 +227,28 @@ def test_erasure_deletes_details_and_key_and_keeps_history(app: Coprod, officer:
 
 
 def test_erasing_twice_is_refused(app: Coprod, officer: Actor) -> None:
-    pid = app.register_person(officer, ANNA).aggregate_id
-    app.erase_person(officer, pid)
+    pid = app.register_person(RegisterPerson(details=ANNA), officer).aggregate_id
+    app.erase_person(ErasePerson(person_id=pid), officer)
     with pytest.raises(RuleViolation, match="already erased") as err:
-        app.erase_person(officer, pid)
+        app.erase_person(ErasePerson(person_id=pid), officer)
     assert err.value.rule == "already-erased"
     assert app.get_person(pid).version == 2
 
 
 def test_a_person_may_erase_themselves_but_not_others(app: Coprod, officer: Actor) -> None:
-    pid = app.register_person(officer, ANNA).aggregate_id
+    pid = app.register_person(RegisterPerson(details=ANNA), officer).aggregate_id
     stranger = Actor(uuid.uuid4(), Role.RESIDENT)
     # The policy hides the person from a stranger: the same answer as for an unknown id.
     with pytest.raises(NotFound, match="no person with id"):
-        app.erase_person(stranger, pid)
+        app.erase_person(ErasePerson(person_id=pid), stranger)
     assert app.person_details(pid) == ANNA  # nothing deleted on refusal
     assert app.get_person(pid).version == 1
-    app.erase_person(Actor(pid, Role.RESIDENT), pid)
+    app.erase_person(ErasePerson(person_id=pid), Actor(pid, Role.RESIDENT))
     assert app.person_details(pid) == {"name": REMOVED, "email": REMOVED}
 
 
 def test_interrupted_erasure_reads_as_removed(app: Coprod, officer: Actor) -> None:
-    pid = app.register_person(officer, ANNA).aggregate_id
+    pid = app.register_person(RegisterPerson(details=ANNA), officer).aggregate_id
     app.personal_data.erase(pid)  # data gone, marker not yet recorded
     assert app.person_details(pid) == {"name": REMOVED, "email": REMOVED}
 
@@ -256,4 +257,4 @@ def test_unknown_person_is_not_found(app: Coprod, officer: Actor) -> None:
     with pytest.raises(NotFound, match="no person with id"):
         app.person_details(uuid.uuid4())
     with pytest.raises(NotFound, match="no person with id"):
-        app.erase_person(officer, uuid.uuid4())
+        app.erase_person(ErasePerson(person_id=uuid.uuid4()), officer)

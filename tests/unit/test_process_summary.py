@@ -12,7 +12,7 @@ import pytest
 
 from coprod.application import Coprod
 from coprod.application.base import SYSTEM_ACTOR
-from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
+from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, MarkedBallot, Sex
 from coprod.domain.phases import Phase
 from coprod.domain.process import Process, ProcessKind
 from coprod.domain.values import Actor, Money, Role
@@ -34,9 +34,8 @@ def _stored_ballot(
     ids = choices.chosen
     process.open_ballot(officer, tuple(BallotOption(p, Money.of(10, "DKK")) for p in ids))
     pseudonym = hashlib.sha256(b"voter").hexdigest()
-    ballot = Ballot.cast(
-        SYSTEM_ACTOR, process, pseudonym, choices, BallotChannel.ONLINE, **demographics
-    )
+    marked = MarkedBallot(pseudonym, choices, BallotChannel.ONLINE, **demographics)
+    ballot = Ballot.cast(SYSTEM_ACTOR, process, marked)
     [event] = ballot.collect_events()
     return event, app.mapper.to_stored_event(event)
 

@@ -11,7 +11,7 @@ from coprod.adapters.recording import InTransaction, Transaction
 from coprod.application import Coprod
 from coprod.application.ballots import ballot_still_open
 from coprod.application.commands.processes import CloseBallot
-from coprod.domain.ballot import Ballot, BallotChannel
+from coprod.domain.ballot import Ballot, BallotChannel, MarkedBallot
 from coprod.domain.errors import PhaseError
 from coprod.domain.process import Process
 from coprod.domain.values import Actor
@@ -32,7 +32,9 @@ def test_a_refusing_check_writes_neither_events_nor_the_writes(
         written.append(transaction.backend)
 
     process = app.load(Process, pid)
-    ballot = Ballot.cast(officer, process, pseudonym(1), approve(P1), BallotChannel.ONLINE)
+    ballot = Ballot.cast(
+        officer, process, MarkedBallot(pseudonym(1), approve(P1), BallotChannel.ONLINE)
+    )
     with pytest.raises(PhaseError):
         app.commit(ballot, within=InTransaction(checks=(refuse,), writes=(write,)))
     assert app.recorder.max_notification_id() == before
@@ -45,7 +47,9 @@ def test_writes_run_once_with_the_events(app: Coprod, officer: Actor, council_id
     written: list[str] = []
     steps = InTransaction(writes=(lambda t: written.append(t.backend),))
     process = app.load(Process, pid)
-    ballot = Ballot.cast(officer, process, pseudonym(2), approve(P1), BallotChannel.ONLINE)
+    ballot = Ballot.cast(
+        officer, process, MarkedBallot(pseudonym(2), approve(P1), BallotChannel.ONLINE)
+    )
     app.commit(ballot, within=steps + InTransaction())
     assert len(written) == 1
     assert written[0] in ("memory", "sqlite", "postgres")
@@ -57,7 +61,9 @@ def test_a_ballot_loaded_open_is_refused_once_the_close_is_recorded(
 ) -> None:
     pid = open_vote(app, officer, council_id)
     loaded_open = app.load(Process, pid)
-    ballot = Ballot.cast(officer, loaded_open, pseudonym(3), approve(P1), BallotChannel.ONLINE)
+    ballot = Ballot.cast(
+        officer, loaded_open, MarkedBallot(pseudonym(3), approve(P1), BallotChannel.ONLINE)
+    )
     app.close_ballot(
         CloseBallot(process_id=pid), officer
     )  # recorded between loading and saving the ballot

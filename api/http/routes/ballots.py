@@ -15,6 +15,7 @@ from pydantic import Field
 from api.http.deps import CoprodApp, Officer
 from api.http.fields import Code, Count, Text
 from api.http.routes.common import Body, CommandResult, run_command
+from coprod.application.commands import ballots as cmd
 from coprod.domain.ballot import AgeBand, BallotChannel, Sex
 from coprod.domain.errors import InvalidInput
 from coprod.domain.voting import BallotChoices
@@ -59,16 +60,24 @@ def cast_ballot(
         points=tuple((p.proposal_id, p.points) for p in body.choices.points),
         ranking=tuple(body.choices.ranking),
     )
-    cast = app.cast_ballot if body.voter_ref is None else app.cast_ballot_by_ref
-    return run_command(
-        response,
-        cast,
-        who.actor,
-        process_id,
-        body.voter_pseudonym or body.voter_ref or "",
-        choices,
-        body.channel,
-        body.area_code,
-        body.age_band,
-        body.sex,
+    if body.voter_ref is not None:
+        by_ref = cmd.CastBallotByRef(
+            process_id=process_id,
+            voter_ref=body.voter_ref,
+            choices=choices,
+            channel=body.channel,
+            area_code=body.area_code,
+            age_band=body.age_band,
+            sex=body.sex,
+        )
+        return run_command(response, app.cast_ballot_by_ref, by_ref, who.actor)
+    command = cmd.CastBallot(
+        process_id=process_id,
+        voter_pseudonym=body.voter_pseudonym or "",
+        choices=choices,
+        channel=body.channel,
+        area_code=body.area_code,
+        age_band=body.age_band,
+        sex=body.sex,
     )
+    return run_command(response, app.cast_ballot, command, who.actor)

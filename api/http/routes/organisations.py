@@ -11,6 +11,7 @@ from pydantic import Field
 from api.http.deps import CoprodApp, ExpectedVersion, Officer, PublicReader, Writer
 from api.http.fields import Code, Text
 from api.http.routes.common import Body, CommandResult, View, etag, run_command
+from coprod.application.commands import people as cmd
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.values import Role
 
@@ -49,14 +50,11 @@ def register_organisation(
     body: RegisterOrganisation, who: Officer, app: CoprodApp, response: Response
 ) -> CommandResult:
     """Register a council or community group; the same slug twice is a 409."""
+    command = cmd.RegisterOrganisation(
+        slug=body.slug, kind=body.kind, display_name=body.display_name
+    )
     return run_command(
-        response,
-        app.register_organisation,
-        who.actor,
-        body.slug,
-        body.kind,
-        body.display_name,
-        created="organisations",
+        response, app.register_organisation, command, who.actor, created="organisations"
     )
 
 
@@ -91,9 +89,13 @@ def add_member(
     response: Response,
 ) -> CommandResult:
     """Add a registered person in a role the organisation can have."""
-    return run_command(
-        response, app.add_member, who.actor, organisation_id, body.person_id, body.role, expected
+    command = cmd.AddMember(
+        organisation_id=organisation_id,
+        person_id=body.person_id,
+        role=body.role,
+        expected_version=expected,
     )
+    return run_command(response, app.add_member, command, who.actor)
 
 
 @router.delete("/{organisation_id}/members/{person_id}")
@@ -106,4 +108,7 @@ def remove_member(
     response: Response,
 ) -> CommandResult:
     """Remove a person from the organisation."""
-    return run_command(response, app.remove_member, who.actor, organisation_id, person_id, expected)
+    command = cmd.RemoveMember(
+        organisation_id=organisation_id, person_id=person_id, expected_version=expected
+    )
+    return run_command(response, app.remove_member, command, who.actor)

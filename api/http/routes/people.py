@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 from api.http.deps import CoprodApp, CurrentPrincipal, ExpectedVersion, Writer
 from api.http.fields import PersonDetails
 from api.http.routes.common import Body, CommandResult, View, etag, run_command
+from coprod.application.commands import people as cmd
 
 router = APIRouter(prefix="/people", tags=["people"])
 
@@ -29,7 +30,8 @@ def register_person(
     body: RegisterPerson, who: Writer, app: CoprodApp, response: Response
 ) -> CommandResult:
     """Register a person; only an opaque id enters the log."""
-    return run_command(response, app.register_person, who.actor, body.details, created="people")
+    command = cmd.RegisterPerson(details=body.details)
+    return run_command(response, app.register_person, command, who.actor, created="people")
 
 
 @router.get("/{person_id}")
@@ -53,4 +55,5 @@ def erase_person(
 ) -> CommandResult:
     """Erase a person's data (GDPR art. 17): by them, the organisation that registered them,
     or an officer of the council that organisation works with."""
-    return run_command(response, app.erase_person, who.actor, person_id, expected)
+    command = cmd.ErasePerson(person_id=person_id, expected_version=expected)
+    return run_command(response, app.erase_person, command, who.actor)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -12,7 +10,8 @@ from coprod.adapters.privacy import PersonalDataStore
 from coprod.adapters.recording import InTransaction, Transaction
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
-from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
+from coprod.application.commands import ballots as cmd
+from coprod.domain.ballot import Ballot, MarkedBallot
 from coprod.domain.errors import (
     AlreadyExists,
     CoprodError,
@@ -23,19 +22,6 @@ from coprod.domain.errors import (
 )
 from coprod.domain.process import Process
 from coprod.domain.values import Actor
-from coprod.domain.voting import BallotChoices
-
-
-@dataclass(frozen=True)
-class BallotInput:
-    """One ballot of an import batch (a paper ballot, a Pabulib vote); never stored as such."""
-
-    voter_pseudonym: str
-    choices: BallotChoices
-    channel: BallotChannel = BallotChannel.PAPER
-    area_code: str | None = None
-    age_band: AgeBand | None = None
-    sex: Sex | None = None
 
 
 class BallotCommands(CoprodBase):
@@ -44,47 +30,33 @@ class BallotCommands(CoprodBase):
     #: The personal-data store (built by PeopleCommands), for pseudonymising a voter_ref.
     personal_data: PersonalDataStore
 
-    def cast_ballot(
-        self,
-        actor: Actor,
-        process_id: UUID,
-        voter_pseudonym: str,
-        choices: BallotChoices,
-        channel: BallotChannel,
-        area_code: str | None = None,
-        age_band: AgeBand | None = None,
-        sex: Sex | None = None,
-    ) -> Receipt:
+    def cast_ballot(self, command: cmd.CastBallot, actor: Actor) -> Receipt:
         """Cast one ballot; a second ballot from the same pseudonym is a DuplicateBallot.
 
         ``voter_pseudonym`` must be the HMAC-SHA256 hex digest of the voter under the
         process's secret (see :func:`coprod.domain.ballot.require_pseudonym`). Only an officer of
         the process's council (or the system) casts: the voting front end is the council's.
         """
-        process = self._castable(actor, process_id)
-        return self._cast(
-            actor, process, voter_pseudonym, choices, channel, area_code, age_band, sex
-        )
+        process = self._castable(actor, command.process_id)
+        return self._cast(actor, process, command.marked())
 
-    def cast_ballot_by_ref(
-        self,
-        actor: Actor,
-        process_id: UUID,
-        voter_ref: str,
-        choices: BallotChoices,
-        channel: BallotChannel,
-        area_code: str | None = None,
-        age_band: AgeBand | None = None,
-        sex: Sex | None = None,
-    ) -> Receipt:
+    def cast_ballot_by_ref(self, command: cmd.CastBallotByRef, actor: Actor) -> Receipt:
         """Cast one ballot for a voter's verified reference, pseudonymised here and forgotten.
 
         The reference is pseudonymised only once the policy let the actor cast in this
         process, so a refused request never creates a process secret.
         """
-        process = self._castable(actor, process_id)
-        pseudonym = self.personal_data.pseudonymise(process_id, voter_ref)
-        return self._cast(actor, process, pseudonym, choices, channel, area_code, age_band, sex)
+        process = self._castable(actor, command.process_id)
+        pseudonym = self.personal_data.pseudonymise(command.process_id, command.voter_ref)
+        marked = MarkedBallot(
+            pseudonym,
+            command.choices,
+            command.channel,
+            command.area_code,
+            command.age_band,
+            command.sex,
+        )
+        return self._cast(actor, process, marked)
 
     def _castable(self, actor: Actor, process_id: UUID) -> Process:
         """The process, once the policy let this actor cast in it (its council's officer)."""
@@ -92,20 +64,8 @@ class BallotCommands(CoprodBase):
         policy.council_officer_of(actor, process.council_id, f"process {process_id}")
         return process
 
-    def _cast(
-        self,
-        actor: Actor,
-        process: Process,
-        voter_pseudonym: str,
-        choices: BallotChoices,
-        channel: BallotChannel,
-        area_code: str | None,
-        age_band: AgeBand | None,
-        sex: Sex | None,
-    ) -> Receipt:
-        ballot = Ballot.cast(
-            actor, process, voter_pseudonym, choices, channel, area_code, age_band, sex
-        )
+    def _cast(self, actor: Actor, process: Process, marked: MarkedBallot) -> Receipt:
+        ballot = Ballot.cast(actor, process, marked)
         try:
             return self.commit(ballot, within=ballot_still_open(process))
         except AlreadyExists:
@@ -114,13 +74,14 @@ class BallotCommands(CoprodBase):
                 "a second ballot is not counted"
             ) from None
 
-    def cast_ballots(self, actor: Actor, process_id: UUID, ballots: Sequence[BallotInput]) -> int:
+    def cast_ballots(self, command: cmd.CastBallots, actor: Actor) -> int:
         """Import a batch all-or-nothing, so a failed paper import never leaves half a count.
 
         Every ballot is checked first; the first bad one refuses the whole batch and the
         error names its index (``ballots[i]``, counting from 0). Returns how many were cast.
         Only an officer of the process's council (or the system) imports.
         """
+        process_id, ballots = command.process_id, command.ballots
         if not ballots:
             raise InvalidInput("ballots", "the batch is empty")
         process = self._castable(actor, process_id)
@@ -128,16 +89,7 @@ class BallotCommands(CoprodBase):
         seen: dict[str, int] = {}
         for index, item in enumerate(ballots):
             try:
-                ballot = Ballot.cast(
-                    actor,
-                    process,
-                    item.voter_pseudonym,
-                    item.choices,
-                    item.channel,
-                    item.area_code,
-                    item.age_band,
-                    item.sex,
-                )
+                ballot = Ballot.cast(actor, process, item)
             except CoprodError as e:
                 raise _at_index(index, e) from e
             if item.voter_pseudonym in seen:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
 from coprod.application.commands import parameters as cmd
 from coprod.domain.parameters import CensusDimension, CensusShares, VolunteerRates
@@ -19,6 +20,7 @@ class ParameterCommands(CoprodBase):
 
     def load_census_shares(self, command: cmd.LoadCensusShares, actor: Actor) -> Receipt:
         """Load a new version of a council's census shares for one dimension."""
+        policy.may_load_parameters(actor, command.council_id)
         census_id = CensusShares.create_id(command.council_id, command.dimension)
         if self.exists(census_id):
             census = self.load(CensusShares, census_id, command.expected_version)
@@ -31,6 +33,7 @@ class ParameterCommands(CoprodBase):
 
     def load_volunteer_rates(self, command: cmd.LoadVolunteerRates, actor: Actor) -> Receipt:
         """Load a new version of a council's hourly volunteer rates in floor's currency."""
+        policy.may_load_parameters(actor, command.council_id)
         currency = command.floor.currency
         rates_id = VolunteerRates.create_id(command.council_id, currency)
         if self.exists(rates_id):

@@ -12,7 +12,6 @@ the details and no Erased event.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
 from uuid import UUID, uuid4
 
@@ -24,6 +23,7 @@ from coprod.adapters.privacy import (
 from coprod.adapters.recording import InTransaction
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
+from coprod.application.commands import people as cmd
 from coprod.application.policy import Registration
 from coprod.domain.errors import NotFound, StaleVersion
 from coprod.domain.inputs import check_person_details
@@ -48,40 +48,30 @@ class PeopleCommands(CoprodBase):
 
     # -- organisations -------------------------------------------------------------------------
 
-    def register_organisation(
-        self, actor: Actor, slug: str, kind: OrganisationKind, display_name: str
-    ) -> Receipt:
+    def register_organisation(self, command: cmd.RegisterOrganisation, actor: Actor) -> Receipt:
         """Register an organisation; the same slug twice is refused as AlreadyExists."""
-        return self.commit(Organisation.register(actor, slug, kind, display_name))
+        organisation = Organisation.register(
+            actor, command.slug, command.kind, command.display_name
+        )
+        return self.commit(organisation)
 
-    def add_member(
-        self,
-        actor: Actor,
-        organisation_id: UUID,
-        person_id: UUID,
-        role: Role,
-        expected_version: int | None = None,
-    ) -> Receipt:
+    def add_member(self, command: cmd.AddMember, actor: Actor) -> Receipt:
         """Add a registered person to an organisation in a role that fits it.
 
         The person must be visible to the actor: a person hidden from them answers 404 as
         if unknown, so adding members cannot be used to probe who exists.
         """
-        organisation = self._manageable(actor, organisation_id, expected_version)
+        organisation = self._manageable(actor, command.organisation_id, command.expected_version)
+        person_id = command.person_id
         person = self.load(Person, person_id)
         policy.require_person_known(actor, person_id, self.registration(person.registered_by))
-        organisation.add_member(actor, person_id, role)
+        organisation.add_member(actor, person_id, command.role)
         return self.commit(organisation)
 
-    def remove_member(
-        self,
-        actor: Actor,
-        organisation_id: UUID,
-        person_id: UUID,
-        expected_version: int | None = None,
-    ) -> Receipt:
-        organisation = self._manageable(actor, organisation_id, expected_version)
-        organisation.remove_member(actor, person_id)
+    def remove_member(self, command: cmd.RemoveMember, actor: Actor) -> Receipt:
+        """Take a person out of an organisation (whoever may manage its members)."""
+        organisation = self._manageable(actor, command.organisation_id, command.expected_version)
+        organisation.remove_member(actor, command.person_id)
         return self.commit(organisation)
 
     def get_organisation(self, organisation_id: UUID) -> Organisation:
@@ -124,13 +114,13 @@ class PeopleCommands(CoprodBase):
 
     # -- people --------------------------------------------------------------------------------
 
-    def register_person(self, actor: Actor, details: Mapping[str, str]) -> Receipt:
+    def register_person(self, command: cmd.RegisterPerson, actor: Actor) -> Receipt:
         """A new person with a fresh id; the details go to the personal-data store only.
 
         The details are written in the transaction that records the Registered event, so no
         personal data is ever left behind without a person to erase it through.
         """
-        clean = check_person_details("details", details)
+        clean = check_person_details("details", command.details)
         person = Person.register(actor, uuid4(), tuple(clean))
         store = self.personal_data.put_step(person.id, clean)
         return self.commit(person, within=InTransaction(writes=(store,)))
@@ -155,15 +145,14 @@ class PeopleCommands(CoprodBase):
             return dict.fromkeys(person.detail_fields, REMOVED)
         return stored
 
-    def erase_person(
-        self, actor: Actor, person_id: UUID, expected_version: int | None = None
-    ) -> Receipt:
+    def erase_person(self, command: cmd.ErasePerson, actor: Actor) -> Receipt:
         """GDPR erasure: delete the details and the person's key, and record the marker.
 
         All three in the transaction that records the Erased event: an erasure is either
         complete or not recorded at all (and then a retry erases). The deleted bytes may
         linger in free pages and the WAL until ``coprod privacy purge``.
         """
+        person_id, expected_version = command.person_id, command.expected_version
         person = self.load(Person, person_id)
         policy.may_erase_person(actor, person_id, self.registration(person.registered_by))
         if expected_version is not None and person.version != expected_version:

@@ -45,6 +45,7 @@ __all__ = [
     "council_officer_of",
     "may_change_idea",
     "may_erase_person",
+    "may_load_parameters",
     "may_make_commitment",
     "may_manage_members",
     "may_mark_commitment",
@@ -96,6 +97,17 @@ def officer_acts_for(actor: Actor, council_id: UUID, what: str) -> None:
     """
     if actor.role is Role.COUNCIL_OFFICER:
         council_officer_of(actor, council_id, what)
+
+
+def may_load_parameters(actor: Actor, council_id: UUID) -> None:
+    """Census shares and volunteer rates are a council's own: another council's officer is
+    refused (403), since a load would change that council's impact figures. Other roles
+    pass here; the domain refuses anyone but an officer, naming the act."""
+    if actor.role is Role.COUNCIL_OFFICER and actor.organisation_id != council_id:
+        raise NotAllowed(
+            f"the reference parameters of council {council_id} are another council's; "
+            f"this key acts for organisation {actor.organisation_id}"
+        )
 
 
 def reads_full_history(actor: Actor | None, council_id: UUID) -> bool:

@@ -9,6 +9,7 @@ pseudonym): a second ballot by the same voter clashes on save instead of being c
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import Enum
 from uuid import UUID
 
@@ -73,6 +74,22 @@ def require_pseudonym(voter_pseudonym: str) -> str:
     return voter_pseudonym
 
 
+@dataclass(frozen=True)
+class MarkedBallot:
+    """One voter's marked ballot as handed in, before it is checked and cast.
+
+    The same value serves a ballot cast online, a batch of paper ballots and a Pabulib vote;
+    it is never stored as such (the stored event is :class:`Ballot.BallotCast`).
+    """
+
+    voter_pseudonym: str
+    choices: BallotChoices
+    channel: BallotChannel = BallotChannel.PAPER
+    area_code: str | None = None
+    age_band: AgeBand | None = None
+    sex: Sex | None = None
+
+
 class Ballot(CoprodAggregate):
     """One counted ballot in one process's vote."""
 
@@ -112,30 +129,22 @@ class Ballot(CoprodAggregate):
         self.sex = sex
 
     @classmethod
-    def cast(
-        cls,
-        actor: Actor,
-        process: Process,
-        voter_pseudonym: str,
-        choices: BallotChoices,
-        channel: BallotChannel,
-        area_code: str | None = None,
-        age_band: AgeBand | None = None,
-        sex: Sex | None = None,
-    ) -> Ballot:
+    def cast(cls, actor: Actor, process: Process, marked: MarkedBallot) -> Ballot:
         """Check the ballot against what the process declared, then cast it.
 
         Refuses a closed ballot (PhaseError), a rule break (BallotRejected), a malformed
         pseudonym and an area the process does not have (InvalidInput). The one-per-voter
         rule is enforced by the id when the ballot is saved.
         """
-        require_pseudonym(voter_pseudonym)
+        require_pseudonym(marked.voter_pseudonym)
+        channel, age_band, sex = marked.channel, marked.age_band, marked.sex
         if not isinstance(channel, BallotChannel):
             raise InvalidInput("channel", f"{channel!r} is not one of {_values(BallotChannel)}")
         if age_band is not None and not isinstance(age_band, AgeBand):
             raise InvalidInput("age_band", f"{age_band!r} is not one of {_values(AgeBand)}")
         if sex is not None and not isinstance(sex, Sex):
             raise InvalidInput("sex", f"{sex!r} is not one of {_values(Sex)}")
+        area_code = marked.area_code
         if area_code is not None:
             area_code = require_text("area_code", area_code, max_length=40)
             codes = [a.code for a in process.areas]
@@ -144,12 +153,12 @@ class Ballot(CoprodAggregate):
                     "area_code",
                     f"{area_code!r} is not an area of this process ({', '.join(codes)})",
                 )
-        process.check_ballot(choices)
+        process.check_ballot(marked.choices)
         return cls(
             actor=actor,
             process_id=process.id,
-            voter_pseudonym=voter_pseudonym,
-            choices=choices,
+            voter_pseudonym=marked.voter_pseudonym,
+            choices=marked.choices,
             channel=channel,
             area_code=area_code,
             age_band=age_band,

@@ -25,7 +25,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
 from coprod.domain.aggregate import COPROD_NAMESPACE
-from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, Sex
+from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, MarkedBallot, Sex
 from coprod.domain.process import Process
 from coprod.domain.values import Actor
 from coprod.domain.voting import BallotChoices, VoteMethod
@@ -164,9 +164,7 @@ class BallotEvents:
 
     def _through_the_domain(self, vote: PbVote) -> StoredEvent:
         """Cast through the aggregate and the mapper, and hold the direct encoding to it."""
-        ballot = Ballot.cast(
-            self._actor,
-            self._process,
+        marked = MarkedBallot(
             self._pseudonymise(vote.voter_id),
             choices_for(vote, self._method, self._proposal_of),
             channel_of(vote.channel),
@@ -174,6 +172,7 @@ class BallotEvents:
             age_band(vote.age),
             sex_of(vote.sex),
         )
+        ballot = Ballot.cast(self._actor, self._process, marked)
         (event,) = ballot.collect_events()
         expected = self._mapper.to_stored_event(event)
         if self._mapper.cipher is None:
