@@ -129,10 +129,10 @@ class _Batch:
         self.model.subjects.add(self.subjects, subject_id, process_id, kind)
 
     def fact(self, subject_id: str, t: Tracking, moment: datetime, kind: str, state: str) -> None:
-        pid = self.model.subjects.process_of(self.conn, self.prefix, subject_id)
-        if pid is None:
+        found = self.model.subjects.lookup(self.conn, self.prefix, subject_id)
+        if found is None:
             return  # an aggregate the summary never saw created: nothing to count
-        self.facts.add(t.notification_id, pid, subject_id, kind, state, to_us(moment))
+        self.facts.add(t.notification_id, str(found[0]), subject_id, kind, state, to_us(moment))
 
     def tally(self, pid: str, proposal: str, measure: str, position: int) -> None:
         """Show the proposal's measure (at 0) from the ballot's opening on."""
