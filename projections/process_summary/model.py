@@ -43,6 +43,11 @@ from projections.stored_ballot import BALLOT_CAST, StoredBallot, stored_ballot, 
 
 __all__ = ["ProcessSummaryModel", "handlers"]
 
+_TALLY_COLUMNS = ("process_id", "proposal_id", "measure", "position", "value")
+_TALLY_UPSERT = (
+    "ON CONFLICT (process_id, proposal_id, measure, position) "
+    "DO UPDATE SET value = {table}.value + excluded.value"
+)
 _VOTE_METHOD = column("vote_method")
 _BALLOT_STATE = column("ballot_state")
 
@@ -146,13 +151,10 @@ class _Batch:
         self.subjects.flush(conn, p)
         self.facts.flush(conn, p)
         conn.insert_rows(f"{p}_ballot_runs", ("process_id", *RUN_COLUMNS), self.ballots.rows())
-        rows = [(*key, value) for key, value in self.tallies.items() if value or key in self._zero]
-        conn.executemany(
-            f"INSERT INTO {p}_tallies (process_id, proposal_id, measure, position, value) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (process_id, proposal_id, measure, position) "
-            f"DO UPDATE SET value = {p}_tallies.value + excluded.value",
-            rows,
-        )
+        tallies = RowBuffer("tallies", _TALLY_COLUMNS)
+        tallies.rows = [(*k, v) for k, v in self.tallies.items() if v or k in self._zero]
+        # Running totals: added to what earlier batches counted.
+        tallies.flush(conn, p, upsert=_TALLY_UPSERT)
 
 
 # -- process history -------------------------------------------------------------------------------
