@@ -57,48 +57,50 @@ class RowBuffer:
 
 
 class SubjectIndex:
-    """Aggregate id -> process id, cached across batches, backed by a ``subjects`` table.
+    """Aggregate id -> what the model remembers of it (its process, say), cached across
+    batches and backed by the model's ``subjects`` table.
 
-    The table has columns :data:`COLUMNS` (one row per subject; :meth:`ddl` creates it).
-    :meth:`add` records a subject in the cache and in the batch's :class:`RowBuffer` for
-    that table, so a failed batch loses the rows with the buffer; :meth:`reset` then
-    forgets the cache too.
+    `columns` are the table's columns, the subject id first; `remembered` those of them
+    the index returns (process_summary: the process id; the timeline also keeps the
+    chain). :meth:`add` records a subject in the cache and in the batch's
+    :class:`RowBuffer` for that table, so a failed batch loses the rows with the buffer;
+    :meth:`reset` then forgets the cache too. The model writes the table's DDL.
     """
 
-    COLUMNS = ("subject_id", "process_id", "kind")
-
-    def __init__(self, suffix: str = "subjects") -> None:
+    def __init__(
+        self,
+        suffix: str = "subjects",
+        columns: Sequence[str] = ("subject_id", "process_id", "kind"),
+        remembered: Sequence[str] = ("process_id",),
+    ) -> None:
         self.suffix = suffix
-        self._known: dict[str, str] = {}
-
-    def ddl(self, prefix: str) -> str:
-        return (
-            f"CREATE TABLE IF NOT EXISTS {prefix}_{self.suffix} (subject_id TEXT PRIMARY KEY, "
-            "process_id TEXT NOT NULL, kind TEXT NOT NULL)"
-        )
+        self.columns = tuple(columns)
+        self._picks = tuple(self.columns.index(c) for c in remembered)
+        self._select = ", ".join(remembered)
+        self._known: dict[str, tuple[Any, ...]] = {}
 
     def buffer(self) -> RowBuffer:
         """An empty buffer for one batch's new subjects."""
-        return RowBuffer(self.suffix, self.COLUMNS)
+        return RowBuffer(self.suffix, self.columns)
 
-    def add(self, rows: RowBuffer, subject_id: str, process_id: str, kind: str) -> None:
-        """Record a new subject: known at once, written with the batch's `rows`."""
-        self._known[subject_id] = process_id
-        rows.add(subject_id, process_id, kind)
+    def add(self, rows: RowBuffer, *row: Any) -> None:
+        """Record a new subject (`row` in :attr:`columns` order): known at once, written
+        with the batch's `rows`."""
+        self._known[row[0]] = tuple(row[i] for i in self._picks)
+        rows.rows.append(row)
 
-    def process_of(self, conn: Connection, prefix: str, subject_id: str) -> str | None:
-        """The process a subject belongs to, or None for one the model never saw created."""
-        pid = self._known.get(subject_id)
-        if pid is None:
-            found = conn.execute(
-                f"SELECT process_id FROM {prefix}_{self.suffix} WHERE subject_id = ?",
+    def lookup(self, conn: Connection, prefix: str, subject_id: str) -> tuple[Any, ...] | None:
+        """What is remembered of a subject, or None for one the model never saw created."""
+        found = self._known.get(subject_id)
+        if found is None:
+            rows = conn.execute(
+                f"SELECT {self._select} FROM {prefix}_{self.suffix} WHERE {self.columns[0]} = ?",
                 (subject_id,),
             )
-            if not found:
+            if not rows:
                 return None
-            pid = str(found[0][0])
-            self._known[subject_id] = pid
-        return pid
+            found = self._known[subject_id] = tuple(rows[0])
+        return found
 
     def reset(self) -> None:
         """Forget the cache (after a failed batch: it may be ahead of the table)."""

@@ -43,6 +43,11 @@ from projections.stored_ballot import BALLOT_CAST, StoredBallot, stored_ballot, 
 
 __all__ = ["ProcessSummaryModel", "handlers"]
 
+_TALLY_COLUMNS = ("process_id", "proposal_id", "measure", "position", "value")
+_TALLY_UPSERT = (
+    "ON CONFLICT (process_id, proposal_id, measure, position) "
+    "DO UPDATE SET value = {table}.value + excluded.value"
+)
 _VOTE_METHOD = column("vote_method")
 _BALLOT_STATE = column("ballot_state")
 
@@ -129,10 +134,10 @@ class _Batch:
         self.model.subjects.add(self.subjects, subject_id, process_id, kind)
 
     def fact(self, subject_id: str, t: Tracking, moment: datetime, kind: str, state: str) -> None:
-        pid = self.model.subjects.process_of(self.conn, self.prefix, subject_id)
-        if pid is None:
+        found = self.model.subjects.lookup(self.conn, self.prefix, subject_id)
+        if found is None:
             return  # an aggregate the summary never saw created: nothing to count
-        self.facts.add(t.notification_id, pid, subject_id, kind, state, to_us(moment))
+        self.facts.add(t.notification_id, str(found[0]), subject_id, kind, state, to_us(moment))
 
     def tally(self, pid: str, proposal: str, measure: str, position: int) -> None:
         """Show the proposal's measure (at 0) from the ballot's opening on."""
@@ -146,13 +151,10 @@ class _Batch:
         self.subjects.flush(conn, p)
         self.facts.flush(conn, p)
         conn.insert_rows(f"{p}_ballot_runs", ("process_id", *RUN_COLUMNS), self.ballots.rows())
-        rows = [(*key, value) for key, value in self.tallies.items() if value or key in self._zero]
-        conn.executemany(
-            f"INSERT INTO {p}_tallies (process_id, proposal_id, measure, position, value) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (process_id, proposal_id, measure, position) "
-            f"DO UPDATE SET value = {p}_tallies.value + excluded.value",
-            rows,
-        )
+        tallies = RowBuffer("tallies", _TALLY_COLUMNS)
+        tallies.rows = [(*k, v) for k, v in self.tallies.items() if v or k in self._zero]
+        # Running totals: added to what earlier batches counted.
+        tallies.flush(conn, p, upsert=_TALLY_UPSERT)
 
 
 # -- process history -------------------------------------------------------------------------------

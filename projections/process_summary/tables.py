@@ -104,5 +104,6 @@ def create_statements(prefix: str, subjects: SubjectIndex) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS {prefix}_tallies (process_id TEXT NOT NULL, "
         "proposal_id TEXT NOT NULL, measure TEXT NOT NULL, position INTEGER NOT NULL, "
         "value BIGINT NOT NULL, PRIMARY KEY (process_id, proposal_id, measure, position))",
-        subjects.ddl(prefix),
+        f"CREATE TABLE IF NOT EXISTS {prefix}_{subjects.suffix} (subject_id TEXT PRIMARY KEY, "
+        "process_id TEXT NOT NULL, kind TEXT NOT NULL)",
     ]

@@ -75,6 +75,7 @@ def counting(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[in
 def test_cli_and_http_call_the_facade() -> None:
     assert api.cli.evaluator.list_processes is queries.list_processes
     assert api.http.routes.summaries.process_page is queries.process_page
+    assert api.http.routes.summaries.process_summary is queries.process_summary
     assert api.reads.positions is queries.positions
 
 

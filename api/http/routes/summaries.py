@@ -18,8 +18,7 @@ from api.http.deps import PublicReader, Reads
 from api.http.routes.common import API_PREFIX, MoneyModel, View, money_out
 from coprod.domain.phases import Phase
 from coprod.domain.process import ProcessKind
-from projections.process_summary import ProcessSummary, process_summary
-from projections.queries import MAX_LIMIT, process_page
+from projections.queries import MAX_LIMIT, ProcessSummary, process_page, process_summary
 
 router = APIRouter(prefix="/processes", tags=["processes"])
 
