@@ -25,7 +25,7 @@ from coprod.adapters.masterkey import (
     parse_keyring,
     replace_key_file,
 )
-from coprod.adapters.privacy import DETAILS_TABLE, KEYS_TABLE, SQLPersonalDataStore
+from coprod.adapters.privacy_sql import DETAILS_TABLE, KEYS_TABLE, SQLPersonalDataStore
 from coprod.application import Coprod
 from coprod.domain.errors import InvalidInput, StoreUnavailable
 

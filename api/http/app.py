@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
@@ -78,11 +79,39 @@ def create_app(
     ``worker`` runs the projection worker in this process: None means "on SQLite only".
     ``read_wait_s`` bounds how long a query waits for its ``min_position``.
     """
+    serving = _Serving(settings, on_start, worker, read_wait_s)
+    api = FastAPI(
+        title="coprod",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=serving.lifespan,
+        generate_unique_id_function=operation_id,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    for router in ROUTERS:
+        api.include_router(router, prefix=API_PREFIX)
+    install_error_handlers(api)
+    api.add_middleware(IdempotencyMiddleware)
+    api.add_middleware(BodyLimitMiddleware)
+    _install_openapi(api)
+    return api
+
+
+@dataclass(frozen=True)
+class _Serving:
+    """What the app opens at start-up and closes at shut-down, from create_app's options."""
+
+    settings: StoreSettings | None
+    on_start: Callable[[Coprod], Any] | None
+    worker: bool | None
+    read_wait_s: float
 
     @asynccontextmanager
-    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(self, api: FastAPI) -> AsyncIterator[None]:
+        """Open the application, its stores and (on SQLite by default) the worker."""
         sys.setswitchinterval(min(sys.getswitchinterval(), SERVING_SWITCH_INTERVAL_S))
-        store = settings or settings_from_env()
+        store = self.settings or settings_from_env()
         coprod = Coprod(store)
         projector: ProjectionWorker | None = None
         reads: ReadStore | None = None
@@ -92,11 +121,11 @@ def create_app(
             api.state.keys = KeyStore(coprod, tables)
             api.state.idempotency = IdempotencyStore(tables)
             api.state.report_cache = ReportCache()
-            if on_start is not None:
-                on_start(coprod)
-            if worker if worker is not None else store.backend == "sqlite":
+            if self.on_start is not None:
+                self.on_start(coprod)
+            if self.worker if self.worker is not None else store.backend == "sqlite":
                 projector = ProjectionWorker(store).start()
-            reads = ReadStore(store, projector, wait_s=read_wait_s)
+            reads = ReadStore(store, projector, wait_s=self.read_wait_s)
             api.state.reads = reads
             api.state.worker = projector
             freeze_startup_heap()
@@ -108,20 +137,9 @@ def create_app(
                 reads.close()
             coprod.close()
 
-    api = FastAPI(
-        title="coprod",
-        version="1",
-        description=DESCRIPTION,
-        lifespan=lifespan,
-        generate_unique_id_function=operation_id,
-        docs_url="/docs",
-        openapi_url="/openapi.json",
-    )
-    for router in ROUTERS:
-        api.include_router(router, prefix=API_PREFIX)
-    install_error_handlers(api)
-    api.add_middleware(IdempotencyMiddleware)
-    api.add_middleware(BodyLimitMiddleware)
+
+def _install_openapi(api: FastAPI) -> None:
+    """The OpenAPI document with its problem responses and idempotency header, built once."""
 
     def openapi() -> dict[str, Any]:
         if api.openapi_schema is None:
@@ -137,4 +155,3 @@ def create_app(
         return api.openapi_schema
 
     api.openapi = openapi  # type: ignore[method-assign]
-    return api

@@ -172,23 +172,31 @@ def row_for(error: Exception) -> Row | None:
     return None
 
 
+@dataclass(frozen=True)
+class Problem:
+    """What every problem document says: HTTP status, type slug, title and detail."""
+
+    status: int
+    slug: str
+    title: str
+    detail: str
+
+
 def problem_response(
     request: Request | None,
-    status: int,
-    slug: str,
-    title: str,
-    detail: str,
+    problem: Problem,
     *,
     keep: bool = True,
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
     """An RFC 9457 problem document; ``extra`` adds members such as ``field`` or ``rule``."""
+    status, slug = problem.status, problem.slug
     body: dict[str, Any] = {
         "type": f"urn:coprod:problem:{slug}",
-        "title": title,
+        "title": problem.title,
         "status": status,
-        "detail": detail,
+        "detail": problem.detail,
     }
     if request is not None:
         body["instance"] = request.url.path
@@ -238,7 +246,7 @@ def refusal_response(request: Request, error: Exception) -> JSONResponse:
                 )
     if status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, error)
-    return problem_response(request, status, slug, title, detail, keep=row.keep, **extra)
+    return problem_response(request, Problem(status, slug, title, detail), keep=row.keep, **extra)
 
 
 def _if_match_version(request: Request) -> int | None:
@@ -260,10 +268,7 @@ async def _validation(request: Request, error: Exception) -> JSONResponse:
     detail = "; ".join(f"{e['field']}: {e['problem']}" for e in errors) or "invalid request"
     return problem_response(
         request,
-        422,
-        "invalid-request",
-        "Invalid request",
-        detail,
+        Problem(422, "invalid-request", "Invalid request", detail),
         errors=errors,
         field=errors[0]["field"] if errors else None,
         rule=errors[0]["rule"] if errors else None,
@@ -272,12 +277,11 @@ async def _validation(request: Request, error: Exception) -> JSONResponse:
 
 async def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
+    title = str(error.detail) if error.status_code >= 400 else "HTTP"
+    problem = Problem(error.status_code, f"http-{error.status_code}", title, str(error.detail))
     return problem_response(
         request,
-        error.status_code,
-        f"http-{error.status_code}",
-        str(error.detail) if error.status_code >= 400 else "HTTP",
-        str(error.detail),
+        problem,
         keep=error.status_code < 500,
         headers=dict(error.headers or {}),
     )

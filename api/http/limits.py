@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.http.errors import problem_response
+from api.http.errors import Problem, problem_response
 
 #: The largest request body accepted, in bytes.
 MAX_BODY_BYTES = 1_048_576
@@ -60,12 +60,11 @@ class BodyLimitMiddleware:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Any, send: Any) -> None:
-        response = problem_response(
-            None,
+        too_large = Problem(
             413,
             "body-too-large",
             "Request body too large",
             f"the request body is larger than {self.limit} bytes",
-            rule="body-size",
         )
+        response = problem_response(None, too_large, rule="body-size")
         await response(scope, receive, send)

@@ -142,6 +142,7 @@ def test_a_reservation_left_by_a_dead_request_is_taken_over(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import api.http.idempotency as idempotency
+    import api.http.idempotency_store as idempotency_store
 
     store = client.app.state.idempotency  # type: ignore[attr-defined]
     owner = hash_secret(world["member"]["Authorization"].removeprefix("Bearer "))
@@ -149,7 +150,7 @@ def test_a_reservation_left_by_a_dead_request_is_taken_over(
     body = json.dumps(IDEA).encode()
     printed = idempotency.fingerprint("POST", path, b"", body)
     assert isinstance(store.reserve(owner, "orphan", printed), str)  # then the request "dies"
-    monkeypatch.setattr(idempotency, "LEASE_S", 0.0)
+    monkeypatch.setattr(idempotency_store, "LEASE_S", 0.0)
     answer = post(
         client, f"/processes/{process_id}/ideas", world["member"], IDEA, Idempotency_Key="orphan"
     )

@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.http import idempotency
+from api.http import idempotency_store
 from api.http.app import create_app
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
@@ -112,7 +112,7 @@ def test_a_request_that_lost_its_key_to_a_retry_cannot_commit(
 ) -> None:
     """The first request stalls past the lease; a retry takes the key over and records."""
     path = f"/processes/{process_id}/ideas"
-    monkeypatch.setattr(idempotency, "LEASE_S", 0.0)
+    monkeypatch.setattr(idempotency_store, "LEASE_S", 0.0)
     original = Coprod.submit_idea
     retried: list[Any] = []
     stalled = threading.Event()

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 from coprod.adapters.config import parse_database_url
-from coprod.adapters.privacy import SQLPersonalDataStore, person_subject
+from coprod.adapters.privacy import person_subject
+from coprod.adapters.privacy_sql import SQLPersonalDataStore
 from coprod.adapters.recording import InTransaction
 from coprod.application import Coprod
 from coprod.application.commands.people import ErasePerson, RegisterPerson

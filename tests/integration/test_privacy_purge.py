@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from api.cli.main import cli
 from coprod.adapters.config import parse_database_url
 from coprod.adapters.masterkey import ENV_FILE, ENV_KEY, encode_entry, new_key, parse_keyring
-from coprod.adapters.privacy import DETAILS_TABLE, SQLPersonalDataStore
+from coprod.adapters.privacy_sql import DETAILS_TABLE, SQLPersonalDataStore
 from coprod.application import Coprod
 from coprod.application.commands.people import ErasePerson, RegisterPerson
 from coprod.domain.values import Actor, Role

@@ -12,12 +12,8 @@ from typing import Any
 import pytest
 
 from coprod.adapters.config import parse_database_url
-from coprod.adapters.privacy import (
-    REMOVED,
-    SQLPersonalDataStore,
-    person_subject,
-    process_secret_subject,
-)
+from coprod.adapters.privacy import REMOVED, person_subject, process_secret_subject
+from coprod.adapters.privacy_sql import SQLPersonalDataStore
 from coprod.application import Coprod
 from coprod.application.commands.people import ErasePerson, RegisterPerson
 from coprod.domain.values import Actor

@@ -35,7 +35,8 @@ from coprod.adapters.masterkey import (
     new_key,
     parse_keyring,
 )
-from coprod.adapters.privacy import SQLPersonalDataStore, process_secret_subject
+from coprod.adapters.privacy import process_secret_subject
+from coprod.adapters.privacy_sql import SQLPersonalDataStore
 from coprod.application import Coprod
 from coprod.application.commands.ballots import CastBallots
 from coprod.domain.ballot import MarkedBallot

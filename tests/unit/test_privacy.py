@@ -14,9 +14,9 @@ from coprod.adapters.privacy import (
     EncryptedText,
     InMemoryPersonalDataStore,
     person_subject,
-    personal_data_store_for,
     process_secret_subject,
 )
+from coprod.adapters.privacy_sql import personal_data_store_for
 from coprod.application import Coprod
 from coprod.application.commands.people import ErasePerson, RegisterPerson
 from coprod.domain.errors import InvalidInput, NotFound, RuleViolation

@@ -15,11 +15,8 @@ from __future__ import annotations
 from functools import cached_property
 from uuid import UUID, uuid4
 
-from coprod.adapters.privacy import (
-    REMOVED,
-    PersonalDataStore,
-    personal_data_store_for,
-)
+from coprod.adapters.privacy import REMOVED, PersonalDataStore
+from coprod.adapters.privacy_sql import personal_data_store_for
 from coprod.adapters.recording import InTransaction
 from coprod.application import policy
 from coprod.application.base import CoprodBase, Receipt
