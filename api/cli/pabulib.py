@@ -30,7 +30,8 @@ from coprod.adapters.config import settings_from_env
 from coprod.application import Coprod
 from coprod.domain.errors import CoprodError, InvalidInput
 from coprod.standards.pabulib import export_process, import_file
-from coprod.standards.pabulib.importer import DEFAULT_BATCH, ImportResult, iter_files
+from coprod.standards.pabulib.importer import DEFAULT_BATCH, ImportResult
+from coprod.standards.pabulib.validation import iter_files
 
 import_app = typer.Typer(help="Import elections from other tools.", no_args_is_help=True)
 export_app = typer.Typer(help="Export a process for other tools.", no_args_is_help=True)

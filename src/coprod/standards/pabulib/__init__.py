@@ -7,13 +7,10 @@ decisions; `export_process` writes a process back as a valid ``.pb`` file.
 from __future__ import annotations
 
 from coprod.standards.pabulib.exporter import export_process
-from coprod.standards.pabulib.importer import (
-    ImportResult,
-    ValidatedFile,
-    import_file,
-    validate_file,
-)
-from coprod.standards.pabulib.parser import PabulibFormatError, PabulibReader
+from coprod.standards.pabulib.grammar import PabulibFormatError
+from coprod.standards.pabulib.importer import ImportResult, import_file
+from coprod.standards.pabulib.parser import PabulibReader
+from coprod.standards.pabulib.validation import ValidatedFile, validate_file
 
 __all__ = [
     "ImportResult",

@@ -27,9 +27,9 @@ from coprod.domain.phases import Phase
 from coprod.domain.process import Process
 from coprod.domain.proposal import Proposal
 from coprod.domain.voting import BallotChoices, VoteMethod
-from coprod.standards.pabulib.importer import NO_AREA, NO_CATEGORY
 from coprod.standards.pabulib.log_reader import find_source, iter_ballots
 from coprod.standards.pabulib.mapping import pabulib_rule, pabulib_vote_type, rules_meta
+from coprod.standards.pabulib.opening import NO_AREA, NO_CATEGORY
 
 _SEX = {Sex.MALE: "M", Sex.FEMALE: "F"}
 _CHANNEL = {BallotChannel.ONLINE: "internet", BallotChannel.PAPER: "paper"}

@@ -15,7 +15,7 @@ from coprod.domain.ballot import AgeBand, BallotChannel, Sex
 from coprod.domain.errors import CoprodError, InvalidInput
 from coprod.domain.values import Money
 from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
-from coprod.standards.pabulib.parser import PabulibFormatError, PbHeader, PbVote
+from coprod.standards.pabulib.grammar import PabulibFormatError, PbHeader, PbVote
 
 #: Pabulib `rule` -> the declared selection rule (method, completion).
 _SELECTION: dict[str, tuple[str, str | None]] = {

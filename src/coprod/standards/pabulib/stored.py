@@ -29,8 +29,8 @@ from coprod.domain.ballot import AgeBand, Ballot, BallotChannel, MarkedBallot, S
 from coprod.domain.process import Process
 from coprod.domain.values import Actor
 from coprod.domain.voting import BallotChoices, VoteMethod
+from coprod.standards.pabulib.grammar import PbVote
 from coprod.standards.pabulib.mapping import age_band, channel_of, choices_for, sex_of
-from coprod.standards.pabulib.parser import PbVote
 
 #: The BallotCast state in the order the mapper writes it (the event's attributes).
 _CHOICE_FIELDS = ("approvals", "points", "ranking")
