@@ -29,8 +29,6 @@ STILL_OVER: frozenset[tuple[str, str, str]] = frozenset(
         ("src/coprod/domain/rules/mes.py", "function", "run_mes"),
         ("src/coprod/domain/rules/mes_float.py", "function", "float_mes_winners"),
         ("src/coprod/domain/rules/phragmen.py", "function", "sequential_phragmen"),
-        ("src/coprod/standards/pabulib/exporter.py", "function", "export_process"),
-        ("src/coprod/standards/pabulib/stored.py", "function", "__init__"),
         ("projections/impact/model.py", "module", ""),
         ("projections/impact/model.py", "function", "__init__"),
         ("projections/impact/report.py", "module", ""),

@@ -14,7 +14,7 @@ import csv
 import secrets
 from collections import Counter
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 from uuid import UUID
 
 from coprod.application import Coprod
@@ -82,6 +82,37 @@ def export_process(app: Coprod, process_id: UUID, out: TextIO) -> ExportSummary:
     writer.writerow(["META"])
     writer.writerow(["key", "value"])
     writer.writerows(_meta(app, process, source, len(rows), count))
+    _write_projects(writer, rows, method, source, votes, scores)
+    writer.writerow(["VOTES"])
+    with_points = method in (VoteMethod.CUMULATIVE, VoteMethod.SCORING)
+    writer.writerow(
+        ["voter_id", "vote"]
+        + (["points"] if with_points else [])
+        + [c for c in ("sex", "voting_method") if c in voter_columns]
+    )
+    used: set[str] = set()
+    for cast in iter_ballots(app, process_id):
+        chosen = _scored(cast.choices)
+        line = [_fresh_id(used), ",".join(id_of[p] for p, _ in chosen)]
+        if with_points:
+            line.append(",".join(str(s) for _, s in chosen))
+        if "sex" in voter_columns:
+            line.append(_SEX.get(cast.sex, "") if cast.sex is not None else "")
+        if "voting_method" in voter_columns:
+            line.append(_CHANNEL.get(cast.channel, "in_person"))
+        writer.writerow(line)
+    return ExportSummary(process_id, len(rows), count)
+
+
+def _write_projects(
+    writer: Any,
+    rows: list[_Row],
+    method: VoteMethod,
+    source: PabulibSource | None,
+    votes: Counter[UUID],
+    scores: Counter[UUID],
+) -> None:
+    """The PROJECTS section: only the optional columns some project fills."""
     writer.writerow(["PROJECTS"])
     with_score = method is not VoteMethod.APPROVAL and method is not VoteMethod.KNAPSACK
     with_selected = all(r.selected is not None for r in rows)
@@ -104,25 +135,6 @@ def export_process(app: Coprod, process_id: UUID, out: TextIO) -> ExportSummary:
         line += [str(r.selected)] if with_selected else []
         line += [r.area or ""] if with_area else []
         writer.writerow(line)
-    writer.writerow(["VOTES"])
-    with_points = method in (VoteMethod.CUMULATIVE, VoteMethod.SCORING)
-    writer.writerow(
-        ["voter_id", "vote"]
-        + (["points"] if with_points else [])
-        + [c for c in ("sex", "voting_method") if c in voter_columns]
-    )
-    used: set[str] = set()
-    for cast in iter_ballots(app, process_id):
-        chosen = _scored(cast.choices)
-        line = [_fresh_id(used), ",".join(id_of[p] for p, _ in chosen)]
-        if with_points:
-            line.append(",".join(str(s) for _, s in chosen))
-        if "sex" in voter_columns:
-            line.append(_SEX.get(cast.sex, "") if cast.sex is not None else "")
-        if "voting_method" in voter_columns:
-            line.append(_CHANNEL.get(cast.channel, "in_person"))
-        writer.writerow(line)
-    return ExportSummary(process_id, len(rows), count)
 
 
 def _scored(choices: BallotChoices) -> tuple[tuple[UUID, int], ...]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
@@ -69,6 +70,30 @@ class BallotEvents:
         self._sex: dict[Sex | None, bytes] = {None: b"null"}
         self._sex.update({member: encode(member) for member in Sex})
         self._tails: dict[tuple[str | None, int | None, str | None], bytes] = {}
+        self._encode_templates(encode)
+        self._field = (
+            "points"
+            if self._method in (VoteMethod.CUMULATIVE, VoteMethod.SCORING)
+            else "ranking"
+            if self._method is VoteMethod.RANKED
+            else "approvals"
+        )
+        self._after_stamp = (
+            b',"originator_topic":'
+            + encode(get_topic(Ballot))
+            + b',"actor":'
+            + encode(actor)
+            + b',"process_id":'
+            + encode(process.id)
+            + b',"voter_pseudonym":"'
+        )
+
+    def _encode_templates(self, encode: Callable[[Any], bytes]) -> None:
+        """The constant byte pieces around a timestamp and the choices, from the transcoder.
+
+        Derived once from the library's own encoding of a sample value, so the direct
+        encoding follows the transcoder rather than a hand-written copy of its format.
+        """
         sample = datetime(2000, 1, 2, 3, 4, 5, 6)
         stamp = encode(sample)
         self._stamp_head, self._stamp_tail = stamp.split(sample.isoformat().encode(), 1)
@@ -90,22 +115,6 @@ class BallotEvents:
             + b"}}"
             for i, field in enumerate(_CHOICE_FIELDS)
         }
-        self._field = (
-            "points"
-            if self._method in (VoteMethod.CUMULATIVE, VoteMethod.SCORING)
-            else "ranking"
-            if self._method is VoteMethod.RANKED
-            else "approvals"
-        )
-        self._after_stamp = (
-            b',"originator_topic":'
-            + encode(get_topic(Ballot))
-            + b',"actor":'
-            + encode(actor)
-            + b',"process_id":'
-            + encode(process.id)
-            + b',"voter_pseudonym":"'
-        )
 
     def stored(self, vote: PbVote) -> StoredEvent:
         """The vote's BallotCast event as the store keeps it (already checked by the first pass)."""
