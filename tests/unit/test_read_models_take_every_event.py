@@ -97,3 +97,25 @@ def test_the_not_yet_converted_set_is_not_stale(name: str) -> None:
     assert handlers_of(name) is None, (
         f"{name} now declares handlers: remove it from NOT_YET_CONVERTED in this test"
     )
+
+
+def test_an_aggregate_ignored_whole_covers_an_event_added_to_it_later() -> None:
+    """``ignores_all_of``: a model that takes nothing from an aggregate needs no edit when
+    that aggregate gains an event (the recipe "add an event" in docs/ARCHITECTURE.md)."""
+    from coprod.domain.aggregate import CoprodAggregate
+
+    class Kiosk(CoprodAggregate):
+        class Opened(CoprodAggregate.Created):
+            pass
+
+    handlers: Handlers[object] = Handlers(ignores_all_of=(Kiosk,))
+    assert Kiosk.Opened in handlers.ignored
+
+    class Repainted(CoprodAggregate.Event):
+        pass
+
+    Repainted.__qualname__ = f"{Kiosk.__qualname__}.Repainted"
+    Kiosk.Repainted = Repainted  # type: ignore[attr-defined]
+    assert Repainted in handlers.ignored
+    with pytest.raises(ValueError, match="both handled and ignored"):
+        handlers.on(Repainted)(lambda event, tracking, batch: None)
