@@ -34,8 +34,6 @@ STILL_OVER: frozenset[tuple[str, str, str]] = frozenset(
         ("projections/impact/report.py", "module", ""),
         ("projections/impact/report.py", "function", "_representation"),
         ("projections/impact/report.py", "function", "_community"),
-        ("projections/timeline.py", "module", ""),
-        ("projections/timeline.py", "parameters", "row"),
     }
 )
 
