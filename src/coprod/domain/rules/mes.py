@@ -117,26 +117,10 @@ def run_mes(setup: MesSetup, share: Fraction) -> RuleResult:
         if not active:
             break
         rho_f = rho_f[keep]
-        best: tuple[Fraction, str, int] | None = None
-        best_f = np.inf
-        for pos in np.argsort(rho_f, kind="stable").tolist():
-            if rho_f[pos] > best_f * (1 + TOLERANCE):
-                break
-            j = active[pos]
-            rho = _exact_price(counts[j], values, costs[j], sat[j], int(support[j]))
-            if rho is None:
-                outcomes[ids[j]] = ProjectOutcome(
-                    ids[j],
-                    Verdict.SUPPORTERS_CANNOT_AFFORD,
-                    round_no,
-                    None,
-                    election.budget - spent,
-                )
-                active.remove(j)
-                continue
-            if best is None or (rho, ids[j]) < best[:2]:
-                best = (rho, ids[j], j)
-                best_f = float(rho)
+        remaining = election.budget - spent
+        best = _best_exact(
+            setup, (counts, values), rho_f, active, sat, (outcomes, round_no, remaining)
+        )
         if best is None:
             continue
         rho, pid, j = best
@@ -149,17 +133,7 @@ def run_mes(setup: MesSetup, share: Fraction) -> RuleResult:
         values, floats, group_level = _pay(
             values, floats, group_level, groups.supporters[j], rho * sat[j]
         )
-    for j in range(n_projects):
-        if ids[j] not in outcomes:
-            outcomes[ids[j]] = ProjectOutcome(ids[j], Verdict.UNSUPPORTED, None, None, None)
-    name = "mes-cost" if setup.satisfaction == "cost" else "mes-cardinality"
-    return RuleResult(
-        rule=name,
-        winners=tuple(winners),
-        outcomes=tuple(outcomes[p] for p in ids),
-        total_cost=spent,
-        per_voter_budget=Fraction(share),
-    )
+    return _finish(setup, share, winners, outcomes, spent)
 
 
 def _float_prices(
@@ -225,4 +199,60 @@ def _pay(
         group_level,
         supporters,
         target[group_level[supporters]],
+    )
+
+
+def _best_exact(
+    setup: MesSetup,
+    levels: tuple[np.ndarray, list[Fraction]],
+    rho_f: FloatArray,
+    active: list[int],
+    sat: list[Fraction],
+    round_state: tuple[dict[str, ProjectOutcome], int, Fraction],
+) -> tuple[Fraction, str, int] | None:
+    """The cheapest project by its exact price among those the float prices put near the
+    minimum (ties to the smaller id); one its supporters cannot afford after all is dropped
+    from ``active`` with that verdict."""
+    ids, costs = setup.election.ids, setup.election.costs
+    support = setup.groups.support
+    counts, values = levels
+    outcomes, round_no, remaining = round_state
+    best: tuple[Fraction, str, int] | None = None
+    best_f = np.inf
+    for pos in np.argsort(rho_f, kind="stable").tolist():
+        if rho_f[pos] > best_f * (1 + TOLERANCE):
+            break
+        j = active[pos]
+        rho = _exact_price(counts[j], values, costs[j], sat[j], int(support[j]))
+        if rho is None:
+            outcomes[ids[j]] = ProjectOutcome(
+                ids[j], Verdict.SUPPORTERS_CANNOT_AFFORD, round_no, None, remaining
+            )
+            active.remove(j)
+            continue
+        if best is None or (rho, ids[j]) < best[:2]:
+            best = (rho, ids[j], j)
+            best_f = float(rho)
+    return best
+
+
+def _finish(
+    setup: MesSetup,
+    share: Fraction,
+    winners: list[str],
+    outcomes: dict[str, ProjectOutcome],
+    spent: Fraction,
+) -> RuleResult:
+    """The run's result: projects never in the running are marked unsupported."""
+    ids = setup.election.ids
+    for pid in ids:
+        if pid not in outcomes:
+            outcomes[pid] = ProjectOutcome(pid, Verdict.UNSUPPORTED, None, None, None)
+    name = "mes-cost" if setup.satisfaction == "cost" else "mes-cardinality"
+    return RuleResult(
+        rule=name,
+        winners=tuple(winners),
+        outcomes=tuple(outcomes[p] for p in ids),
+        total_cost=spent,
+        per_voter_budget=Fraction(share),
     )

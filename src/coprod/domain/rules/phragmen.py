@@ -24,25 +24,7 @@ def sequential_phragmen(election: Election, *, initial: Iterable[str] = ()) -> R
     """Phragmén's sequential rule with pabutools' stopping rule and tie-breaking."""
     groups = ApprovalGroups.of(election)
     ids, costs = election.ids, election.costs
-    already = list(dict.fromkeys(initial))
-    for pid in already:
-        if pid not in ids:
-            raise InvalidInput("initial", f"names unknown project {pid!r}")
-    spent = sum((costs[ids.index(p)] for p in already), Fraction(0))
-    outcomes: dict[str, ProjectOutcome] = {
-        p: ProjectOutcome(p, Verdict.SELECTED, 0, None, None) for p in already
-    }
-    active = [
-        j
-        for j in range(election.n_projects)
-        if ids[j] not in already and costs[j] <= election.budget
-    ]
-    for j in range(election.n_projects):
-        if ids[j] not in already and costs[j] > election.budget:
-            outcomes[ids[j]] = ProjectOutcome(
-                ids[j], Verdict.UNAFFORDABLE, None, None, election.budget - spent
-            )
-    support = groups.support
+    already, spent, outcomes, active = _start(election, initial)
     cost_f = np.asarray([float(c) for c in costs])
     values: list[Fraction] = [Fraction(0)]
     floats = np.zeros(1, dtype=np.float64)
@@ -52,25 +34,7 @@ def sequential_phragmen(election: Election, *, initial: Iterable[str] = ()) -> R
     while active:
         round_no += 1
         counts = groups.level_counts(group_level, len(values), election.n_projects)
-        act = np.asarray(active, dtype=np.int64)
-        backed = support[act] > 0
-        tied: list[int]
-        best: Fraction | None = None
-        if backed.any():
-            load_f = (counts[act] @ floats + cost_f[act]) / np.where(backed, support[act], 1)
-            load_f = np.where(backed, load_f, np.inf)
-            bound = load_f.min() * (1 + TOLERANCE)
-            exact: dict[int, Fraction] = {}
-            for j in act[load_f <= bound].tolist():
-                loads = sum(
-                    (int(counts[j, k]) * values[k] for k in np.nonzero(counts[j])[0].tolist()),
-                    Fraction(0),
-                )
-                exact[j] = (loads + costs[j]) / int(support[j])
-            best = min(exact.values())
-            tied = [j for j, v in exact.items() if v == best]
-        else:
-            tied = list(active)
+        tied, best = _least_loaded(election, groups, counts, active, (values, floats), cost_f)
         tied.sort(key=lambda j: ids[j])
         remaining = election.budget - spent
         if any(costs[j] > remaining for j in tied):
@@ -101,3 +65,62 @@ def sequential_phragmen(election: Election, *, initial: Iterable[str] = ()) -> R
         outcomes=tuple(outcomes[p] for p in ids),
         total_cost=spent,
     )
+
+
+def _start(
+    election: Election, initial: Iterable[str]
+) -> tuple[list[str], Fraction, dict[str, ProjectOutcome], list[int]]:
+    """The projects already funded, what they cost, and the candidates that can still fit."""
+    ids, costs = election.ids, election.costs
+    already = list(dict.fromkeys(initial))
+    for pid in already:
+        if pid not in ids:
+            raise InvalidInput("initial", f"names unknown project {pid!r}")
+    spent = sum((costs[ids.index(p)] for p in already), Fraction(0))
+    outcomes: dict[str, ProjectOutcome] = {
+        p: ProjectOutcome(p, Verdict.SELECTED, 0, None, None) for p in already
+    }
+    active = [
+        j
+        for j in range(election.n_projects)
+        if ids[j] not in already and costs[j] <= election.budget
+    ]
+    for j in range(election.n_projects):
+        if ids[j] not in already and costs[j] > election.budget:
+            outcomes[ids[j]] = ProjectOutcome(
+                ids[j], Verdict.UNAFFORDABLE, None, None, election.budget - spent
+            )
+    return already, spent, outcomes, active
+
+
+def _least_loaded(
+    election: Election,
+    groups: ApprovalGroups,
+    counts: np.ndarray,
+    active: list[int],
+    levels: tuple[list[Fraction], np.ndarray],
+    cost_f: np.ndarray,
+) -> tuple[list[int], Fraction | None]:
+    """The candidates whose supporters would end with the least load, and that load.
+
+    Floats pick the few near the minimum; the exact load decides among them, so ties are
+    exact as in pabutools. No supporter at all: every candidate ties, with no load.
+    """
+    costs, support = election.costs, groups.support
+    values, floats = levels
+    act = np.asarray(active, dtype=np.int64)
+    backed = support[act] > 0
+    if not backed.any():
+        return list(active), None
+    load_f = (counts[act] @ floats + cost_f[act]) / np.where(backed, support[act], 1)
+    load_f = np.where(backed, load_f, np.inf)
+    bound = load_f.min() * (1 + TOLERANCE)
+    exact: dict[int, Fraction] = {}
+    for j in act[load_f <= bound].tolist():
+        loads = sum(
+            (int(counts[j, k]) * values[k] for k in np.nonzero(counts[j])[0].tolist()),
+            Fraction(0),
+        )
+        exact[j] = (loads + costs[j]) / int(support[j])
+    best = min(exact.values())
+    return [j for j, v in exact.items() if v == best], best
