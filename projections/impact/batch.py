@@ -13,6 +13,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from projections.ballot_runs import RUN_COLUMNS, BallotRuns
+from projections.impact.facts import Fact
 from projections.impact.tables import (
     BALLOT_CELL,
     CENSUS_COLUMNS,
@@ -91,11 +92,12 @@ class Batch:
             self.caches.subject[subject_id] = pid
         return pid
 
-    def fact(self, subject_id: str, t: Tracking, ts_us: int, kind: str, data: Any) -> None:
+    def fact(self, subject_id: str, t: Tracking, ts_us: int, fact: Fact) -> None:
+        """Store a typed fact about a subject of a known process (as its stored JSON)."""
         pid = self.process_of(subject_id)
         if pid is not None:
-            row = (t.notification_id, pid, subject_id, kind, ts_us, json.dumps(data))
-            self.facts.append(row)
+            data = json.dumps(fact.encode())
+            self.facts.append((t.notification_id, pid, subject_id, fact.kind, ts_us, data))
 
     def write(self) -> None:
         p, conn = self.prefix, self.conn

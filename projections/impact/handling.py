@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -27,6 +28,7 @@ from coprod.domain.project import Project
 from coprod.domain.proposal import Proposal
 from coprod.domain.release import Release
 from coprod.domain.values import Role
+from projections.impact import facts
 from projections.impact.batch import Batch
 from projections.impact.tables import MICRO, STATE
 from projections.kernel.handlers import Handlers
@@ -68,12 +70,16 @@ def _money(value: Any) -> str | None:
     return None if value is None else str(value.amount)
 
 
-def _fact(*event_types: type, kind: str) -> Callable[[Callable[[Any], Any]], Any]:
-    """Register a handler storing one fact of ``kind`` about the event's aggregate."""
+def _amount(value: Any) -> Decimal | None:
+    return None if value is None else value.amount
 
-    def register(data: Callable[[Any], Any]) -> Any:
+
+def _fact(*event_types: type) -> Callable[[Callable[[Any], facts.Fact]], Any]:
+    """Register a handler storing the typed fact ``data(event)`` about the event's aggregate."""
+
+    def register(data: Callable[[Any], facts.Fact]) -> Any:
         def handle(e: Any, t: Tracking, b: Batch) -> None:
-            b.fact(e.originator_id.hex, t, to_us(e.timestamp), kind, data(e))
+            b.fact(e.originator_id.hex, t, to_us(e.timestamp), data(e))
 
         handlers.on(*event_types)(handle)
         return data
@@ -133,24 +139,24 @@ def _threshold(e: Process.DisclosureThresholdSet, t: Tracking, b: Batch) -> None
     _change(e, t, b, k=e.k)
 
 
-def _process_fact(e: Any, t: Tracking, b: Batch, kind: str, data: Any) -> None:
+def _process_fact(e: Any, t: Tracking, b: Batch, fact: facts.Fact) -> None:
     pid = e.originator_id.hex
     if b.process(pid) is not None:
-        row = (t.notification_id, pid, pid, kind, to_us(e.timestamp), json.dumps(data))
-        b.facts.append(row)
+        row = (t.notification_id, pid, pid, fact.kind, to_us(e.timestamp))
+        b.facts.append((*row, json.dumps(fact.encode())))
 
 
 @handlers.on(Process.PhasesScheduled)
 def _scheduled(e: Process.PhasesScheduled, t: Tracking, b: Batch) -> None:
     """The planned vote end: the business date vote-to-delivery counts from."""
-    vote_end = [p.ends_on.isoformat() for p in e.schedule if p.phase is Phase.VOTE]
-    _process_fact(e, t, b, "schedule", {"vote_end": vote_end[0] if vote_end else None})
+    vote_end = [p.ends_on for p in e.schedule if p.phase is Phase.VOTE]
+    _process_fact(e, t, b, facts.Schedule(vote_end[0] if vote_end else None))
 
 
 @handlers.on(Process.MinimumHearingPeriodSet)
 def _hearing_period(e: Process.MinimumHearingPeriodSet, t: Tracking, b: Batch) -> None:
     """The process's minimum hearing period, so the report judges hearings as the law did."""
-    _process_fact(e, t, b, "hearing_period", {"days": e.days})
+    _process_fact(e, t, b, facts.HearingPeriod(e.days))
 
 
 # -- proposals -------------------------------------------------------------------------------
@@ -159,113 +165,99 @@ def _hearing_period(e: Process.MinimumHearingPeriodSet, t: Tracking, b: Batch) -
 @handlers.on(Proposal.IdeaSubmitted)
 def _idea(e: Proposal.IdeaSubmitted, t: Tracking, b: Batch) -> None:
     b.subject(e.originator_id.hex, e.process_id.hex, "proposal")
-    data = {"submitter": e.actor.id.hex, "area": e.area_code, "category": e.category}
-    b.fact(e.originator_id.hex, t, to_us(e.timestamp), "idea", data)
+    fact = facts.IdeaFact(e.actor.id.hex, e.area_code, e.category)
+    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
 
 
-@_fact(Proposal.MergedInto, kind="idea_end")
+@_fact(Proposal.MergedInto)
 def _merged(e: Proposal.MergedInto) -> Any:
-    return {"state": "merged"}
+    return facts.IdeaEnd("merged")
 
 
-@_fact(Proposal.Withdrawn, kind="idea_end")
+@_fact(Proposal.Withdrawn)
 def _withdrawn(e: Proposal.Withdrawn) -> Any:
-    return {"state": "withdrawn"}
+    return facts.IdeaEnd("withdrawn")
 
 
-@_fact(Proposal.DevelopedIntoProposal, kind="developed")
+@_fact(Proposal.DevelopedIntoProposal)
 def _developed(e: Proposal.DevelopedIntoProposal) -> Any:
-    return {"area": e.area_code, "category": e.category}
+    return facts.Developed(e.area_code, e.category)
 
 
-@_fact(Proposal.FeasibilityAssessed, kind="assessed")
+@_fact(Proposal.FeasibilityAssessed)
 def _assessed(e: Proposal.FeasibilityAssessed) -> Any:
-    return {"feasible": e.feasible, "reason": e.reason}
+    return facts.Assessed(e.feasible, e.reason)
 
 
-@_fact(Proposal.Shortlisted, kind="shortlist")
+@_fact(Proposal.Shortlisted)
 def _shortlisted(e: Proposal.Shortlisted) -> Any:
-    return {"state": "shortlisted"}
+    return facts.Shortlisted()
 
 
-@_fact(Proposal.NotShortlisted, kind="shortlist")
+@_fact(Proposal.NotShortlisted)
 def _not_shortlisted(e: Proposal.NotShortlisted) -> Any:
-    return {"state": "not_shortlisted", "reason": e.reason}
+    return facts.NotShortlisted("not_shortlisted", e.reason)
 
 
-@_fact(Proposal.FactRecorded, kind="case_fact")
+@_fact(Proposal.FactRecorded)
 def _case_fact(e: Proposal.FactRecorded) -> Any:
     """An adverse, essential fact the party does not know needs a hearing (restated from the
     domain's case-file rule, which has no function of its own to import)."""
-    return {
-        "fact": e.fact_id.hex,
-        "needs_hearing": e.adverse and e.essential and not e.known_to_party,
-    }
+    return facts.CaseFact(e.fact_id.hex, e.adverse and e.essential and not e.known_to_party)
 
 
-@_fact(Proposal.HearingSent, kind="hearing")
+@_fact(Proposal.HearingSent)
 def _hearing(e: Proposal.HearingSent) -> Any:
-    return {
-        "hearing": e.hearing_id.hex,
-        "facts": [f.hex for f in e.fact_ids],
-        "deadline": e.deadline.isoformat(),
-        "sent_on": e.sent_on.isoformat(),
-    }
+    ids = tuple(f.hex for f in e.fact_ids)
+    return facts.HearingFact(e.hearing_id.hex, ids, e.deadline, e.sent_on)
 
 
-@_fact(Proposal.HearingAnswered, kind="answered")
+@_fact(Proposal.HearingAnswered)
 def _answered(e: Proposal.HearingAnswered) -> Any:
-    return {"hearing": e.hearing_id.hex, "on": e.answered_on.isoformat()}
+    return facts.Answered(e.hearing_id.hex, e.answered_on)
 
 
-@_fact(Proposal.HearingExempted, kind="exempted")
+@_fact(Proposal.HearingExempted)
 def _exempted(e: Proposal.HearingExempted) -> Any:
-    return {"facts": [f.hex for f in e.fact_ids]}
+    return facts.Exempted(tuple(f.hex for f in e.fact_ids))
 
 
 # -- decisions -------------------------------------------------------------------------------
 
 
-def _decision_act(act: str, e: Any) -> dict[str, Any]:
+def _decision_act(e: Any) -> dict[str, Any]:
     """A made or corrected decision: outcome, amount, record completeness, facts relied on."""
     record = e.record
     return {
-        "act": act,
         "outcome": e.outcome.value,
-        "amount": _money(e.amount),
+        "amount": _amount(e.amount),
         "adverse": e.outcome.adverse,
         "complete": not missing_elements(record),
-        "facts": [] if record is None else [f.hex for f in record.facts_relied_on],
-        "decided_on": e.decided_on.isoformat(),
+        "facts": () if record is None else tuple(f.hex for f in record.facts_relied_on),
+        "decided_on": e.decided_on,
     }
 
 
 @handlers.on(Decision.DecisionMade)
 def _decided(e: Decision.DecisionMade, t: Tracking, b: Batch) -> None:
     b.subject(e.originator_id.hex, e.process_id.hex, "decision")
-    data = _decision_act("made", e)
-    data["proposal"] = e.proposal_id.hex
-    b.fact(e.originator_id.hex, t, to_us(e.timestamp), "decision", data)
+    fact = facts.DecisionMade("made", **_decision_act(e), proposal=e.proposal_id.hex)
+    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
 
 
-@_fact(Decision.DecisionCorrected, kind="decision")
+@_fact(Decision.DecisionCorrected)
 def _corrected(e: Decision.DecisionCorrected) -> Any:
-    return _decision_act("corrected", e)
+    return facts.DecisionActed("corrected", **_decision_act(e))
 
 
-@_fact(Decision.DecisionReopened, kind="decision")
+@_fact(Decision.DecisionReopened)
 def _reopened(e: Decision.DecisionReopened) -> Any:
-    return {"act": "reopened", "outcome": None}
+    return facts.DecisionReopened()
 
 
-@_fact(Decision.DecisionRevoked, kind="decision")
+@_fact(Decision.DecisionRevoked)
 def _revoked(e: Decision.DecisionRevoked) -> Any:
-    return {
-        "act": "revoked",
-        "outcome": None,
-        "complete": not missing_elements(e.record),
-        "decided_on": e.decided_on.isoformat(),
-    }
+    return facts.DecisionRevoked("revoked", None, not missing_elements(e.record), e.decided_on)
 
 
 # -- projects --------------------------------------------------------------------------------
@@ -274,68 +266,59 @@ def _revoked(e: Decision.DecisionRevoked) -> Any:
 @handlers.on(Project.ProjectFunded)
 def _funded(e: Project.ProjectFunded, t: Tracking, b: Batch) -> None:
     b.subject(e.originator_id.hex, e.process_id.hex, "project")
-    data = {
-        "proposal": e.proposal_id.hex,
-        "decision": e.decision_id.hex,
-        "approved": _money(e.approved),
-        "title": e.title,
-    }
-    b.fact(e.originator_id.hex, t, to_us(e.timestamp), "funded", data)
+    ids = (e.proposal_id.hex, e.decision_id.hex)
+    fact = facts.Funded(*ids, _amount(e.approved), e.title)
+    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
 
 
-@_fact(Project.MilestoneScheduled, kind="ms_scheduled")
+@_fact(Project.MilestoneScheduled)
 def _ms_scheduled(e: Project.MilestoneScheduled) -> Any:
-    return {"code": e.code, "due_on": e.due_on.isoformat()}
+    return facts.MilestoneDue(e.code, e.due_on)
 
 
-@_fact(Project.MilestoneStarted, kind="ms_started")
+@_fact(Project.MilestoneStarted)
 def _ms_started(e: Project.MilestoneStarted) -> Any:
-    return {"code": e.code, "on": e.started_on.isoformat()}
+    return facts.MilestoneStarted(e.code, e.started_on)
 
 
-@_fact(Project.MilestoneMet, kind="ms_met")
+@_fact(Project.MilestoneMet)
 def _ms_met(e: Project.MilestoneMet) -> Any:
-    return {"code": e.code, "on": e.met_on.isoformat()}
+    return facts.MilestoneMet(e.code, e.met_on)
 
 
-@_fact(Project.MilestoneDelayed, kind="ms_delayed")
+@_fact(Project.MilestoneDelayed)
 def _ms_delayed(e: Project.MilestoneDelayed) -> Any:
-    return {"code": e.code, "due_on": e.new_due_on.isoformat()}
+    return facts.MilestoneDelayed(e.code, e.new_due_on)
 
 
-@_fact(Project.MilestoneCancelled, kind="ms_cancelled")
+@_fact(Project.MilestoneCancelled)
 def _ms_cancelled(e: Project.MilestoneCancelled) -> Any:
-    return {"code": e.code}
+    return facts.MilestoneCancelled(e.code)
 
 
-@_fact(Project.SpendRecorded, kind="spend")
+@_fact(Project.SpendRecorded)
 def _spend(e: Project.SpendRecorded) -> Any:
-    return {"id": e.spend_id.hex, "amount": _money(e.amount)}
+    return facts.Spend(e.spend_id.hex, _amount(e.amount))
 
 
-@_fact(Project.SpendCorrected, kind="spend_corrected")
+@_fact(Project.SpendCorrected)
 def _spend_corrected(e: Project.SpendCorrected) -> Any:
-    return {"id": e.spend_id.hex, "amount": _money(e.amount)}
+    return facts.SpendCorrected(e.spend_id.hex, _amount(e.amount))
 
 
-@_fact(Project.MatchFundingRecorded, kind="match")
+@_fact(Project.MatchFundingRecorded)
 def _match(e: Project.MatchFundingRecorded) -> Any:
-    return {
-        "id": e.funding_id.hex,
-        "amount": _money(e.amount),
-        "source": e.source,
-        "on": e.received_on.isoformat(),
-    }
+    return facts.Match(e.funding_id.hex, _amount(e.amount), e.source, e.received_on)
 
 
-@_fact(Project.ProjectCompleted, kind="completed")
+@_fact(Project.ProjectCompleted)
 def _completed(e: Project.ProjectCompleted) -> Any:
-    return {"on": e.completed_on.isoformat()}
+    return facts.Completed(e.completed_on)
 
 
-@_fact(Project.ProjectCancelled, kind="cancelled")
+@_fact(Project.ProjectCancelled)
 def _cancelled(e: Project.ProjectCancelled) -> Any:
-    return {}
+    return facts.Cancelled()
 
 
 # -- commitments and contributions -----------------------------------------------------------
@@ -347,7 +330,7 @@ def _commitment(e: Commitment.CommitmentMade, t: Tracking, b: Batch) -> None:
     if pid is None:
         return
     b.subject(e.originator_id.hex, pid, "commitment")
-    in_kind = None if e.in_kind is None else _money(e.in_kind.fair_value)
+    in_kind = None if e.in_kind is None else _amount(e.in_kind.fair_value)
     process = b.process(pid)
     if (
         e.in_kind is not None
@@ -355,20 +338,20 @@ def _commitment(e: Commitment.CommitmentMade, t: Tracking, b: Batch) -> None:
         and e.in_kind.fair_value.currency != process[STATE["currency"]]
     ):
         in_kind = None  # only value in the process's currency counts (never summed across)
-    data = {"project": e.project_id.hex, "in_kind": in_kind}
-    b.fact(e.originator_id.hex, t, to_us(e.timestamp), "commitment", data)
+    fact = facts.CommitmentFact(e.project_id.hex, in_kind)
+    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
 
 
-@_fact(Commitment.CommitmentMet, kind="commitment_met")
+@_fact(Commitment.CommitmentMet)
 def _certified(e: Commitment.CommitmentMet) -> Any:
     """Whether an officer marked it met: only then does its in-kind value count (a group's
     own mark, possible before the policy of issue 11, certifies nothing)."""
-    return {"verified": e.actor.role in _CERTIFYING}
+    return facts.CommitmentMet(e.actor.role in _CERTIFYING)
 
 
-@_fact(Commitment.CommitmentLapsed, kind="commitment_lapsed")
+@_fact(Commitment.CommitmentLapsed)
 def _lapsed(e: Commitment.CommitmentLapsed) -> Any:
-    return {}
+    return facts.CommitmentLapsed()
 
 
 @handlers.on(Contribution.ContributionLogged)
