@@ -6,11 +6,14 @@ state its tables are computed from.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from coprod.domain.decision import IN_FORCE, REOPENED, REVOKED, DecisionOutcome
 from coprod.domain.hearing_dates import DEFAULT_MIN_HEARING_DAYS
 
 _FOREVER = 2**62
@@ -51,6 +54,12 @@ NOTES = (
 )
 
 
+#: Outcome values that grant money (the domain's ``DecisionOutcome.funded``).
+_FUNDED = frozenset(o.value for o in DecisionOutcome if o.funded)
+#: A claw-back leaves a winner with less money, not a loser.
+_WINNING = _FUNDED | {DecisionOutcome.CLAWED_BACK.value}
+
+
 def _dec(text: str | None) -> Decimal:
     return Decimal(0) if text is None else Decimal(text)
 
@@ -59,7 +68,9 @@ def _dec(text: str | None) -> Decimal:
 
 
 @dataclass
-class _Idea:
+class Idea:
+    """An idea (proposal) as of T: its path through shortlisting and the hearings its case needs."""
+
     submitter: str
     area: str | None
     category: str | None
@@ -70,7 +81,7 @@ class _Idea:
     shortlist: str | None = None
     shortlist_reason: str = ""
     needs_hearing: set[str] = field(default_factory=set)
-    hearings: dict[str, _Hearing] = field(default_factory=dict)
+    hearings: dict[str, Hearing] = field(default_factory=dict)
     exempted: set[str] = field(default_factory=set)
 
     def heard(self, fact: str, on: date) -> bool:
@@ -81,7 +92,7 @@ class _Idea:
 
 
 @dataclass
-class _Hearing:
+class Hearing:
     """A hearing as the report judges it: dates the write side now refuses never count."""
 
     facts: set[str]
@@ -98,9 +109,11 @@ class _Hearing:
 
 
 @dataclass
-class _Decision:
+class Decision:
+    """A decision as of T: whether in force, its net funds, and whether its record was lawful."""
+
     proposal: str
-    status: str = "in_force"
+    status: str = IN_FORCE
     outcome: str | None = None
     net: Decimal = Decimal(0)
     granted: Decimal = Decimal(0)
@@ -113,19 +126,17 @@ class _Decision:
     @property
     def winner(self) -> bool:
         """In force and funded; a claw-back leaves a winner with less money, not a loser."""
-        return self.status == "in_force" and self.outcome in (
-            "funded_in_full",
-            "funded_partially",
-            "clawed_back",
-        )
+        return self.status == IN_FORCE and self.outcome in _WINNING
 
     @property
     def funds(self) -> Decimal:
-        return self.net if self.status == "in_force" else Decimal(0)
+        return self.net if self.status == IN_FORCE else Decimal(0)
 
 
 @dataclass
-class _Milestone:
+class Milestone:
+    """A project milestone as of T; on time is judged against the first due date."""
+
     due: date
     started_on: date | None = None
     met_on: date | None = None
@@ -133,12 +144,14 @@ class _Milestone:
 
 
 @dataclass
-class _Project:
+class Project:
+    """A funded project as of T: approved sum, milestones, spend and match funding."""
+
     proposal: str
     decision: str
     approved: Decimal
     title: str
-    milestones: dict[str, _Milestone] = field(default_factory=dict)
+    milestones: dict[str, Milestone] = field(default_factory=dict)
     spends: dict[str, Decimal] = field(default_factory=dict)
     match: dict[str, Decimal] = field(default_factory=dict)
     completed_on: date | None = None
@@ -146,15 +159,26 @@ class _Project:
 
 
 @dataclass
-class _Fold:
-    ideas: dict[str, _Idea] = field(default_factory=dict)
-    decisions: dict[str, _Decision] = field(default_factory=dict)
-    projects: dict[str, _Project] = field(default_factory=dict)
+class Fold:
+    """One process's facts folded in log order as of T: the state every impact table reads."""
+
+    ideas: dict[str, Idea] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
     commitments: dict[str, tuple[str, Decimal | None, str]] = field(default_factory=dict)
     vote_end: date | None = None
     hearing_days: int = DEFAULT_MIN_HEARING_DAYS
 
+    @classmethod
+    def of_rows(cls, rows: Iterable[tuple[Any, Any, str]]) -> Fold:
+        """The fold of fact rows ``(subject_id, kind, data as JSON)`` read in log order."""
+        fold = cls()
+        for subject, kind, data in rows:
+            fold.apply(str(subject), str(kind), json.loads(data))
+        return fold
+
     def apply(self, subject: str, kind: str, data: dict[str, Any]) -> None:
+        """Fold one fact (``kind`` names it, see the ``facts`` table of the model)."""
         getattr(self, f"_{kind}")(subject, data)
 
     def _schedule(self, s: str, d: dict[str, Any]) -> None:
@@ -165,7 +189,7 @@ class _Fold:
 
     # proposals
     def _idea(self, s: str, d: dict[str, Any]) -> None:
-        self.ideas[s] = _Idea(d["submitter"], d["area"], d["category"])
+        self.ideas[s] = Idea(d["submitter"], d["area"], d["category"])
 
     def _idea_end(self, s: str, d: dict[str, Any]) -> None:
         self.ideas[s].ended = d["state"]
@@ -188,7 +212,7 @@ class _Fold:
 
     def _hearing(self, s: str, d: dict[str, Any]) -> None:
         deadline, sent = date.fromisoformat(d["deadline"]), date.fromisoformat(d["sent_on"])
-        hearing = _Hearing(set(d["facts"]), deadline, sent, self.hearing_days)
+        hearing = Hearing(set(d["facts"]), deadline, sent, self.hearing_days)
         self.ideas[s].hearings[d["hearing"]] = hearing
 
     def _answered(self, s: str, d: dict[str, Any]) -> None:
@@ -201,25 +225,25 @@ class _Fold:
     def _decision(self, s: str, d: dict[str, Any]) -> None:
         act = d["act"]
         if act == "made":
-            self.decisions[s] = _Decision(d["proposal"])
+            self.decisions[s] = Decision(d["proposal"])
         decision = self.decisions[s]
         if act == "reopened":
-            decision.status = "reopened"
+            decision.status = REOPENED
             return
         if act == "revoked":
-            decision.status = "revoked"
+            decision.status = REVOKED
             decision.adverse, decision.complete = True, d["complete"]
             decision.hearing_needed, decision.heard = False, True
             return
-        decision.status = "in_force"
+        decision.status = IN_FORCE
         outcome, amount = d["outcome"], _dec(d["amount"])
         on = date.fromisoformat(d["decided_on"])
         decision.outcome = outcome
-        if outcome in ("funded_in_full", "funded_partially"):
+        if outcome in _FUNDED:
             decision.granted = decision.net = amount
             if decision.funded_on is None:
                 decision.funded_on = on
-        elif outcome == "clawed_back":
+        elif outcome == DecisionOutcome.CLAWED_BACK.value:
             decision.net = decision.granted - amount
         else:
             decision.net = Decimal(0)
@@ -231,10 +255,10 @@ class _Fold:
 
     # projects
     def _funded(self, s: str, d: dict[str, Any]) -> None:
-        self.projects[s] = _Project(d["proposal"], d["decision"], _dec(d["approved"]), d["title"])
+        self.projects[s] = Project(d["proposal"], d["decision"], _dec(d["approved"]), d["title"])
 
     def _ms_scheduled(self, s: str, d: dict[str, Any]) -> None:
-        self.projects[s].milestones[d["code"]] = _Milestone(date.fromisoformat(d["due_on"]))
+        self.projects[s].milestones[d["code"]] = Milestone(date.fromisoformat(d["due_on"]))
 
     def _ms_started(self, s: str, d: dict[str, Any]) -> None:
         self.projects[s].milestones[d["code"]].started_on = date.fromisoformat(d["on"])
@@ -277,3 +301,12 @@ class _Fold:
     def _commitment_lapsed(self, s: str, d: dict[str, Any]) -> None:
         project, in_kind, _ = self.commitments[s]
         self.commitments[s] = (project, in_kind, "lapsed")
+
+
+#: The old private names, still imported by projections/impact/report.py.
+_Fold = Fold
+_Idea = Idea
+_Decision = Decision
+_Hearing = Hearing
+_Milestone = Milestone
+_Project = Project

@@ -22,11 +22,6 @@ import coprod.domain
 from projections.kernel.handlers import Handlers
 from projections.registry import READ_MODELS
 
-#: Read models still listing topics by hand, being converted to `Handlers` on other branches
-#: (issue 12 item 3). The lead removes each name when its conversion is merged; the test
-#: below fails as soon as a model in this set declares handlers, so the set cannot go stale.
-NOT_YET_CONVERTED = frozenset({"impact"})
-
 #: Base classes the library nests in every aggregate; no event is ever stored as one of them.
 _LIBRARY_BASES = frozenset({"Event", "Created"})
 
@@ -59,7 +54,7 @@ def handlers_of(name: str) -> Handlers[object] | None:
     return found if isinstance(found, Handlers) else None
 
 
-CONVERTED = sorted(set(READ_MODELS) - NOT_YET_CONVERTED)
+MODELS = sorted(READ_MODELS)
 
 
 def test_the_domain_has_events_to_check() -> None:
@@ -68,7 +63,7 @@ def test_the_domain_has_events_to_check() -> None:
     assert {e.__qualname__ for e in events} >= {"Process.Opened", "Ballot.BallotCast"}
 
 
-@pytest.mark.parametrize("name", CONVERTED)
+@pytest.mark.parametrize("name", MODELS)
 def test_every_domain_event_is_handled_or_ignored(name: str) -> None:
     handlers = handlers_of(name)
     assert handlers is not None, f"{name} declares no `handlers` (projections.kernel.handlers)"
@@ -82,21 +77,13 @@ def test_every_domain_event_is_handled_or_ignored(name: str) -> None:
     assert not handlers.handled() & handlers.ignored
 
 
-@pytest.mark.parametrize("name", CONVERTED)
+@pytest.mark.parametrize("name", MODELS)
 def test_a_models_topics_are_derived_from_its_handlers(name: str) -> None:
     model = READ_MODELS[name]()
     handlers = handlers_of(name)
     assert handlers is not None
     assert handlers.topics()
     assert model.topics == handlers.topics() == {get_topic(e) for e in handlers.handled()}
-
-
-@pytest.mark.parametrize("name", sorted(NOT_YET_CONVERTED))
-def test_the_not_yet_converted_set_is_not_stale(name: str) -> None:
-    assert name in READ_MODELS, f"{name} is no read model: remove it from NOT_YET_CONVERTED"
-    assert handlers_of(name) is None, (
-        f"{name} now declares handlers: remove it from NOT_YET_CONVERTED in this test"
-    )
 
 
 def test_an_aggregate_ignored_whole_covers_an_event_added_to_it_later() -> None:

@@ -1,0 +1,111 @@
+"""The rows one batch of events adds to the impact tables, and the model's small caches.
+
+Why collected in memory: a batch holds thousands of events and the stores are fastest with a
+few bulk inserts; the caches (a process's current row, which process a subject belongs to)
+spare a query per event and fall back to the tables after a restart.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+
+from projections.ballot_runs import RUN_COLUMNS, BallotRuns
+from projections.impact.facts import Fact
+from projections.impact.tables import (
+    BALLOT_CELL,
+    CENSUS_COLUMNS,
+    CONTRIBUTION_COLUMNS,
+    FACT_COLUMNS,
+    PROCESS_COLUMNS,
+    RATE_COLUMNS,
+    STATUS_COLUMNS,
+    SUBJECT_COLUMNS,
+)
+from projections.store import Connection
+
+
+class Caches:
+    """What the model remembers between batches (dropped on reset, rebuilt from the tables)."""
+
+    def __init__(self) -> None:
+        #: process id -> the process's current row (PROCESS_COLUMNS[3:]).
+        self.process: dict[str, list[Any]] = {}
+        #: subject id -> the process it belongs to.
+        self.subject: dict[str, str] = {}
+
+    def clear(self) -> None:
+        self.process.clear()
+        self.subject.clear()
+
+
+class Batch:
+    """The rows one batch adds, collected in memory and written with a few bulk statements."""
+
+    def __init__(self, conn: Connection, prefix: str, caches: Caches) -> None:
+        self.conn = conn
+        self.prefix = prefix
+        self.caches = caches
+        self.process_rows: list[tuple[Any, ...]] = []
+        self.facts: list[tuple[Any, ...]] = []
+        self.subjects: list[tuple[str, str, str]] = []
+        self.ballots = BallotRuns()
+        self.contributions: list[tuple[Any, ...]] = []
+        self.statuses: list[tuple[Any, ...]] = []
+        self.census: list[tuple[Any, ...]] = []
+        self.rates: list[tuple[Any, ...]] = []
+
+    def process(self, pid: str) -> list[Any] | None:
+        """The process's current row (cached; loaded from the table on a miss)."""
+        row = self.caches.process.get(pid)
+        if row is None:
+            found = self.conn.execute(
+                f"SELECT {', '.join(PROCESS_COLUMNS[3:])} FROM {self.prefix}_process "
+                "WHERE process_id = ? ORDER BY notification_id DESC LIMIT 1",
+                (pid,),
+            )
+            if not found:
+                return None
+            row = list(found[0])
+            self.caches.process[pid] = row
+        return row
+
+    def process_row(self, pid: str, t: Tracking, ts_us: int, row: list[Any]) -> None:
+        self.process_rows.append((pid, t.notification_id, ts_us, *row))
+
+    def subject(self, subject_id: str, process_id: str, kind: str) -> None:
+        self.caches.subject[subject_id] = process_id
+        self.subjects.append((subject_id, process_id, kind))
+
+    def process_of(self, subject_id: str) -> str | None:
+        pid = self.caches.subject.get(subject_id)
+        if pid is None:
+            found = self.conn.execute(
+                f"SELECT process_id FROM {self.prefix}_subjects WHERE subject_id = ?",
+                (subject_id,),
+            )
+            if not found:
+                return None  # an aggregate this model never saw created: nothing to count
+            pid = str(found[0][0])
+            self.caches.subject[subject_id] = pid
+        return pid
+
+    def fact(self, subject_id: str, t: Tracking, ts_us: int, fact: Fact) -> None:
+        """Store a typed fact about a subject of a known process (as its stored JSON)."""
+        pid = self.process_of(subject_id)
+        if pid is not None:
+            data = json.dumps(fact.encode())
+            self.facts.append((t.notification_id, pid, subject_id, fact.kind, ts_us, data))
+
+    def write(self) -> None:
+        p, conn = self.prefix, self.conn
+        conn.insert_rows(f"{p}_process", PROCESS_COLUMNS, self.process_rows)
+        conn.insert_rows(f"{p}_subjects", SUBJECT_COLUMNS, self.subjects)
+        conn.insert_rows(f"{p}_facts", FACT_COLUMNS, self.facts)
+        conn.insert_rows(f"{p}_ballot_runs", (*BALLOT_CELL, *RUN_COLUMNS), self.ballots.rows())
+        conn.insert_rows(f"{p}_contributions", CONTRIBUTION_COLUMNS, self.contributions)
+        conn.insert_rows(f"{p}_contribution_status", STATUS_COLUMNS, self.statuses)
+        conn.insert_rows(f"{p}_census", CENSUS_COLUMNS, self.census)
+        conn.insert_rows(f"{p}_rates", RATE_COLUMNS, self.rates)
