@@ -235,8 +235,10 @@ def test_concurrent_writers_make_one_valid_chain(url: str) -> None:
     def write(worker: int) -> None:
         try:
             with Coprod(parse_database_url(url)) as mine:
-                start.wait()
                 for i in range(15):
+                    # every writer starts each round together, so that their writes interleave
+                    # however busy the machine is (the chain must hold under interleaving)
+                    start.wait(timeout=60)
                     if i % 5 == 0:
                         positions[worker] += _bulk(mine, 30)
                     code = f"W{worker}-{i}"
