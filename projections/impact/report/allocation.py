@@ -8,8 +8,7 @@ from decimal import Decimal
 from projections.disclosure import (
     Cell,
 )
-from projections.impact.fold import _Decision, _Fold, _Hearing, _Idea, _Milestone, _Project  # noqa: F401
-from projections.impact.report.base import ReaderBase
+from projections.impact.report.base import FoldDecision, FoldIdea, ReaderBase
 from projections.impact.report.common import (
     _value,
     ratio,
@@ -27,7 +26,7 @@ class Allocation(ReaderBase):
             [("process", _value(self.f_total), _value(self.base), _value(self.pot), _value(share))],
         )
 
-    def _idea_of_decision(self, decision: _Decision) -> _Idea | None:
+    def _idea_of_decision(self, decision: FoldDecision) -> FoldIdea | None:
         return self.fold.ideas.get(decision.proposal)
 
     def _funds_by(self, attribute: str) -> dict[str | None, Decimal]:

@@ -20,7 +20,10 @@ from projections.disclosure import (
     protect_counts,
     protect_nested,
 )
-from projections.impact.fold import _Decision, _Fold, _Hearing, _Idea, _Milestone, _Project  # noqa: F401
+from projections.impact.fold import Decision as FoldDecision
+from projections.impact.fold import Fold
+from projections.impact.fold import Idea as FoldIdea
+from projections.impact.fold import Project as FoldProject
 from projections.impact.model import BALLOT_CELL
 from projections.impact.report.common import (
     _FOREVER,
@@ -31,6 +34,8 @@ from projections.impact.report.common import (
 )
 from projections.store import Connection
 from projections.stored_ballot import from_us, to_us
+
+__all__ = ["Fold", "FoldDecision", "FoldIdea", "FoldProject", "ReaderBase"]
 
 
 class ReaderBase:
@@ -45,7 +50,7 @@ class ReaderBase:
     areas: list[list[Any]]
     closed_us: int | None
     policy: DisclosurePolicy
-    fold: _Fold
+    fold: Fold
     f_total: Decimal
     spent: Decimal
     voters: int
@@ -104,8 +109,8 @@ class ReaderBase:
         self.counted[name] = (parents, values, lowest or {}, cells, marks or {})
         return cells
 
-    def _fold(self) -> _Fold:
-        fold = _Fold()
+    def _fold(self) -> Fold:
+        fold = Fold()
         for subject, kind, data in self.q(
             f"SELECT subject_id, kind, data FROM {self.p}_facts "
             "WHERE process_id = ? AND ts_us <= ? ORDER BY notification_id",

@@ -14,7 +14,6 @@ from coprod.domain.errors import InvalidInput, NotFound
 from projections.disclosure import (
     DisclosurePolicy,
 )
-from projections.impact.fold import _Decision, _Fold, _Hearing, _Idea, _Milestone, _Project  # noqa: F401
 from projections.impact.model import PROCESS_COLUMNS, ImpactModel
 from projections.impact.report.allocation import Allocation
 from projections.impact.report.common import (

@@ -16,7 +16,6 @@ from projections.disclosure import (
     protect_rate,
 )
 from projections.impact.definitions import definition_of
-from projections.impact.fold import _Decision, _Fold, _Hearing, _Idea, _Milestone, _Project  # noqa: F401
 
 _FOREVER = 2**62
 

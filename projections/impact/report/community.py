@@ -11,9 +11,8 @@ from projections.disclosure import (
     Cell,
     protect_rate,
 )
-from projections.impact.fold import _Decision, _Fold, _Hearing, _Idea, _Milestone, _Project  # noqa: F401
 from projections.impact.model import MICRO
-from projections.impact.report.base import ReaderBase
+from projections.impact.report.base import FoldDecision, ReaderBase
 from projections.impact.report.common import (
     NOT_STATED,
     _histogram_median,
@@ -232,7 +231,7 @@ class Community(ReaderBase):
         adverse = [d for d in decisions if d.adverse]
         hearing = [d for d in adverse if d.hearing_needed]
 
-        def row(label: str, group: list[_Decision], ok: int) -> tuple[str | Cell, ...]:
+        def row(label: str, group: list[FoldDecision], ok: int) -> tuple[str | Cell, ...]:
             return (label, _value(len(group)), _value(ok), _value(ratio(ok, len(group))))
 
         self._table(

@@ -8,8 +8,7 @@ from decimal import Decimal
 from projections.disclosure import (
     Cell,
 )
-from projections.impact.fold import _Decision, _Fold, _Hearing, _Idea, _Milestone, _Project  # noqa: F401
-from projections.impact.report.base import ReaderBase
+from projections.impact.report.base import FoldDecision, FoldProject, ReaderBase
 from projections.impact.report.common import (
     HORIZONS,
     _day,
@@ -23,7 +22,7 @@ from projections.impact.report.common import (
 class Delivery(ReaderBase):
     """What was delivered: implementation, vote to delivery, on time, cost overrun, execution and backlog."""
 
-    def _winners(self) -> list[tuple[_Decision, _Project | None]]:
+    def _winners(self) -> list[tuple[FoldDecision, FoldProject | None]]:
         by_proposal = {p.proposal: p for p in self.fold.projects.values()}
         return [(d, by_proposal.get(d.proposal)) for d in self.fold.decisions.values() if d.winner]
 
@@ -127,7 +126,7 @@ class Delivery(ReaderBase):
             ],
         )
 
-    def _approved(self, project: _Project) -> Decimal:
+    def _approved(self, project: FoldProject) -> Decimal:
         """Granted minus reclaimed while the decision is in force (what F counts), else 0."""
         decision = self.fold.decisions.get(project.decision)
         return project.approved if decision is None else decision.funds

@@ -12,7 +12,6 @@ from projections.disclosure import (
     Cell,
     protect_rate,
 )
-from projections.impact.fold import _Decision, _Fold, _Hearing, _Idea, _Milestone, _Project  # noqa: F401
 from projections.impact.report.base import ReaderBase
 from projections.impact.report.common import (
     _PLACES,
