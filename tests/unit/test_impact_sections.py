@@ -27,7 +27,7 @@ def _room_of(section: object) -> type:
 def test_every_section_is_listed_once() -> None:
     names = [section.__name__ for section in SECTIONS]
     assert len(names) == len(set(names))
-    assert len(names) == 15
+    assert len(names) == 18
 
 
 def test_every_room_builds_at_least_one_section_and_each_section_has_one_room() -> None:
@@ -38,4 +38,10 @@ def test_every_room_builds_at_least_one_section_and_each_section_has_one_room() 
 def test_the_sections_run_in_the_order_the_report_lists_them() -> None:
     names = [section.__name__ for section in SECTIONS]
     assert names[:3] == ["_turnout", "_funnel", "_representation"]
-    assert names[-2:] == ["_community", "_compliance"]
+    assert names[-5:] == [
+        "_community",
+        "_in_kind",
+        "_community_value",
+        "_reporting_burden",
+        "_compliance",
+    ]

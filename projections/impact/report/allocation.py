@@ -1,4 +1,4 @@
-"""The impact report's sections: Where the money went: budget share, need-weighted allocation, categories and the filter rate."""
+"""The impact report's sections: where the money went: budget share, need-weighted allocation, categories and the filter rate."""
 
 from __future__ import annotations
 

@@ -54,6 +54,9 @@ class ReaderBase:
     f_total: Decimal
     spent: Decimal
     voters: int
+    # Set by one section for a later one (see build.SECTIONS for the order).
+    volunteer_hours: Decimal
+    in_kind_met: Decimal
     demographics: Counter[tuple[str | None, str | None, str | None]]
     census: dict[str, tuple[list[tuple[str, Decimal]], dict[str, str]]]
 

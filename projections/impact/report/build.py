@@ -127,5 +127,8 @@ SECTIONS: tuple[Callable[[_Reader], None], ...] = (
     _Reader._execution,
     _Reader._backlog,
     _Reader._community,
+    _Reader._in_kind,
+    _Reader._community_value,
+    _Reader._reporting_burden,
     _Reader._compliance,
 )

@@ -1,4 +1,4 @@
-"""The impact report's sections: What communities gave, and the lawful decision record: volunteer value, in kind, compliance."""
+"""The impact report's sections: what communities gave, and the lawful decision record: volunteer value, in kind, compliance."""
 
 from __future__ import annotations
 
@@ -25,6 +25,49 @@ class Community(ReaderBase):
     """What communities gave, and the lawful decision record: volunteer value, in kind, compliance."""
 
     def _community(self) -> None:
+        """Volunteer hours: the logs by status, and the counted ones by phase, level, project
+        and area, their people protected against the people total."""
+        by_status, breakdowns, area_of = self._contribution_groups()
+        counted_logs = by_status["verified"][0] + by_status["unverified"][0]
+        counted_micro = by_status["verified"][1] + by_status["unverified"][1]
+        counted_people = by_status["verified"][2] + by_status["unverified"][2]
+        hours = Decimal(counted_micro) / MICRO
+        self._table(
+            "contribution status",
+            ("status", "counted", "logs", "hours"),
+            [
+                (s, "yes" if s != "disputed" else "no", _value(v[0]), _value(Decimal(v[1]) / MICRO))
+                for s, v in by_status.items()
+            ],
+        )
+        people = self._volunteer_cells(breakdowns, area_of, counted_logs, counted_micro)
+        rows: list[tuple[str | Cell, ...]] = []
+        for name in ("phase", "level", "project", "area"):
+            for key, v in sorted(breakdowns[name].items()):
+                rows.append(
+                    (name, key, _value(v[0]), people[(name, key)], _value(Decimal(v[1]) / MICRO))
+                )
+        rows.append(
+            (
+                "all",
+                "all",
+                _value(counted_logs),
+                self._people("people", counted_people),
+                _value(hours),
+            )
+        )
+        self._table(
+            "volunteer hours",
+            ("by", "group", "logs", "people", "hours"),
+            rows,
+            breakdown=True,
+        )
+        self.volunteer_hours = hours
+
+    def _contribution_groups(
+        self,
+    ) -> tuple[dict[str, list[int]], dict[str, dict[str, list[int]]], dict[str, str]]:
+        """Logs, hours (micro) and people by status, and by breakdown for the counted logs."""
         params = (self.pid, self.until, self.pid, self.until)
         groups = self.conn.execute(
             "SELECT c.project_id, c.phase, c.level, COALESCE(s.status, 'unverified'), "
@@ -61,41 +104,10 @@ class Community(ReaderBase):
                 b[0] += int(n)
                 b[1] += int(micro)
                 b[2] += int(people)
-        counted_logs = by_status["verified"][0] + by_status["unverified"][0]
-        counted_micro = by_status["verified"][1] + by_status["unverified"][1]
-        counted_people = by_status["verified"][2] + by_status["unverified"][2]
-        hours = Decimal(counted_micro) / MICRO
-        self._table(
-            "contribution status",
-            ("status", "counted", "logs", "hours"),
-            [
-                (s, "yes" if s != "disputed" else "no", _value(v[0]), _value(Decimal(v[1]) / MICRO))
-                for s, v in by_status.items()
-            ],
-        )
-        people = self._volunteer_cells(breakdowns, area_of, counted_logs, counted_micro)
-        rows: list[tuple[str | Cell, ...]] = []
-        for name in ("phase", "level", "project", "area"):
-            for key, v in sorted(breakdowns[name].items()):
-                rows.append(
-                    (name, key, _value(v[0]), people[(name, key)], _value(Decimal(v[1]) / MICRO))
-                )
-        rows.append(
-            (
-                "all",
-                "all",
-                _value(counted_logs),
-                self._people("people", counted_people),
-                _value(hours),
-            )
-        )
-        self._table(
-            "volunteer hours",
-            ("by", "group", "logs", "people", "hours"),
-            rows,
-            breakdown=True,
-        )
-        rates = self._rates()
+        return by_status, breakdowns, area_of
+
+    def _in_kind(self) -> None:
+        """In-kind value by commitment status; only what an officer marked met counts."""
         in_kind = {"met": Decimal(0), "open": Decimal(0), "lapsed": Decimal(0)}
         in_kind_n: Counter[str] = Counter()
         for _project, value, status in self.fold.commitments.values():
@@ -110,6 +122,12 @@ class Community(ReaderBase):
                 for s in ("met", "open", "lapsed")
             ],
         )
+        self.in_kind_met = in_kind["met"]
+
+    def _community_value(self) -> None:
+        """Volunteer value at each rate bound, the leverage ratio and co-production intensity."""
+        rates = self._rates()
+        hours, in_kind_met = self.volunteer_hours, self.in_kind_met
         match = sum(
             (sum(p.match.values(), Decimal(0)) for p in self.fold.projects.values()), Decimal(0)
         )
@@ -125,7 +143,7 @@ class Community(ReaderBase):
                     (
                         bound,
                         Cell(None),
-                        _value(in_kind["met"]),
+                        _value(in_kind_met),
                         _value(match),
                         _value(self.f_total),
                         Cell(None),
@@ -133,18 +151,18 @@ class Community(ReaderBase):
                 )
                 intensity_rows.append((bound, Cell(None), _value(self.spent), Cell(None)))
                 continue
-            leverage = ratio(value + in_kind["met"] + match, self.f_total)
+            leverage = ratio(value + in_kind_met + match, self.f_total)
             leverage_rows.append(
                 (
                     bound,
                     _value(value),
-                    _value(in_kind["met"]),
+                    _value(in_kind_met),
                     _value(match),
                     _value(self.f_total),
                     _value(leverage),
                 )
             )
-            community = value + in_kind["met"]
+            community = value + in_kind_met
             intensity_rows.append(
                 (
                     bound,
@@ -164,6 +182,10 @@ class Community(ReaderBase):
             ("bound", "community_value", "council_spend", "intensity"),
             intensity_rows,
         )
+
+    def _reporting_burden(self) -> None:
+        """The median seconds a group spent logging, over the counted logs that were timed."""
+        params = (self.pid, self.until, self.pid, self.until)
         histogram = self.conn.execute(
             "SELECT c.seconds_to_log, COUNT(*) "
             + self._latest_status_join()

@@ -1,4 +1,4 @@
-"""The impact report's sections: What was delivered: implementation, vote to delivery, on time, cost overrun, execution and backlog."""
+"""The impact report's sections: what was delivered: implementation, vote to delivery, on time, cost overrun, execution and backlog."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The impact report's sections: Who took part: turnout, the idea-to-winner funnel and representation against the census."""
+"""The impact report's sections: who took part: turnout, the idea-to-winner funnel and representation against the census."""
 
 from __future__ import annotations
 
@@ -74,10 +74,30 @@ class Participation(ReaderBase):
         self._table("participation funnel", ("stage", "count", "conversion_from_previous"), rows)
 
     def _representation(self) -> None:
-        demographics, census = self.demographics, self.census
-        quintile_of = census.get("deprivation_quintile", ([], {}))[1]
+        """Participants against the census by age band, sex, area and deprivation quintile
+        (p_g, q_g, RR_g, gap per group), and the dissimilarity index D per dimension."""
+        quintile_of = self.census.get("deprivation_quintile", ([], {}))[1]
+        by_dimension, groups_of = self._groups_by_dimension(quintile_of)
+        cells = self._voter_cells(by_dimension, groups_of, quintile_of)
+        index_rows = [
+            self._dimension_table(dimension, by_dimension[dimension], groups_of[dimension], cells)
+            for dimension in DIMENSIONS
+        ]
+        self._table(
+            "dissimilarity index",
+            ("dimension", "D", "stated_participants"),
+            index_rows,
+            breakdown=True,
+        )
+
+    def _groups_by_dimension(
+        self, quintile_of: Mapping[str, str]
+    ) -> tuple[dict[str, Counter[str | None]], dict[str, list[str]]]:
+        """Voters by group of each dimension, and each dimension's groups in table order: the
+        census's, then any other group voters stated."""
+        census = self.census
         by_dimension: dict[str, Counter[str | None]] = {d: Counter() for d in DIMENSIONS}
-        for (area, age, sex), n in demographics.items():
+        for (area, age, sex), n in self.demographics.items():
             by_dimension["area"][area] += n
             by_dimension["age_band"][age] += n
             by_dimension["sex"][sex] += n
@@ -98,71 +118,74 @@ class Participation(ReaderBase):
         quintiles += sorted(
             {quintile_of[a] for a in groups_of["area"] if a in quintile_of} - set(quintiles)
         )
-        cells = self._voter_cells(by_dimension, groups_of, quintile_of)
-        index_rows: list[tuple[str | Cell, ...]] = []
-        for dimension in DIMENSIONS:
-            counts = by_dimension[dimension]
-            shares = dict(census[dimension][0]) if dimension in census else {}
-            stated = sum(n for g, n in counts.items() if g is not None)
-            not_stated = cells[(dimension, NOT_STATED)]
-            # the stated count is V - not stated and the sum of the stated groups: shown only
-            # when either is public anyway
-            public = not_stated.suppressed is None or all(
-                cells[(dimension, g)].suppressed is None for g in groups_of[dimension]
-            )
-            stated_cell = (
-                self._people(f"stated {dimension}", stated) if public else Cell(None, WITHHELD)
-            )
-            rows: list[tuple[str | Cell, ...]] = []
-            hidden_any = False
-            d_sum = Decimal(0)
-            for g in groups_of[dimension]:
-                n, cell = counts.get(g, 0), cells[(dimension, g)]
-                hidden_any = hidden_any or cell.suppressed is not None
-                p = ratio(n, stated)
-                q = shares.get(g)
-                rr = None if p is None or not q else ratio(n, stated * q)
-                gap = None if p is None or q is None else p - q
-                if stated and q is not None:
-                    d_sum += abs(Decimal(n) / stated - q)
-                rows.append(
-                    (
-                        g,
-                        cell,
-                        self._share(p, cell, stated_cell, stated),
-                        _value(q),
-                        self._share(rr, cell, stated_cell, stated),
-                        self._share(gap, cell, stated_cell, stated),
-                    )
+        return by_dimension, groups_of
+
+    def _dimension_table(
+        self,
+        dimension: str,
+        counts: Counter[str | None],
+        groups: list[str],
+        cells: Mapping[tuple[str, str], Cell],
+    ) -> tuple[str | Cell, ...]:
+        """One dimension's representation table; returns its row of the dissimilarity index."""
+        census = self.census
+        shares = dict(census[dimension][0]) if dimension in census else {}
+        stated = sum(n for g, n in counts.items() if g is not None)
+        not_stated = cells[(dimension, NOT_STATED)]
+        # the stated count is V - not stated and the sum of the stated groups: shown only
+        # when either is public anyway
+        public = not_stated.suppressed is None or all(
+            cells[(dimension, g)].suppressed is None for g in groups
+        )
+        stated_cell = (
+            self._people(f"stated {dimension}", stated) if public else Cell(None, WITHHELD)
+        )
+        rows: list[tuple[str | Cell, ...]] = []
+        hidden_any = False
+        d_sum = Decimal(0)
+        for g in groups:
+            n, cell = counts.get(g, 0), cells[(dimension, g)]
+            hidden_any = hidden_any or cell.suppressed is not None
+            p = ratio(n, stated)
+            q = shares.get(g)
+            rr = None if p is None or not q else ratio(n, stated * q)
+            gap = None if p is None or q is None else p - q
+            if stated and q is not None:
+                d_sum += abs(Decimal(n) / stated - q)
+            rows.append(
+                (
+                    g,
+                    cell,
+                    self._share(p, cell, stated_cell, stated),
+                    _value(q),
+                    self._share(rr, cell, stated_cell, stated),
+                    self._share(gap, cell, stated_cell, stated),
                 )
-            rows.append((NOT_STATED, not_stated, Cell(None), Cell(None), Cell(None), Cell(None)))
-            self._table(
-                f"representation: {dimension}",
-                ("group", "participants", "p_g", "q_g", "RR_g", "gap"),
-                rows,
-                breakdown=True,
             )
-            if stated_cell.suppressed == WITHHELD:
-                d_cell = Cell(None, WITHHELD)
-            elif not shares:
-                d_cell = Cell(None)
-            elif hidden_any:
-                # With two or more hidden cells, D and the total could pin them down again.
-                d_cell = Cell(None, "secondary")
-            else:
-                d_value = (d_sum / 2).quantize(_PLACES, ROUND_HALF_EVEN) if stated else None
-                d_cell = (
-                    protect_rate(d_value, stated, self.policy)
-                    if d_value is not None
-                    else Cell(None)
-                )
-            index_rows.append((dimension, d_cell, stated_cell))
+        rows.append((NOT_STATED, not_stated, Cell(None), Cell(None), Cell(None), Cell(None)))
         self._table(
-            "dissimilarity index",
-            ("dimension", "D", "stated_participants"),
-            index_rows,
+            f"representation: {dimension}",
+            ("group", "participants", "p_g", "q_g", "RR_g", "gap"),
+            rows,
             breakdown=True,
         )
+        d_cell = self._dissimilarity(stated_cell, bool(shares), hidden_any, d_sum, stated)
+        return (dimension, d_cell, stated_cell)
+
+    def _dissimilarity(
+        self, stated_cell: Cell, has_census: bool, hidden_any: bool, d_sum: Decimal, stated: int
+    ) -> Cell:
+        """D = half the sum of |p_g - q_g|, hidden when its base is, or when it and the total
+        could pin down a hidden cell again."""
+        if stated_cell.suppressed == WITHHELD:
+            return Cell(None, WITHHELD)
+        if not has_census:
+            return Cell(None)
+        if hidden_any:
+            # With two or more hidden cells, D and the total could pin them down again.
+            return Cell(None, "secondary")
+        d_value = (d_sum / 2).quantize(_PLACES, ROUND_HALF_EVEN) if stated else None
+        return protect_rate(d_value, stated, self.policy) if d_value is not None else Cell(None)
 
     def _voter_cells(
         self,
