@@ -16,44 +16,6 @@ from typing import Any
 from coprod.domain.decision import IN_FORCE, REOPENED, REVOKED, DecisionOutcome
 from coprod.domain.hearing_dates import DEFAULT_MIN_HEARING_DAYS
 
-_FOREVER = 2**62
-_PLACES = Decimal("0.000001")
-NOT_STATED = "not stated"
-HORIZONS = (12, 24, 36)
-DEFAULT_BACKLOG_MONTHS = 6
-DIMENSIONS = ("age_band", "sex", "area", "deprivation_quintile")
-
-#: Method text of every breakdown of a published total, also one of the NOTES.
-BREAKDOWN_NOTE = (
-    "Breakdowns of a published total (voters V by age band, sex, area and deprivation "
-    "quintile; people in counted contribution logs by phase, level, project and area) are "
-    "protected so that no hidden count follows from that total, from the other tables "
-    "(a quintile is the sum of its areas, an area of its projects), from the shares shown, "
-    "or from a log having at least one person and at most 24 hours per person. The total "
-    "stays published; where hiding counts cannot protect a breakdown, or the total is itself "
-    "hidden (below k), the whole breakdown is withheld: its counts, zeros included, and its "
-    "shares are hidden as 'withheld'. The stated count, base of p_g, RR_g, gap and D, is "
-    "shown only when the 'not stated' count is, or every stated group's (it is V minus the "
-    "one and the sum of the others)."
-)
-
-NOTES = (
-    "F (PB-decided funds) = sum of the amounts of decisions in force with a funding outcome; "
-    "a claw-back leaves the granted amount minus the sum reclaimed, keeps the project among "
-    "the winners, and that net sum is the project's approved amount in every table.",
-    "Spend counts at its latest corrected amount.",
-    "Contributions: verified and unverified logs counted, disputed logs excluded "
-    "(see 'contribution status').",
-    "In-kind value counts commitments an officer of the council marked met (verified); open "
-    "pledges, and any a group marked met itself, are shown as open, not counted. Value in "
-    "another currency than the process's is not counted.",
-    "Participants with no stated group are shown as 'not stated' and excluded from p_g.",
-    "Counts of projects, decisions, milestones and money are not counts of people and are "
-    "not suppressed.",
-    BREAKDOWN_NOTE,
-)
-
-
 #: Outcome values that grant money (the domain's ``DecisionOutcome.funded``).
 _FUNDED = frozenset(o.value for o in DecisionOutcome if o.funded)
 #: A claw-back leaves a winner with less money, not a loser.
@@ -301,12 +263,3 @@ class Fold:
     def _commitment_lapsed(self, s: str, d: dict[str, Any]) -> None:
         project, in_kind, _ = self.commitments[s]
         self.commitments[s] = (project, in_kind, "lapsed")
-
-
-#: The old private names, still imported by projections/impact/report.py.
-_Fold = Fold
-_Idea = Idea
-_Decision = Decision
-_Hearing = Hearing
-_Milestone = Milestone
-_Project = Project
