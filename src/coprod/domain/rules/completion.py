@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable
 from fractions import Fraction
+from typing import TypedDict, Unpack
 
 import numpy as np
 
@@ -45,23 +46,41 @@ def is_exhaustive(
     )
 
 
+class Add1Loop(TypedDict, total=False):
+    """How the Add1 loop runs; the two first details change real outcomes (module docstring).
+
+    A keyword group rather than more parameters: callers still write
+    ``mes_add1(e, exhaustive_stop=False)``, type-checked, within the parameter budget.
+    ``integral_start`` (default False): start at floor(budget/n) instead of budget/n.
+    ``exhaustive_stop`` (default True): also stop at the first exhaustive outcome.
+    ``step`` (default 1): how much each try raises the share.
+    ``max_runs`` (default 1,000,000): the bound on the number of MES runs.
+    """
+
+    integral_start: bool
+    exhaustive_stop: bool
+    step: Fraction | int
+    max_runs: int
+
+
 def mes_add1(
     election: Election,
     *,
     satisfaction: Satisfaction = "cost",
-    integral_start: bool = False,
-    exhaustive_stop: bool = True,
-    step: Fraction | int = 1,
     initial: Iterable[str] = (),
-    max_runs: int = 1_000_000,
+    **loop: Unpack[Add1Loop],
 ) -> RuleResult:
     """MES with the Add1 completion: the largest tried share whose outcome fits the budget.
 
-    Stops early at an exhaustive outcome when ``exhaustive_stop``; also stops once every project
-    MES could buy is bought (more money cannot change that). ``max_runs`` bounds the work: a
-    budget in a small currency unit (HUF) can need ~10^5 steps; reaching the bound raises
-    InvalidInput naming it rather than returning a silent approximation.
+    ``loop``: see :class:`Add1Loop`. Stops early at an exhaustive outcome when
+    ``exhaustive_stop``; also stops once every project MES could buy is bought (more money
+    cannot change that). ``max_runs`` bounds the work: a budget in a small currency unit (HUF)
+    can need ~10^5 steps; reaching the bound raises InvalidInput naming it rather than returning
+    a silent approximation.
     """
+    step = loop.get("step", 1)
+    max_runs = loop.get("max_runs", 1_000_000)
+    exhaustive_stop = loop.get("exhaustive_stop", True)
     if Fraction(step) <= 0:
         raise InvalidInput("step", "must be positive")
     setup = MesSetup.of(election, satisfaction, initial)
@@ -69,7 +88,7 @@ def mes_add1(
     if n == 0:
         return run_mes(setup, Fraction(0))
     share = election.budget / n
-    if integral_start:
+    if loop.get("integral_start", False):
         share = Fraction(math.floor(share))
     buyable = {election.ids[j] for j in setup.candidates}
     screen = FloatMes.of(setup)

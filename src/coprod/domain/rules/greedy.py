@@ -10,8 +10,9 @@ require support.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from fractions import Fraction
+from typing import TypedDict, Unpack
 
 from coprod.domain.errors import InvalidInput
 from coprod.domain.rules.model import (
@@ -26,48 +27,45 @@ from coprod.domain.rules.model import (
 _INF_DENSITY = Fraction(10) ** 60  # above any real score/cost; only for zero-cost projects
 
 
+class GreedyVariant(TypedDict, total=False):
+    """The variant a city declares (pabulib META): how projects are ranked and when the run stops.
+
+    A keyword group rather than more parameters: callers still write ``greedy(e, skip=False)``,
+    type-checked, and the signature stays within the parameter budget.
+    ``per_cost`` (default False): rank by score / cost instead of score.
+    ``threshold`` (default None): projects scoring below it are ineligible (META
+    ``min_project_score_threshold``).
+    ``skip`` (default True): False stops at the first project that does not fit.
+    """
+
+    per_cost: bool
+    threshold: int | None
+    skip: bool
+
+
 def greedy(
     election: Election,
     *,
     ordinal: OrdinalScoring | None = None,
-    per_cost: bool = False,
-    threshold: int | None = None,
-    skip: bool = True,
     exclude: Collection[str] = (),
     initial: Iterable[str] = (),
+    **variant: Unpack[GreedyVariant],
 ) -> RuleResult:
     """Fund projects in score order; ``skip=False`` stops at the first one that does not fit.
 
-    ``threshold``: projects scoring below it are ineligible (META ``min_project_score_threshold``).
+    ``variant``: see :class:`GreedyVariant` (``per_cost``, ``threshold``, ``skip``).
     ``exclude``: ids withdrawn after the vote (they neither win nor stop a no-skip run).
     ``initial``: ids already funded (used when greedy completes another rule's outcome).
     """
+    threshold = variant.get("threshold")
+    skip = variant.get("skip", True)
     ids = election.ids
     costs = election.costs
     scores = project_scores(election, ordinal)
     position = {pid: i for i, pid in enumerate(ids)}
     already = list(dict.fromkeys(initial))
-    for pid in already:
-        if pid not in position:
-            raise InvalidInput("initial", f"names unknown project {pid!r}")
-    for pid in exclude:
-        if pid not in position:
-            raise InvalidInput("exclude", f"names unknown project {pid!r}")
-    remaining = election.budget - sum((costs[position[p]] for p in already), Fraction(0))
-    if remaining < 0:
-        raise InvalidInput("initial", "already costs more than the budget")
-
-    def key(i: int) -> tuple[Fraction, str]:
-        score = Fraction(scores[i])
-        if per_cost:
-            if score <= 0:
-                score = Fraction(0)
-            elif costs[i] > 0:
-                score = score / costs[i]
-            else:
-                score = _INF_DENSITY
-        return (-score, ids[i])
-
+    remaining = _left_after(election, position, already, exclude)
+    key = _ranking(ids, costs, scores, variant.get("per_cost", False))
     taken = set(already)
     order = sorted((i for i in range(len(ids)) if ids[i] not in taken), key=key)
     outcomes: dict[str, ProjectOutcome] = {
@@ -101,3 +99,39 @@ def greedy(
         outcomes=tuple(outcomes[pid] for pid in ids),
         total_cost=election.budget - remaining,
     )
+
+
+def _left_after(
+    election: Election, position: dict[str, int], already: list[str], exclude: Collection[str]
+) -> Fraction:
+    """The budget left once ``already`` is funded; unknown ids and an overspent start refused."""
+    for pid in already:
+        if pid not in position:
+            raise InvalidInput("initial", f"names unknown project {pid!r}")
+    for pid in exclude:
+        if pid not in position:
+            raise InvalidInput("exclude", f"names unknown project {pid!r}")
+    costs = election.costs
+    remaining = election.budget - sum((costs[position[p]] for p in already), Fraction(0))
+    if remaining < 0:
+        raise InvalidInput("initial", "already costs more than the budget")
+    return remaining
+
+
+def _ranking(
+    ids: Sequence[str], costs: Sequence[Fraction], scores: Sequence[int], per_cost: bool
+) -> Callable[[int], tuple[Fraction, str]]:
+    """The sort key: higher yardstick (score, or score / cost) first, then the smaller id."""
+
+    def key(i: int) -> tuple[Fraction, str]:
+        score = Fraction(scores[i])
+        if per_cost:
+            if score <= 0:
+                score = Fraction(0)
+            elif costs[i] > 0:
+                score = score / costs[i]
+            else:
+                score = _INF_DENSITY
+        return (-score, ids[i])
+
+    return key

@@ -119,82 +119,11 @@ def float_mes_winners(fm: FloatMes, share: Fraction, hint: Sequence[int] = ()) -
     chosen: list[int] = []
     hinted = 0
     while active:
-        active.sort(key=lower.__getitem__)
-        while hinted < len(hint) and hint[hinted] not in active:
-            hinted += 1
-        if hinted < len(hint):
-            active.remove(hint[hinted])
-            active.insert(0, hint[hinted])
-        best = -1
-        best_rho = best_err = best_pay = best_pay_err = math.inf
-        evaluated: list[tuple[float, float, int, int]] = []  # rho, err, k, rich if exact else 0
-        keep: list[int] = []
-        for pos, k in enumerate(active):
-            if lower[k] > best_rho + best_err:
-                keep.extend(active[pos:])
-                break
-            groups = fm.supporters[k]
-            b = money[groups]
-            w = fm.weights[k]
-            c = fm.cost_list[k]
-            total = float(w @ b)
-            rounding = (len(b) + 2) * ROUNDOFF * total
-            if total + fm.support_list[k] * worst + rounding < c:
-                continue  # surely unaffordable: dropped for good (money only goes down)
-            if best >= 0:
-                # At the best price so far (upper end), do k's supporters surely fall short of
-                # k's cost? Then k surely costs more than the best.
-                cap = (best_rho + best_err) * fm.sat_list[k] * (1 + ROUNDOFF)  # rounded up
-                reach = float(w @ np.minimum(b, cap))
-                if reach + fm.support_list[k] * worst + rounding < c:
-                    lower[k] = best_rho + best_err
-                    keep.append(k)
-                    continue
-            if total - fm.support_list[k] * worst - rounding < c:
-                total_err = float(w @ error[groups]) + rounding  # the sharper bound
-                if total + total_err < c:
-                    continue
-                if total - total_err < c:
-                    return None  # affordability too close to call
-            order = b.argsort()
-            bs = b[order]
-            ws = w[order]
-            hs = ws * bs
-            poor = hs.cumsum() - hs
-            cw = ws.cumsum()
-            price = (c - poor) / (fm.support_list[k] - cw + ws)  # rich from here on
-            fits = price <= bs
-            at = int(fits.argmax())
-            if not fits[at]:
-                return None  # money ~ cost: rounding left nobody able to pay the price
-            x = float(price[at])
-            # F(x) = sum of min(money, x) moves by the errors of the groups that are poor or close
-            # to x; it rises at least as fast as the surely rich voters at x. Those groups are
-            # within the sorted prefix up to x + worst error (taking a few more is still sound).
-            m = int(bs.searchsorted(x * (1 + SLACK) + worst, "right"))
-            if m:
-                near_err = error[groups[order[:m]]]
-                near_w = float(cw[m - 1])
-                f_err = float(ws[:m] @ near_err)
-                exact = bs[m - 1] == 0 and not near_err.any()
-            else:
-                near_w = f_err = 0.0
-                exact = True
-            sure_rich = fm.support_list[k] - near_w
-            if sure_rich <= 0:
-                return None
-            f_err += (len(bs) + 2) * ROUNDOFF * (c + float(poor[at]))
-            x_err = f_err / sure_rich + ROUNDOFF * x
-            sat = fm.sat_list[k]
-            rho = x / sat
-            err = x_err / sat + ROUNDOFF * rho
-            lower[k] = rho - err
-            keep.append(k)
-            exact_rich = int(sure_rich) if exact else 0
-            evaluated.append((rho, err, k, exact_rich))
-            if rho < best_rho:
-                best, best_rho, best_err = k, rho, err
-                best_group, best_pay, best_pay_err = groups, x, x_err
+        hinted = _order_round(active, lower, hint, hinted)
+        found = _best_of_round(fm, active, lower, money, error, worst)
+        if found is None:
+            return None
+        best, best_rho, best_err, best_group, best_pay, best_pay_err, evaluated, keep = found
         if best < 0:
             break
         rivals = [e for e in evaluated if e[0] - e[1] <= best_rho + best_err]
@@ -203,23 +132,167 @@ def float_mes_winners(fm: FloatMes, share: Fraction, hint: Sequence[int] = ()) -
             if settled is None:
                 return None
             if settled != best:
-                best = settled
-                best_group = fm.supporters[best]
-                best_pay = fm.cost_list[best] / next(e[3] for e in rivals if e[2] == best)
-                best_pay_err = ROUNDOFF * best_pay
+                best, best_group, best_pay, best_pay_err = _tie_winner(fm, settled, rivals)
         chosen.append(best)
         keep.remove(best)
         active = keep
-        b = money[best_group]
-        e = error[best_group]
-        # Surely poor supporters pay all they have: exactly 0 left, no error. The others move by
-        # at most their error plus the payment's (and one rounding of at most the start share).
-        surely_poor = b + e < best_pay - best_pay_err
-        money[best_group] = np.maximum(b - best_pay, 0.0)
-        moved = best_pay_err + ROUNDOFF * start
-        error[best_group] = np.where(surely_poor, 0.0, e + moved)
-        worst += moved
+        worst += _pay(money, error, best_group, best_pay, best_pay_err, start)
     return chosen
+
+
+_Round = tuple[
+    int, float, float, np.ndarray, float, float, list[tuple[float, float, int, int]], list[int]
+]
+
+
+def _best_of_round(
+    fm: FloatMes,
+    active: list[int],
+    lower: list[float],
+    money: np.ndarray,
+    error: np.ndarray,
+    worst: float,
+) -> _Round | None:
+    """One round: the cheapest candidate (best < 0 if none is affordable), or None if unsure.
+
+    Returns (best, its rho and error, its supporters, payment and payment error, the priced
+    candidates as (rho, err, k, rich if exact else 0), the candidates still in the running).
+    Lowers ``lower`` in place. One call per round; the loop over candidates stays inline.
+    """
+    best_group: IntArray = np.empty(0, dtype=np.intp)  # set with best
+    best = -1
+    best_rho = best_err = best_pay = best_pay_err = math.inf
+    evaluated: list[tuple[float, float, int, int]] = []  # rho, err, k, rich if exact else 0
+    keep: list[int] = []
+    for pos, k in enumerate(active):
+        if lower[k] > best_rho + best_err:
+            keep.extend(active[pos:])
+            break
+        groups = fm.supporters[k]
+        b = money[groups]
+        w = fm.weights[k]
+        c = fm.cost_list[k]
+        total = float(w @ b)
+        rounding = (len(b) + 2) * ROUNDOFF * total
+        if total + fm.support_list[k] * worst + rounding < c:
+            continue  # surely unaffordable: dropped for good (money only goes down)
+        if best >= 0:
+            # At the best price so far (upper end), do k's supporters surely fall short of
+            # k's cost? Then k surely costs more than the best.
+            cap = (best_rho + best_err) * fm.sat_list[k] * (1 + ROUNDOFF)  # rounded up
+            reach = float(w @ np.minimum(b, cap))
+            if reach + fm.support_list[k] * worst + rounding < c:
+                lower[k] = best_rho + best_err
+                keep.append(k)
+                continue
+        if total - fm.support_list[k] * worst - rounding < c:
+            total_err = float(w @ error[groups]) + rounding  # the sharper bound
+            if total + total_err < c:
+                continue
+            if total - total_err < c:
+                return None  # affordability too close to call
+        priced = _price(fm, k, b, w, error, worst)
+        if priced is None:
+            return None
+        rho, err, x, x_err, exact_rich = priced
+        lower[k] = rho - err
+        keep.append(k)
+        evaluated.append((rho, err, k, exact_rich))
+        if rho < best_rho:
+            best, best_rho, best_err = k, rho, err
+            best_group, best_pay, best_pay_err = groups, x, x_err
+    return best, best_rho, best_err, best_group, best_pay, best_pay_err, evaluated, keep
+
+
+def _order_round(active: list[int], lower: list[float], hint: Sequence[int], hinted: int) -> int:
+    """Order a round's candidates by lower bound, the first hinted one still running in front.
+
+    Returns the hint's new position (hinted projects already bought are skipped for good).
+    """
+    active.sort(key=lower.__getitem__)
+    while hinted < len(hint) and hint[hinted] not in active:
+        hinted += 1
+    if hinted < len(hint):
+        active.remove(hint[hinted])
+        active.insert(0, hint[hinted])
+    return hinted
+
+
+def _price(
+    fm: FloatMes, k: int, b: np.ndarray, w: np.ndarray, error: np.ndarray, worst: float
+) -> tuple[float, float, float, float, int] | None:
+    """Candidate ``k``'s price per satisfaction with its error bound, or None if floats cannot tell.
+
+    ``b``: the supporters' money, ``w`` their multiplicities; ``error``: every group's error
+    bound. Returns (rho, rho's error, the payment x, x's error, the number of rich voters if
+    exactly known else 0).
+    Only candidates that survived the cheap screens get here, so the call is one per priced
+    project against a dozen array operations.
+    """
+    c = fm.cost_list[k]
+    order = b.argsort()
+    bs = b[order]
+    ws = w[order]
+    hs = ws * bs
+    poor = hs.cumsum() - hs
+    cw = ws.cumsum()
+    price = (c - poor) / (fm.support_list[k] - cw + ws)  # rich from here on
+    fits = price <= bs
+    at = int(fits.argmax())
+    if not fits[at]:
+        return None  # money ~ cost: rounding left nobody able to pay the price
+    x = float(price[at])
+    # F(x) = sum of min(money, x) moves by the errors of the groups that are poor or close
+    # to x; it rises at least as fast as the surely rich voters at x. Those groups are
+    # within the sorted prefix up to x + worst error (taking a few more is still sound).
+    m = int(bs.searchsorted(x * (1 + SLACK) + worst, "right"))
+    if m:
+        near_err = error[fm.supporters[k][order[:m]]]
+        near_w = float(cw[m - 1])
+        f_err = float(ws[:m] @ near_err)
+        exact = bs[m - 1] == 0 and not near_err.any()
+    else:
+        near_w = f_err = 0.0
+        exact = True
+    sure_rich = fm.support_list[k] - near_w
+    if sure_rich <= 0:
+        return None
+    f_err += (len(bs) + 2) * ROUNDOFF * (c + float(poor[at]))
+    x_err = f_err / sure_rich + ROUNDOFF * x
+    sat = fm.sat_list[k]
+    rho = x / sat
+    err = x_err / sat + ROUNDOFF * rho
+    return rho, err, x, x_err, int(sure_rich) if exact else 0
+
+
+def _tie_winner(
+    fm: FloatMes, settled: int, rivals: list[tuple[float, float, int, int]]
+) -> tuple[int, np.ndarray, float, float]:
+    """The settled tie's winner with its supporters, exact payment and that payment's error."""
+    pay = fm.cost_list[settled] / next(e[3] for e in rivals if e[2] == settled)
+    return settled, fm.supporters[settled], pay, ROUNDOFF * pay
+
+
+def _pay(
+    money: np.ndarray,
+    error: np.ndarray,
+    group: np.ndarray,
+    pay: float,
+    pay_err: float,
+    start: float,
+) -> float:
+    """The supporters in ``group`` pay ``pay`` each (or all they have); returns the error added.
+
+    Surely poor supporters pay all they have: exactly 0 left, no error. The others move by at most
+    their error plus the payment's (and one rounding of at most the start share).
+    """
+    b = money[group]
+    e = error[group]
+    surely_poor = b + e < pay - pay_err
+    money[group] = np.maximum(b - pay, 0.0)
+    moved = pay_err + ROUNDOFF * start
+    error[group] = np.where(surely_poor, 0.0, e + moved)
+    return moved
 
 
 def names_of(fm: FloatMes, chosen: Sequence[int]) -> tuple[str, ...]:
