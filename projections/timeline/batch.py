@@ -11,7 +11,7 @@ from eventsourcing.persistence import Tracking
 
 from projections.store import Connection
 from projections.stored_ballot import to_us
-from projections.timeline.tables import ENTRY_COLUMNS, SUBJECT_COLUMNS, SUBJECT_KINDS
+from projections.timeline.tables import ENTRY_COLUMNS, SUBJECT_KINDS
 from projections.timeline.values import Change, LinkRow, as_text
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class TimelineBatch:
         self.prefix = prefix
         self.model = model
         self.entries: list[tuple[Any, ...]] = []
-        self.subjects: list[tuple[Any, ...]] = []
+        self.subjects = model.subjects.buffer()
         self.merges: list[tuple[Any, ...]] = []
         #: Subjects whose remembered fields changed in this batch (one upsert each).
         self.dirty: set[str] = set()
@@ -46,22 +46,14 @@ class TimelineBatch:
     # subjects and chains
 
     def subject(self, sid: str, chain: str, kind: str, process: str, moment: datetime) -> None:
-        self.model._subjects[sid] = (chain, process)
+        self.model.subjects.add(self.subjects, sid, chain, kind, process, to_us(moment))
         self.model._state[sid] = {}  # created now: nothing of it is stored yet
-        self.subjects.append((sid, chain, kind, process, to_us(moment)))
 
     def subject_of(self, sid: str) -> tuple[str, str] | None:
-        found = self.model._subjects.get(sid)
+        found = self.model.subjects.lookup(self.conn, self.prefix, sid)
         if found is None:
-            rows = self.conn.execute(
-                f"SELECT chain_id, process_id FROM {self.prefix}_subjects WHERE subject_id = ?",
-                (sid,),
-            )
-            if not rows:
-                return None  # an aggregate the timeline never saw created
-            found = (str(rows[0][0]), str(rows[0][1]))
-            self.model._subjects[sid] = found
-        return found
+            return None  # an aggregate the timeline never saw created
+        return str(found[0]), str(found[1])
 
     def chain(self, sid: str) -> str | None:
         found = self.subject_of(sid)
@@ -162,7 +154,7 @@ class TimelineBatch:
 
     def write(self) -> None:
         p, conn = self.prefix, self.conn
-        conn.insert_rows(f"{p}_subjects", SUBJECT_COLUMNS, self.subjects)
+        self.subjects.flush(conn, p)
         conn.insert_rows(
             f"{p}_merges", ("notification_id", "ts_us", "source_id", "target_id"), self.merges
         )

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from projections.kernel.batching import SubjectIndex
 from projections.kernel.handlers import Handlers
 from projections.kernel.readmodel import Item, ReadModel
 from projections.store import Connection
 from projections.timeline import on_cases, on_delivery
 from projections.timeline.batch import TimelineBatch
 from projections.timeline.events import handlers
-from projections.timeline.tables import DICTIONARY, create_statements
+from projections.timeline.tables import DICTIONARY, SUBJECT_COLUMNS, create_statements
 
 #: The handler modules register with ``handlers`` when imported (named so the import stays).
 HANDLER_MODULES = (on_cases, on_delivery)
@@ -30,13 +31,13 @@ class TimelineModel(ReadModel):
 
     def __init__(self) -> None:
         #: subject id (hex) -> (chain id, process id); loaded from <g>_subjects on a miss.
-        self._subjects: dict[str, tuple[str, str]] = {}
+        self.subjects = SubjectIndex(columns=SUBJECT_COLUMNS, remembered=("chain_id", "process_id"))
         #: subject -> {"item/field": latest value}; loaded from <g>_state on a miss.
         self._state: dict[str, dict[str, str | None]] = {}
         self._options: dict[str, tuple[str, ...]] = {}
 
     def reset(self) -> None:
-        self._subjects.clear()
+        self.subjects.reset()
         self._state.clear()
         self._options.clear()
 
