@@ -24,6 +24,7 @@ from projections.impact.tables import (
     STATUS_COLUMNS,
     SUBJECT_COLUMNS,
 )
+from projections.kernel.batching import SubjectIndex
 from projections.store import Connection
 
 
@@ -33,12 +34,12 @@ class Caches:
     def __init__(self) -> None:
         #: process id -> the process's current row (PROCESS_COLUMNS[3:]).
         self.process: dict[str, list[Any]] = {}
-        #: subject id -> the process it belongs to.
-        self.subject: dict[str, str] = {}
+        #: subject id -> the process it belongs to (the kernel's index over <g>_subjects).
+        self.subjects = SubjectIndex(columns=SUBJECT_COLUMNS, remembered=("process_id",))
 
     def clear(self) -> None:
         self.process.clear()
-        self.subject.clear()
+        self.subjects.reset()
 
 
 class Batch:
@@ -50,7 +51,7 @@ class Batch:
         self.caches = caches
         self.process_rows: list[tuple[Any, ...]] = []
         self.facts: list[tuple[Any, ...]] = []
-        self.subjects: list[tuple[str, str, str]] = []
+        self.subjects = caches.subjects.buffer()
         self.ballots = BallotRuns()
         self.contributions: list[tuple[Any, ...]] = []
         self.statuses: list[tuple[Any, ...]] = []
@@ -76,21 +77,13 @@ class Batch:
         self.process_rows.append((pid, t.notification_id, ts_us, *row))
 
     def subject(self, subject_id: str, process_id: str, kind: str) -> None:
-        self.caches.subject[subject_id] = process_id
-        self.subjects.append((subject_id, process_id, kind))
+        self.caches.subjects.add(self.subjects, subject_id, process_id, kind)
 
     def process_of(self, subject_id: str) -> str | None:
-        pid = self.caches.subject.get(subject_id)
-        if pid is None:
-            found = self.conn.execute(
-                f"SELECT process_id FROM {self.prefix}_subjects WHERE subject_id = ?",
-                (subject_id,),
-            )
-            if not found:
-                return None  # an aggregate this model never saw created: nothing to count
-            pid = str(found[0][0])
-            self.caches.subject[subject_id] = pid
-        return pid
+        found = self.caches.subjects.lookup(self.conn, self.prefix, subject_id)
+        if found is None:
+            return None  # an aggregate this model never saw created: nothing to count
+        return str(found[0])
 
     def fact(self, subject_id: str, t: Tracking, ts_us: int, fact: Fact) -> None:
         """Store a typed fact about a subject of a known process (as its stored JSON)."""
@@ -102,7 +95,7 @@ class Batch:
     def write(self) -> None:
         p, conn = self.prefix, self.conn
         conn.insert_rows(f"{p}_process", PROCESS_COLUMNS, self.process_rows)
-        conn.insert_rows(f"{p}_subjects", SUBJECT_COLUMNS, self.subjects)
+        self.subjects.flush(conn, p)
         conn.insert_rows(f"{p}_facts", FACT_COLUMNS, self.facts)
         conn.insert_rows(f"{p}_ballot_runs", (*BALLOT_CELL, *RUN_COLUMNS), self.ballots.rows())
         conn.insert_rows(f"{p}_contributions", CONTRIBUTION_COLUMNS, self.contributions)

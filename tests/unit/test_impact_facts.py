@@ -102,7 +102,7 @@ def test_a_commitment_met_stored_before_version_3_is_not_verified() -> None:
 
 def _batch(subject: str, process: str, currency: str = "NOK") -> Batch:
     caches = Caches()
-    caches.subject[subject] = process
+    caches.subjects.add(caches.subjects.buffer(), subject, process, "idea")
     caches.process[process] = ["c", "n", currency, None, None, None, 5, "[]", "open", None]
     return Batch(None, "g", caches)  # type: ignore[arg-type]  # never queried: all cached
 
@@ -141,7 +141,7 @@ def test_an_idea_registers_its_process_and_stores_its_fact() -> None:
         process_id=SimpleNamespace(hex="proc"), actor=actor, area_code="N1", category=None
     )
     handling._idea(event, Tracking("app", 3), batch)  # type: ignore[arg-type]
-    assert batch.subjects == [(event.originator_id.hex, "proc", "proposal")]
+    assert batch.subjects.rows == [(event.originator_id.hex, "proc", "proposal")]
     (row,) = batch.facts
     assert row[3] == "idea"
     assert row[5] == json.dumps({"submitter": actor.id.hex, "area": "N1", "category": None})
