@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from coprod.adapters.config import StoreSettings
 from coprod.application.base import CoprodBase
+from projections.catalogue import CatalogueModel
 from projections.impact.model import ImpactModel
 from projections.kernel import runner, worker
 from projections.kernel.health import Health, ModelStats, RetryResult
@@ -34,6 +35,7 @@ READ_MODELS: dict[str, Callable[[], ReadModel]] = {
     "process_summary": ProcessSummaryModel,
     "impact": ImpactModel,
     "timeline": TimelineModel,
+    "catalogue": CatalogueModel,
 }
 
 

@@ -234,20 +234,27 @@ def community_totals(figures: Mapping[str, Any], project_id: UUID) -> dict[str, 
     anyone who asks before and after it. Each count comes with its suppression reason.
     """
     rows = _tables(figures)["volunteer hours"]["rows"]
-    suffix = f"[{str(project_id)[:8]}]"
 
     def cell(row: Mapping[str, Any] | None) -> dict[str, Any]:
         if row is None:  # no counted log: the release shows no row, which is a true zero
             return {"people": 0, "people_suppressed": None}
         return {"people": row["people"], "people_suppressed": row["people_suppressed"]}
 
-    project = next(
-        (r for r in rows if r["by"] == "project" and str(r["group"]).endswith(suffix)), None
-    )
     return {
-        "project": cell(project),
+        "project": cell(project_volunteering(figures, project_id)),
         "by_phase": [{"phase": r["group"], **cell(r)} for r in rows if r["by"] == "phase"],
     }
+
+
+def project_volunteering(figures: Mapping[str, Any], project_id: UUID) -> dict[str, Any] | None:
+    """The project's row of a release's volunteer-hours table (hours, people, value, each
+    with its suppression reason); None when no log of the project was counted."""
+    suffix = f"[{str(project_id)[:8]}]"
+    rows = _tables(figures)["volunteer hours"]["rows"]
+    found = next(
+        (r for r in rows if r["by"] == "project" and str(r["group"]).endswith(suffix)), None
+    )
+    return None if found is None else dict(found)
 
 
 def publish_next(

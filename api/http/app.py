@@ -32,6 +32,7 @@ from api.http.routes import ROUTERS
 from api.http.routes.common import API_PREFIX
 from api.keys import KeyStore, SqlTables
 from api.reads import ReadStore
+from api.web import install_web
 from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
 from projections.registry import ProjectionWorker
@@ -95,6 +96,7 @@ def create_app(
     api.add_middleware(IdempotencyMiddleware)
     api.add_middleware(BodyLimitMiddleware)
     _install_openapi(api)
+    install_web(api)
     return api
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from api.http.routes import (
     ballots,
+    cases,
     commitments,
     contributions,
     decisions,
@@ -35,6 +36,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     commitments.router,
     contributions.router,
     summaries.router,
+    cases.router,
     timelines.router,
     impact.router,
     releases.router,

@@ -69,6 +69,17 @@ REVOKED = "revoked"
 DECISION_STATUSES = (IN_FORCE, REOPENED, REVOKED)
 
 
+def status_after_decision(outcome: DecisionOutcome, decision_status: str) -> str:
+    """A proposal's status once its decision is in `decision_status`: the outcome while the
+    decision is in force ("funded_in_full", "rejected"...), else "decision_<status>".
+
+    One function, so the aggregate and the read models that list proposals agree.
+    """
+    if decision_status == IN_FORCE:
+        return outcome.value
+    return f"decision_{decision_status}"
+
+
 @stored_as("complaints_guidance")
 @dataclass(frozen=True)
 class ComplaintsGuidance:

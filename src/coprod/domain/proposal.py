@@ -23,7 +23,7 @@ from coprod.domain import case_file
 from coprod.domain import proposal_checks as checks
 from coprod.domain.aggregate import CoprodAggregate, keep_stored_topics
 from coprod.domain.case_file import CaseFact, Hearing
-from coprod.domain.decision import IN_FORCE, DecisionOutcome
+from coprod.domain.decision import IN_FORCE, DecisionOutcome, status_after_decision
 from coprod.domain.errors import RuleViolation
 from coprod.domain.hearing_dates import DEFAULT_MIN_HEARING_DAYS
 from coprod.domain.proposal_checks import PROPOSAL
@@ -469,10 +469,7 @@ class Proposal(CoprodAggregate):
         self.decision_id = decision_id
         self.decision_outcome = outcome
         self.decision_status = decision_status
-        if decision_status == IN_FORCE:
-            self.status = outcome.value
-        else:
-            self.status = f"decision_{decision_status}"
+        self.status = status_after_decision(outcome, decision_status)
 
     def require_no_other_decision(self, decision_id: UUID | None = None) -> None:
         """Refuse a second decision while another one is in force or reopened."""

@@ -1,0 +1,75 @@
+"""The words the pages show for coded values (phases, statuses, stages), in the catalogue.
+
+Why one table: the same code ("not_shortlisted") appears on the process page, in the lists'
+filters and in the trail; marking each label once with ``N_`` puts it in the catalogue,
+and :func:`label` translates it where shown. An unknown code is shown as it is, never hidden.
+"""
+
+from __future__ import annotations
+
+from api.web.i18n import N_, NO_VALUE, Language
+
+__all__ = ["LABELS", "label"]
+
+LABELS: dict[str, str] = {
+    # phases
+    "ideas": N_("Ideas"),
+    "development": N_("Development"),
+    "review": N_("Review"),
+    "vote": N_("Vote"),
+    "decision": N_("Decision"),
+    "delivery": N_("Delivery"),
+    "evaluation": N_("Evaluation"),
+    "closed": N_("Closed"),
+    # process kinds
+    "pb_cycle": N_("Participatory budget"),
+    "coproduction_programme": N_("Co-production programme"),
+    # idea and proposal statuses
+    "open": N_("Open"),
+    "feasible": N_("Feasible"),
+    "unfeasible": N_("Not feasible"),
+    "shortlisted": N_("On the ballot"),
+    "not_shortlisted": N_("Not on the ballot"),
+    "funded_in_full": N_("Funded"),
+    "funded_partially": N_("Partly funded"),
+    "rejected": N_("Not funded"),
+    "deferred": N_("Deferred"),
+    "cancelled": N_("Cancelled"),
+    "clawed_back": N_("Funding clawed back"),
+    "decision_reopened": N_("Decision reopened"),
+    "decision_revoked": N_("Decision revoked"),
+    "withdrawn": N_("Withdrawn"),
+    "merged": N_("Merged into another idea"),
+    "idea": N_("Idea"),
+    "proposal": N_("Proposal"),
+    # projects and milestones
+    "in_delivery": N_("In delivery"),
+    "completed": N_("Completed"),
+    "scheduled": N_("Scheduled"),
+    "started": N_("Started"),
+    "met": N_("Met"),
+    "delayed": N_("Delayed"),
+    # ballot states
+    "not_opened": N_("Not opened"),
+    # timeline stages
+    "assessment": N_("Assessment"),
+    "shortlist": N_("Shortlist"),
+    "case_file": N_("Case file"),
+    "ballot": N_("Ballot"),
+    "outcome_count": N_("Vote count"),
+    "project": N_("Project"),
+    "milestone": N_("Milestone"),
+    "spend": N_("Spend"),
+    "match_funding": N_("Match funding"),
+    "completion": N_("Completion"),
+    "outcomes": N_("Outcomes"),
+    "community": N_("Community work"),
+}
+
+
+def label(lang: Language, code: str | None) -> str:
+    """The label of `code` in `lang`; the code itself if it has none."""
+    if code is None:
+        return NO_VALUE
+    text = LABELS.get(code)
+    return code if text is None else lang.gettext(text)

@@ -1,0 +1,14 @@
+"""The public pages (no sign-in): one module per page, all on one router.
+
+Every page links to its machine-readable twin, the API answer with the same data.
+"""
+
+from fastapi import APIRouter
+
+from api.web.pages import home, impact, process, projects
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+for _module in (home, process, projects, impact):
+    router.include_router(_module.router)

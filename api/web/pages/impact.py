@@ -1,0 +1,144 @@
+"""``/processes/{id}/impact``: every published measure as tables and charts, by release.
+
+The public reads impact figures from releases only (as ``GET /api/v1/processes/{id}/impact``
+serves them), so the page shows a release exactly as published — the latest, or the one
+chosen — with its log position, hashes, k and disclosure method. Each chart is drawn from
+the same rows as the table under it, which is its text alternative.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from api.web.charts import Bar, bar_chart
+from api.web.deps import App, Lang
+from api.web.i18n import NO_VALUE, Language
+from api.web.impact_labels import CHARTS, MONEY, SHARES, column_label, stem, table_title
+from api.web.labels import label
+from api.web.pages.problems import page_not_found
+from api.web.pages.trail import latest_release
+from api.web.render import render
+from coprod.domain.errors import NotFound
+
+router = APIRouter()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell as shown: its text, and why it is hidden if it is."""
+
+    text: str
+    suppressed: str | None = None
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class ShownTable:
+    """One published table, its heading, columns and cells in the reader's language."""
+
+    key: str
+    title: str
+    definition: str
+    method: str
+    k: int
+    columns: list[str]
+    rows: list[list[Cell]]
+    chart: Markup | None
+
+
+@router.get("/processes/{process_id}/impact", response_class=HTMLResponse)
+def impact_page(
+    process_id: UUID,
+    request: Request,
+    app: App,
+    lang: Lang,
+    release: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+) -> HTMLResponse:
+    """The latest release's figures, or release `release`; says so when none is published."""
+    try:
+        process = app.get_process(process_id)
+    except NotFound:
+        return page_not_found(request)
+    chosen = latest_release(app, process_id, release)
+    if release is not None and chosen is None:
+        return page_not_found(request)
+    figures: dict[str, Any] = {} if chosen is None else json.loads(chosen.figures)
+    currency = str(figures.get("currency", process.currency))
+    context = {
+        "process": process,
+        "release": chosen,
+        "releases": app.releases(process_id),
+        "figures": figures,
+        "tables": [_table(lang, t, currency) for t in figures.get("tables", [])],
+        "label": label,
+    }
+    return render(request, "impact.html", context)
+
+
+def _table(lang: Language, table: dict[str, Any], currency: str) -> ShownTable:
+    columns = list(table["columns"])
+    rows = [[_cell(lang, row, c, currency) for c in columns] for row in table["rows"]]
+    return ShownTable(
+        key=table["title"],
+        title=table_title(lang, table["title"]),
+        definition=str(table.get("definition", "")),
+        method=str(table.get("method", "")),
+        k=int(table.get("k", 0)),
+        columns=[column_label(lang, c) for c in columns],
+        rows=rows,
+        chart=_chart(lang, table, currency),
+    )
+
+
+def _cell(lang: Language, row: dict[str, Any], column: str, currency: str) -> Cell:
+    value, reason = row.get(column), row.get(f"{column}_suppressed")
+    if reason:
+        return Cell(lang.gettext("hidden"), suppressed=str(reason))
+    number = _number(value)
+    if number is None:
+        return Cell(NO_VALUE if value is None else label(lang, str(value)))
+    if column in SHARES:
+        return Cell(lang.percent(number, 1), numeric=True)
+    if column in MONEY:
+        return Cell(lang.money(number, currency), numeric=True)
+    digits = 0 if number == number.to_integral_value() else 2
+    return Cell(lang.number(number, digits), numeric=True)
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return None
+    return None
+
+
+def _chart(lang: Language, table: dict[str, Any], currency: str) -> Markup | None:
+    spec = CHARTS.get(stem(table["title"]))
+    if spec is None:
+        return None
+    name, column = spec
+    bars = []
+    for row in table["rows"]:
+        number = _number(row.get(column))
+        if number is None or row.get(f"{column}_suppressed"):
+            continue
+        bars.append(
+            Bar(label(lang, str(row[name])), number, _cell(lang, row, column, currency).text)
+        )
+    if not bars:
+        return None
+    return bar_chart(table_title(lang, table["title"]), bars)

@@ -1,0 +1,125 @@
+"""``/processes/{id}``: what the process is, its budget and schedule, how to take part now,
+and after the vote the declared rule, the winners and why each project is in or out.
+
+The outcome is ``coprod outcome``'s (:meth:`Coprod.compute_outcome` under the declared
+rule). A closed ballot box never changes, so the count is kept per process version: the
+page costs one count per process, not one per visitor.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api.web.deps import App, Lang, ReadModels
+from api.web.i18n import N_
+from api.web.labels import label
+from api.web.pages.home import next_date, schedule_of
+from api.web.pages.problems import page_not_found
+from api.web.render import render
+from coprod.application import Coprod
+from coprod.application.outcomes import CountedOutcome
+from coprod.domain.errors import CoprodError, NotFound
+from coprod.domain.process import Process
+from projections.queries import process_summary
+
+router = APIRouter()
+
+#: What a resident can do in each phase (shown on the process page).
+TAKE_PART = {
+    "ideas": N_("Residents and groups submit ideas for the area. Every idea gets a public page."),
+    "development": N_("Ideas are developed into costed proposals together with the council."),
+    "review": N_("The council checks each proposal's feasibility and cost, and gives reasons."),
+    "vote": N_("Residents vote on the proposals on the ballot."),
+    "decision": N_("The council decides on the winning proposals, with reasons for each."),
+    "delivery": N_("Funded projects are delivered; their milestones and spend are public."),
+    "evaluation": N_("The results are evaluated and published."),
+    "closed": N_("The process is closed. Its full story stays public."),
+}
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One ballot option: its proposal, title, cost, score, whether it won and why."""
+
+    proposal_id: UUID
+    title: str
+    cost: Decimal
+    score: int
+    won: bool
+    why: str
+
+
+class OutcomeCache:
+    """Counted outcomes by (process, version): a closed ballot is counted once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counted: dict[tuple[UUID, int], CountedOutcome | None] = {}
+
+    def get(self, app: Coprod, process: Process) -> CountedOutcome | None:
+        key = (process.id, process.version)
+        with self._lock:
+            if key in self._counted:
+                return self._counted[key]
+        try:
+            counted: CountedOutcome | None = app.compute_outcome(process.id, "declared", None)
+        except CoprodError:
+            counted = None  # no declared rule or budget: the page says the vote was held
+        with self._lock:
+            self._counted[key] = counted
+        return counted
+
+
+_OUTCOMES = OutcomeCache()
+
+
+def explained(counted: CountedOutcome) -> list[Explained]:
+    """Every option, winners first in selection order, then the rest by score."""
+    tally = counted.tally
+    names, scores, costs = dict(counted.names), dict(tally.scores), dict(tally.costs)
+    proposal_of = tally.proposal_of
+    order = {pid: i for i, pid in enumerate(tally.result.winners)}
+    ranked = sorted(
+        tally.explanations(),
+        key=lambda e: (e[0] not in order, order.get(e[0], 0), -scores[e[0]]),
+    )
+    return [
+        Explained(
+            proposal_of[pid], names.get(pid, pid), costs[pid].amount, scores[pid], pid in order, why
+        )
+        for pid, why in ranked
+    ]
+
+
+@router.get("/processes/{process_id}", response_class=HTMLResponse)
+def process_page(
+    process_id: UUID, request: Request, app: App, reads: ReadModels, lang: Lang
+) -> HTMLResponse:
+    """The process page (its twins: the process and its summary in the API)."""
+    try:
+        process = app.get_process(process_id)
+        with reads.connection() as conn:
+            summary = process_summary(process_id, None, conn=conn)
+    except NotFound:
+        return page_not_found(request)
+    counted = _OUTCOMES.get(app, process) if process.ballot_state == "closed" else None
+    turnout = Decimal(summary.ballots_cast) / summary.eligible if summary.eligible else None
+    context = {
+        "process": process,
+        "summary": summary,
+        "turnout": turnout,
+        "schedule": schedule_of(process),
+        "next": next_date(process, date.today()),
+        "take_part": lang.gettext(TAKE_PART[process.phase.value]),
+        "counted": counted,
+        "options": [] if counted is None else explained(counted),
+        "label": label,
+    }
+    return render(request, "process.html", context)

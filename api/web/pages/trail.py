@@ -1,0 +1,46 @@
+"""The trail from idea to delivery as a page shows it: the public timeline, and the figures
+of the latest release (volunteer hours and people, disclosure-controlled).
+
+The entries are exactly the public view the API serves (``Timeline.to_dict(public=True)``),
+so the page drops what the API drops; corrections keep their ``corrects`` position, which
+the template links to the row they correct.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from coprod.application import Coprod
+from coprod.domain.errors import NotFound
+from coprod.domain.release import Release, latest_at
+from projections.releases import project_volunteering as volunteering_row
+from projections.timeline import Timeline
+
+__all__ = ["latest_release", "project_volunteering", "trail_entries"]
+
+
+def trail_entries(timeline: Timeline) -> list[dict[str, Any]]:
+    """The public entries, oldest first, with their time parsed for the date formats."""
+    entries = timeline.to_dict(public=True)["entries"]
+    for entry in entries:
+        entry["at"] = datetime.fromisoformat(entry["at"])
+    return list(entries)
+
+
+def latest_release(app: Coprod, process_id: UUID, number: int | None = None) -> Release | None:
+    """Release `number` of the process, or its latest; None before the first."""
+    releases = app.releases(process_id)
+    if number is not None:
+        return next((r for r in releases if r.number == number), None)
+    try:
+        return latest_at(process_id, releases, None)
+    except NotFound:
+        return None
+
+
+def project_volunteering(release: Release, project_id: UUID) -> dict[str, Any] | None:
+    """The project's volunteer-hours row of the release (see projections.releases)."""
+    return volunteering_row(json.loads(release.figures), project_id)

@@ -1,0 +1,198 @@
+"""The public pages: every page of the demo renders, in Danish and English, with the same
+figures as its JSON twin, safe headers and escaped user text (no browser needed here;
+tests/browser drives a real one for accessibility and the visitor's journey).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from markupsafe import escape
+
+from api.cli.serve import publish_demo_release
+from api.demo import seed_demo
+from api.http.app import create_app
+from api.web.render import CSP
+from coprod.adapters.config import parse_database_url
+from coprod.application import Coprod
+from coprod.application.commands.processes import OpenProcess
+from coprod.application.commands.proposals import SubmitIdea
+from coprod.domain.errors import CoprodError
+from coprod.domain.values import Actor, Role
+from projections.registry import Projector
+from tests.api.hostile_values import HOSTILE_TEXTS
+
+
+def _seed(app: Coprod) -> None:
+    summary = seed_demo(app, seed=7)
+    publish_demo_release(app, summary.process_id)
+    officer = Actor(
+        uuid.uuid4(), Role.COUNCIL_OFFICER, app.get_process(summary.process_id).council_id
+    )
+    assert officer.organisation_id is not None
+    hostile = app.open_process(
+        OpenProcess(
+            council_id=officer.organisation_id,
+            code="hostile",
+            name='<script>alert(1)</script> & "Co"',
+            currency="DKK",
+        ),
+        officer,
+    ).aggregate_id
+    resident = Actor(uuid.uuid4(), Role.RESIDENT, None)
+    for text in HOSTILE_TEXTS:
+        with contextlib.suppress(CoprodError):  # refused at the door: nothing to show
+            app.submit_idea(SubmitIdea(process_id=hostile, title=text, description=text), resident)
+    with Projector(app) as projector:
+        projector.catch_up()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    path = Path(tmp_path_factory.mktemp("web")) / "web.sqlite"
+    app = create_app(parse_database_url(f"sqlite:///{path}"), on_start=_seed)
+    with TestClient(app) as client:
+        yield client
+
+
+def _links(html: str, prefix: str) -> list[str]:
+    return sorted(set(re.findall(rf'href="({prefix}[0-9a-f-]{{36}})"', html)))
+
+
+def _demo(site: TestClient) -> str:
+    home = site.get("/").text
+    return next(p for p in _links(home, "/processes/") if "Demo City" in site.get(p).text)
+
+
+def test_home_lists_processes_with_phase_and_next_date(site: TestClient) -> None:
+    page = site.get("/", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert page.headers["content-security-policy"] == CSP
+    assert page.headers["content-language"] == "en"
+    assert "Demo City participatory budget" in page.text
+    assert re.search(r"(starts|ends) on \d{1,2} \w{3} \d{4}", page.text)
+    twin = site.get("/api/v1/processes").json()
+    for item in twin["items"]:
+        assert f"/processes/{item['id']}" in page.text
+
+
+def test_danish_from_accept_language_and_the_switch(site: TestClient) -> None:
+    page = site.get("/", headers={"Accept-Language": "da-DK,da;q=0.9,en;q=0.8"})
+    assert page.headers["content-language"] == "da"
+    assert '<html lang="da">' in page.text
+    assert "Borgerbudgetter og samskabelse" in page.text
+    switched = site.get("/?lang=en", headers={"Accept-Language": "da"})
+    assert switched.headers["content-language"] == "en"
+    assert "coprod_lang=en" in switched.headers["set-cookie"]
+    remembered = site.get("/", headers={"Accept-Language": "da"})
+    assert remembered.headers["content-language"] == "en"
+    site.cookies.clear()
+
+
+def test_process_page_shows_budget_schedule_and_why_in_or_out(site: TestClient) -> None:
+    process = _demo(site)
+    pid = process.rsplit("/", 1)[1]
+    page = site.get(process, headers={"Accept-Language": "da"}).text
+    summary = site.get(f"/api/v1/processes/{pid}/summary").json()
+    assert "3.000.000,00\xa0kr." in page  # the pot, in Danish format
+    assert f">{summary['ballots_cast']}<" in page
+    assert "Hvorfor hvert forslag er med eller ikke" in page
+    coprod: Coprod = site.app.state.coprod  # type: ignore[attr-defined]
+    counted = coprod.compute_outcome(uuid.UUID(pid), "declared", None)  # = `coprod outcome`
+    assert page.count('class="status status-won"') == len(counted.tally.result.winners) > 0
+    for proposal_id in counted.tally.winner_proposals:
+        assert f'href="/proposals/{proposal_id}"' in page
+    assert "in: ranked 1" in page
+    assert 'lang="en"' in page
+
+
+def test_project_list_filters_and_its_json_twin_agree(site: TestClient) -> None:
+    process = _demo(site)
+    pid = process.rsplit("/", 1)[1]
+    every = site.get(f"{process}/projects?show=all").text
+    twin = site.get(f"/api/v1/processes/{pid}/cases", params={"limit": 500}).json()
+    assert f"{twin['total']} matches" in every
+    projects = site.get(f"/api/v1/processes/{pid}/cases", params={"projects": "true"}).json()
+    area = projects["items"][0]["area"]
+    narrowed = site.get(f"{process}/projects", params={"area": area}).text
+    in_area = [i for i in projects["items"] if i["area"] == area]
+    assert len(_links(narrowed, "/projects/")) == len(in_area)
+    for item in in_area:
+        assert f"/projects/{item['project_id']}" in narrowed
+
+
+def test_project_page_shows_spend_milestones_decision_and_trail(site: TestClient) -> None:
+    process = _demo(site)
+    project = _links(site.get(f"{process}/projects").text, "/projects/")[0]
+    page = site.get(project)
+    assert page.status_code == 200
+    twin = site.get(f"/api/v1{project}").json()
+    assert str(escape(twin["title"])) in page.text
+    assert '<svg class="chart progress"' in page.text
+    assert "Milestones" in page.text
+    assert "The council&#39;s decision" in page.text
+    trail = site.get(f"/api/v1{project}/timeline").json()
+    for entry in trail["entries"]:
+        assert f'id="e{entry["position"]}"' in page.text
+    assert "actor_id" not in page.text
+
+
+def test_a_rejected_proposal_tells_its_story(site: TestClient) -> None:
+    process = _demo(site)
+    pid = process.rsplit("/", 1)[1]
+    rejected = site.get(f"/api/v1/processes/{pid}/cases", params={"status": "rejected"}).json()[
+        "items"
+    ]
+    assert rejected
+    page = site.get(f"/proposals/{rejected[0]['proposal_id']}", headers={"Accept-Language": "da"})
+    assert page.status_code == 200
+    assert "Ikke bevilget" in page.text
+    assert "Retsgrundlag" in page.text
+    assert "Sådan klager du" in page.text
+
+
+def test_impact_page_shows_the_release_with_charts_and_tables(site: TestClient) -> None:
+    process = _demo(site)
+    pid = process.rsplit("/", 1)[1]
+    page = site.get(f"{process}/impact").text
+    figures = site.get(f"/api/v1/processes/{pid}/impact").json()
+    assert f"<dd>{figures['release']['number']}</dd>" in page
+    assert page.count("<table>") == len(figures["tables"])
+    assert page.count('role="img"') >= 4
+    assert site.get(f"{process}/impact?release=99").status_code == 404
+
+
+def test_unknown_pages_are_404_in_the_visitors_language(site: TestClient) -> None:
+    page = site.get(f"/projects/{uuid.uuid4()}", headers={"Accept-Language": "da"})
+    assert page.status_code == 404
+    assert "Ikke fundet" in page.text
+    assert site.get("/processes/not-a-uuid").status_code == 422
+
+
+def test_hostile_text_is_escaped_everywhere(site: TestClient) -> None:
+    home = site.get("/").text
+    assert "<script>alert(1)</script>" not in home
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Co&#34;" in home
+    hostile = next(p for p in _links(home, "/processes/") if "&lt;script&gt;" in site.get(p).text)
+    listing = site.get(f"{hostile}/projects?show=all").text
+    proposals = _links(listing, "/proposals/")
+    assert proposals
+    for proposal in proposals:
+        page = site.get(proposal)
+        assert page.status_code == 200
+        assert "<script>" not in page.text.replace('<script src="', "")
+
+
+def test_static_assets_are_served_by_coprod(site: TestClient) -> None:
+    home = site.get("/").text
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', home)
+    assert assets
+    for asset in assets:
+        assert site.get(asset).status_code == 200
+    assert not re.search(r'(?:href|src)="(?:https?:)?//', home)
