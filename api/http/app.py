@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
@@ -95,6 +96,9 @@ def create_app(
     install_error_handlers(api)
     api.add_middleware(IdempotencyMiddleware)
     api.add_middleware(BodyLimitMiddleware)
+    # Pages and large JSON answers go compressed to clients that accept it; small command
+    # answers (under a kilobyte) are not worth the CPU.
+    api.add_middleware(GZipMiddleware, minimum_size=1024)
     _install_openapi(api)
     install_web(api)
     return api

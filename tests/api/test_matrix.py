@@ -149,6 +149,7 @@ COMMITMENT = frozenset(
     | {"pledged_hours", "in_kind", "status"}
 )
 PROCESS_PAGE = frozenset({"items", "total", "next_cursor", "next", "position"})
+CASE_PAGE = frozenset({"items", "total", "offset", "limit", "position"})
 SUMMARY = frozenset(
     {"process_id", "as_of", "name", "kind", "phase", "currency", "pot", "budget_base"}
     | {"eligible", "vote_method", "ballot_state", "ballot_options", "ideas_submitted"}
@@ -445,6 +446,7 @@ MATRIX: dict[str, Row] = {
         process(), public_read(PROCESS_PAGE), sides=("own",), reads=True
     ),
     "processes_get_process_summary": Row(process(), public_read(SUMMARY), reads=True),
+    "processes_list_cases": Row(process(), public_read(CASE_PAGE), reads=True),
     "impact_get_impact_report": Row(
         project(),
         cells(

@@ -12,7 +12,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.http.deps import PublicReader, Reads
 from api.http.routes.common import MoneyModel, View
@@ -24,8 +24,6 @@ router = APIRouter(tags=["processes"])
 
 class CaseQuery(BaseModel):
     """The list's filters and window, as query parameters."""
-
-    model_config = ConfigDict(extra="forbid")
 
     area: str | None = Field(default=None, max_length=100)
     category: str | None = Field(default=None, max_length=100)

@@ -18,7 +18,12 @@ from pydantic import BaseModel, Field
 from api.web.deps import App, Lang, ReadModels
 from api.web.labels import label
 from api.web.pages.problems import page_not_found
-from api.web.pages.trail import latest_release, project_volunteering, trail_entries
+from api.web.pages.trail import (
+    delay_reasons,
+    latest_release,
+    project_volunteering,
+    trail_entries,
+)
 from api.web.render import render
 from coprod.application import Coprod
 from coprod.domain.decision import Decision
@@ -108,12 +113,14 @@ def project_page(
     except NotFound:
         return page_not_found(request)
     release = latest_release(app, project.process_id)
+    entries = trail_entries(timeline)
     context = {
         "project": project,
         "process": process,
         "decision": decision,
         "facts": _relied_on(app, decision),
-        "entries": trail_entries(timeline),
+        "entries": entries,
+        "delays": delay_reasons(entries),
         "release": release,
         "volunteering": None if release is None else project_volunteering(release, project_id),
         "label": label,

@@ -19,7 +19,7 @@ from coprod.domain.release import Release, latest_at
 from projections.releases import project_volunteering as volunteering_row
 from projections.timeline import Timeline
 
-__all__ = ["latest_release", "project_volunteering", "trail_entries"]
+__all__ = ["delay_reasons", "latest_release", "project_volunteering", "trail_entries"]
 
 
 def trail_entries(timeline: Timeline) -> list[dict[str, Any]]:
@@ -28,6 +28,15 @@ def trail_entries(timeline: Timeline) -> list[dict[str, Any]]:
     for entry in entries:
         entry["at"] = datetime.fromisoformat(entry["at"])
     return list(entries)
+
+
+def delay_reasons(entries: list[dict[str, Any]]) -> dict[str, str]:
+    """Milestone code -> the reason given for its latest delay, from the trail."""
+    return {
+        str(e["item"]): str(e["reason"])
+        for e in entries
+        if e["event"] == "Project.MilestoneDelayed" and e["reason"]
+    }
 
 
 def latest_release(app: Coprod, process_id: UUID, number: int | None = None) -> Release | None:
