@@ -61,9 +61,7 @@ _PAGE = """<!doctype html>
 {head}
 </head>
 <body>
-<main>
 {body}
-</main>
 </body>
 </html>
 """
@@ -107,12 +105,16 @@ def _swagger_page(title: str, openapi_url: str) -> str:
 
 
 def _redoc_page(title: str, openapi_url: str) -> str:
-    """ReDoc's page: the standalone bundle renders every ``<redoc spec-url>`` by itself."""
+    """ReDoc's page: the standalone bundle renders every ``<redoc spec-url>`` by itself.
+
+    ReDoc draws no landmark of its own, so the page puts it in ``<main>``; Swagger UI has
+    its own ``<main>``, and a second one would be an accessibility fault.
+    """
     return _PAGE.format(
         title=f"{title} - ReDoc",
         head="",
         body=(
-            f'<redoc spec-url="{openapi_url}"></redoc>\n'
+            f'<main><redoc spec-url="{openapi_url}"></redoc></main>\n'
             f'<script src="{VENDOR_URL}/redoc/redoc.standalone.js"></script>'
         ),
     )

@@ -11,7 +11,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from api.http.docs import VENDOR_URL
+from api.http.docs import VENDOR_DIR, VENDOR_URL
 
 ASSETS = {
     f"{VENDOR_URL}/swagger-ui/swagger-ui-bundle.js": "javascript",
@@ -34,7 +34,8 @@ def test_docs_page_has_no_inline_script_and_no_remote_url(client: TestClient, pa
     assert all(re.search(r"\bsrc\s*=", attrs) for attrs in scripts), scripts
     assert "http" not in html.lower(), "the page names no absolute URL at all"
     for url in _URL_ATTR.findall(html):
-        assert url.startswith(("/", "data:")) and not url.startswith("//"), url
+        assert url.startswith(("/", "data:")), url
+        assert not url.startswith("//"), url
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp.split("script-src", 1)[1].split(";", 1)[0]
@@ -51,3 +52,11 @@ def test_vendored_assets_are_served(client: TestClient, path: str, kind: str) ->
 def test_docs_pages_stay_out_of_the_schema(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert not [p for p in paths if p in {"/docs", "/redoc"} or p.startswith("/assets")]
+
+
+def test_redoc_bundle_is_patched_off_its_cdn_logo() -> None:
+    """ReDoc 2.5.4 draws its "API docs by Redocly" logo from cdn.redoc.ly; the vendored copy
+    is patched to a ``data:`` URL (api/http/vendor/README.md), and an update must keep that."""
+    bundle = (VENDOR_DIR / "redoc" / "redoc.standalone.js").read_text(encoding="utf-8")
+    assert "cdn.redoc.ly" not in bundle
+    assert 'src:"data:,"' in bundle
