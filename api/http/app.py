@@ -23,6 +23,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from api.http.docs import install_docs
 from api.http.errors import install_error_handlers
 from api.http.heap import freeze_startup_heap
 from api.http.idempotency import IdempotencyMiddleware, IdempotencyStore, document_idempotency
@@ -88,9 +89,11 @@ def create_app(
         description=DESCRIPTION,
         lifespan=serving.lifespan,
         generate_unique_id_function=operation_id,
-        docs_url="/docs",
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
+    install_docs(api)
     for router in ROUTERS:
         api.include_router(router, prefix=API_PREFIX)
     install_error_handlers(api)
