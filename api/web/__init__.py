@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.web.errors import install_page_errors
 from api.web.pages import router
 
 __all__ = ["install_web"]
@@ -20,6 +21,8 @@ STATIC = Path(__file__).parent / "static"
 
 
 def install_web(app: FastAPI) -> None:
-    """Mount the pages and their static assets on the app."""
+    """Mount the pages and their static assets on the app (after the API's error handlers,
+    which the pages' own error handlers fall back on)."""
     app.include_router(router)
+    install_page_errors(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

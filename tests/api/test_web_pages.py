@@ -172,7 +172,16 @@ def test_unknown_pages_are_404_in_the_visitors_language(site: TestClient) -> Non
     page = site.get(f"/projects/{uuid.uuid4()}", headers={"Accept-Language": "da"})
     assert page.status_code == 404
     assert "Ikke fundet" in page.text
-    assert site.get("/processes/not-a-uuid").status_code == 422
+    assert site.get("/processes/not-a-uuid").status_code == 422  # an API client: JSON
+    browser = {"Accept": "text/html,*/*;q=0.8", "Accept-Language": "da"}
+    unreadable = site.get("/processes/not-a-uuid", headers=browser)
+    assert unreadable.status_code == 400
+    assert "Adressen kan ikke læses" in unreadable.text
+    nowhere = site.get("/no/such/page", headers=browser)
+    assert nowhere.status_code == 404
+    assert "Ikke fundet" in nowhere.text
+    api = site.get("/api/v1/no-such-thing", headers=browser)
+    assert api.headers["content-type"].startswith("application/problem+json")
 
 
 def test_hostile_text_is_escaped_everywhere(site: TestClient) -> None:

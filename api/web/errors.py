@@ -1,0 +1,53 @@
+"""Errors a visitor's browser gets as pages, in the visitor's language; the API keeps its
+problem+json answers.
+
+Why here: an unknown address or a malformed id typed into the address bar should give a page
+with a way back, never a JSON document. A request counts as a page request when it is not
+for the API, the OpenAPI document or an asset, and its Accept header asks for HTML; every
+other request is answered by the API's own handlers, registered before these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.web.render import render
+
+__all__ = ["install_page_errors", "wants_page"]
+
+Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
+
+#: Paths that are never pages, whatever the client accepts.
+_NOT_PAGES = ("/api/", "/openapi.json", "/assets/", "/static/", "/docs", "/redoc")
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, the docs or an asset)."""
+    path = request.url.path
+    if path.startswith(_NOT_PAGES):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def install_page_errors(app: FastAPI) -> None:
+    """Answer 404s and unreadable addresses of pages with pages; the rest as before."""
+    for error, template, status in (
+        (StarletteHTTPException, "not_found.html", None),
+        (RequestValidationError, "bad_request.html", 400),
+    ):
+        app.add_exception_handler(error, _page_or(app.exception_handlers[error], template, status))
+
+
+def _page_or(api_handler: Handler, template: str, status: int | None) -> Handler:
+    async def handle(request: Request, error: Exception) -> Response:
+        code = status or getattr(error, "status_code", 500)
+        if wants_page(request) and code in (400, 404, 405):
+            return render(request, template, {}, status_code=404 if code == 405 else code)
+        answer = api_handler(request, error)
+        return answer if isinstance(answer, Response) else await answer
+
+    return handle
