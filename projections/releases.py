@@ -15,7 +15,7 @@ without recomputing the past.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -263,28 +263,25 @@ def publish_next(
     process_id: UUID,
     conn: Connection,
     note: str | None = None,
-    earlier: list[Release] | None = None,
+    before: Callable[[], None] | None = None,
 ) -> tuple[Release, PreparedRelease]:
     """Compute, check and record the next release of a process: the one way to publish.
 
     The HTTP route, ``coprod report publish`` and the demo all call this, so a release is
-    always checked against every earlier one and recorded under the same policy. It counts
-    what the impact read model has applied: callers wait for the read models first.
-    ``earlier`` is what :meth:`~coprod.application.Coprod.releases_to_check` answered, for a
-    caller that applied the policy itself before waiting (so the releases load once).
+    always checked against every earlier one and recorded under the same policy, with the
+    process and each earlier release loaded once. It counts what the impact read model has
+    applied: ``before`` (the HTTP route's wait for the read models) runs once the policy has
+    allowed the caller and before the figures are computed.
     """
-    if earlier is None:
-        earlier = app.releases_to_check(actor, process_id)  # the policy, before any work
-    prepared = prepare_release(process_id, [r.counted for r in earlier], conn)
-    number = len(earlier) + 1
-    command = cmd.PublishRelease(
-        process_id=process_id,
-        number=number,
-        as_of=prepared.as_of,
-        position=prepared.position,
-        figures=prepared.figures,
-        counted=prepared.counted,
-        note=note,
-    )
-    app.publish_release(command, actor)
-    return app.get_release(process_id, number), prepared
+    prepared: list[PreparedRelease] = []
+
+    def compute(earlier: Sequence[Release]) -> cmd.ComputedFigures:
+        if before is not None:
+            before()
+        ready = prepare_release(process_id, [r.counted for r in earlier], conn)
+        prepared.append(ready)
+        return cmd.ComputedFigures(ready.as_of, ready.position, ready.figures, ready.counted)
+
+    command = cmd.PublishNextRelease(process_id=process_id, compute=compute, note=note)
+    published = app.publish_next_release(command, actor)
+    return published.release, prepared[0]

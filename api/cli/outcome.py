@@ -69,8 +69,13 @@ def outcome(
     """Count a closed vote under a rule: winners, total cost, and why each project is in or out."""
     try:
         with Coprod(settings_from_env()) as app:
-            counted = app.compute_outcome(_process_id(process), rule.value, threshold)
-            note = _record(app, counted) if record else None
+            if record:
+                counted, note = _record(app, _process_id(process), rule.value, threshold)
+            else:
+                counted, note = (
+                    app.compute_outcome(_process_id(process), rule.value, threshold),
+                    None,
+                )
     except CoprodError as e:
         fail(e)
     if output_format is OutcomeFormat.JSON:
@@ -94,16 +99,19 @@ def _process_id(text: str) -> UUID:
         raise InvalidInput("process", f"{text!r} is not a process id (UUID)") from None
 
 
-def _record(app: Coprod, counted: CountedOutcome) -> str:
-    """Record once; a repeat with the same result is reported, a different one refused."""
-    tally = counted.tally
+def _record(
+    app: Coprod, process_id: UUID, rule: str, threshold: int | None
+) -> tuple[CountedOutcome, str]:
+    """Count and record once (one load of the process, one count); a repeat with the same
+    result is reported, a different one refused."""
+    command = RecordOutcome(process_id=process_id, rule=rule, threshold=threshold)
     try:
-        command = RecordOutcome(
-            process_id=counted.process_id, rule=tally.rule, threshold=tally.threshold
-        )
         receipt = app.record_outcome(command, SYSTEM_ACTOR)
     except AlreadyExists:
-        stored = app.get_outcome(counted.process_id, tally.rule)
+        # Nothing was written: count again to compare with what was recorded before.
+        counted = app.compute_outcome(process_id, rule, threshold)
+        tally = counted.tally
+        stored = app.get_outcome(process_id, tally.rule)
         same = (
             stored.winners == tally.winner_proposals
             and stored.ballots_sha256 == counted.ballots_sha256
@@ -113,8 +121,9 @@ def _record(app: Coprod, counted: CountedOutcome) -> str:
             raise AlreadyExists(
                 "outcome", f"{stored.id} (recorded with a different result)"
             ) from None
-        return f"already recorded as outcome {stored.id}; unchanged"
-    return f"recorded as outcome {receipt.aggregate_id} at log position {receipt.position}"
+        return counted, f"already recorded as outcome {stored.id}; unchanged"
+    note = f"recorded as outcome {receipt.aggregate_id} at log position {receipt.position}"
+    return receipt.counted, note
 
 
 def _number(amount: Decimal) -> int | float:

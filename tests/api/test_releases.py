@@ -205,3 +205,32 @@ def test_the_public_timeline_shows_head_counts_only_as_release_totals(
     everyone = next(r for r in volunteer if r["by"] == "all")
     assert (everyone["people"], everyone["people_suppressed"]) == (None, "withheld")
     assert everyone["logs"] == 4  # logs and hours are not counts of people: still shown
+
+
+def test_publishing_loads_the_process_and_each_release_once(
+    client: TestClient,
+    api: FastAPI,
+    world: World,
+    process_id: UUID,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One request, one load per aggregate: the policy, the computation and the record all
+    work from the process and the earlier releases loaded once, and the new release is not
+    read back."""
+    _, _, position = funded_project(client, world, process_id)
+    ok(publish(client, world, process_id), 201)
+    ok(get(client, impact(process_id), world["officer"], min_position=position))
+    repository = api.state.coprod.repository
+    loads: list[UUID] = []
+    original = repository.get
+
+    def counting(aggregate_id: UUID, *args: Any, **kwargs: Any) -> Any:
+        loads.append(aggregate_id)
+        return original(aggregate_id, *args, **kwargs)
+
+    monkeypatch.setattr(repository, "get", counting)
+    second = ok(publish(client, world, process_id), 201)
+    assert second["number"] == 2
+    assert process_id in loads
+    repeated = sorted({str(a) for a in loads if loads.count(a) > 1})
+    assert repeated == [], f"loaded more than once: {repeated}"

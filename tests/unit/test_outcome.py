@@ -401,3 +401,26 @@ def test_compute_is_pure_over_the_process_and_ballots(
     tally = compute("greedy", process, ballots, public)
     assert tally.result.winners == ("A", "C")
     assert tally.winner_proposals == (ids["A"], ids["C"])
+
+
+def test_recording_hands_back_its_count_from_one_load_of_the_process(
+    app: Coprod,
+    officer: Actor,
+    vote: tuple[UUID, dict[str, UUID]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``coprod outcome --record`` shows the count it recorded: the process is loaded once."""
+    pid, _ = vote
+    expected = app.compute_outcome(pid, "greedy")
+    loads: list[UUID] = []
+    original = app.repository.get
+
+    def counting(aggregate_id: UUID, *args: object, **kwargs: object) -> object:
+        loads.append(aggregate_id)
+        return original(aggregate_id, *args, **kwargs)
+
+    monkeypatch.setattr(app.repository, "get", counting)
+    receipt = app.record_outcome(RecordOutcome(process_id=pid, rule="greedy"), officer)
+    assert loads.count(pid) == 1
+    assert receipt.counted.tally == expected.tally
+    assert receipt.counted.ballots_sha256 == expected.ballots_sha256

@@ -82,12 +82,17 @@ def publish_release(
     response: Response,
 ) -> PublishedView:
     """Publish the next release of the process's impact report (an officer of its council)."""
-    earlier = app.releases_to_check(who.actor, process_id)  # the policy, before waiting
-    # A release counts everything recorded before it was asked for.
-    reads.wait_for(app.recorder.max_notification_id())
+    # A release counts everything recorded before it was asked for; the wait for the read
+    # models comes after the policy has allowed the caller.
+    asked_at = app.recorder.max_notification_id()
     with reads.connection() as conn:
         release, prepared = publish_next(
-            app, who.actor, process_id, conn, note=body.note, earlier=earlier
+            app,
+            who.actor,
+            process_id,
+            conn,
+            note=body.note,
+            before=lambda: reads.wait_for(asked_at),
         )
     number = release.number
     response.headers["Location"] = f"/api/v1/processes/{process_id}/releases/{number}"

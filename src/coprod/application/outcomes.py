@@ -48,6 +48,14 @@ class CountedOutcome:
 
 
 @dataclass(frozen=True)
+class RecordedOutcome(Receipt):
+    """The receipt of a recorded outcome, with the count it recorded (so a caller that shows
+    why each project is in or out need not count, and load the process, a second time)."""
+
+    counted: CountedOutcome
+
+
+@dataclass(frozen=True)
 class _Box:
     choices: tuple[BallotChoices, ...]
     counted_up_to: int
@@ -63,7 +71,7 @@ class OutcomeCommands(CoprodBase):
         """Apply ``rule`` to the closed ballot; an open or unknown ballot is refused, not counted."""
         return self._count(self.load(Process, process_id), rule, threshold)
 
-    def record_outcome(self, command: cmd.RecordOutcome, actor: Actor) -> Receipt:
+    def record_outcome(self, command: cmd.RecordOutcome, actor: Actor) -> RecordedOutcome:
         """Compute and record the outcome; recording the same (process, rule) again is AlreadyExists.
 
         The process is loaded once and both counted and recorded from that one state. An
@@ -75,7 +83,8 @@ class OutcomeCommands(CoprodBase):
         outcome = Outcome.record(
             actor, process, counted.tally, counted.counted_up_to, counted.ballots_sha256
         )
-        return self.commit(outcome)
+        receipt = self.commit(outcome)
+        return RecordedOutcome(receipt.aggregate_id, receipt.version, receipt.position, counted)
 
     def _count(self, process: Process, rule: str, threshold: int | None) -> CountedOutcome:
         require_closed(process)

@@ -6,6 +6,7 @@ this layer only numbers, checks the publisher and records the release, in one tr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from coprod.adapters.chain import chain_head as head_at
@@ -16,6 +17,14 @@ from coprod.domain.errors import AlreadyExists, NotFound
 from coprod.domain.process import Process
 from coprod.domain.release import Release, ReleaseContent
 from coprod.domain.values import Actor
+
+
+@dataclass(frozen=True)
+class Published:
+    """A recorded release and the receipt of its write."""
+
+    receipt: Receipt
+    release: Release
 
 
 class ReleaseCommands(CoprodBase):
@@ -43,6 +52,32 @@ class ReleaseCommands(CoprodBase):
         content = ReleaseContent(c.as_of, c.position, c.figures, c.counted, c.note, chain_head)
         release = Release.publish(actor, c.process_id, process.council_id, c.number, content)
         return self.commit(release)
+
+    def publish_next_release(self, command: cmd.PublishNextRelease, actor: Actor) -> Published:
+        """Compute (with ``command.compute``) and record the next release, loading the process
+        and each earlier release once: the policy first, then the computation, then the write.
+
+        Returns the receipt and the recorded release, so the caller need not load it back.
+        """
+        c = command
+        process = self.load(Process, c.process_id)
+        policy.council_officer_of(actor, process.council_id, f"process {c.process_id}")
+        earlier = self.releases(c.process_id)
+        computed = c.compute(tuple(earlier))
+        # The next number: the earlier ones were just loaded, and a publisher racing for the
+        # same number collides on its natural id at commit (AlreadyExists, nothing written).
+        number = len(earlier) + 1
+        chain_head = head_at(self, computed.position).hash
+        content = ReleaseContent(
+            computed.as_of,
+            computed.position,
+            computed.figures,
+            computed.counted,
+            c.note,
+            chain_head,
+        )
+        release = Release.publish(actor, c.process_id, process.council_id, number, content)
+        return Published(self.commit(release), release)
 
     def _is_next(self, process_id: UUID, number: int) -> bool:
         """Whether `number` follows the last release: numbers are dense from 1, so it is

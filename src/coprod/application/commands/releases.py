@@ -9,13 +9,15 @@ the natural key, so there is no ``expected_version``: a race for a number is Alr
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from coprod.application.commands import Command
+from coprod.domain.release import Release
 
-__all__ = ["PublishRelease"]
+__all__ = ["ComputedFigures", "PublishNextRelease", "PublishRelease"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,3 +36,29 @@ class PublishRelease(Command):
     counted: str
     note: str | None = None
     chain_head: str | None = None
+
+
+@dataclass(frozen=True)
+class ComputedFigures:
+    """What the read side computed for a release: the moment, the position counted, the
+    figures and what they counted (canonical JSON texts)."""
+
+    as_of: datetime
+    position: int
+    figures: str
+    counted: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishNextRelease(Command):
+    """Publish the next release of the process, its figures computed by ``compute`` from the
+    earlier releases (which the use case loads once, after the policy has allowed the caller).
+
+    Why a callable: the figures come from the read side, which the write side does not
+    import; handing the computation in lets one use case load the process and the earlier
+    releases once, apply the policy before any costly work, and record.
+    """
+
+    process_id: UUID
+    compute: Callable[[Sequence[Release]], ComputedFigures]
+    note: str | None = None
