@@ -1,4 +1,4 @@
-"""The query facade: what the CLI, HTTP (and the coming web pages) ask the read side.
+"""The query facade: what the CLI, HTTP and the web pages ask the read side.
 
 Why one facade: the same question used to be answered by different SQL in different
 delivery rooms (the CLI's list of processes and the HTTP one; the "applied position of the
@@ -14,6 +14,8 @@ from uuid import UUID
 
 from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
+from projections.catalogue import CaseFilter, CasePage, CaseRow, case_facets, case_page
+from projections.catalogue.queries import MAX_CASES, CaseFacets
 from projections.kernel.positions import AppliedPosition, applied_position
 from projections.kernel.readmodel import ReadModel
 from projections.process_summary import (
@@ -29,13 +31,20 @@ from projections.registry import READ_MODELS
 from projections.store import REGISTRY, Connection
 
 __all__ = [
+    "MAX_CASES",
     "MAX_LIMIT",
     "AppliedPosition",
+    "CaseFacets",
+    "CaseFilter",
+    "CasePage",
+    "CaseRow",
     "ProcessList",
     "ProcessListItem",
     "ProcessPage",
     "ProcessRow",
     "ProcessSummary",
+    "case_facets",
+    "case_page",
     "list_processes",
     "position",
     "positions",

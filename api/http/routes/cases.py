@@ -16,8 +16,7 @@ from pydantic import BaseModel, Field
 
 from api.http.deps import PublicReader, Reads
 from api.http.routes.common import MoneyModel, View
-from projections.catalogue import CaseFilter, CaseRow, case_page
-from projections.catalogue.queries import MAX_CASES
+from projections.queries import MAX_CASES, CaseFilter, CaseRow, case_page
 
 router = APIRouter(tags=["processes"])
 

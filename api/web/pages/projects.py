@@ -28,7 +28,7 @@ from api.web.render import render
 from coprod.application import Coprod
 from coprod.domain.decision import Decision
 from coprod.domain.errors import NotFound
-from projections.catalogue import CaseFilter, case_facets, case_page
+from projections.queries import CaseFilter, case_facets, case_page
 from projections.timeline import project_timeline
 
 router = APIRouter()
