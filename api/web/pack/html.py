@@ -30,6 +30,11 @@ __all__ = ["CSS", "cell_text", "report_html"]
 
 CSS = Path(__file__).with_name("report.css")
 _TEMPLATE = "pack/report.html"
+#: The charts' colours inside each SVG: WeasyPrint styles an SVG from its own <style> only.
+_SVG_STYLE = Markup(
+    "<style>.fill{fill:#0b5d3b}.track{fill:#f4f6f8;stroke:#4a5560}.over{fill:#a4161a}"
+    "text{font-size:13px;fill:#1b1f23;font-family:'DejaVu Sans',Arial,sans-serif}</style>"
+)
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,10 @@ def _chart(lang: Language, table: PackTable, currency: str) -> Markup | None:
         if isinstance(amount, Decimal | int) and row[value].kind is not Kind.TEXT:
             text = cell_text(lang, table.columns[value], row[value], currency)
             bars.append(Bar(label(lang, str(row[name].value)), Decimal(amount), text))
-    return bar_chart(table_title(lang, table.title), bars) if bars else None
+    if not bars:
+        return None
+    chart = bar_chart(table_title(lang, table.title), bars)
+    return Markup(chart.replace("<title>", _SVG_STYLE + Markup("<title>"), 1))
 
 
 @cache
