@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -34,6 +36,29 @@ def expected(value: Any, reason: Any, lang: str) -> Decimal | str | None:
         return label(language(lang), str(value))
 
 
+@dataclass(frozen=True)
+class Found:
+    """A published cell beside what a file holds for it."""
+
+    actual: Any
+    column: str
+    reason: str | None
+    want: Decimal | str | None
+    note: Any  # the row's "hidden cells" column, if the table has one
+
+
+def pairs(rows: list[Any], table: dict[str, Any], lang: str) -> Iterator[Found]:
+    """Every cell of `table` beside the same cell of `rows` (a file's rows, header excluded)."""
+    width = len(table["columns"])
+    assert len(rows) == len(table["rows"]), table["title"]
+    for row, published in zip(rows, table["rows"], strict=True):
+        note = row[width] if len(row) > width else None
+        for actual, column in zip(row, table["columns"], strict=False):
+            reason = published.get(f"{column}_suppressed")
+            want = expected(published.get(column), reason, lang)
+            yield Found(actual, column, reason, want, note)
+
+
 def check_xlsx(data: bytes, figures: dict[str, Any], lang: str) -> int:
     """The workbook's table sheets equal the API's tables; returns the hidden cells seen."""
     book = load_workbook(io.BytesIO(data))
@@ -46,23 +71,19 @@ def check_xlsx(data: bytes, figures: dict[str, Any], lang: str) -> int:
     for sheet, table in zip(sheets, figures["tables"], strict=True):
         assert len(sheet.title) <= 31
         assert sheet.freeze_panes == "A2"
-        rows = list(sheet.iter_rows(min_row=2))
-        assert len(rows) == len(table["rows"]), table["title"]
-        for row, published in zip(rows, table["rows"], strict=True):
-            for cell, column in zip(row, table["columns"], strict=False):
-                reason = published.get(f"{column}_suppressed")
-                want = expected(published.get(column), reason, lang)
-                if reason:
-                    hidden += 1
-                    assert cell.value is None
-                    assert cell.comment is not None
-                    assert str(reason) in str(row[len(table["columns"])].value)
-                elif isinstance(want, Decimal):
-                    assert isinstance(cell.value, int | float), (table["title"], column)
-                    assert cell.value == float(want), (table["title"], column)
-                    assert cell.number_format != "General"
-                else:
-                    assert cell.value == want, (table["title"], column)
+        for found in pairs(list(sheet.iter_rows(min_row=2)), table, lang):
+            cell, where = found.actual, (table["title"], found.column)
+            if found.reason:
+                hidden += 1
+                assert cell.value is None
+                assert cell.comment is not None
+                assert found.reason in str(found.note.value)
+            elif isinstance(found.want, Decimal):
+                assert isinstance(cell.value, int | float), where
+                assert cell.value == float(found.want), where
+                assert cell.number_format != "General"
+            else:
+                assert cell.value == found.want, where
     return hidden
 
 
@@ -78,21 +99,17 @@ def check_csv(files: dict[str, bytes], figures: dict[str, Any], code: str) -> in
     for name, table in zip(names, figures["tables"], strict=True):
         header, *rows = _rows(files[name], delimiter)
         assert len(header) >= len(table["columns"])
-        assert len(rows) == len(table["rows"]), name
-        for row, published in zip(rows, table["rows"], strict=True):
-            for text, column in zip(row, table["columns"], strict=False):
-                reason = published.get(f"{column}_suppressed")
-                want = expected(published.get(column), reason, code)
-                if reason:
-                    hidden += 1
-                    assert text == ""
-                    assert str(reason) in row[len(table["columns"])]
-                elif isinstance(want, Decimal):
-                    other = "." if decimal == "," else ","
-                    assert other not in text, (name, column, text)
-                    assert Decimal(text.replace(decimal, ".")) == want, (name, column)
-                else:
-                    assert text == (want or ""), (name, column)
+        for found in pairs(rows, table, code):
+            text, where = found.actual, (name, found.column, found.actual)
+            if found.reason:
+                hidden += 1
+                assert text == ""
+                assert found.reason in found.note
+            elif isinstance(found.want, Decimal):
+                assert ("." if decimal == "," else ",") not in text, where
+                assert Decimal(text.replace(decimal, ".")) == found.want, where
+            else:
+                assert text == (found.want or ""), where
     return hidden
 
 
