@@ -5,14 +5,14 @@ HTML says. The stylesheet (report.css) gives the pages their size, page numbers 
 repeated table headers. Fonts come from the system (fontconfig): the stylesheet asks for
 DejaVu Sans, which has the Danish letters (Debian's fonts-dejavu-core; see .ci/run).
 Nothing is fetched: the HTML has no external reference, and the URL fetcher refuses any.
+WeasyPrint is imported when a PDF is made, not before: it takes half a second to import,
+which every other ``coprod`` command and the server's start would otherwise pay.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, NoReturn
-
-from weasyprint import HTML
 
 from api.web.i18n import Language
 from api.web.pack.content import Pack
@@ -36,6 +36,8 @@ def report_pdf(pack: Pack, lang: Language) -> RenderedPdf:
 
 def render_pdf(html: str) -> RenderedPdf:
     """`html` (a self-contained document) laid out and written as a PDF."""
+    from weasyprint import HTML  # imported here: see the module docstring
+
     document = HTML(string=html, url_fetcher=_no_fetching).render()
     return RenderedPdf(document.write_pdf(), len(document.pages))
 
