@@ -62,7 +62,7 @@ def sheet_names(lang: Language, tables: tuple[PackTable, ...], reserved: str) ->
     taken = {reserved[:_MOST].lower()}
     names = []
     for i, table in enumerate(tables, start=1):
-        title = _NOT_IN_NAME.sub(" ", table_title(lang, table.title)).strip("' ")
+        title = " ".join(_NOT_IN_NAME.sub(" ", table_title(lang, table.title)).split()).strip("'")
         name = f"{i:02d} {title}"[:_MOST].rstrip()
         n = 2
         while name.lower() in taken:
