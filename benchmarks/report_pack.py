@@ -16,12 +16,9 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,18 +34,9 @@ from api.web.pack.folder import write_pack  # noqa: E402
 from api.web.pack.html import report_html  # noqa: E402
 from api.web.pack.pdf import render_pdf  # noqa: E402
 from api.web.pack.xlsx import report_xlsx  # noqa: E402
+from benchmarks.timing import median_time  # noqa: E402
 from coprod.adapters.config import parse_database_url  # noqa: E402
 from coprod.application import Coprod  # noqa: E402
-
-
-def median_time(runs: int, work: Callable[[], Any]) -> tuple[float, Any]:
-    """The median wall time of `runs` calls of `work`, and what the last call returned."""
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
 
 
 def main() -> None:
@@ -63,7 +51,7 @@ def main() -> None:
         with Coprod(parse_database_url(url)) as app:
             process_id = seed_demo(app).process_id
             publish_demo_release(app, process_id)
-            read, pack = median_time(args.runs, lambda: build_pack(find_release(app, process_id)))
+            read, pack = median_time(lambda: build_pack(find_release(app, process_id)), args.runs)
         _report(args, folder, url, str(process_id), read, pack)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -71,16 +59,16 @@ def main() -> None:
 
 def _report(args: Any, folder: Path, url: str, process_id: str, read: float, pack: Any) -> None:
     lang, runs = language(args.lang), args.runs
-    html_s, html = median_time(runs, lambda: report_html(pack, lang))
-    pdf_s, pdf = median_time(runs, lambda: render_pdf(html))
-    xlsx_s, _ = median_time(runs, lambda: report_xlsx(pack, lang))
-    csv_s, _ = median_time(runs, lambda: [csv_files(pack, code) for code in DIALECTS])
+    html_s, html = median_time(lambda: report_html(pack, lang), runs)
+    pdf_s, pdf = median_time(lambda: render_pdf(html), runs)
+    xlsx_s, _ = median_time(lambda: report_xlsx(pack, lang), runs)
+    csv_s, _ = median_time(lambda: [csv_files(pack, code) for code in DIALECTS], runs)
     out = folder / "out"
-    total_s, _ = median_time(runs, lambda: write_pack(pack, out, lang=args.lang, replace=True))
+    total_s, _ = median_time(lambda: write_pack(pack, out, lang=args.lang, replace=True), runs)
     command = [str(ROOT / ".venv" / "bin" / "coprod"), "report", "pack", process_id]
     command += ["--out", str(folder / "cli"), "--force", "--lang", args.lang]
     env = {**os.environ, "COPROD_DATABASE_URL": url}
-    cli_s, _ = median_time(runs, lambda: subprocess.run(command, env=env, check=True))
+    cli_s, _ = median_time(lambda: subprocess.run(command, env=env, check=True), runs)
     tables = len(pack.tables)
     rows = sum(len(t.rows) for t in pack.tables)
     print(f"demo pack: {tables} tables, {rows} rows; PDF {pdf.pages} pages; median of {runs}")
