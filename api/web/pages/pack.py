@@ -6,11 +6,17 @@ the latest release or ``?release=N``. Public, like the impact page: a release is
 public reads. Each is an attachment named after the process and the release. The HTML report
 is a document of its own, not a page of the site: it carries its CSS inline, so it gets its
 own Content-Security-Policy — inline style, images only as data, no script at all.
+
+A release never changes, so each file made from one is kept (the last few dozen, by release,
+fingerprint, format and language): the PDF takes a second to lay out, and a public link to
+it should not cost that second on every click.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Annotated
 from uuid import UUID
@@ -64,7 +70,8 @@ def report_download(
     headers = {**SECURITY_HEADERS, "Content-Language": lang.code}
     if kind == "html":
         headers["Content-Security-Policy"] = REPORT_CSP
-    return _attachment(write(pack, lang), media_type, f"{code}-report.{kind}", headers)
+    data = _kept(pack, (kind, lang.code), lambda: write(pack, lang))
+    return _attachment(data, media_type, f"{code}-report.{kind}", headers)
 
 
 @router.get("/processes/{process_id}/impact/tables-{dialect}.zip")
@@ -76,7 +83,7 @@ def tables_download(
     if found is None or dialect not in DIALECTS:
         return page_not_found(request)
     pack, code = found
-    data = csv_zip(pack, dialect)
+    data = _kept(pack, ("zip", dialect), lambda: csv_zip(pack, dialect))
     name = f"{code}-tables-{dialect}.zip"
     return _attachment(data, "application/zip", name, dict(SECURITY_HEADERS))
 
@@ -93,6 +100,26 @@ def _pack(app: App, process_id: UUID, number: int | None) -> tuple[Pack, str] | 
         return None
     stem = _NOT_IN_NAME.sub("-", process.code).strip("-") or "process"
     return build_pack(chosen), f"{stem}-release-{chosen.number}"
+
+
+_KEPT: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+_KEPT_MOST = 32
+_KEPT_LOCK = threading.Lock()
+
+
+def _kept(pack: Pack, what: tuple[str, str], make: Callable[[], bytes]) -> bytes:
+    """The file `what` (format, language) of the pack's release, made once and then kept."""
+    key = (pack.process_id, pack.release, pack.figures_sha256, pack.published_at, *what)
+    with _KEPT_LOCK:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            return _KEPT[key]
+    data = make()
+    with _KEPT_LOCK:
+        _KEPT[key] = data
+        while len(_KEPT) > _KEPT_MOST:
+            _KEPT.popitem(last=False)
+    return data
 
 
 def _attachment(data: bytes, media_type: str, name: str, headers: dict[str, str]) -> Response:
