@@ -13,9 +13,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from pabutools.rules import (
 )
 from pabutools.rules import sequential_phragmen as pabu_phragmen
 
+from benchmarks.timing import median_time
 from coprod.domain.rules import (
     BallotKind,
     equal_shares,
@@ -52,15 +51,6 @@ ADD1_ON = [
     "Poland_Swiecie_2023.pb",
     "Netherlands_Assen_2024.pb",
 ]
-
-
-def median_time(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> None:

@@ -1,5 +1,7 @@
 """``coprod report impact PROCESS [--as-of T] [--format table|json|csv]``: the published measures;
-``coprod report publish PROCESS [--note TEXT]``: publish the next release of them.
+``coprod report publish PROCESS [--note TEXT]``: publish the next release of them;
+``coprod report pack PROCESS [--release N] [--lang da|en] --out DIR [--force]``: the council
+report pack of a release (HTML, PDF, XLSX, and CSV for a Danish and an English Excel).
 
 Wired into the main CLI by api/cli/main.py (``cli.add_typer(report_app, name="report")``). The
 report reads the read models only; when they do not exist yet the error says to run
@@ -16,6 +18,7 @@ import sys
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 from uuid import UUID
 
@@ -24,6 +27,8 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import fail
+from api.web.pack import build_pack, find_release
+from api.web.pack.folder import write_pack
 from coprod.adapters.config import settings_from_env
 from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.domain.errors import CoprodError, InvalidInput
@@ -128,6 +133,48 @@ def publish(
             "`coprod project --once` before publishing to count everything",
             soft_wrap=True,
         )
+
+
+class PackLanguage(StrEnum):
+    EN = "en"
+    DA = "da"
+
+
+@report_app.command("pack")
+def pack(
+    process: Annotated[str, typer.Argument(help="The process id (a UUID).")],
+    out: Annotated[Path, typer.Option("--out", help="The folder to write the pack into.")],
+    release: Annotated[
+        int | None, typer.Option(min=1, help="The release number (default: the latest).")
+    ] = None,
+    lang: Annotated[
+        PackLanguage, typer.Option(help="Language of the report and workbook (CSV: both).")
+    ] = PackLanguage.EN,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the folder if it is not empty.")
+    ] = False,
+) -> None:
+    """Write the report pack of a release: report.html, report.pdf, report.xlsx, csv/da, csv/en.
+
+    Built from the release exactly as published (what the public reads), so it can be built
+    again later with the same numbers. Each file states the release, the log position and
+    hash, k, the disclosure method and the parameter sources. The folder appears whole or
+    not at all; a folder that is not empty is refused unless --force. Progress on stderr.
+    """
+    try:
+        process_id = _uuid(process)
+        with Coprod(settings_from_env()) as app:
+            chosen = find_release(app, process_id, release)
+        timings = write_pack(
+            build_pack(chosen),
+            out,
+            lang=lang.value,
+            replace=force,
+            progress=lambda step: errors.print(f"[dim]  {step}[/dim]", soft_wrap=True),
+        )
+    except CoprodError as e:
+        fail(e)
+    errors.print(f"[dim]done in {timings.total:.1f} s[/dim]")
 
 
 def _uuid(text: str) -> UUID:

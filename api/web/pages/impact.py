@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -18,10 +17,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from api.web.cells import Cell, cell, number
 from api.web.charts import Bar, bar_chart
 from api.web.deps import App, Lang
-from api.web.i18n import NO_VALUE, Language
-from api.web.impact_labels import CHARTS, MONEY, SHARES, column_label, stem, table_title
+from api.web.i18n import Language
+from api.web.impact_labels import CHARTS, column_label, stem, table_title
 from api.web.labels import label
 from api.web.pages.problems import page_not_found
 from api.web.pages.trail import latest_release
@@ -29,15 +29,6 @@ from api.web.render import render
 from coprod.domain.errors import NotFound
 
 router = APIRouter()
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A cell as shown: its text, and why it is hidden if it is."""
-
-    text: str
-    suppressed: str | None = None
-    numeric: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,7 +76,7 @@ def impact_page(
 
 def _table(lang: Language, table: dict[str, Any], currency: str) -> ShownTable:
     columns = list(table["columns"])
-    rows = [[_cell(lang, row, c, currency) for c in columns] for row in table["rows"]]
+    rows = [[cell(lang, row, c, currency) for c in columns] for row in table["rows"]]
     return ShownTable(
         key=table["title"],
         title=table_title(lang, table["title"]),
@@ -98,34 +89,6 @@ def _table(lang: Language, table: dict[str, Any], currency: str) -> ShownTable:
     )
 
 
-def _cell(lang: Language, row: dict[str, Any], column: str, currency: str) -> Cell:
-    value, reason = row.get(column), row.get(f"{column}_suppressed")
-    if reason:
-        return Cell(lang.gettext("hidden"), suppressed=str(reason))
-    number = _number(value)
-    if number is None:
-        return Cell(NO_VALUE if value is None else label(lang, str(value)))
-    if column in SHARES:
-        return Cell(lang.percent(number, 1), numeric=True)
-    if column in MONEY:
-        return Cell(lang.money(number, currency), numeric=True)
-    digits = 0 if number == number.to_integral_value() else 2
-    return Cell(lang.number(number, digits), numeric=True)
-
-
-def _number(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, str):
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            return None
-    return None
-
-
 def _chart(lang: Language, table: dict[str, Any], currency: str) -> Markup | None:
     spec = CHARTS.get(stem(table["title"]))
     if spec is None:
@@ -133,11 +96,11 @@ def _chart(lang: Language, table: dict[str, Any], currency: str) -> Markup | Non
     name, column = spec
     bars = []
     for row in table["rows"]:
-        number = _number(row.get(column))
-        if number is None or row.get(f"{column}_suppressed"):
+        amount = number(row.get(column))
+        if amount is None or row.get(f"{column}_suppressed"):
             continue
         bars.append(
-            Bar(label(lang, str(row[name])), number, _cell(lang, row, column, currency).text)
+            Bar(label(lang, str(row[name])), amount, cell(lang, row, column, currency).text)
         )
     if not bars:
         return None
