@@ -127,5 +127,12 @@ def test_a_visitor_follows_the_money_and_the_reasons(
     page.get_by_role("link", name="Dansk").click()
     assert page.locator("html").get_attribute("lang") == "da"
     assert page.get_by_role("heading", name="Om tallene").is_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile(r"\(PDF\)")).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    path = download.path()
+    with open(path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
     assert page_log.foreign_requests() == []
     assert page_log.errors() == []
