@@ -43,9 +43,10 @@ def progress_bar(title: str, done: Decimal, whole: Decimal, text: str) -> Markup
     )
 
 
-def bar_chart(title: str, bars: list[Bar]) -> Markup:
-    """Horizontal bars, one per row, scaled to the largest value, each labelled."""
-    top = max((b.value for b in bars), default=Decimal(0))
+def bar_chart(title: str, bars: list[Bar], whole: Decimal | None = None) -> Markup:
+    """Horizontal bars, one per row, each labelled; scaled to `whole` (1 for shares, so a
+    full bar is 100 %) or else to the largest value."""
+    top = whole if whole is not None else max((b.value for b in bars), default=Decimal(0))
     height = _ROW * len(bars) + 4
     parts = [
         f'<svg class="chart bars" viewBox="0 0 {_WIDTH} {height}" role="img" '
@@ -54,7 +55,7 @@ def bar_chart(title: str, bars: list[Bar]) -> Markup:
     room = _WIDTH - _LABEL - 110
     for i, b in enumerate(bars):
         y = 2 + i * _ROW
-        width = 0 if top <= 0 else int(b.value / top * room)
+        width = 0 if top <= 0 else int(min(b.value / top, Decimal(1)) * room)
         parts.append(
             f'<text x="{_LABEL - 6}" y="{y + 18}" text-anchor="end">{escape(_short(b.label))}</text>'
             f'<rect class="fill" x="{_LABEL}" y="{y + 4}" width="{max(width, 1)}" height="18"/>'

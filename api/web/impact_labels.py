@@ -12,7 +12,7 @@ import re
 
 from api.web.i18n import N_, Language
 
-__all__ = ["CHARTS", "MONEY", "SHARES", "column_label", "stem", "table_title"]
+__all__ = ["CHARTS", "MONEY", "SHARES", "SHARE_CHARTS", "column_label", "stem", "table_title"]
 
 TITLES: dict[str, str] = {
     "turnout": N_("Turnout"),
@@ -134,6 +134,16 @@ CHARTS: dict[str, tuple[str, str]] = {
     "need-weighted allocation": ("area", "F_a"),
     "PB-decided funds by category": ("category", "F_c"),
     "volunteer value": ("bound", "value"),
+}
+
+#: Tables of shares drawn as bars against a whole of 100 %: title -> (label, share column).
+SHARE_CHARTS: dict[str, tuple[str, str]] = {
+    "turnout": ("group", "turnout"),
+    "share of budget decided by citizens": ("group", "F_over_B"),
+    "implementation rate": ("horizon", "implementation_rate"),
+    "on-time rate": ("group", "on_time_rate"),
+    "budget execution": ("group", "execution"),
+    "decision compliance": ("group", "share"),
 }
 
 _PARAMETER = re.compile(r"^(?P<stem>[^(]+?) \((?P<arg>.*)\)$")

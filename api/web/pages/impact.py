@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -21,7 +22,7 @@ from api.web.cells import Cell, cell, number
 from api.web.charts import Bar, bar_chart
 from api.web.deps import App, Lang
 from api.web.i18n import Language
-from api.web.impact_labels import CHARTS, column_label, stem, table_title
+from api.web.impact_labels import CHARTS, SHARE_CHARTS, column_label, stem, table_title
 from api.web.labels import label
 from api.web.pages.problems import page_not_found
 from api.web.pages.trail import latest_release
@@ -90,7 +91,11 @@ def _table(lang: Language, table: dict[str, Any], currency: str) -> ShownTable:
 
 
 def _chart(lang: Language, table: dict[str, Any], currency: str) -> Markup | None:
-    spec = CHARTS.get(stem(table["title"]))
+    """A bar chart of the table's chosen column (shares against 100 %), or None."""
+    key = stem(table["title"])
+    spec, whole = CHARTS.get(key), None
+    if spec is None and key in SHARE_CHARTS:
+        spec, whole = SHARE_CHARTS[key], Decimal(1)
     if spec is None:
         return None
     name, column = spec
@@ -104,4 +109,4 @@ def _chart(lang: Language, table: dict[str, Any], currency: str) -> Markup | Non
         )
     if not bars:
         return None
-    return bar_chart(table_title(lang, table["title"]), bars)
+    return bar_chart(table_title(lang, table["title"]), bars, whole)
