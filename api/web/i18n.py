@@ -51,7 +51,7 @@ class Language:
 
     @property
     def locale(self) -> Locale:
-        return Locale.parse(LANGUAGES[self.code])
+        return _locale(self.code)
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -85,6 +85,12 @@ class Language:
         if isinstance(value, datetime):
             return format_datetime(value, "medium", locale=self.locale)
         return format_date(value, "long" if self.code == "da" else "d MMM y", locale=self.locale)
+
+
+@cache
+def _locale(code: str) -> Locale:
+    """Parsed once: parsing a locale costs more than formatting a number with it."""
+    return Locale.parse(LANGUAGES[code])
 
 
 @cache

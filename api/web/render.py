@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from api.web.charts import bar_chart, progress_bar
 from api.web.i18n import LANG_COOKIE, LANGUAGES, Language, language, negotiate
 
-__all__ = ["CSP", "SECURITY_HEADERS", "environment", "render"]
+__all__ = ["CSP", "SECURITY_HEADERS", "environment", "render", "render_html", "respond"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -67,9 +67,13 @@ def render(
     request: Request, template: str, context: dict[str, Any], *, status_code: int = 200
 ) -> HTMLResponse:
     """The page `template` in the request's language, with the security headers."""
+    return respond(request, render_html(request, template, context), status_code=status_code)
+
+
+def render_html(request: Request, template: str, context: dict[str, Any]) -> str:
+    """The page's HTML in the request's language (for a page that keeps what it rendered)."""
     lang = request_language(request)
-    template_obj = _ENV.get_template(template)
-    html = template_obj.render(
+    return _ENV.get_template(template).render(
         **context,
         lang=lang,
         _=lang.gettext,
@@ -78,6 +82,11 @@ def render(
         switch=_switch_links(request, lang),
         path=request.url.path,
     )
+
+
+def respond(request: Request, html: str, *, status_code: int = 200) -> HTMLResponse:
+    """An HTML answer with the security headers; a language chosen with ?lang= is remembered."""
+    lang = request_language(request)
     response = HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
     response.headers["Content-Language"] = lang.code
     if request.query_params.get("lang") in LANGUAGES:

@@ -8,7 +8,6 @@ the same rows as the table under it, which is its text alternative.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
@@ -24,12 +23,17 @@ from api.web.deps import App, Lang
 from api.web.i18n import Language
 from api.web.impact_labels import CHARTS, SHARE_CHARTS, column_label, stem, table_title
 from api.web.labels import label
+from api.web.pagecache import PageCache
 from api.web.pages.problems import page_not_found
-from api.web.pages.trail import latest_release
-from api.web.render import render
+from api.web.pages.trail import pick_release
+from api.web.published import figures_of
+from api.web.render import render_html, respond
 from coprod.domain.errors import NotFound
 
 router = APIRouter()
+
+#: Rendered impact pages: (process, its version, release shown, releases, language) -> HTML.
+_PAGES: PageCache[tuple[object, ...]] = PageCache()
 
 
 @dataclass(frozen=True)
@@ -54,25 +58,34 @@ def impact_page(
     lang: Lang,
     release: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
 ) -> HTMLResponse:
-    """The latest release's figures, or release `release`; says so when none is published."""
+    """The latest release's figures, or release `release`; says so when none is published.
+
+    A release never changes, so its page is rendered once per language and kept (keyed too
+    by the latest release, which the selector lists).
+    """
     try:
         process = app.get_process(process_id)
     except NotFound:
         return page_not_found(request)
-    chosen = latest_release(app, process_id, release)
+    releases = app.releases(process_id)
+    chosen = pick_release(process_id, releases, release)
     if release is not None and chosen is None:
         return page_not_found(request)
-    figures: dict[str, Any] = {} if chosen is None else json.loads(chosen.figures)
-    currency = str(figures.get("currency", process.currency))
-    context = {
-        "process": process,
-        "release": chosen,
-        "releases": app.releases(process_id),
-        "figures": figures,
-        "tables": [_table(lang, t, currency) for t in figures.get("tables", [])],
-        "label": label,
-    }
-    return render(request, "impact.html", context)
+    key = (process_id, process.version, chosen and chosen.number, len(releases), lang.code)
+    html = _PAGES.get(key)
+    if html is None:
+        figures: dict[str, Any] = {} if chosen is None else figures_of(chosen)
+        currency = str(figures.get("currency", process.currency))
+        context = {
+            "process": process,
+            "release": chosen,
+            "releases": releases,
+            "figures": figures,
+            "tables": [_table(lang, t, currency) for t in figures.get("tables", [])],
+            "label": label,
+        }
+        html = _PAGES.put(key, render_html(request, "impact.html", context))
+    return respond(request, html)
 
 
 def _table(lang: Language, table: dict[str, Any], currency: str) -> ShownTable:

@@ -16,13 +16,15 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from api.web.deps import App, Lang, ReadModels
 from api.web.i18n import N_
 from api.web.labels import label
+from api.web.pagecache import PageCache
 from api.web.pages.home import next_date, schedule_of
 from api.web.pages.problems import page_not_found
-from api.web.render import render
+from api.web.render import render, render_html
 from coprod.application import Coprod
 from coprod.application.outcomes import CountedOutcome
 from coprod.domain.errors import CoprodError, NotFound
@@ -78,6 +80,8 @@ class OutcomeCache:
 
 
 _OUTCOMES = OutcomeCache()
+#: The rendered result sections: (process, version, language) -> HTML.
+_SECTIONS: PageCache[tuple[UUID, int, str]] = PageCache()
 
 
 def explained(counted: CountedOutcome) -> list[Explained]:
@@ -98,6 +102,22 @@ def explained(counted: CountedOutcome) -> list[Explained]:
     ]
 
 
+def _outcome_section(request: Request, app: Coprod, process: Process, lang: str) -> Markup:
+    """The vote's result and why each proposal is in or out, rendered once per process
+    version and language (a closed ballot box never changes); empty before the close."""
+    if process.ballot_state != "closed":
+        return Markup("")
+    key = (process.id, process.version, lang)
+    html = _SECTIONS.get(key)
+    if html is None:
+        counted = _OUTCOMES.get(app, process)
+        if counted is None:
+            return Markup("")
+        context = {"counted": counted, "options": explained(counted), "process": process}
+        html = _SECTIONS.put(key, render_html(request, "outcome.html", context))
+    return Markup(html)
+
+
 @router.get("/processes/{process_id}", response_class=HTMLResponse)
 def process_page(
     process_id: UUID, request: Request, app: App, reads: ReadModels, lang: Lang
@@ -109,7 +129,6 @@ def process_page(
             summary = process_summary(process_id, None, conn=conn)
     except NotFound:
         return page_not_found(request)
-    counted = _OUTCOMES.get(app, process) if process.ballot_state == "closed" else None
     turnout = Decimal(summary.ballots_cast) / summary.eligible if summary.eligible else None
     context = {
         "process": process,
@@ -118,8 +137,7 @@ def process_page(
         "schedule": schedule_of(process),
         "next": next_date(process, date.today()),
         "take_part": lang.gettext(TAKE_PART[process.phase.value]),
-        "counted": counted,
-        "options": [] if counted is None else explained(counted),
+        "outcome": _outcome_section(request, app, process, lang.code),
         "label": label,
     }
     return render(request, "process.html", context)

@@ -28,6 +28,7 @@ from api.web.render import render
 from coprod.application import Coprod
 from coprod.domain.decision import Decision
 from coprod.domain.errors import NotFound
+from coprod.domain.proposal import Proposal
 from projections.queries import CaseFilter, case_facets, case_page
 from projections.timeline import project_timeline
 
@@ -145,7 +146,7 @@ def proposal_page(
         "proposal": proposal,
         "process": process,
         "decision": decision,
-        "facts": _relied_on(app, decision),
+        "facts": _relied_on(app, decision, proposal),
         "project_id": timeline.project_id,
         "entries": trail_entries(timeline),
         "label": label,
@@ -153,11 +154,12 @@ def proposal_page(
     return render(request, "proposal.html", context)
 
 
-def _relied_on(app: Coprod, decision: Decision | None) -> list[str]:
-    """The summaries of the facts the decision relied on, as its case file states them."""
+def _relied_on(
+    app: Coprod, decision: Decision | None, proposal: Proposal | None = None
+) -> list[str]:
+    """The summaries of the facts the decision relied on, as its case file states them
+    (from `proposal` when the caller has it loaded already)."""
     if decision is None or decision.record is None:
         return []
-    proposal = app.get_proposal(decision.proposal_id)
-    return [
-        proposal.facts[f].summary for f in decision.record.facts_relied_on if f in proposal.facts
-    ]
+    case = proposal or app.get_proposal(decision.proposal_id)
+    return [case.facts[f].summary for f in decision.record.facts_relied_on if f in case.facts]

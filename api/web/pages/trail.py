@@ -8,18 +8,24 @@ the template links to the row they correct.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from api.web.published import figures_of
 from coprod.application import Coprod
 from coprod.domain.errors import NotFound
 from coprod.domain.release import Release, latest_at
 from projections.releases import project_volunteering as volunteering_row
 from projections.timeline import Timeline
 
-__all__ = ["delay_reasons", "latest_release", "project_volunteering", "trail_entries"]
+__all__ = [
+    "delay_reasons",
+    "latest_release",
+    "pick_release",
+    "project_volunteering",
+    "trail_entries",
+]
 
 
 def trail_entries(timeline: Timeline) -> list[dict[str, Any]]:
@@ -41,7 +47,13 @@ def delay_reasons(entries: list[dict[str, Any]]) -> dict[str, str]:
 
 def latest_release(app: Coprod, process_id: UUID, number: int | None = None) -> Release | None:
     """Release `number` of the process, or its latest; None before the first."""
-    releases = app.releases(process_id)
+    return pick_release(process_id, app.releases(process_id), number)
+
+
+def pick_release(
+    process_id: UUID, releases: list[Release], number: int | None = None
+) -> Release | None:
+    """Release `number` among `releases`, or the latest; None if there is none such."""
     if number is not None:
         return next((r for r in releases if r.number == number), None)
     try:
@@ -52,4 +64,4 @@ def latest_release(app: Coprod, process_id: UUID, number: int | None = None) -> 
 
 def project_volunteering(release: Release, project_id: UUID) -> dict[str, Any] | None:
     """The project's volunteer-hours row of the release (see projections.releases)."""
-    return volunteering_row(json.loads(release.figures), project_id)
+    return volunteering_row(figures_of(release), project_id)
