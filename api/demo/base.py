@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -57,7 +57,7 @@ class SeederBase:
         self.rng = random.Random(seed)
         self.say = progress
         self.clock = clock
-        self.today = date.today()
+        self.today = datetime.now(UTC).date()  # the simulated clock keeps UTC days
         self.summary = DemoSummary(False, demo_process_id(seed))
         self.count = self.summary.counts
         self.agenda: list[tuple[int, int, Callable[[], object]]] = []
