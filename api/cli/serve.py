@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.privacy import check_master_key
-from api.demo import seed_demo
+from api.demo import seed_demo, voting_process_id
 from api.http.app import create_app
 from api.keys import KEY_ROLES, KeyStore
 from coprod.adapters.config import settings_from_env
@@ -31,6 +31,8 @@ from projections.store import Connection
 __all__ = ["keys_app", "serve"]
 
 console = Console()
+#: The seed `coprod serve --demo` seeds with (`coprod demo --seed N` takes others).
+DEMO_SEED = 2026
 keys_app = typer.Typer(
     help="API keys: one organisation and one role each, stored hashed.",
     no_args_is_help=True,
@@ -125,13 +127,15 @@ def _seed(app: Coprod) -> None:
     if app.recorder.max_notification_id():
         console.print("The store is not empty: the demo was not seeded.")
         return
-    summary = seed_demo(app, progress=lambda msg: console.print(f"[dim]{msg}[/dim]"))
+    summary = seed_demo(
+        app, seed=DEMO_SEED, progress=lambda msg: console.print(f"[dim]{msg}[/dim]")
+    )
     council_id = app.get_process(summary.process_id).council_id
     new = KeyStore(app).create(council_id, Role.COUNCIL_OFFICER, label="demo officer")
     release = publish_demo_release(app, summary.process_id)
     console.print(
-        f"Demo seeded: {summary.events} events; process {summary.process_id}; "
-        f"impact release {release} published."
+        f"Demo seeded: {summary.events} events; process {summary.process_id} (delivering, "
+        f"impact release {release} published) and {voting_process_id(DEMO_SEED)} (voting)."
     )
     console.print(f"Demo officer key (shown once): [bold]{new.secret}[/bold]")
 
@@ -168,6 +172,8 @@ def serve(
         _check_several_workers(settings.backend, in_process)
     check_master_key(settings)  # no master key: refuse now, not at the first request
 
+    if demo:  # the address first: it is what someone trying the demo looks for
+        console.print(f"coprod is serving the demo at http://{host}:{port}/")
     console.print(
         f"coprod API on http://{host}:{port}/docs, store {settings.display}, "
         + ("projection worker in this process" if in_process else "no projection worker here")

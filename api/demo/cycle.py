@@ -10,14 +10,16 @@ from uuid import UUID
 
 from api.demo.base import SeederBase
 from api.demo.data import (
-    AGE_WEIGHTS,
     AREAS,
     COMPLAINTS,
-    CURRENCY,
+    DECIDED_DAYS_AGO,
     GROUPS,
+    PHASES_DAYS_AGO,
     POT,
+    SET_UP_DAYS_AGO,
     THEMES,
 )
+from api.demo.voters import marked_ballot
 from coprod.application.base import SYSTEM_ACTOR
 from coprod.application.commands.ballots import CastBallots
 from coprod.application.commands.decisions import CorrectDecision, Decide
@@ -25,12 +27,6 @@ from coprod.application.commands.people import AddMember, RegisterOrganisation, 
 from coprod.application.commands.processes import (
     AdvancePhase,
     CloseBallot,
-    DefineAreas,
-    OpenProcess,
-    SchedulePhases,
-    SetBudget,
-    SetEligiblePopulation,
-    SetRules,
 )
 from coprod.application.commands.proposals import (
     AmendIdea,
@@ -46,13 +42,15 @@ from coprod.application.commands.proposals import (
     SubmitIdea,
     WithdrawIdea,
 )
-from coprod.domain.ballot import Ballot, BallotChannel, MarkedBallot, Sex
+from coprod.domain.ballot import Ballot
 from coprod.domain.decision import DecisionOutcome, DecisionRecord
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.phases import Phase
-from coprod.domain.process import PhaseDates
 from coprod.domain.values import Actor, Money, Role
-from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod, VotingRules
+from coprod.domain.voting import VoteMethod, VotingRules
+
+#: Days before today the first cycle's ballot opens (it closes 19 days later).
+VOTE_OPENS = 429
 
 
 class CycleSteps(SeederBase):
@@ -63,6 +61,7 @@ class CycleSteps(SeederBase):
     def organisations(self) -> None:
         self.say("registering the council and community groups")
         app = self.app
+        self.at(SET_UP_DAYS_AGO)
         self.council_id = app.register_organisation(
             RegisterOrganisation(
                 slug=f"demo-council-{self.seed}",
@@ -108,41 +107,14 @@ class CycleSteps(SeederBase):
 
     def open_process(self) -> None:
         self.say("opening the PB cycle")
-        app, officer = self.app, self.officer
-        self.process_id = app.open_process(
-            OpenProcess(
-                council_id=self.council_id,
-                code=f"demo-pb-{self.seed}",
-                name="Demo City participatory budget",
-                currency=CURRENCY,
-            ),
-            officer,
-        ).aggregate_id
-        pid = self.process_id
-        app.set_budget(
-            SetBudget(process_id=pid, pot=self.money(POT), budget_base=self.money(400_000_000)),
-            officer,
+        self.at(SET_UP_DAYS_AGO - 5)
+        self.process_id = self.open_demo_process(
+            "demo-pb",
+            "Demo City participatory budget",
+            self.money(POT),
+            VotingRules(VoteMethod.KNAPSACK, budget_limit=self.money(POT)),
+            PHASES_DAYS_AGO,
         )
-        app.set_eligible_population(SetEligiblePopulation(process_id=pid, eligible=28_000), officer)
-        app.define_areas(DefineAreas(process_id=pid, areas=AREAS), officer)
-        app.set_rules(
-            SetRules(
-                process_id=pid,
-                voting=VotingRules(VoteMethod.KNAPSACK, budget_limit=self.money(POT)),
-                selection=SelectionRule("greedy"),
-            ),
-            officer,
-        )
-        phases = (
-            (Phase.IDEAS, 330, 290),
-            (Phase.DEVELOPMENT, 289, 250),
-            (Phase.REVIEW, 249, 220),
-            (Phase.VOTE, 219, 200),
-            (Phase.DECISION, 199, 180),
-            (Phase.DELIVERY, 179, -365),
-        )
-        schedule = tuple(PhaseDates(p, self.day(a), self.day(b)) for p, a, b in phases)
-        app.schedule_phases(SchedulePhases(process_id=pid, schedule=schedule), officer)
 
     # -- ideas to shortlist --------------------------------------------------------------------
 
@@ -150,6 +122,7 @@ class CycleSteps(SeederBase):
         self.say("collecting ideas and developing proposals")
         app, rng, pid = self.app, self.rng, self.process_id
         self._submit_ideas()
+        self.at(503)
         for idea in self.ideas_ids[:3]:
             app.amend_idea(
                 AmendIdea(
@@ -175,9 +148,11 @@ class CycleSteps(SeederBase):
                 self.officer,
             )
             self.count["ideas withdrawn"] += 1
+        self.at(499)
         app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DEVELOPMENT), self.officer)
         self.proposals = self.ideas_ids[:40] + self.ideas_ids[45:]
-        for proposal in self.proposals:
+        for n, proposal in enumerate(self.proposals):
+            self.at(498 - n // 2)
             area_code, category = self.meta[proposal]
             cost = self.money(rng.randrange(60, 460) * 1000)
             co_producers = (self.groups[rng.randrange(len(self.groups))][0],)
@@ -199,6 +174,7 @@ class CycleSteps(SeederBase):
         self.ideas_ids: list[UUID] = []
         self.meta: dict[UUID, tuple[str, str]] = {}
         for i in range(46):
+            self.at(540 - i * 35 // 46)  # over the ideas phase's first five weeks
             category, title, description = THEMES[i % len(THEMES)]
             area = AREAS[rng.randrange(len(AREAS))]
             _group_id, member = self.groups[rng.randrange(len(self.groups))]
@@ -224,12 +200,14 @@ class CycleSteps(SeederBase):
     def review(self) -> None:
         self.say("assessing feasibility and shortlisting")
         app, rng = self.app, self.rng
+        self.at(459)
         app.advance_phase(
             AdvancePhase(process_id=self.process_id, to_phase=Phase.REVIEW), self.officer
         )
         self.costs: dict[UUID, Money] = {}
         feasible = []
         for index, proposal in enumerate(self.proposals):
+            self.at(458 - index // 3)
             if index % 6 == 5:
                 app.assess_feasibility(
                     AssessFeasibility(
@@ -260,6 +238,7 @@ class CycleSteps(SeederBase):
             self.costs[proposal] = assessed
             feasible.append(proposal)
         self.shortlisted = feasible[:18]
+        self.at(435)
         for proposal in self.shortlisted:
             app.shortlist(Shortlist(proposal_id=proposal), self.officer)
             self.count["shortlisted"] += 1
@@ -277,37 +256,24 @@ class CycleSteps(SeederBase):
     def vote(self) -> None:
         self.say("voting: 900 ballots")
         app, rng, pid = self.app, self.rng, self.process_id
+        self.at(VOTE_OPENS)
         app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.VOTE), self.officer)
         app.open_ballot(
             OpenBallot(process_id=pid, proposal_ids=tuple(self.shortlisted)), self.officer
         )
         popularity = {p: rng.uniform(0.5, 3.0) for p in self.shortlisted}
-        bands = [b for b, _ in AGE_WEIGHTS]
-        band_weights = [w for _, w in AGE_WEIGHTS]
-        batch: list[MarkedBallot] = []
-        for voter in range(900):
-            choices = self._knapsack_choice(popularity)
-            batch.append(
-                MarkedBallot(
-                    voter_pseudonym=app.pseudonymise(pid, f"demo-voter-{self.seed}-{voter}"),
-                    choices=BallotChoices(approvals=choices),
-                    channel=BallotChannel.ONLINE if rng.random() < 0.85 else BallotChannel.PAPER,
-                    area_code=AREAS[rng.randrange(len(AREAS))].code,
-                    age_band=rng.choices(bands, band_weights)[0] if rng.random() < 0.9 else None,
-                    sex=rng.choice((Sex.FEMALE, Sex.MALE, Sex.FEMALE, Sex.MALE, Sex.OTHER))
-                    if rng.random() < 0.9
-                    else None,
+        for first in range(0, 900, 150):  # six batches, three days apart
+            self.at(VOTE_OPENS - 3 * (first // 150))
+            batch = tuple(
+                marked_ballot(
+                    app, rng, pid, f"demo-voter-{self.seed}-{n}", self._knapsack_choice(popularity)
                 )
+                for n in range(first, first + 150)
             )
-            if len(batch) == 150:
-                self.count["ballots"] += app.cast_ballots(
-                    CastBallots(process_id=pid, ballots=tuple(batch)), SYSTEM_ACTOR
-                )
-                batch = []
-        if batch:
             self.count["ballots"] += app.cast_ballots(
-                CastBallots(process_id=pid, ballots=tuple(batch)), SYSTEM_ACTOR
+                CastBallots(process_id=pid, ballots=batch), SYSTEM_ACTOR
             )
+        self.at(VOTE_OPENS - 19)
         app.close_ballot(CloseBallot(process_id=pid), self.officer)
 
     def _knapsack_choice(self, popularity: dict[UUID, float]) -> tuple[UUID, ...]:
@@ -325,6 +291,7 @@ class CycleSteps(SeederBase):
     def decide(self) -> None:
         self.say("recording council decisions")
         app, pid = self.app, self.process_id
+        self.at(VOTE_OPENS - 20)
         app.advance_phase(AdvancePhase(process_id=pid, to_phase=Phase.DECISION), self.officer)
         votes: Counter[UUID] = Counter()
         for proposal in self.shortlisted:
@@ -337,7 +304,7 @@ class CycleSteps(SeederBase):
             if self.costs[proposal].amount <= remaining:
                 winners.append(proposal)
                 remaining -= self.costs[proposal].amount
-        decided_on = self.day(190)
+        decided_on = self.at(DECIDED_DAYS_AGO)
         self.funded = []
         losers = [p for p in ranking if p not in winners]
         partial = losers[0] if losers else None
@@ -377,6 +344,7 @@ class CycleSteps(SeederBase):
             receipt = app.decide(rejected, self.officer)
             self.count["decisions: rejected"] += 1
             if index == 1:
+                self.at(DECIDED_DAYS_AGO - 3)
                 corrected = self._rejection_record(proposal, votes[proposal], corrected=True)
                 correction = CorrectDecision(
                     decision_id=receipt.aggregate_id,
@@ -410,7 +378,7 @@ class CycleSteps(SeederBase):
                 adverse=True,
                 essential=True,
                 known_to_party=True,
-                noted_on=self.day(199),
+                noted_on=self.day(VOTE_OPENS - 20),
             ),
             self.officer,
         )

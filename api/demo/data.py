@@ -10,9 +10,21 @@ from uuid import UUID
 from coprod.domain.ballot import AgeBand
 from coprod.domain.decision import ComplaintsGuidance
 from coprod.domain.organisation import Organisation
+from coprod.domain.phases import Phase
 from coprod.domain.process import Area, Process
 
 CURRENCY = "DKK"
+#: The first cycle's calendar, in days before today: set-up, each phase, the decision.
+SET_UP_DAYS_AGO = 560
+PHASES_DAYS_AGO = (
+    (Phase.IDEAS, 540, 500),
+    (Phase.DEVELOPMENT, 499, 460),
+    (Phase.REVIEW, 459, 430),
+    (Phase.VOTE, 429, 410),
+    (Phase.DECISION, 409, 390),
+    (Phase.DELIVERY, 389, -365),
+)
+DECIDED_DAYS_AGO = 390
 POT = Decimal("3000000")
 AREAS = (
     Area("north", "Nordbyen", population=9_800, need_weight=2),
@@ -71,6 +83,7 @@ class DemoSummary:
         order = (
             "organisations",
             "community groups",
+            "census tables loaded",
             "ideas",
             "ideas merged",
             "ideas withdrawn",
@@ -95,6 +108,8 @@ class DemoSummary:
             "commitments",
             "contributions logged",
             "volunteer hours logged",
+            "voting process: proposals on the ballot",
+            "voting process: ballots so far",
         )
         rows: list[tuple[str, object]] = [("process id", self.process_id)]
         rows += [(k, self.counts[k]) for k in order if k in self.counts]

@@ -23,7 +23,7 @@ import typer
 from typer.testing import CliRunner
 
 from api.cli.evaluator import register
-from api.demo import demo_process_id, seed_demo
+from api.demo import demo_process_id, seed_demo, voting_process_id
 from coprod.adapters.config import StoreSettings, parse_database_url
 from coprod.adapters.privacy import EncryptedText
 from coprod.application import Coprod
@@ -112,7 +112,7 @@ def test_events_frame_is_the_log_in_order(seeded: Seeded) -> None:
     assert frame["timestamp"].tolist() == [pd.Timestamp(e.timestamp) for _, _, e in expected]
     assert frame["actor_role"].tolist() == [e.actor.role.value for _, _, e in expected]
     counts = Counter(frame["event_type"])
-    assert counts["BallotCast"] == 900 + 4
+    assert counts["BallotCast"] == 900 + 200 + 4  # the demo's two processes, and these
 
 
 def test_payload_is_exact_json_without_the_actor(seeded: Seeded) -> None:
@@ -320,7 +320,8 @@ def test_cli_lists_processes_and_exports(seeded: Seeded, tmp_path: Path) -> None
     listed = json.loads(result.stdout)
     summary = process_summary(seeded.demo, settings=seeded.settings)
     assert {"id": str(seeded.demo), "name": summary.name, "phase": "delivery"} in listed
-    assert {p["id"] for p in listed} == {str(seeded.demo), str(seeded.voting)}
+    demo_voting = str(voting_process_id(2026))  # the demo's second process
+    assert {p["id"] for p in listed} == {str(seeded.demo), demo_voting, str(seeded.voting)}
     assert "up to date" in result.stderr
 
     table = runner.invoke(cli_app(), ["processes"])
@@ -361,6 +362,6 @@ def test_cli_says_how_stale_the_list_is_and_what_to_run(store_url: str) -> None:
 
 def test_topics_filter_reads_only_those_events(seeded: Seeded) -> None:
     ballots = events_frame(seeded.settings, topics=[Ballot.BallotCast])
-    assert len(ballots) == 904
+    assert len(ballots) == 900 + 200 + 4
     assert set(ballots["event_type"]) == {"BallotCast"}
     assert ballots["position"].is_monotonic_increasing

@@ -58,7 +58,9 @@ def test_a_group_cannot_move_the_demos_leverage_ratio(store_url: str) -> None:
     try:
         seed_demo(app, seed=SEED)
         before = figures(app, store_url)
-        assert before["leverage"] == Decimal("0.051974")  # the 0.052 measured in issue 11
+        # 0.052 when measured in issue 11; 0.067 since the demo loads its own volunteer
+        # rates and spreads its delivery and volunteering over the months after the vote
+        assert before["leverage"] == Decimal("0.066825")
         targets = open_in_kind_commitments(app)
         assert targets, "the demo has open in-kind pledges to attack"
         for commitment in targets:

@@ -115,12 +115,17 @@ def test_the_compose_api_command_seeds_the_demo_once_and_serves_from_two_process
             answers = [
                 http.get("/api/v1/processes", headers={"Connection": "close"}) for _ in range(8)
             ]
-            pid = answers[0].json()["items"][0]["id"]
+            pid = next(
+                p["id"]
+                for p in answers[0].json()["items"]
+                if p["name"] == "Demo City participatory budget"
+            )
             # The demo publishes a release, so the public (no key) reads its impact report.
             public_impact = http.get(f"/api/v1/processes/{pid}/impact")
     assert public_impact.status_code == 200, public_impact.text
     output = server.communicate(timeout=20)[0].decode(errors="replace")
     assert [a.status_code for a in answers] == [200] * 8
-    assert {len(a.json()["items"]) for a in answers} == {1}  # one demo process, seeded once
+    # the demo's two processes (one delivering, one voting), seeded once
+    assert {len(a.json()["items"]) for a in answers} == {2}
     assert output.count("Demo seeded") == 1
     assert output.count("Started server process") == 2
