@@ -17,8 +17,14 @@ from typing import Any, NoReturn
 from api.web.i18n import Language
 from api.web.pack.content import Pack
 from api.web.pack.html import report_html
+from coprod.domain.errors import StoreUnavailable
 
-__all__ = ["RenderedPdf", "render_pdf", "report_pdf"]
+__all__ = ["PdfUnavailable", "RenderedPdf", "render_pdf", "report_pdf"]
+
+
+class PdfUnavailable(StoreUnavailable):
+    """The system library WeasyPrint lays pages out with is missing: a 503 over HTTP, one
+    line and exit code 3 on the command line, never a traceback."""
 
 
 @dataclass(frozen=True)
@@ -36,8 +42,14 @@ def report_pdf(pack: Pack, lang: Language) -> RenderedPdf:
 
 def render_pdf(html: str) -> RenderedPdf:
     """`html` (a self-contained document) laid out and written as a PDF."""
-    from weasyprint import HTML  # imported here: see the module docstring
-
+    try:
+        from weasyprint import HTML  # imported here: see the module docstring
+    except (OSError, ImportError) as e:  # WeasyPrint is installed; pango may not be
+        raise PdfUnavailable(
+            "the PDF cannot be laid out on this machine: WeasyPrint needs the pango library "
+            "(Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core); "
+            f"{e}"
+        ) from e
     document = HTML(string=html, url_fetcher=_no_fetching).render()
     return RenderedPdf(document.write_pdf(), len(document.pages))
 
