@@ -108,7 +108,9 @@ def test_process_page_shows_budget_schedule_and_why_in_or_out(site: TestClient) 
     assert page.count('class="status status-won"') == len(counted.tally.result.winners) > 0
     for proposal_id in counted.tally.winner_proposals:
         assert f'href="/proposals/{proposal_id}"' in page
-    assert "in: ranked 1" in page
+    assert "med: nr. 1 med" in page  # why in or out, in Danish
+    english = site.get(process, headers={"Accept-Language": "en"}).text
+    assert "in: ranked 1 with score" in english
     assert 'lang="en"' in page
 
 

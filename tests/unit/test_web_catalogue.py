@@ -63,3 +63,19 @@ def test_the_danish_catalogue_is_used() -> None:
     assert language("da").gettext("Processes") == "Processer"
     assert language("en").gettext("Processes") == "Processes"
     assert language("xx").code == "en"
+
+
+def test_the_reasons_in_or_out_say_what_the_cli_says() -> None:
+    """Every reason code of the outcome rules has its catalogue sentence, and in English it is
+    word for word the sentence the CLI prints, with the same numbers."""
+    from api.web.why import WHY_TEXTS, why_text
+    from coprod.domain.tally import WHY, Why
+
+    assert set(WHY_TEXTS) == set(WHY)
+    english, danish = language("en"), language("da")
+    values = {"round": "3", "score": "120", "left": "4000", "cost": "500 DKK", "threshold": "10"}
+    for code, template in WHY.items():
+        names = set(re.findall(r"\{(\w+)\}", template))
+        reason = Why(code, tuple((k, v) for k, v in values.items() if k in names))
+        assert why_text(english, reason) == reason.text
+        assert why_text(danish, reason) != reason.text

@@ -19,12 +19,13 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from api.web.deps import App, Lang, ReadModels
-from api.web.i18n import N_
+from api.web.i18n import N_, Language
 from api.web.labels import label
 from api.web.pagecache import PageCache
 from api.web.pages.home import next_date, schedule_of
 from api.web.pages.problems import page_not_found
 from api.web.render import render, render_html
+from api.web.why import why_text
 from coprod.application import Coprod
 from coprod.application.outcomes import CountedOutcome
 from coprod.domain.errors import CoprodError, NotFound
@@ -84,36 +85,42 @@ _OUTCOMES = OutcomeCache()
 _SECTIONS: PageCache[tuple[UUID, int, str]] = PageCache()
 
 
-def explained(counted: CountedOutcome) -> list[Explained]:
-    """Every option, winners first in selection order, then the rest by score."""
+def explained(counted: CountedOutcome, lang: Language) -> list[Explained]:
+    """Every option, winners first in selection order, then the rest by score; the reasons
+    in `lang`."""
     tally = counted.tally
     names, scores, costs = dict(counted.names), dict(tally.scores), dict(tally.costs)
     proposal_of = tally.proposal_of
     order = {pid: i for i, pid in enumerate(tally.result.winners)}
     ranked = sorted(
-        tally.explanations(),
+        tally.reasons(),
         key=lambda e: (e[0] not in order, order.get(e[0], 0), -scores[e[0]]),
     )
     return [
         Explained(
-            proposal_of[pid], names.get(pid, pid), costs[pid].amount, scores[pid], pid in order, why
+            proposal_of[pid],
+            names.get(pid, pid),
+            costs[pid].amount,
+            scores[pid],
+            pid in order,
+            why_text(lang, reason),
         )
-        for pid, why in ranked
+        for pid, reason in ranked
     ]
 
 
-def _outcome_section(request: Request, app: Coprod, process: Process, lang: str) -> Markup:
+def _outcome_section(request: Request, app: Coprod, process: Process, lang: Language) -> Markup:
     """The vote's result and why each proposal is in or out, rendered once per process
     version and language (a closed ballot box never changes); empty before the close."""
     if process.ballot_state != "closed":
         return Markup("")
-    key = (process.id, process.version, lang)
+    key = (process.id, process.version, lang.code)
     html = _SECTIONS.get(key)
     if html is None:
         counted = _OUTCOMES.get(app, process)
         if counted is None:
             return Markup("")
-        context = {"counted": counted, "options": explained(counted), "process": process}
+        context = {"counted": counted, "options": explained(counted, lang), "process": process}
         html = _SECTIONS.put(key, render_html(request, "outcome.html", context))
     return Markup(html)
 
@@ -137,7 +144,7 @@ def process_page(
         "schedule": schedule_of(process),
         "next": next_date(process, date.today()),
         "take_part": lang.gettext(TAKE_PART[process.phase.value]),
-        "outcome": _outcome_section(request, app, process, lang.code),
+        "outcome": _outcome_section(request, app, process, lang),
         "label": label,
     }
     return render(request, "process.html", context)

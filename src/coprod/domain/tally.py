@@ -16,6 +16,7 @@ length (Kraków's 3-2-1), or the number of options when no maximum was declared.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -103,9 +104,14 @@ class Tally:
 
     def explanations(self) -> tuple[tuple[str, str], ...]:
         """(public id, why in or out), in ballot-paper order."""
+        return tuple((pid, reason.text) for pid, reason in self.reasons())
+
+    def reasons(self) -> tuple[tuple[str, Why], ...]:
+        """(public id, the reason code and its numbers), in ballot-paper order: for a reader
+        that says the same sentence in another language."""
         cost_of = dict(self.costs)
         return tuple(
-            (o.project_id, explain(o, cost_of[o.project_id], self.yardstick, self.threshold))
+            (o.project_id, why(o, cost_of[o.project_id], self.yardstick, self.threshold))
             for o in self.result.outcomes
         )
 
@@ -295,49 +301,84 @@ def _runner(
 # -- explanations --------------------------------------------------------------------------------
 
 
+#: Why a project is in or out, by reason code: the English sentence with named values. The
+#: web pages translate the same codes (api/web/why.py), so every language says the same thing.
+WHY: dict[str, str] = {
+    "in-prefunded": "in: funded before the rule's rounds (no cost, or already funded)",
+    "in-price": "in: bought in round {round}; its supporters paid {score} per unit of "
+    "satisfaction, the lowest price then; {left} left",
+    "in-load": "in: bought in round {round} at a maximal voter load of {score}; {left} left",
+    "in-ranked": "in: ranked {round} with score {score}; its cost {cost} fit, leaving {left}",
+    "out-over-budget": "out: its cost {cost} exceeds the whole budget",
+    "out-ranked-unaffordable": "out: ranked {round} with score {score}, but its cost {cost} "
+    "exceeded the {left} left",
+    "out-stopped-unaffordable": "out: when the rule stopped (round {round}) its cost {cost} "
+    "exceeded the {left} left",
+    "out-below-threshold": "out: score {score} is below the threshold of {threshold}",
+    "out-no-skipping": "out: ranked {round} with score {score}; the rule stopped at an earlier "
+    "project that did not fit (no skipping)",
+    "out-not-reached": "out: the rule stopped (round {round}) before reaching it",
+    "out-shares-spent": "out: in round {round} its supporters' remaining equal shares could no "
+    "longer pay its cost {cost}",
+    "out-unsupported": "out: no voter supported it, so equal shares never buy it",
+    "out-excluded": "out: excluded from the count (withdrawn after the vote)",
+    "out": "out: not selected",
+}
+
+
+@dataclass(frozen=True)
+class Why:
+    """A reason code of :data:`WHY` and the values its sentence names (as text)."""
+
+    code: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The English sentence."""
+        return WHY[self.code].format(**dict(self.values))
+
+
 def explain(outcome: ProjectOutcome, cost: Money, yardstick: str, threshold: int | None) -> str:
     """Why a project is in or out, in one sentence a resident can check against the numbers."""
-    v, r, s = outcome.verdict, outcome.round, outcome.score
-    left = _amount(outcome.remaining_budget)
-    c = f"{_amount(Fraction(cost.amount))} {cost.currency}"
+    return why(outcome, cost, yardstick, threshold).text
+
+
+def why(outcome: ProjectOutcome, cost: Money, yardstick: str, threshold: int | None) -> Why:
+    """The reason code of a project's fate and the numbers behind it."""
+    v, r = outcome.verdict, outcome.round
+    values = {
+        "round": str(r),
+        "score": _ratio(outcome.score),
+        "left": _amount(outcome.remaining_budget),
+        "cost": f"{_amount(Fraction(cost.amount))} {cost.currency}",
+        "threshold": str(threshold),
+    }
+    code = _why_code(v, r, yardstick)
+    names = set(_NAMES.findall(WHY[code]))
+    return Why(code, tuple((k, values[k]) for k in values if k in names))
+
+
+def _why_code(v: Verdict, r: int | None, yardstick: str) -> str:
     if v is Verdict.SELECTED:
         if r == 0:
-            return "in: funded before the rule's rounds (no cost, or already funded)"
-        if yardstick == PRICE:
-            return (
-                f"in: bought in round {r}; its supporters paid {_ratio(s)} per unit of "
-                f"satisfaction, the lowest price then; {left} left"
-            )
-        if yardstick == LOAD:
-            return f"in: bought in round {r} at a maximal voter load of {_ratio(s)}; {left} left"
-        return f"in: ranked {r} with score {_ratio(s)}; its cost {c} fit, leaving {left}"
+            return "in-prefunded"
+        return {PRICE: "in-price", LOAD: "in-load"}.get(yardstick, "in-ranked")
     if v is Verdict.UNAFFORDABLE:
         if r is None:
-            return f"out: its cost {c} exceeds the whole budget"
-        if yardstick == SCORE:
-            return (
-                f"out: ranked {r} with score {_ratio(s)}, but its cost {c} exceeded the {left} left"
-            )
-        return f"out: when the rule stopped (round {r}) its cost {c} exceeded the {left} left"
-    if v is Verdict.BELOW_THRESHOLD:
-        return f"out: score {_ratio(s)} is below the threshold of {threshold}"
+            return "out-over-budget"
+        return "out-ranked-unaffordable" if yardstick == SCORE else "out-stopped-unaffordable"
     if v is Verdict.NOT_REACHED:
-        if yardstick == SCORE:
-            return (
-                f"out: ranked {r} with score {_ratio(s)}; the rule stopped at an earlier "
-                "project that did not fit (no skipping)"
-            )
-        return f"out: the rule stopped (round {r}) before reaching it"
-    if v is Verdict.SUPPORTERS_CANNOT_AFFORD:
-        return (
-            f"out: in round {r} its supporters' remaining equal shares could no longer pay its "
-            f"cost {c}"
-        )
-    if v is Verdict.UNSUPPORTED:
-        return "out: no voter supported it, so equal shares never buy it"
-    if v is Verdict.EXCLUDED:
-        return "out: excluded from the count (withdrawn after the vote)"
-    return "out: not selected"
+        return "out-no-skipping" if yardstick == SCORE else "out-not-reached"
+    return {
+        Verdict.BELOW_THRESHOLD: "out-below-threshold",
+        Verdict.SUPPORTERS_CANNOT_AFFORD: "out-shares-spent",
+        Verdict.UNSUPPORTED: "out-unsupported",
+        Verdict.EXCLUDED: "out-excluded",
+    }.get(v, "out")
+
+
+_NAMES = re.compile(r"\{(\w+)\}")
 
 
 def _amount(value: Fraction | None) -> str:
