@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.web.charts import bar_chart, progress_bar
+from api.web.events import event_heading
 from api.web.i18n import LANG_COOKIE, LANGUAGES, Language, language, negotiate
 
 __all__ = ["CSP", "SECURITY_HEADERS", "environment", "render", "render_html", "respond"]
@@ -46,7 +47,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(progress_bar=progress_bar, bar_chart=bar_chart)
+    env.globals.update(progress_bar=progress_bar, bar_chart=bar_chart, event_heading=event_heading)
     return env
 
 

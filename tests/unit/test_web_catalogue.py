@@ -79,3 +79,13 @@ def test_the_reasons_in_or_out_say_what_the_cli_says() -> None:
         reason = Why(code, tuple((k, v) for k, v in values.items() if k in names))
         assert why_text(english, reason) == reason.text
         assert why_text(danish, reason) != reason.text
+
+
+def test_every_event_the_trail_records_has_a_heading() -> None:
+    from api.web.events import EVENT_HEADINGS
+    from projections.timeline.model import TimelineModel
+
+    recorded = {e.__qualname__ for e in TimelineModel.handlers.handled()}
+    assert recorded - set(EVENT_HEADINGS) == set()
+    danish = language("da")
+    assert all(danish.gettext(text) != text for text in EVENT_HEADINGS.values())
