@@ -60,23 +60,24 @@ class Explained:
 
 
 class OutcomeCache:
-    """Counted outcomes by (process, version): a closed ballot is counted once."""
+    """The counted outcome of each process at its latest version seen: a closed ballot is
+    counted once, not once per language; an older version's count is dropped."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._counted: dict[tuple[UUID, int], CountedOutcome | None] = {}
+        self._counted: dict[UUID, tuple[int, CountedOutcome | None]] = {}
 
     def get(self, app: Coprod, process: Process) -> CountedOutcome | None:
-        key = (process.id, process.version)
         with self._lock:
-            if key in self._counted:
-                return self._counted[key]
+            found = self._counted.get(process.id)
+            if found is not None and found[0] == process.version:
+                return found[1]
         try:
             counted: CountedOutcome | None = app.compute_outcome(process.id, "declared", None)
         except CoprodError:
             counted = None  # no declared rule or budget: the page says the vote was held
         with self._lock:
-            self._counted[key] = counted
+            self._counted[process.id] = (process.version, counted)
         return counted
 
 
