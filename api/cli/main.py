@@ -27,7 +27,7 @@ from api.cli.report import report_app
 from api.cli.serve import keys_app, publish_demo_release, serve
 from api.cli.timeline import timeline
 from api.cli.verify import verify
-from api.demo import seed_demo
+from api.demo import seed_demo, voting_process_id
 from coprod.adapters.config import settings_from_env
 from coprod.application import Coprod
 from coprod.domain.catalogue import published_in, render_catalogue
@@ -83,6 +83,10 @@ def demo(
     for label, value in summary.rows():
         table.add_row(label, str(value))
     console.print(table)
+    console.print(
+        f"Processes: {summary.process_id} (delivering, with impact release 1) and "
+        f"{voting_process_id(seed)} (voting)."
+    )
     if not summary.already_present:
         console.print(f"{summary.events} events recorded in {elapsed:.1f} s.")
 

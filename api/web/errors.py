@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.web.render import render
+from coprod.domain.errors import StoreUnavailable
 
 __all__ = ["install_page_errors", "wants_page"]
 
@@ -34,10 +35,12 @@ def wants_page(request: Request) -> bool:
 
 
 def install_page_errors(app: FastAPI) -> None:
-    """Answer 404s and unreadable addresses of pages with pages; the rest as before."""
+    """Answer 404s, unreadable addresses and a store (or PDF library) that is unavailable
+    with pages; the rest as before."""
     for error, template, status in (
         (StarletteHTTPException, "not_found.html", None),
         (RequestValidationError, "bad_request.html", 400),
+        (StoreUnavailable, "unavailable.html", 503),
     ):
         app.add_exception_handler(error, _page_or(app.exception_handlers[error], template, status))
 
@@ -45,8 +48,9 @@ def install_page_errors(app: FastAPI) -> None:
 def _page_or(api_handler: Handler, template: str, status: int | None) -> Handler:
     async def handle(request: Request, error: Exception) -> Response:
         code = status or getattr(error, "status_code", 500)
-        if wants_page(request) and code in (400, 404, 405):
-            return render(request, template, {}, status_code=404 if code == 405 else code)
+        if wants_page(request) and code in (400, 404, 405, 503):
+            status_code = 404 if code == 405 else code
+            return render(request, template, {"detail": str(error)}, status_code=status_code)
         answer = api_handler(request, error)
         return answer if isinstance(answer, Response) else await answer
 

@@ -207,3 +207,23 @@ def test_static_assets_are_served_by_coprod(site: TestClient) -> None:
     for asset in assets:
         assert site.get(asset).status_code == 200
     assert not re.search(r'(?:href|src)="(?:https?:)?//', home)
+
+
+def test_a_pdf_the_server_cannot_make_is_a_page_for_a_browser(
+    site: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    import api.web.pages.pack as pack_pages
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as on a machine without pango
+    monkeypatch.setattr(pack_pages, "_KEPT", type(pack_pages._KEPT)())  # no PDF kept yet
+    process = _demo(site)
+    browser = {"Accept": "text/html,*/*;q=0.8", "Accept-Language": "da"}
+    page = site.get(f"{process}/impact/report.pdf?release=1", headers=browser)
+    assert page.status_code == 503
+    assert "Ikke tilgængelig lige nu" in page.text
+    assert "libpango" in page.text
+    api_client = site.get(f"{process}/impact/report.pdf?release=1")
+    assert api_client.status_code == 503
+    assert api_client.headers["content-type"].startswith("application/problem+json")
