@@ -19,6 +19,7 @@ from uuid import UUID
 
 from api.web.cells import number
 from api.web.impact_labels import CHARTS, MONEY, SHARES, stem
+from api.web.published import latest_release
 from coprod.application import Coprod
 from coprod.domain.errors import NotFound
 from coprod.domain.release import Release
@@ -111,13 +112,11 @@ class Pack:
 def find_release(app: Coprod, process_id: UUID, number: int | None = None) -> Release:
     """Release `number` of the process, or its latest; NotFound names what is missing."""
     app.get_process(process_id)  # an unknown process says so, not "no release"
-    releases = app.releases(process_id)
-    if number is not None:
-        releases = [r for r in releases if r.number == number]
-    if not releases:
+    chosen = latest_release(app, process_id, number)
+    if chosen is None:
         what = "release" if number is None else f"release {number}"
         raise NotFound(f"{what} of process", process_id)
-    return max(releases, key=lambda r: r.number)
+    return chosen
 
 
 def build_pack(release: Release) -> Pack:

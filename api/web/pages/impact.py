@@ -25,8 +25,7 @@ from api.web.impact_labels import CHARTS, SHARE_CHARTS, column_label, stem, tabl
 from api.web.labels import label
 from api.web.pagecache import PageCache
 from api.web.pages.problems import page_not_found
-from api.web.pages.trail import pick_release
-from api.web.published import figures_of
+from api.web.published import figures_of, pick_release
 from api.web.render import render_html, respond
 from coprod.domain.errors import NotFound
 

@@ -31,7 +31,7 @@ from api.web.pack.html import report_html
 from api.web.pack.pdf import report_pdf
 from api.web.pack.xlsx import report_xlsx
 from api.web.pages.problems import page_not_found
-from api.web.pages.trail import latest_release
+from api.web.published import latest_release
 from api.web.render import SECURITY_HEADERS
 from coprod.domain.errors import NotFound
 

@@ -20,10 +20,10 @@ from api.web.labels import label
 from api.web.pages.problems import page_not_found
 from api.web.pages.trail import (
     delay_reasons,
-    latest_release,
     project_volunteering,
     trail_entries,
 )
+from api.web.published import latest_release
 from api.web.render import render
 from coprod.application import Coprod
 from coprod.domain.decision import Decision

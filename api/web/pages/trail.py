@@ -13,16 +13,12 @@ from typing import Any
 from uuid import UUID
 
 from api.web.published import figures_of
-from coprod.application import Coprod
-from coprod.domain.errors import NotFound
-from coprod.domain.release import Release, latest_at
+from coprod.domain.release import Release
 from projections.releases import project_volunteering as volunteering_row
 from projections.timeline import Timeline
 
 __all__ = [
     "delay_reasons",
-    "latest_release",
-    "pick_release",
     "project_volunteering",
     "trail_entries",
 ]
@@ -43,23 +39,6 @@ def delay_reasons(entries: list[dict[str, Any]]) -> dict[str, str]:
         for e in entries
         if e["event"] == "Project.MilestoneDelayed" and e["reason"]
     }
-
-
-def latest_release(app: Coprod, process_id: UUID, number: int | None = None) -> Release | None:
-    """Release `number` of the process, or its latest; None before the first."""
-    return pick_release(process_id, app.releases(process_id), number)
-
-
-def pick_release(
-    process_id: UUID, releases: list[Release], number: int | None = None
-) -> Release | None:
-    """Release `number` among `releases`, or the latest; None if there is none such."""
-    if number is not None:
-        return next((r for r in releases if r.number == number), None)
-    try:
-        return latest_at(process_id, releases, None)
-    except NotFound:
-        return None
 
 
 def project_volunteering(release: Release, project_id: UUID) -> dict[str, Any] | None:
