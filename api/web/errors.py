@@ -15,6 +15,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.web.csrf import CsrfRefused
+from api.web.ratelimit import TooManyAttempts
 from api.web.render import render
 from coprod.domain.errors import StoreUnavailable
 
@@ -43,6 +45,21 @@ def install_page_errors(app: FastAPI) -> None:
         (StoreUnavailable, "unavailable.html", 503),
     ):
         app.add_exception_handler(error, _page_or(app.exception_handlers[error], template, status))
+    app.add_exception_handler(CsrfRefused, _refused_form)
+    app.add_exception_handler(TooManyAttempts, _too_many)
+
+
+async def _refused_form(request: Request, error: Exception) -> Response:
+    """A post without its form's token: a 403 page, nothing written."""
+    return render(request, "forbidden_form.html", {}, status_code=403)
+
+
+async def _too_many(request: Request, error: Exception) -> Response:
+    """Too many attempts at a code or an invitation: a 429 page saying when to try again."""
+    wait = error.retry_after_s if isinstance(error, TooManyAttempts) else 60
+    response = render(request, "too_many.html", {"wait_s": wait}, status_code=429)
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def _page_or(api_handler: Handler, template: str, status: int | None) -> Handler:

@@ -13,14 +13,23 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.web.charts import bar_chart, progress_bar
+from api.web.csrf import CSRF_COOKIE, CSRF_FIELD, cookie_to_set, csrf_token
 from api.web.events import event_heading
 from api.web.i18n import LANG_COOKIE, LANGUAGES, Language, language, negotiate
 
-__all__ = ["CSP", "SECURITY_HEADERS", "environment", "render", "render_html", "respond"]
+__all__ = [
+    "CSP",
+    "SECURITY_HEADERS",
+    "environment",
+    "render",
+    "render_html",
+    "respond",
+    "set_csrf_cookie",
+]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -82,6 +91,8 @@ def render_html(request: Request, template: str, context: dict[str, Any]) -> str
         ngettext=lang.ngettext,
         switch=_switch_links(request, lang),
         path=request.url.path,
+        csrf_field=CSRF_FIELD,
+        csrf_token=lambda: csrf_token(request),
     )
 
 
@@ -92,7 +103,23 @@ def respond(request: Request, html: str, *, status_code: int = 200) -> HTMLRespo
     response.headers["Content-Language"] = lang.code
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang.code, max_age=365 * 86400, samesite="lax")
+    set_csrf_cookie(request, response)
     return response
+
+
+def set_csrf_cookie(request: Request, response: Response) -> None:
+    """Give the visitor the cookie a form's token was signed for, if this page made one
+    (HttpOnly, SameSite=Lax, Secure when the page came over https)."""
+    value = cookie_to_set(request)
+    if value is not None:
+        response.set_cookie(
+            CSRF_COOKIE,
+            value,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
 
 
 def _switch_links(request: Request, lang: Language) -> list[tuple[str, str, bool]]:
