@@ -8,6 +8,8 @@ The demo has no hidden cell, so a small process (one voter) checks those.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import uuid
 from collections.abc import Iterator
@@ -209,3 +211,41 @@ def test_hidden_cells_are_empty_in_the_workbook_and_the_csv_files(
         assert check_csv(csv_from_zip(zipped, lang), figures, lang) == hidden
     html = client.get(f"{base}/report.html?lang=en").text
     assert "hidden" in html
+
+
+def test_a_hostile_name_and_note_are_inert_in_every_file_of_the_pack(
+    client: TestClient, world: World, tmp_path: Path
+) -> None:
+    """Typed text never runs: the name escaped in the HTML report, the note text (not a formula) in the
+    workbook, and quoted before the formula sign in both CSV dialects."""
+    from openpyxl import load_workbook
+
+    name = '=HYPERLINK("http://evil.example/","<script>alert(1)</script>")'
+    made = post(
+        client, "/processes", world["officer"], {"code": "x", "name": name, "currency": "DKK"}
+    )
+    assert made.status_code == 201, made.text
+    pid = uuid.UUID(made.json()["id"])
+    for path, body in (
+        ("budget", {"pot": {"amount": "1000.00", "currency": "DKK"}}),
+        ("rules", {"voting": {"method": "approval"}, "selection": {"method": "greedy"}}),
+    ):
+        assert post(client, f"/processes/{pid}/{path}", world["officer"], body).status_code == 200
+    note = '=HYPERLINK("http://evil.example/","see")'
+    ok(post(client, f"/processes/{pid}/releases", world["officer"], {"note": note}), 201)
+    base = f"/processes/{pid}/impact"
+    html = client.get(f"{base}/report.html?lang=en").text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+    book = load_workbook(io.BytesIO(client.get(f"{base}/report.xlsx?lang=en").content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    noted = [c for c in cells if c.value == note]
+    assert noted
+    assert all(c.data_type == "s" for c in noted)
+    for lang in ("da", "en"):
+        about = csv_from_zip(client.get(f"{base}/tables-{lang}.zip").content, lang)["about.csv"]
+        text = about.decode("utf-8-sig")
+        rows = list(csv.reader(text.splitlines(), delimiter=";" if lang == "da" else ","))
+        fields = [field for row in rows for field in row]
+        assert "'" + note in fields
+        assert not [field for field in fields if field.startswith("=")]

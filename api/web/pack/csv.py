@@ -20,7 +20,7 @@ from decimal import Decimal
 from api.web.i18n import Language, language
 from api.web.labels import label
 from api.web.pack.content import Kind, Pack, PackCell
-from api.web.pack.sheets import about_rows, headings, hidden_note, slug
+from api.web.pack.sheets import about_rows, headings, hidden_note, inert, slug
 
 __all__ = ["BOM", "DIALECTS", "Dialect", "csv_files", "csv_zip"]
 
@@ -72,15 +72,16 @@ def _cell(lang: Language, dialect: Dialect, cell: PackCell) -> str:
     if cell.suppressed or cell.value is None:
         return ""
     if cell.kind is Kind.TEXT:
-        return label(lang, str(cell.value))
+        return inert(label(lang, str(cell.value)))
     return _text(cell.value, dialect)
 
 
 def _text(value: Decimal | int | str, dialect: Dialect) -> str:
-    """A number in full with the dialect's decimal mark (no exponent, no thousands mark)."""
+    """A number in full with the dialect's decimal mark (no exponent, no thousands mark);
+    text as text a spreadsheet will not run (:func:`inert`)."""
     if isinstance(value, Decimal):
         return format(value, "f").replace(".", dialect.decimal)
-    return str(value)
+    return inert(value) if isinstance(value, str) else str(value)
 
 
 def _write(dialect: Dialect, rows: list[list[str]]) -> bytes:

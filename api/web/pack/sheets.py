@@ -15,9 +15,21 @@ from api.web.i18n import Language
 from api.web.impact_labels import MONEY, column_label, table_title
 from api.web.pack.content import Pack, PackTable
 
-__all__ = ["about_rows", "headings", "hidden_note", "slug"]
+__all__ = ["about_rows", "headings", "hidden_note", "inert", "slug"]
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+#: What makes a spreadsheet read a text cell as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """Text a spreadsheet shows as text, never runs: a leading ``'`` before a formula sign.
+
+    Why: a process name, an area or a release note is typed by someone; in a CSV opened by
+    Excel, ``=HYPERLINK(...)`` would become a live formula on the councillor's computer.
+    Numbers are written by the dialect's own formatter and never pass through here.
+    """
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def slug(index: int, table: PackTable) -> str:

@@ -52,9 +52,20 @@ def report_xlsx(pack: Pack, lang: Language) -> bytes:
     about.column_dimensions["B"].width = 40
     for name, table in zip(names, pack.tables, strict=True):
         _table_sheet(book.create_sheet(name), lang, table, pack.currency)
+    _no_formulas(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _no_formulas(book: Workbook) -> None:
+    """Every text cell stays text: openpyxl stores a string starting with ``=`` as a formula,
+    and a typed name (``=HYPERLINK(...)``) must never run on the reader's computer."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def sheet_names(lang: Language, tables: tuple[PackTable, ...], reserved: str) -> list[str]:
