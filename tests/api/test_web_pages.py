@@ -6,6 +6,7 @@ tests/browser drives a real one for accessibility and the visitor's journey).
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 import uuid
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from coprod.application import Coprod
 from coprod.application.commands.processes import OpenProcess
 from coprod.application.commands.proposals import SubmitIdea
 from coprod.domain.errors import CoprodError
+from coprod.domain.phases import Phase
 from coprod.domain.values import Actor, Role
 from projections.registry import Projector
 from tests.api.hostile_values import HOSTILE_TEXTS
@@ -227,3 +229,35 @@ def test_a_pdf_the_server_cannot_make_is_a_page_for_a_browser(
     api_client = site.get(f"{process}/impact/report.pdf?release=1")
     assert api_client.status_code == 503
     assert api_client.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_outcome_is_counted_once_across_phase_changes_and_again_for_new_rules(
+    site: TestClient,
+) -> None:
+    """A closed ballot is counted once: moving to another phase (a new process version) does
+    not recount, a change of what the count depends on does."""
+    from api.web.pages.process import OutcomeCache, count_inputs
+
+    app: Coprod = site.app.state.coprod  # type: ignore[attr-defined]
+    process = app.get_process(uuid.UUID(_demo(site).rsplit("/", 1)[1]))
+    assert process.ballot_state == "closed"
+    calls: list[uuid.UUID] = []
+
+    class Counting:
+        def compute_outcome(self, pid: uuid.UUID, rule: str, threshold: None) -> object:
+            calls.append(pid)
+            return app.compute_outcome(pid, rule, threshold)
+
+    cache = OutcomeCache()
+    first = cache.get(Counting(), process)  # type: ignore[arg-type]
+    assert first is not None
+    later = copy.copy(process)
+    later.version = process.version + 3
+    later.phase = Phase.EVALUATION
+    assert cache.get(Counting(), later) is first  # type: ignore[arg-type]
+    assert len(calls) == 1
+    changed = copy.copy(later)
+    changed.pot = None
+    assert count_inputs(changed) != count_inputs(later)
+    cache.get(Counting(), changed)  # type: ignore[arg-type]
+    assert len(calls) == 2

@@ -2,8 +2,9 @@
 and after the vote the declared rule, the winners and why each project is in or out.
 
 The outcome is ``coprod outcome``'s (:meth:`Coprod.compute_outcome` under the declared
-rule). A closed ballot box never changes, so the count is kept per process version: the
-page costs one count per process, not one per visitor.
+rule). A closed ballot box never changes, so the count is kept while what it depends on
+(the rules, the budget, the options on the ballot) is unchanged: the page costs one count
+per process and server, not one per visitor, and not one more when the phase moves on.
 """
 
 from __future__ import annotations
@@ -59,30 +60,52 @@ class Explained:
     why: str
 
 
+def count_inputs(process: Process) -> int:
+    """A fingerprint of what the count of a closed ballot depends on besides the ballots
+    (which never change once it is closed): the rules, the budget and the options.
+
+    Why not the process version: moving to the decision or delivery phase, or editing the
+    schedule, changes the version but not the count, and a recount costs seconds at 100,000
+    ballots (BENCHMARKS.md). Every part is a frozen value, so the fingerprint is its hash.
+    """
+    return hash(
+        (
+            process.ballot_state,
+            process.voting,
+            process.selection,
+            process.pot,
+            process.budget_base,
+            process.ballot_options,
+        )
+    )
+
+
 class OutcomeCache:
-    """The counted outcome of each process at its latest version seen: a closed ballot is
-    counted once, not once per language; an older version's count is dropped."""
+    """The counted outcome of each process for its latest count inputs seen
+    (:func:`count_inputs`): a closed ballot is counted once, not once per language or per
+    phase; a count under older inputs is dropped."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counted: dict[UUID, tuple[int, CountedOutcome | None]] = {}
 
     def get(self, app: Coprod, process: Process) -> CountedOutcome | None:
+        inputs = count_inputs(process)
         with self._lock:
             found = self._counted.get(process.id)
-            if found is not None and found[0] == process.version:
+            if found is not None and found[0] == inputs:
                 return found[1]
         try:
             counted: CountedOutcome | None = app.compute_outcome(process.id, "declared", None)
         except CoprodError:
             counted = None  # no declared rule or budget: the page says the vote was held
         with self._lock:
-            self._counted[process.id] = (process.version, counted)
+            self._counted[process.id] = (inputs, counted)
         return counted
 
 
 _OUTCOMES = OutcomeCache()
-#: The rendered result sections: (process, version, language) -> HTML.
+#: The rendered result sections: (process, count inputs, language) -> HTML.
 _SECTIONS: PageCache[tuple[UUID, int, str]] = PageCache()
 
 
@@ -111,11 +134,11 @@ def explained(counted: CountedOutcome, lang: Language) -> list[Explained]:
 
 
 def _outcome_section(request: Request, app: Coprod, process: Process, lang: Language) -> Markup:
-    """The vote's result and why each proposal is in or out, rendered once per process
-    version and language (a closed ballot box never changes); empty before the close."""
+    """The vote's result and why each proposal is in or out, rendered once per count inputs
+    and language (a closed ballot box never changes); empty before the close."""
     if process.ballot_state != "closed":
         return Markup("")
-    key = (process.id, process.version, lang.code)
+    key = (process.id, count_inputs(process), lang.code)
     html = _SECTIONS.get(key)
     if html is None:
         counted = _OUTCOMES.get(app, process)
