@@ -24,10 +24,11 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from api.keys import SqlTables, hash_secret
-from coprod.application import Coprod
+from coprod.application import Coprod, policy
+from coprod.application.policy import Registration
 from coprod.domain.errors import InvalidInput
 from coprod.domain.organisation import Organisation, OrganisationKind, Person
-from coprod.domain.values import Role
+from coprod.domain.values import Actor, Role
 
 __all__ = [
     "DEFAULT_DAYS",
@@ -152,16 +153,17 @@ class InvitationStore:
         actor_id: UUID | None = None,
         *,
         days: int = DEFAULT_DAYS,
-        invited_by: UUID | None = None,
+        invited_by: Actor | None = None,
     ) -> NewInvitation:
         """An invitation to an existing organisation in a role that fits it.
 
         ``actor_id`` is the person the session acts as (a person registered with
         ``coprod people``, so their logged work is theirs); without one, a fresh actor id.
-        Who may invite is the policy's (:func:`coprod.application.policy.may_invite`), asked
-        by the web console before it calls this; the CLI runs as the server's operator.
+        ``invited_by`` is the officer inviting (the web console); who may invite is the one
+        policy's (:func:`coprod.application.policy.may_invite`). The CLI passes None: it runs
+        as the server's operator, like every other ``coprod`` command.
         """
-        check_invitation(self.app, organisation_id, role, actor_id, days)
+        check_invitation(self.app, organisation_id, role, actor_id, days, invited_by)
         token = _PREFIX + secrets.token_urlsafe(32)
         created = self.now()
         invitation = Invitation(
@@ -169,7 +171,7 @@ class InvitationStore:
             actor_id=actor_id or uuid4(),
             role=role,
             organisation_id=organisation_id,
-            invited_by=invited_by,
+            invited_by=None if invited_by is None else invited_by.id,
             created_at=created,
             expires_at=created + timedelta(days=days),
             used_at=None,
@@ -229,23 +231,34 @@ class InvitationStore:
 
 
 def check_invitation(
-    app: Coprod, organisation_id: UUID, role: Role, actor_id: UUID | None, days: int
+    app: Coprod,
+    organisation_id: UUID,
+    role: Role,
+    actor_id: UUID | None,
+    days: int,
+    by: Actor | None = None,
 ) -> Organisation:
-    """Refuse an invitation that could not sign anyone in usefully, naming the field."""
+    """Refuse an invitation that could not sign anyone in usefully, naming the field, or
+    that `by` may not make (the policy's word; a person hidden from them is a 404)."""
     if role not in INVITE_ROLES:
         names = ", ".join(r.value for r in INVITE_ROLES)
         raise InvalidInput("role", f"{role.value!r} cannot be invited (only {names})")
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput("days", f"an invitation is open for 1 to {MAX_DAYS} days, not {days}")
     organisation = app.load(Organisation, organisation_id)
+    if by is not None:
+        registration = Registration(organisation.registered_by, None)
+        policy.may_invite(by, organisation_id, organisation.slug, registration)
     allowed = ROLES_OF_KIND[organisation.kind]
     if role not in allowed:
         names = ", ".join(sorted(r.value for r in allowed))
         raise InvalidInput(
             "role", f"a {organisation.kind.value} invites only as {names}, not {role.value}"
         )
-    if actor_id is not None:
-        app.load(Person, actor_id)  # a person id must name a registered person (404 if not)
+    if actor_id is not None:  # a person id must name a registered person the inviter knows
+        person = app.load(Person, actor_id)
+        if by is not None:
+            policy.require_person_known(by, actor_id, app.registration(person.registered_by))
     return organisation
 
 

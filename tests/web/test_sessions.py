@@ -24,7 +24,7 @@ from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.application.commands.people import RegisterOrganisation, RegisterPerson
 from coprod.domain.errors import InvalidInput, NotFound
 from coprod.domain.organisation import OrganisationKind
-from coprod.domain.values import Role
+from coprod.domain.values import Actor, Role
 from tests.web.signin import csrf_of, invite, sign_in
 
 
@@ -62,7 +62,7 @@ def _site(url: str, base_url: str = "http://testserver") -> Iterator[Site]:
                 kind=OrganisationKind.COMMUNITY_GROUP,
                 display_name="Park friends",
             ),
-            SYSTEM_ACTOR,
+            Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council),  # the council's group
         ).aggregate_id
         yield Site(app, client, council, group)
 
