@@ -18,6 +18,7 @@ from rich.table import Table
 from api.cli.errors import CoprodGroup, fail
 from api.cli.evaluator import register as register_evaluator
 from api.cli.files import check_output, replaced_atomically
+from api.cli.invite import invite
 from api.cli.outcome import outcome
 from api.cli.pabulib import export_app, import_app
 from api.cli.people import people_app
@@ -54,6 +55,7 @@ cli.add_typer(report_app, name="report", help="Published reports: impact measure
 cli.add_typer(privacy_app, name="privacy", help="Remove erased personal data from disk.")
 cli.add_typer(secrets_app, name="secrets", help="The master key that wraps the subject keys.")
 cli.add_typer(people_app, name="people", help="Personal data: erase a person on request.")
+cli.command("invite")(invite)
 console = Console()
 errors = Console(stderr=True)
 

@@ -35,6 +35,7 @@ from api.http.routes.common import API_PREFIX
 from api.keys import KeyStore, SqlTables
 from api.reads import ReadStore
 from api.web import install_web
+from api.web.session import install_sessions
 from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
 from projections.registry import ProjectionWorker
@@ -130,6 +131,7 @@ class _Serving:
             api.state.keys = KeyStore(coprod, tables)
             api.state.idempotency = IdempotencyStore(tables)
             api.state.report_cache = ReportCache()
+            install_sessions(api, coprod, tables)
             if self.on_start is not None:
                 self.on_start(coprod)
             if self.worker if self.worker is not None else store.backend == "sqlite":

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.web.csrf import CsrfRefused
 from api.web.ratelimit import TooManyAttempts
 from api.web.render import render
+from api.web.session import NotSignedIn
 from coprod.domain.errors import StoreUnavailable
 
 __all__ = ["install_page_errors", "wants_page"]
@@ -47,6 +48,7 @@ def install_page_errors(app: FastAPI) -> None:
         app.add_exception_handler(error, _page_or(app.exception_handlers[error], template, status))
     app.add_exception_handler(CsrfRefused, _refused_form)
     app.add_exception_handler(TooManyAttempts, _too_many)
+    app.add_exception_handler(NotSignedIn, _not_signed_in)
 
 
 async def _refused_form(request: Request, error: Exception) -> Response:
@@ -60,6 +62,11 @@ async def _too_many(request: Request, error: Exception) -> Response:
     response = render(request, "too_many.html", {"wait_s": wait}, status_code=429)
     response.headers["Retry-After"] = str(wait)
     return response
+
+
+async def _not_signed_in(request: Request, error: Exception) -> Response:
+    """A page for signed-in people only: a 401 page saying how to sign in."""
+    return render(request, "sign_in_needed.html", {}, status_code=401)
 
 
 def _page_or(api_handler: Handler, template: str, status: int | None) -> Handler:

@@ -93,6 +93,7 @@ def render_html(request: Request, template: str, context: dict[str, Any]) -> str
         path=request.url.path,
         csrf_field=CSRF_FIELD,
         csrf_token=lambda: csrf_token(request),
+        signed_in_as=getattr(request.state, "signed_in_as", None),
     )
 
 

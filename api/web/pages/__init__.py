@@ -5,10 +5,10 @@ Every page links to its machine-readable twin, the API answer with the same data
 
 from fastapi import APIRouter
 
-from api.web.pages import home, impact, pack, process, projects
+from api.web.pages import home, impact, invitations, pack, process, projects, signin
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-for _module in (home, process, projects, impact, pack):
+for _module in (home, process, projects, impact, pack, signin, invitations):
     router.include_router(_module.router)

@@ -14,6 +14,8 @@ The rules (issue 11, item 5):
   its project, and that council's evaluators; only such an officer marks a commitment met
   (which is what verifies its in-kind value) or verifies a contribution;
 * member lists are visible to the organisation itself and to the council it works with;
+* a council officer invites people to sign in into their own council and into the groups
+  it registered (:func:`may_invite`);
 * a person's details are visible to the person and the organisation that registered them;
   those, and the officers of the council that organisation works with, may erase the
   details or add the person to a group; nobody can name a person hidden from them;
@@ -45,6 +47,7 @@ __all__ = [
     "council_officer_of",
     "may_change_idea",
     "may_erase_person",
+    "may_invite",
     "may_load_parameters",
     "may_make_commitment",
     "may_manage_members",
@@ -254,6 +257,19 @@ def may_manage_members(
     if actor.role is Role.COUNCIL_OFFICER and actor.organisation_id == registration.by:
         return
     raise NotAllowed(f"this key may not manage the members of {slug}")
+
+
+def may_invite(actor: Actor, organisation_id: UUID, slug: str, registration: Registration) -> None:
+    """Who may invite a person to sign in for an organisation: a council officer, into their
+    own council (officers, evaluators, residents) and into the groups their council
+    registered (members); exactly those whose members they manage. Anyone else is refused
+    (403): an invitation hands out a session, so a group cannot widen itself.
+    """
+    if _system(actor):
+        return
+    if actor.role is not Role.COUNCIL_OFFICER:
+        raise NotAllowed(f"only a council officer may invite people; this is {actor.role.value}")
+    may_manage_members(actor, organisation_id, slug, registration)
 
 
 def _writer_of_registrar(actor: Actor, registration: Registration) -> bool:
