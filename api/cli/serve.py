@@ -7,6 +7,7 @@ into one clear line and exit code 2.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 from uuid import UUID
 
@@ -16,7 +17,9 @@ from rich.table import Table
 
 from api.cli.privacy import check_master_key
 from api.demo import seed_demo, voting_process_id
+from api.demo.signin import demo_invitations
 from api.http.app import create_app
+from api.invitations import InvitationStore
 from api.keys import KEY_ROLES, KeyStore
 from coprod.adapters.config import settings_from_env
 from coprod.application import SYSTEM_ACTOR, Coprod
@@ -31,6 +34,8 @@ from projections.store import Connection
 __all__ = ["keys_app", "serve"]
 
 console = Console()
+#: Where the demo's printed links point when the server's address is not known.
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 #: The seed `coprod serve --demo` seeds with (`coprod demo --seed N` takes others).
 DEMO_SEED = 2026
 keys_app = typer.Typer(
@@ -122,22 +127,38 @@ def list_keys(
     console.print(table)
 
 
-def _seed(app: Coprod) -> None:
-    """``--demo``: seed the demo cycle on an empty store, with an officer key and a release."""
+def _seed(app: Coprod, base_url: str = DEFAULT_BASE_URL) -> None:
+    """``--demo``: seed the demo cycle on an empty store, with an officer key and a release;
+    then print sign-in links for the demo's officer and a volunteer (fresh on every start)."""
     if app.recorder.max_notification_id():
         console.print("The store is not empty: the demo was not seeded.")
-        return
-    summary = seed_demo(
-        app, seed=DEMO_SEED, progress=lambda msg: console.print(f"[dim]{msg}[/dim]")
-    )
-    council_id = app.get_process(summary.process_id).council_id
-    new = KeyStore(app).create(council_id, Role.COUNCIL_OFFICER, label="demo officer")
-    release = publish_demo_release(app, summary.process_id)
-    console.print(
-        f"Demo seeded: {summary.events} events; process {summary.process_id} (delivering, "
-        f"impact release {release} published) and {voting_process_id(DEMO_SEED)} (voting)."
-    )
-    console.print(f"Demo officer key (shown once): [bold]{new.secret}[/bold]")
+    else:
+        summary = seed_demo(
+            app, seed=DEMO_SEED, progress=lambda msg: console.print(f"[dim]{msg}[/dim]")
+        )
+        council_id = app.get_process(summary.process_id).council_id
+        new = KeyStore(app).create(council_id, Role.COUNCIL_OFFICER, label="demo officer")
+        release = publish_demo_release(app, summary.process_id)
+        console.print(
+            f"Demo seeded: {summary.events} events; process {summary.process_id} (delivering, "
+            f"impact release {release} published) and {voting_process_id(DEMO_SEED)} (voting)."
+        )
+        console.print(f"Demo officer key (shown once): [bold]{new.secret}[/bold]")
+    _print_demo_links(app, base_url)
+
+
+def _print_demo_links(app: Coprod, base_url: str) -> None:
+    """The demo's sign-in links (each works once, for a week)."""
+    for made in demo_invitations(app, DEMO_SEED, InvitationStore(app)):
+        if made.who == "officer":
+            console.print(
+                f"Sign in as the demo's council officer: {made.url(base_url)}", soft_wrap=True
+            )
+        else:
+            console.print(
+                f"Sign in as a volunteer of {made.organisation_name}: {made.url(base_url)}",
+                soft_wrap=True,
+            )
 
 
 def serve(
@@ -180,14 +201,15 @@ def serve(
         + ("" if workers == 1 else f", {workers} server processes")
     )
     if workers == 1:
-        app = create_app(settings, on_start=_seed if demo else None, worker=in_process)
+        on_start = partial(_seed, base_url=f"http://{host}:{port}") if demo else None
+        app = create_app(settings, on_start=on_start, worker=in_process)
         uvicorn.run(app, host=host, port=port)
         return
     # Several processes: seed once here, then each process builds its own app from the same
     # environment (PostgreSQL, no in-process worker: the defaults `create_app()` takes).
     if demo:
         with Coprod(settings) as application:
-            _seed(application)
+            _seed(application, f"http://{host}:{port}")
     uvicorn.run("api.http.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
