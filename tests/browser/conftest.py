@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 import uvicorn
 from axe_playwright_python.sync_playwright import Axe
+from fastapi import FastAPI
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -38,6 +39,8 @@ DEFAULT_CHROMIUM = "/usr/bin/chromium"
 #: Schemes a page may load without leaving the machine.
 LOCAL_SCHEMES = {"data", "blob", "about"}
 SERVER_START_TIMEOUT_S = 60.0
+#: The app behind each served demo's base URL, for tests that need its stores (sign-in).
+SERVED_APPS: dict[str, FastAPI] = {}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -104,6 +107,7 @@ def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             sock.close()
             pytest.fail("the demo server did not start (see the log above)", pytrace=False)
         time.sleep(0.05)
+    SERVED_APPS[f"http://127.0.0.1:{port}"] = app
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -204,3 +208,9 @@ def assert_accessible(page: Page, *, disable: dict[str, str] | None = None) -> N
             )
             lines.extend(f"    {node.get('target')}" for node in violation["nodes"])
         pytest.fail("\n".join(lines), pytrace=False)
+
+
+@pytest.fixture
+def demo_app(served_demo: str) -> FastAPI:
+    """The app ``served_demo`` serves (its stores make invitations: tests/web/signin.py)."""
+    return SERVED_APPS[served_demo]
