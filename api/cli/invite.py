@@ -21,7 +21,7 @@ from rich.console import Console
 from api.cli.files import check_output, replaced_atomically
 from api.invitations import DEFAULT_DAYS, INVITE_ROLES, MAX_DAYS, InvitationStore, invitation_url
 from api.web.i18n import LANGUAGES, language
-from api.web.mail import MailNotSent, check_email, send_invitation, smtp_from_env
+from api.web.mail import InvitationMail, MailNotSent, check_email, send_invitation, smtp_from_env
 from api.web.qr import qr_svg
 from api.web.session import ROLE_NAMES
 from coprod.adapters.config import settings_from_env
@@ -56,7 +56,7 @@ def _role(text: str) -> Role:
     return role
 
 
-def invite(
+def _invite(
     role: Annotated[str, typer.Argument(help=f"One of: {_ROLE_NAMES}.")],
     organisation: Annotated[str, typer.Option(help="The organisation's id or slug.")],
     person: Annotated[
@@ -81,14 +81,11 @@ def invite(
     ] = None,
     lang: Annotated[str, typer.Option(help="The e-mail's language: da or en.")] = "da",
 ) -> None:
-    """Invite one person: a single-use sign-in link, printed with its QR code."""
-    invited_role = _role(role)
-    person_id = None
-    if person is not None:
-        try:
-            person_id = UUID(person)
-        except ValueError:
-            raise InvalidInput("person", f"{person!r} is not a UUID") from None
+    """Invite one person: a single-use sign-in link, printed with its QR code.
+
+    Private by name only: typer calls it with the options by keyword, and its seven options
+    are the command's interface (the parameter budget is for Python call sites).
+    """
     if lang not in LANGUAGES:
         raise InvalidInput("lang", f"{lang!r} is not one of {', '.join(LANGUAGES)}")
     address = None if email is None else check_email(email)
@@ -97,30 +94,41 @@ def invite(
         raise InvalidInput("email", "no mail server is configured: set COPROD_SMTP_HOST and _FROM")
     target = None if qr is None else check_output(qr, "qr")
     base = base_url or os.environ.get("COPROD_BASE_URL") or DEFAULT_BASE_URL
-    with Coprod(settings_from_env()) as app:
-        organisation_id = organisation_ref(app, organisation)
-        name = app.load(Organisation, organisation_id).display_name
-        new = InvitationStore(app).create(organisation_id, invited_role, person_id, days=days)
-    url = invitation_url(base, new.token)
-    console.print(f"Invitation for a {invited_role.value} of {name}, valid for {days} days:")
-    print(url, flush=True)  # plain, so it can be piped
-    segno.make(url, error="m").terminal(out=sys.stdout, compact=True)
+    mail = _create(role, organisation, person, base, days)
+    print(mail.url, flush=True)  # plain, so it can be piped
+    segno.make(mail.url, error="m").terminal(out=sys.stdout, compact=True)
     if target is not None:
         with replaced_atomically(target, "qr") as handle:
-            handle.write(qr_svg(url))
+            handle.write(qr_svg(mail.url))
         console.print(f"wrote the QR code to {target}")
     if address is not None and smtp is not None:
         try:
-            send_invitation(
-                smtp,
-                address,
-                url,
-                language(lang),
-                role_name=ROLE_NAMES[invited_role],
-                organisation_name=name,
-                expires_at=new.invitation.expires_at,
-            )
+            send_invitation(smtp, address, mail, language(lang))
         except MailNotSent as e:
             console.print(f"[yellow]{e}; give the person the link above.[/yellow]")
             raise typer.Exit(1) from None
         console.print("sent the link by e-mail (the address is not kept)")
+
+
+#: The command ``coprod invite`` (registered in :mod:`api.cli.main`).
+invite = _invite
+
+
+def _create(
+    role: str, organisation: str, person: str | None, base: str, days: int
+) -> InvitationMail:
+    """Make the invitation in the configured store; what its message says."""
+    invited_role = _role(role)
+    person_id = None
+    if person is not None:
+        try:
+            person_id = UUID(person)
+        except ValueError:
+            raise InvalidInput("person", f"{person!r} is not a UUID") from None
+    with Coprod(settings_from_env()) as app:
+        organisation_id = organisation_ref(app, organisation)
+        name = app.load(Organisation, organisation_id).display_name
+        new = InvitationStore(app).create(organisation_id, invited_role, person_id, days=days)
+    console.print(f"Invitation for a {invited_role.value} of {name}, valid for {days} days:")
+    url = invitation_url(base, new.token)
+    return InvitationMail(url, ROLE_NAMES[invited_role], name, new.invitation.expires_at)

@@ -24,7 +24,14 @@ from email.message import EmailMessage
 from api.web.i18n import N_, Language
 from coprod.domain.errors import InvalidInput
 
-__all__ = ["MailNotSent", "SmtpSettings", "check_email", "send_invitation", "smtp_from_env"]
+__all__ = [
+    "InvitationMail",
+    "MailNotSent",
+    "SmtpSettings",
+    "check_email",
+    "send_invitation",
+    "smtp_from_env",
+]
 
 _TRUE = {"1", "true", "yes", "on"}
 #: Enough of an address to hand to the mail server, which has the last word.
@@ -88,16 +95,17 @@ def check_email(value: str) -> str:
     return address
 
 
-def send_invitation(
-    settings: SmtpSettings,
-    to: str,
-    url: str,
-    lang: Language,
-    *,
-    role_name: str,
-    organisation_name: str,
-    expires_at: datetime,
-) -> None:
+@dataclass(frozen=True)
+class InvitationMail:
+    """What the message says: the link, whom it signs in as, and until when."""
+
+    url: str
+    role_name: str
+    organisation_name: str
+    expires_at: datetime
+
+
+def send_invitation(settings: SmtpSettings, to: str, mail: InvitationMail, lang: Language) -> None:
     """Send the invitation link to `to`, in `lang`; raises :class:`MailNotSent`."""
     message = EmailMessage()
     message["From"] = settings.sender
@@ -107,10 +115,10 @@ def send_invitation(
     message.set_content(
         lang.gettext(BODY)
         % {
-            "role": lang.gettext(role_name),
-            "organisation": organisation_name,
-            "date": lang.date(expires_at.date()),
-            "url": url,
+            "role": lang.gettext(mail.role_name),
+            "organisation": mail.organisation_name,
+            "date": lang.date(mail.expires_at.date()),
+            "url": mail.url,
         }
     )
     try:

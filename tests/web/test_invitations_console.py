@@ -17,7 +17,7 @@ from api.cli.main import cli
 from api.invitations import INVITATIONS_TABLE, InvitationStore
 from api.web.csrf import CSRF_FIELD
 from coprod.application import SYSTEM_ACTOR, Coprod
-from coprod.application.commands.people import RegisterOrganisation
+from coprod.application.commands.people import RegisterOrganisation, RegisterPerson
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.values import Actor, Role
 from tests.web.signin import csrf_of, sign_in
@@ -194,3 +194,25 @@ def test_the_cli_refuses_a_role_the_organisation_cannot_have(
     )
     assert result.exit_code == 2
     assert "role" in result.output
+
+
+def test_an_officer_invites_a_person_their_council_registered(
+    site: Site, officer: TestClient
+) -> None:
+    coprod: Coprod = site.app.state.coprod
+    by_officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, site.council)
+    person = coprod.register_person(RegisterPerson(details={"name": "Bo Hansen"}), by_officer)
+    hidden = coprod.register_person(RegisterPerson(details={"name": "Ukendt"}), SYSTEM_ACTOR)
+    status, page = _post(officer, group="park-friends", person=str(hidden.aggregate_id))
+    assert status == 400, "a person the officer cannot see is as good as unknown"
+    assert "no registered person" in page
+    status, page = _post(officer, group="park-friends", person=str(person.aggregate_id))
+    assert status == 200
+    link = _LINK.search(page)
+    assert link is not None
+    volunteer = TestClient(site.app)
+    opened = volunteer.get(link.group(1))
+    volunteer.post(link.group(1), data={CSRF_FIELD: csrf_of(opened.text)})
+    session = site.sessions.find(volunteer.cookies["coprod_session"])
+    assert session is not None
+    assert session.principal.actor == Actor(person.aggregate_id, Role.COMMUNITY_MEMBER, site.group)

@@ -24,7 +24,7 @@ from api.keys import Principal
 from api.web.csrf import CsrfChecked
 from api.web.deps import App, Lang
 from api.web.i18n import N_, Language
-from api.web.mail import MailNotSent, check_email, send_invitation, smtp_from_env
+from api.web.mail import InvitationMail, MailNotSent, check_email, send_invitation, smtp_from_env
 from api.web.qr import qr_svg
 from api.web.render import render
 from api.web.session import ROLE_NAMES, SignedIn, invitations_of
@@ -175,16 +175,14 @@ def _send(app: Coprod, form: Form, url: str, lang: Language, made: NewInvitation
     if not form.email or smtp is None:
         return None
     invitation = made.invitation
+    mail = InvitationMail(
+        url,
+        ROLE_NAMES[invitation.role],
+        app.load(Organisation, invitation.organisation_id).display_name,
+        invitation.expires_at,
+    )
     try:
-        send_invitation(
-            smtp,
-            form.email,
-            url,
-            lang,
-            role_name=ROLE_NAMES[invitation.role],
-            organisation_name=app.load(Organisation, invitation.organisation_id).display_name,
-            expires_at=invitation.expires_at,
-        )
+        send_invitation(smtp, form.email, mail, lang)
     except MailNotSent:
         return "failed"
     return "sent"
