@@ -105,6 +105,8 @@ def respond(request: Request, html: str, *, status_code: int = 200) -> HTMLRespo
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang.code, max_age=365 * 86400, samesite="lax")
     set_csrf_cookie(request, response)
+    if getattr(request.state, "signed_in_as", None) is not None:
+        response.headers["Cache-Control"] = "no-store"  # a signed-in page is that person's only
     return response
 
 

@@ -8,7 +8,10 @@ gets a page (401, in its language) telling them to open their invitation link.
 
 The cookie (:data:`SESSION_COOKIE`) is HttpOnly, SameSite=Lax, and Secure when the page came
 over https; its value is the session's secret, which the table keeps only hashed
-(:mod:`api.sessions`).
+(:mod:`api.sessions`). A page rendered for a signed-in person is sent ``Cache-Control:
+no-store`` (:func:`api.web.render.respond`); a page kept in a server-side page cache
+(:mod:`api.web.pagecache`) must not depend on who is signed in, so such a page must not
+declare these dependencies (its header would be cached with the first reader's name).
 """
 
 from __future__ import annotations

@@ -245,3 +245,11 @@ def test_an_invitation_must_fit_the_organisation(site: Site) -> None:
         site.invitations.create(site.council, Role.RESIDENT, days=0)
     with pytest.raises(NotFound):
         site.invitations.create(site.group, Role.COMMUNITY_MEMBER, uuid.uuid4())
+
+
+def test_signed_in_and_invitation_pages_are_not_stored_by_caches(site: Site) -> None:
+    path = invite(site.app, Role.RESIDENT, site.council)
+    assert site.client.get(path).headers["Cache-Control"] == "no-store"
+    sign_in(site.client, Role.RESIDENT, site.council)
+    assert site.client.get("/account").headers["Cache-Control"] == "no-store"
+    assert "Cache-Control" not in site.client.get("/invite/cpi_unknown").headers

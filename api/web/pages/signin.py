@@ -56,7 +56,9 @@ def invitation(request: Request, token: str) -> HTMLResponse:
     state, found = invitations_of(request).state(token)
     if state is not InvitationState.OPEN or found is None:
         return _gone(request, state)
-    return render(request, "invitation.html", _invitation_context(request, found, token))
+    response = render(request, "invitation.html", _invitation_context(request, found, token))
+    response.headers["Cache-Control"] = "no-store"  # its address is a secret
+    return response
 
 
 def _invitation_context(request: Request, found: Invitation, token: str) -> dict[str, object]:
