@@ -20,7 +20,7 @@ from rich.console import Console
 
 from api.cli.files import check_output, replaced_atomically
 from api.invitations import DEFAULT_DAYS, INVITE_ROLES, MAX_DAYS, InvitationStore, invitation_url
-from api.web.i18n import LANGUAGES, language
+from api.web.i18n import language
 from api.web.mail import InvitationMail, MailNotSent, check_email, send_invitation, smtp_from_env
 from api.web.qr import qr_svg
 from api.web.session import ROLE_NAMES
@@ -33,7 +33,7 @@ from coprod.domain.values import Role
 __all__ = ["DEFAULT_BASE_URL", "invite", "organisation_ref"]
 
 console = Console()
-#: Where the links point when neither ``--base-url`` nor ``COPROD_BASE_URL`` says.
+#: Where the links point when ``COPROD_BASE_URL`` does not say.
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 _ROLE_NAMES = ", ".join(r.value for r in INVITE_ROLES)
 
@@ -56,18 +56,12 @@ def _role(text: str) -> Role:
     return role
 
 
-def _invite(
+def invite(
     role: Annotated[str, typer.Argument(help=f"One of: {_ROLE_NAMES}.")],
     organisation: Annotated[str, typer.Option(help="The organisation's id or slug.")],
     person: Annotated[
         str | None,
         typer.Option(help="A registered person's id (a group member): the session acts as them."),
-    ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option(
-            help=f"The site's public address (default: COPROD_BASE_URL or {DEFAULT_BASE_URL})."
-        ),
     ] = None,
     days: Annotated[
         int, typer.Option(min=1, max=MAX_DAYS, help="How many days the link works.")
@@ -77,23 +71,23 @@ def _invite(
     ] = None,
     email: Annotated[
         str | None,
-        typer.Option(help="Send the link to this address (needs COPROD_SMTP_HOST; not stored)."),
+        typer.Option(
+            help="Send the link to this address, in Danish and English (needs COPROD_SMTP_HOST; "
+            "the address is not stored)."
+        ),
     ] = None,
-    lang: Annotated[str, typer.Option(help="The e-mail's language: da or en.")] = "da",
 ) -> None:
     """Invite one person: a single-use sign-in link, printed with its QR code.
 
-    Private by name only: typer calls it with the options by keyword, and its seven options
-    are the command's interface (the parameter budget is for Python call sites).
+    The link starts with the site's public address, a deployment setting like the database
+    URL: ``COPROD_BASE_URL`` (default :data:`DEFAULT_BASE_URL`).
     """
-    if lang not in LANGUAGES:
-        raise InvalidInput("lang", f"{lang!r} is not one of {', '.join(LANGUAGES)}")
     address = None if email is None else check_email(email)
     smtp = smtp_from_env()
     if address is not None and smtp is None:
         raise InvalidInput("email", "no mail server is configured: set COPROD_SMTP_HOST and _FROM")
     target = None if qr is None else check_output(qr, "qr")
-    base = base_url or os.environ.get("COPROD_BASE_URL") or DEFAULT_BASE_URL
+    base = os.environ.get("COPROD_BASE_URL") or DEFAULT_BASE_URL
     mail = _create(role, organisation, person, base, days)
     print(mail.url, flush=True)  # plain, so it can be piped
     segno.make(mail.url, error="m").terminal(out=sys.stdout, compact=True)
@@ -103,15 +97,11 @@ def _invite(
         console.print(f"wrote the QR code to {target}")
     if address is not None and smtp is not None:
         try:
-            send_invitation(smtp, address, mail, language(lang))
+            send_invitation(smtp, address, mail, (language("da"), language("en")))
         except MailNotSent as e:
             console.print(f"[yellow]{e}; give the person the link above.[/yellow]")
             raise typer.Exit(1) from None
         console.print("sent the link by e-mail (the address is not kept)")
-
-
-#: The command ``coprod invite`` (registered in :mod:`api.cli.main`).
-invite = _invite
 
 
 def _create(

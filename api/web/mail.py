@@ -105,22 +105,18 @@ class InvitationMail:
     expires_at: datetime
 
 
-def send_invitation(settings: SmtpSettings, to: str, mail: InvitationMail, lang: Language) -> None:
-    """Send the invitation link to `to`, in `lang`; raises :class:`MailNotSent`."""
+def send_invitation(
+    settings: SmtpSettings, to: str, mail: InvitationMail, langs: tuple[Language, ...]
+) -> None:
+    """Send the invitation link to `to`, its text in each of `langs` in turn (the console
+    sends it in the officer's language, ``coprod invite`` in Danish and English, since the
+    command line does not know the reader's); raises :class:`MailNotSent`."""
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = check_email(to)
-    message["Subject"] = lang.gettext(SUBJECT)
-    message["Content-Language"] = lang.code
-    message.set_content(
-        lang.gettext(BODY)
-        % {
-            "role": lang.gettext(mail.role_name),
-            "organisation": mail.organisation_name,
-            "date": lang.date(mail.expires_at.date()),
-            "url": mail.url,
-        }
-    )
+    message["Subject"] = " / ".join(dict.fromkeys(lang.gettext(SUBJECT) for lang in langs))
+    message["Content-Language"] = ", ".join(lang.code for lang in langs)
+    message.set_content("\n\n---\n\n".join(_body(mail, lang) for lang in langs))
     try:
         with smtplib.SMTP(settings.host, settings.port, timeout=15) as smtp:
             if settings.starttls:
@@ -130,3 +126,12 @@ def send_invitation(settings: SmtpSettings, to: str, mail: InvitationMail, lang:
             smtp.send_message(message)
     except (smtplib.SMTPException, OSError) as e:
         raise MailNotSent(f"the invitation was not sent: {e}") from e
+
+
+def _body(mail: InvitationMail, lang: Language) -> str:
+    return lang.gettext(BODY) % {
+        "role": lang.gettext(mail.role_name),
+        "organisation": mail.organisation_name,
+        "date": lang.date(mail.expires_at.date()),
+        "url": mail.url,
+    }

@@ -156,6 +156,7 @@ def test_the_cli_prints_the_link_and_qr_and_sends_it(
         monkeypatch.setenv("COPROD_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("COPROD_SMTP_PORT", str(port))
         monkeypatch.setenv("COPROD_SMTP_FROM", "coprod@nordby.dk")
+        monkeypatch.setenv("COPROD_BASE_URL", "https://coprod.nordby.dk")
         result = runner.invoke(
             cli,
             [
@@ -163,16 +164,12 @@ def test_the_cli_prints_the_link_and_qr_and_sends_it(
                 "community_member",
                 "--organisation",
                 "park-friends",
-                "--base-url",
-                "https://coprod.nordby.dk",
                 "--days",
                 "2",
                 "--qr",
                 str(svg),
                 "--email",
                 ADDRESS,
-                "--lang",
-                "en",
             ],
         )
     assert result.exit_code == 0, result.output
@@ -181,6 +178,7 @@ def test_the_cli_prints_the_link_and_qr_and_sends_it(
     assert "▀" in result.output or "█" in result.output, "a QR code is drawn in the terminal"
     assert svg.read_text().startswith("<svg")
     assert link.group(0) in received.parsed().get_content()
+    assert received.parsed()["Content-Language"] == "da, en"  # the CLI does not know the reader's
     # the printed link works on the site
     assert site.client.get(link.group(1)).status_code == 200
 

@@ -182,7 +182,7 @@ def _send(app: Coprod, form: Form, url: str, lang: Language, made: NewInvitation
         invitation.expires_at,
     )
     try:
-        send_invitation(smtp, form.email, mail, lang)
+        send_invitation(smtp, form.email, mail, (lang,))
     except MailNotSent:
         return "failed"
     return "sent"
