@@ -4,11 +4,12 @@ refused, the receipt checks out, and wrong codes are rate-limited."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -50,7 +51,9 @@ class Vote:
         assert page.status_code == 200, page.text
         return page.text
 
-    def post(self, code: str, fields: dict[str, object], lang: str = "en", action: str = "cast"):
+    def post(
+        self, code: str, fields: Mapping[str, object], lang: str = "en", action: str = "cast"
+    ) -> httpx.Response:
         html = self.open(code, lang)
         data = {CSRF_FIELD: csrf_of(html), "code": code, "action": action, **fields}
         return self.client.post(f"/processes/{self.process}/vote?lang={lang}", data=data)
@@ -82,7 +85,7 @@ def test_every_method_casts_through_the_form(
     tmp_path: Path, method: VoteMethod, fields: dict[str, object], marked: int
 ) -> None:
     for vote in _vote(tmp_path, method):
-        form = {}
+        form: dict[str, object] = {}
         for name, value in fields.items():
             if name == "approve":
                 form[name] = [str(vote.options[i]) for i in value]  # type: ignore[attr-defined]
@@ -109,7 +112,7 @@ def test_every_method_casts_through_the_form(
 
 def _only_ballot(vote: Vote) -> UUID:
     (found,) = [
-        n.originator_id
+        UUID(str(n.originator_id))
         for n in vote.coprod.recorder.select_notifications(1, 10_000)
         if n.topic.endswith("Ballot.BallotCast")
     ]
