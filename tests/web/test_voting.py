@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -53,7 +53,7 @@ class Vote:
 
     def post(
         self, code: str, fields: Mapping[str, object], lang: str = "en", action: str = "cast"
-    ) -> httpx.Response:
+    ) -> Any:
         html = self.open(code, lang)
         data = {CSRF_FIELD: csrf_of(html), "code": code, "action": action, **fields}
         return self.client.post(f"/processes/{self.process}/vote?lang={lang}", data=data)
