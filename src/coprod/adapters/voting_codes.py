@@ -155,16 +155,16 @@ class SQLVotingCodeStore(VotingCodeStore):
         with self._cursor() as c:
             c.execute(f"SELECT process_id FROM {self.table} WHERE code_hash = {self._p}", (hashed,))
             row = c.fetchone()
-        return None if row is None else UUID(row[0])
+        return None if row is None else UUID(row["process_id"])
 
     def count(self, process_id: UUID) -> int:
         with self._cursor() as c:
             c.execute(
-                f"SELECT COUNT(*) FROM {self.table} WHERE process_id = {self._p}",
+                f"SELECT COUNT(*) AS n FROM {self.table} WHERE process_id = {self._p}",
                 (str(process_id),),
             )
             row = c.fetchone()
-        return int(row[0])
+        return int(row["n"])
 
 
 def voting_code_store_for(factory: Any) -> VotingCodeStore:
