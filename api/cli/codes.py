@@ -27,7 +27,7 @@ from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.application.commands.ballots import CreateVotingCodes
 from coprod.domain.errors import InvalidInput
 
-__all__ = ["codes_app"]
+__all__ = ["DEMO_CODES", "codes_app", "print_demo_codes"]
 
 codes_app = typer.Typer(no_args_is_help=True)
 console = Console()
@@ -84,3 +84,19 @@ def _write_private(target: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+#: How many voting codes ``coprod serve --demo`` prints for the demo's open vote.
+DEMO_CODES = 5
+
+
+def print_demo_codes(app: Coprod, process_id: UUID) -> tuple[str, ...]:
+    """``coprod serve --demo``: five codes to try the demo's open vote with, printed once."""
+    made = app.create_voting_codes(
+        CreateVotingCodes(process_id=process_id, count=DEMO_CODES), SYSTEM_ACTOR
+    )
+    console.print(
+        f"Voting codes for the open vote at /processes/{process_id}/vote (each casts one "
+        f"ballot): [bold]{'  '.join(made)}[/bold]"
+    )
+    return made

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli.codes import print_demo_codes
 from api.cli.privacy import check_master_key
 from api.demo import seed_demo, voting_process_id
 from api.http.app import create_app
@@ -138,6 +139,7 @@ def _seed(app: Coprod) -> None:
         f"impact release {release} published) and {voting_process_id(DEMO_SEED)} (voting)."
     )
     console.print(f"Demo officer key (shown once): [bold]{new.secret}[/bold]")
+    print_demo_codes(app, voting_process_id(DEMO_SEED))
 
 
 def serve(
