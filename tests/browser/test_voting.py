@@ -15,7 +15,7 @@ from uuid import UUID
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, ViewportSize, expect
 
 from api.http.app import create_app
 from coprod.adapters.config import parse_database_url
@@ -24,8 +24,8 @@ from coprod.domain.voting import VoteMethod
 from tests.browser.conftest import assert_accessible
 from tests.web.voting_site import codes, open_vote
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 #: What the refusal and the pages say, by language.
 TEXTS = {
     "en": {
@@ -90,18 +90,18 @@ def served_vote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 @pytest.fixture
-def voter(context: BrowserContext) -> Iterator[tuple[Page, list[str]]]:
+def voter(context: BrowserContext) -> tuple[Page, list[str]]:
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page, errors
+    return page, errors
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone-390", "desktop"])
 def test_a_resident_votes_with_a_code(
-    voter: tuple[Page, list[str]], served_vote: Served, lang: str, viewport: dict[str, int]
+    voter: tuple[Page, list[str]], served_vote: Served, lang: str, viewport: ViewportSize
 ) -> None:
     page, errors = voter
     text = TEXTS[lang]
