@@ -114,3 +114,14 @@ def test_a_receipt_says_nothing_of_a_made_up_or_other_process_ballot(
     assert app.counted_since(vote, "AAAA-" * 6 + "AA") is None
     assert app.counted_since(vote, "nonsense") is None
     assert app.counted_since(vote, "9" * 26) is None  # over 128 bits
+
+
+def test_a_codes_pseudonym_is_the_stores_pseudonym_of_its_hash(
+    app: Coprod, officer: Actor, vote: UUID
+) -> None:
+    (code,) = app.create_voting_codes(CreateVotingCodes(process_id=vote, count=1), officer)
+    voted = app.cast_ballot_with_code(
+        CastBallotWithCode(process_id=vote, code=code, choices=approve(P1)), CODE_VOTER
+    )
+    expected = app.personal_data.pseudonymise(vote, f"code:{code_hash(code)}")
+    assert app.load(Ballot, voted.receipt.aggregate_id).voter_pseudonym == expected
