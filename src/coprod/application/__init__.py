@@ -6,6 +6,7 @@ from coprod.application.base import SYSTEM_ACTOR, CoprodBase, Receipt
 from coprod.application.contributions import ContributionCommands
 from coprod.application.decisions import DecisionCommands
 from coprod.application.outcomes import OutcomeCommands
+from coprod.application.paper_ballots import PaperBallotCommands
 from coprod.application.parameters import ParameterCommands
 from coprod.application.people import PeopleCommands
 from coprod.application.processes import ProcessCommands
@@ -20,6 +21,7 @@ __all__ = ["SYSTEM_ACTOR", "Coprod", "CoprodBase", "Receipt"]
 class Coprod(
     ProcessCommands,
     VotingCodeCommands,
+    PaperBallotCommands,
     ProjectCommands,
     PeopleCommands,
     ContributionCommands,

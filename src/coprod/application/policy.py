@@ -25,7 +25,9 @@ The rules (issue 11, item 5):
   public views;
 * ballots are cast and releases published by an officer of the process's council; a
   resident casts their own ballot with a valid voting code of that process
-  (:func:`may_cast_ballot`), and only such an officer makes the codes;
+  (:func:`may_cast_ballot`), and only such an officer makes the codes; a paper ballot
+  counts once an officer other than the one who entered it checked it
+  (:func:`may_check_paper_ballot`);
 * the read models' quarantine list shows an officer the events of their own council and of
   the system's own facts (:func:`sees_quarantined`).
 
@@ -49,6 +51,7 @@ __all__ = [
     "council_officer_of",
     "may_cast_ballot",
     "may_change_idea",
+    "may_check_paper_ballot",
     "may_erase_person",
     "may_invite",
     "may_load_parameters",
@@ -122,6 +125,17 @@ def may_cast_ballot(
             )
         return
     council_officer_of(actor, council_id, what)
+
+
+def may_check_paper_ballot(actor: Actor, council_id: UUID, what: str, entered_by: UUID) -> None:
+    """A paper ballot counts once a second officer of the process's council checked it: the
+    officer who typed it in may not confirm or discard their own entry (four eyes)."""
+    council_officer_of(actor, council_id, what)
+    if not _system(actor) and actor.id == entered_by:
+        raise NotAllowed(
+            "a second officer must check this paper ballot; whoever entered it cannot",
+            rule="four-eyes",
+        )
 
 
 def may_load_parameters(actor: Actor, council_id: UUID) -> None:

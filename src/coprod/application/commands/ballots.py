@@ -85,3 +85,30 @@ class CastBallotWithCode(Command):
     area_code: str | None = None
     age_band: AgeBand | None = None
     sex: Sex | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnterPaperBallot(Command):
+    """An officer types in a paper ballot; it waits for a second officer's check."""
+
+    process_id: UUID
+    serial: str
+    choices: BallotChoices
+    area_code: str | None = None
+    age_band: AgeBand | None = None
+    sex: Sex | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfirmPaperBallot(Command):
+    """A second officer confirms a pending paper ballot against the paper: it is cast."""
+
+    paper_ballot_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiscardPaperBallot(Command):
+    """A second officer discards a pending paper ballot that does not match the paper."""
+
+    paper_ballot_id: UUID
+    reason: str
