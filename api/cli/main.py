@@ -15,6 +15,7 @@ from eventsourcing.persistence import PersistenceError
 from rich.console import Console
 from rich.table import Table
 
+from api.cli.codes import codes_app
 from api.cli.errors import CoprodGroup, fail
 from api.cli.evaluator import register as register_evaluator
 from api.cli.files import check_output, replaced_atomically
@@ -42,6 +43,7 @@ cli = typer.Typer(
 )
 cli.add_typer(import_app, name="import", help="Import data from open standards.")
 cli.add_typer(keys_app, name="keys", help="Create, revoke and list API keys.")
+cli.add_typer(codes_app, name="codes", help="One-time voting codes and the letters to post.")
 cli.command()(serve)
 cli.add_typer(
     project_app, name="project", help="Keep the read models up to date (the projection worker)."

@@ -7,6 +7,7 @@ into one clear line and exit code 2.
 
 from __future__ import annotations
 
+import contextlib
 from functools import partial
 from typing import Annotated
 from uuid import UUID
@@ -15,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli.codes import print_demo_codes
 from api.cli.privacy import check_master_key
 from api.demo import seed_demo, voting_process_id
 from api.demo.signin import demo_invitations
@@ -24,7 +26,7 @@ from api.keys import KEY_ROLES, KeyStore
 from coprod.adapters.config import settings_from_env
 from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.application.commands.people import RegisterOrganisation
-from coprod.domain.errors import InvalidInput
+from coprod.domain.errors import CoprodError, InvalidInput
 from coprod.domain.organisation import Organisation, OrganisationKind
 from coprod.domain.values import Role
 from projections.registry import Projector
@@ -145,6 +147,8 @@ def _seed(app: Coprod, base_url: str = DEFAULT_BASE_URL) -> None:
         )
         console.print(f"Demo officer key (shown once): [bold]{new.secret}[/bold]")
     _print_demo_links(app, base_url)
+    with contextlib.suppress(CoprodError):  # a store without the demo's vote, or it closed
+        print_demo_codes(app, voting_process_id(DEMO_SEED))
 
 
 def _print_demo_links(app: Coprod, base_url: str) -> None:

@@ -67,6 +67,20 @@ class RateLimiter:
                 raise TooManyAttempts(max(1, math.ceil(wait)))
             hits.append(now)
 
+    def check(self, key: str) -> None:
+        """Raise :class:`TooManyAttempts` if `key` has used up the window, counting nothing.
+
+        For limits that count failures only (a wrong voting code): check before trying, hit
+        after a failure, so a client over the limit learns nothing, not even from a success.
+        """
+        now = self._clock()
+        with self._lock:
+            hits = self._hits.get(key)
+            while hits and hits[0] <= now - self.window_s:
+                hits.popleft()
+            if hits is not None and len(hits) >= self.attempts:
+                raise TooManyAttempts(max(1, math.ceil(hits[0] + self.window_s - now)))
+
 
 def client_key(request: Request) -> str:
     """Whom to count an attempt against: the client's address as the server sees it.

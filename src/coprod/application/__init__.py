@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from coprod.application.ballots import BallotCommands
 from coprod.application.base import SYSTEM_ACTOR, CoprodBase, Receipt
 from coprod.application.contributions import ContributionCommands
 from coprod.application.decisions import DecisionCommands
 from coprod.application.outcomes import OutcomeCommands
+from coprod.application.paper_ballots import PaperBallotCommands
 from coprod.application.parameters import ParameterCommands
 from coprod.application.people import PeopleCommands
 from coprod.application.processes import ProcessCommands
 from coprod.application.projects import ProjectCommands
 from coprod.application.proposals import ProposalCommands
 from coprod.application.releases import ReleaseCommands
+from coprod.application.voting_codes import VotingCodeCommands
 
 __all__ = ["SYSTEM_ACTOR", "Coprod", "CoprodBase", "Receipt"]
 
 
 class Coprod(
     ProcessCommands,
-    BallotCommands,
+    VotingCodeCommands,
+    PaperBallotCommands,
     ProjectCommands,
     PeopleCommands,
     ContributionCommands,

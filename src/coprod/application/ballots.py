@@ -58,10 +58,15 @@ class BallotCommands(CoprodBase):
         )
         return self._cast(actor, process, marked)
 
-    def _castable(self, actor: Actor, process_id: UUID) -> Process:
-        """The process, once the policy let this actor cast in it (its council's officer)."""
+    def _castable(
+        self, actor: Actor, process_id: UUID, *, code_valid: bool | None = None
+    ) -> Process:
+        """The process, once the policy let this actor cast in it (its council's officer, or
+        a resident with a valid voting code: :func:`policy.may_cast_ballot`)."""
         process = self.load(Process, process_id)
-        policy.council_officer_of(actor, process.council_id, f"process {process_id}")
+        policy.may_cast_ballot(
+            actor, process.council_id, f"process {process_id}", code_valid=code_valid
+        )
         return process
 
     def _cast(self, actor: Actor, process: Process, marked: MarkedBallot) -> Receipt:

@@ -23,7 +23,11 @@ The rules (issue 11, item 5):
   other councils; the live impact report and timelines with who acted are for that
   council's officers and evaluators (:func:`reads_full_history`), everyone else reads the
   public views;
-* ballots are cast and releases published by an officer of the process's council only;
+* ballots are cast and releases published by an officer of the process's council; a
+  resident casts their own ballot with a valid voting code of that process
+  (:func:`may_cast_ballot`), and only such an officer makes the codes; a paper ballot
+  counts once an officer other than the one who entered it checked it
+  (:func:`may_check_paper_ballot`);
 * the read models' quarantine list shows an officer the events of their own council and of
   the system's own facts (:func:`sees_quarantined`).
 
@@ -45,7 +49,9 @@ __all__ = [
     "CouncilScope",
     "Registration",
     "council_officer_of",
+    "may_cast_ballot",
     "may_change_idea",
+    "may_check_paper_ballot",
     "may_erase_person",
     "may_invite",
     "may_load_parameters",
@@ -100,6 +106,36 @@ def officer_acts_for(actor: Actor, council_id: UUID, what: str) -> None:
     """
     if actor.role is Role.COUNCIL_OFFICER:
         council_officer_of(actor, council_id, what)
+
+
+def may_cast_ballot(
+    actor: Actor, council_id: UUID, what: str, *, code_valid: bool | None = None
+) -> None:
+    """Who casts a ballot: an officer of the process's council (the council's own front end,
+    paper ballots), or a resident holding a voting code issued for this process.
+
+    The code is the resident's eligibility: ``code_valid`` says whether the code they gave
+    was issued for this process (None: no code was given). An unknown code and a code of
+    another process are refused alike, so a refusal says nothing about which codes exist.
+    """
+    if actor.role is Role.RESIDENT and code_valid is not None:
+        if not code_valid:
+            raise NotAllowed(
+                f"this voting code does not open the vote of {what}", rule="voting-code"
+            )
+        return
+    council_officer_of(actor, council_id, what)
+
+
+def may_check_paper_ballot(actor: Actor, council_id: UUID, what: str, entered_by: UUID) -> None:
+    """A paper ballot counts once a second officer of the process's council checked it: the
+    officer who typed it in may not confirm or discard their own entry (four eyes)."""
+    council_officer_of(actor, council_id, what)
+    if not _system(actor) and actor.id == entered_by:
+        raise NotAllowed(
+            "a second officer must check this paper ballot; whoever entered it cannot",
+            rule="four-eyes",
+        )
 
 
 def may_load_parameters(actor: Actor, council_id: UUID) -> None:

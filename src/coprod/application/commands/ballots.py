@@ -13,7 +13,13 @@ from coprod.application.commands import Command
 from coprod.domain.ballot import AgeBand, BallotChannel, MarkedBallot, Sex
 from coprod.domain.voting import BallotChoices
 
-__all__ = ["CastBallot", "CastBallotByRef", "CastBallots"]
+__all__ = [
+    "CastBallot",
+    "CastBallotByRef",
+    "CastBallotWithCode",
+    "CastBallots",
+    "CreateVotingCodes",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,3 +65,50 @@ class CastBallots(Command):
 
     process_id: UUID
     ballots: tuple[MarkedBallot, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateVotingCodes(Command):
+    """Make `count` one-time voting codes for a process's vote (officer of its council)."""
+
+    process_id: UUID
+    count: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CastBallotWithCode(Command):
+    """A resident's own ballot, cast with a one-time voting code of the process."""
+
+    process_id: UUID
+    code: str
+    choices: BallotChoices
+    area_code: str | None = None
+    age_band: AgeBand | None = None
+    sex: Sex | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnterPaperBallot(Command):
+    """An officer types in a paper ballot; it waits for a second officer's check."""
+
+    process_id: UUID
+    serial: str
+    choices: BallotChoices
+    area_code: str | None = None
+    age_band: AgeBand | None = None
+    sex: Sex | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfirmPaperBallot(Command):
+    """A second officer confirms a pending paper ballot against the paper: it is cast."""
+
+    paper_ballot_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiscardPaperBallot(Command):
+    """A second officer discards a pending paper ballot that does not match the paper."""
+
+    paper_ballot_id: UUID
+    reason: str
