@@ -100,6 +100,8 @@ class Queues:
     hearings_waiting: Queue[HearingItem]
     hearings_overdue: Queue[HearingItem]
     decisions: Queue[ProposalItem]
+    #: The council's processes (id, name), by name: where its releases and phases are run.
+    processes: tuple[tuple[UUID, str], ...]
     position: int
 
 
@@ -115,6 +117,14 @@ def council_queues(conn: Connection, council_id: UUID, today: date, *, limit: in
             hearings_waiting=_hearings(conn, p, c, today, overdue=False, limit=limit),
             hearings_overdue=_hearings(conn, p, c, today, overdue=True, limit=limit),
             decisions=_proposals(conn, p, c, f"status IN {_in(DECISION_STATUSES)}", limit),
+            processes=tuple(
+                (UUID(hex=r[0]), r[1])
+                for r in conn.execute(
+                    f"SELECT process_id, name FROM {p}_processes WHERE council_id = ? "
+                    "ORDER BY name, process_id",
+                    [c],
+                )
+            ),
             position=tracked_position(conn, p),
         )
 

@@ -60,6 +60,9 @@ def test_each_queue_holds_its_council_s_waiting_work(s: Scenario) -> None:
     assert q.contributions.items[0].hours == 2.5
     assert q.contributions.total == 1
     assert q.position > 0
+    assert {str(pid) for pid, _ in q.processes} == {
+        ids["process"] for ids in (idea, review, hearing, decide, work)
+    }
     later = _queues(s, s.councils["own"], TODAY + timedelta(days=15))
     assert _ids(later.hearings_overdue) == {hearing["hearing"]}
     assert later.hearings_overdue.items[0].overdue

@@ -5,10 +5,30 @@ Every page links to its machine-readable twin, the API answer with the same data
 
 from fastapi import APIRouter
 
-from api.web.pages import home, impact, invitations, pack, process, projects, signin
+from api.web.pages import (
+    console,
+    console_decision,
+    home,
+    impact,
+    invitations,
+    pack,
+    process,
+    projects,
+    signin,
+)
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-for _module in (home, process, projects, impact, pack, signin, invitations):
+for _module in (
+    home,
+    process,
+    projects,
+    impact,
+    pack,
+    signin,
+    invitations,
+    console,
+    console_decision,
+):
     router.include_router(_module.router)
