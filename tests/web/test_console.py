@@ -223,3 +223,48 @@ def test_a_complete_rejection_is_recorded_and_shown(s: Scenario) -> None:
     assert "Local Government Act §1" in html
     proposal = s.coprod.load(Proposal, __import__("uuid").UUID(ids["proposal"]))
     assert proposal.status == "rejected"
+
+
+def test_an_officer_publishes_a_release_and_the_impact_page_shows_it(s: Scenario) -> None:
+    ids = s.project("own")
+    client = _officer(s)
+    path = f"/console/processes/{ids['process']}"
+    before = client.get(f"/processes/{ids['process']}/impact", headers=EN).text
+    answer = client.post(
+        f"{path}/releases",
+        data={CSRF_FIELD: _token(client, path), "note": "Spring figures"},
+        headers=EN,
+    )
+    assert answer.status_code == 200, answer.text
+    assert "The release was published" in answer.text
+    assert "Release 1" in answer.text
+    after = client.get(f"/processes/{ids['process']}/impact", headers=EN).text
+    assert "No figures have been published for this process yet" in before
+    assert "No figures have been published for this process yet" not in after
+    assert "<dt>Release</dt><dd>1</dd>" in after
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        (EN, "A process only moves forward: choose a later phase."),
+        (DA, "En proces går kun fremad: vælg en senere fase."),
+    ],
+)
+def test_a_phase_the_process_refuses_is_shown_next_to_the_field(
+    s: Scenario, headers: dict[str, str], message: str
+) -> None:
+    pid = s.process("own", "review")
+    client = _officer(s)
+    path = f"/console/processes/{pid}"
+    token = _token(client, path)
+    before = _log_size(s)
+    answer = client.post(
+        f"{path}/phase", data={CSRF_FIELD: token, "to_phase": "ideas"}, headers=headers
+    )
+    assert answer.status_code == 400
+    assert f'<p class="error" id="to_phase-error">{message}' in answer.text
+    assert _log_size(s) == before
+    moved = client.post(f"{path}/phase", data={CSRF_FIELD: token, "to_phase": "vote"}, headers=EN)
+    assert moved.status_code == 200, moved.text
+    assert "The process moved to its new phase." in moved.text

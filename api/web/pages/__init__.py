@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from api.web.pages import (
     console,
     console_decision,
+    console_process,
     home,
     impact,
     invitations,
@@ -30,5 +31,6 @@ for _module in (
     invitations,
     console,
     console_decision,
+    console_process,
 ):
     router.include_router(_module.router)
