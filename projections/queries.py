@@ -27,6 +27,7 @@ from projections.process_summary import (
     process_summary,
     read_processes,
 )
+from projections.queues import Queues, council_queues
 from projections.registry import READ_MODELS
 from projections.store import REGISTRY, Connection
 
@@ -43,8 +44,10 @@ __all__ = [
     "ProcessPage",
     "ProcessRow",
     "ProcessSummary",
+    "Queues",
     "case_facets",
     "case_page",
+    "council_queues",
     "list_processes",
     "position",
     "positions",

@@ -18,6 +18,7 @@ from projections.kernel import runner, worker
 from projections.kernel.health import Health, ModelStats, RetryResult
 from projections.kernel.readmodel import ReadModel
 from projections.process_summary import ProcessSummaryModel
+from projections.queues import QueuesModel
 from projections.timeline import TimelineModel
 
 __all__ = [
@@ -36,6 +37,7 @@ READ_MODELS: dict[str, Callable[[], ReadModel]] = {
     "impact": ImpactModel,
     "timeline": TimelineModel,
     "catalogue": CatalogueModel,
+    "queues": QueuesModel,
 }
 
 

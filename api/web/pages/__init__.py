@@ -5,10 +5,34 @@ Every page links to its machine-readable twin, the API answer with the same data
 
 from fastapi import APIRouter
 
-from api.web.pages import home, impact, invitations, pack, process, projects, signin, vote
+from api.web.pages import (
+    console,
+    console_decision,
+    console_process,
+    home,
+    impact,
+    invitations,
+    pack,
+    process,
+    projects,
+    signin,
+    vote,
+)
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-for _module in (home, process, projects, impact, pack, signin, invitations, vote):
+for _module in (
+    home,
+    process,
+    projects,
+    impact,
+    pack,
+    signin,
+    invitations,
+    console,
+    console_decision,
+    console_process,
+    vote,
+):
     router.include_router(_module.router)

@@ -1,0 +1,1 @@
+"""What the officers' console pages share: who may use them, refusals, and redirects."""

@@ -1,0 +1,205 @@
+"""The queues' writer: a few columns per process, proposal, project, contribution and hearing.
+
+Each event changes at most one row, written at once (officers' queues are small and the
+events that feed them are rare next to ballots, which this model never decodes). Proposal
+statuses are the catalogue's words, from the same domain function
+(:func:`coprod.domain.decision.status_after_decision`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from eventsourcing.persistence import Tracking
+
+from coprod.domain.ballot import Ballot
+from coprod.domain.commitment import Commitment, Contribution
+from coprod.domain.decision import Decision, status_after_decision
+from coprod.domain.organisation import Organisation, Person
+from coprod.domain.outcome import Outcome
+from coprod.domain.pabulib_source import PabulibSource
+from coprod.domain.parameters import CensusShares, VolunteerRates
+from coprod.domain.process import Process
+from coprod.domain.project import Project
+from coprod.domain.proposal import IDEA, MERGED, WITHDRAWN, Proposal
+from coprod.domain.release import Release
+from projections.kernel.handlers import Handlers, events_of
+from projections.kernel.readmodel import Item, ReadModel
+from projections.queues.tables import DICTIONARY, SUFFIXES, create_statements
+from projections.store import Connection
+from projections.stored_ballot import to_us
+
+__all__ = ["QueuesModel", "handlers"]
+
+
+class _Batch:
+    """Where a batch writes: the connection and the generation's table prefix."""
+
+    def __init__(self, conn: Connection, prefix: str) -> None:
+        self.conn = conn
+        self.prefix = prefix
+
+    def run(self, sql: str, params: Sequence[Any]) -> None:
+        self.conn.execute(sql.replace("{p}", self.prefix), params)
+
+    def proposal(self, e: Any, **values: Any) -> None:
+        """Set `values` on the proposal's row (no row: an idea this model never saw)."""
+        names = ", ".join(f"{k} = ?" for k in values)
+        self.run(
+            f"UPDATE {{p}}_proposals SET {names}, updated_us = ? WHERE proposal_id = ?",
+            [*values.values(), to_us(e.timestamp), e.originator_id.hex],
+        )
+
+
+handlers: Handlers[_Batch] = Handlers(
+    ignores=(
+        *(events_of(Process) - {Process.Opened}),
+        *(events_of(Project) - {Project.ProjectFunded}),
+        Proposal.Absorbed,
+        Proposal.FactRecorded,
+        Proposal.HearingExempted,
+    ),
+    ignores_all_of=(
+        Ballot,
+        Decision,
+        Commitment,
+        Organisation,
+        Person,
+        Outcome,
+        PabulibSource,
+        CensusShares,
+        VolunteerRates,
+        Release,
+    ),
+)
+
+
+@handlers.on(Process.Opened)
+def _opened(e: Process.Opened, t: Tracking, b: _Batch) -> None:
+    b.run(
+        "INSERT INTO {p}_processes VALUES (?, ?, ?)",
+        (e.originator_id.hex, e.council_id.hex, e.name),
+    )
+
+
+@handlers.on(Proposal.IdeaSubmitted)
+def _submitted(e: Proposal.IdeaSubmitted, t: Tracking, b: _Batch) -> None:
+    b.run(
+        "INSERT INTO {p}_proposals VALUES (?, ?, ?, ?, ?, ?)",
+        (e.originator_id.hex, e.process_id.hex, e.title, IDEA, "open", to_us(e.timestamp)),
+    )
+
+
+@handlers.on(Proposal.IdeaAmended)
+def _amended(e: Proposal.IdeaAmended, t: Tracking, b: _Batch) -> None:
+    if e.title is not None:
+        b.proposal(e, title=e.title)
+
+
+@handlers.on(Proposal.MergedInto)
+def _merged(e: Proposal.MergedInto, t: Tracking, b: _Batch) -> None:
+    b.proposal(e, status=MERGED)
+
+
+@handlers.on(Proposal.Withdrawn)
+def _withdrawn(e: Proposal.Withdrawn, t: Tracking, b: _Batch) -> None:
+    b.proposal(e, status=WITHDRAWN)
+
+
+@handlers.on(Proposal.DevelopedIntoProposal)
+def _developed(e: Proposal.DevelopedIntoProposal, t: Tracking, b: _Batch) -> None:
+    b.proposal(e, stage="proposal")
+
+
+@handlers.on(Proposal.FeasibilityAssessed)
+def _assessed(e: Proposal.FeasibilityAssessed, t: Tracking, b: _Batch) -> None:
+    b.proposal(e, status="feasible" if e.feasible else "unfeasible")
+
+
+@handlers.on(Proposal.Shortlisted)
+def _shortlisted(e: Proposal.Shortlisted, t: Tracking, b: _Batch) -> None:
+    b.proposal(e, status="shortlisted")
+
+
+@handlers.on(Proposal.NotShortlisted)
+def _not_shortlisted(e: Proposal.NotShortlisted, t: Tracking, b: _Batch) -> None:
+    b.proposal(e, status="not_shortlisted")
+
+
+@handlers.on(Proposal.DecisionApplied)
+def _decision(e: Proposal.DecisionApplied, t: Tracking, b: _Batch) -> None:
+    b.proposal(e, status=status_after_decision(e.outcome, e.decision_status))
+
+
+@handlers.on(Proposal.HearingSent)
+def _hearing_sent(e: Proposal.HearingSent, t: Tracking, b: _Batch) -> None:
+    b.run(
+        "INSERT INTO {p}_hearings VALUES (?, ?, ?, ?, NULL)",
+        (e.hearing_id.hex, e.originator_id.hex, e.sent_on.isoformat(), e.deadline.isoformat()),
+    )
+
+
+@handlers.on(Proposal.HearingAnswered)
+def _hearing_answered(e: Proposal.HearingAnswered, t: Tracking, b: _Batch) -> None:
+    b.run(
+        "UPDATE {p}_hearings SET answered_on = ? WHERE hearing_id = ?",
+        (e.answered_on.isoformat(), e.hearing_id.hex),
+    )
+
+
+@handlers.on(Project.ProjectFunded)
+def _funded(e: Project.ProjectFunded, t: Tracking, b: _Batch) -> None:
+    b.run(
+        "INSERT INTO {p}_projects VALUES (?, ?, ?)",
+        (e.originator_id.hex, e.process_id.hex, e.title),
+    )
+
+
+@handlers.on(Contribution.ContributionLogged)
+def _logged(e: Contribution.ContributionLogged, t: Tracking, b: _Batch) -> None:
+    b.run(
+        "INSERT INTO {p}_contributions VALUES (?, ?, ?, ?, ?, ?, 'logged')",
+        (
+            e.originator_id.hex,
+            e.project_id.hex,
+            e.organisation_id.hex,
+            str(e.hours),
+            e.people_count,
+            e.worked_on.isoformat(),
+        ),
+    )
+
+
+def _contribution_status(e: Any, b: _Batch, status: str) -> None:
+    b.run(
+        "UPDATE {p}_contributions SET status = ? WHERE contribution_id = ?",
+        (status, e.originator_id.hex),
+    )
+
+
+@handlers.on(Contribution.ContributionVerified)
+def _verified(e: Contribution.ContributionVerified, t: Tracking, b: _Batch) -> None:
+    _contribution_status(e, b, "verified")
+
+
+@handlers.on(Contribution.ContributionDisputed)
+def _disputed(e: Contribution.ContributionDisputed, t: Tracking, b: _Batch) -> None:
+    _contribution_status(e, b, "disputed")
+
+
+class QueuesModel(ReadModel):
+    """What waits for an officer in each council's processes."""
+
+    name = "queues"
+    version = 1
+    table_suffixes = SUFFIXES
+    dictionary: ClassVar[dict[str, dict[str, str]]] = DICTIONARY
+    handlers: ClassVar[Handlers[_Batch]] = handlers
+    topics: ClassVar[frozenset[str]] = handlers.topics()
+
+    def create_statements(self, prefix: str) -> list[str]:
+        return create_statements(prefix)
+
+    def apply(self, conn: Connection, prefix: str, items: Sequence[Item]) -> None:
+        handlers.apply_all(items, _Batch(conn, prefix))
