@@ -3,7 +3,8 @@
 The trail's entries carry the event type (``Project.MilestoneDelayed``) and a one-line
 summary with the figures, written in English by the timeline read model. The page heads each
 entry with this table's words through the catalogue, so a Danish reader reads what happened
-in Danish; the summary follows (marked English where it is). A test holds that every event
+in Danish; the summary follows, rendered from its code and values in the reader's language
+(api.web.trail_summaries), or in English, marked so, for a code the catalogue lacks. A test holds that every event
 the timeline records has its heading here.
 """
 

@@ -20,6 +20,7 @@ from api.web.charts import bar_chart, progress_bar
 from api.web.csrf import CSRF_COOKIE, CSRF_FIELD, cookie_to_set, csrf_token
 from api.web.events import event_heading
 from api.web.i18n import LANG_COOKIE, LANGUAGES, Language, language, negotiate
+from api.web.trail_summaries import summary_line
 
 __all__ = [
     "CSP",
@@ -57,6 +58,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(progress_bar=progress_bar, bar_chart=bar_chart, event_heading=event_heading)
+    env.globals.update(summary_line=summary_line)
     return env
 
 

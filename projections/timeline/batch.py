@@ -11,6 +11,7 @@ from eventsourcing.persistence import Tracking
 
 from projections.store import Connection
 from projections.stored_ballot import to_us
+from projections.timeline.summaries import Summary
 from projections.timeline.tables import ENTRY_COLUMNS, SUBJECT_KINDS
 from projections.timeline.values import Change, LinkRow, as_text
 
@@ -117,7 +118,7 @@ class TimelineBatch:
         e: Any,
         t: Tracking,
         stage: str,
-        summary: str,
+        summary: Summary,
         **details: Unpack[RowDetails],
     ) -> None:
         """One entry of the chain: the event, where in the story, what happened and why."""
@@ -141,7 +142,7 @@ class TimelineBatch:
                 SUBJECT_KINDS[event.split(".")[0]],
                 e.originator_id.hex,
                 item or None,
-                summary,
+                summary.english,
                 reason,
                 actor.id.hex,
                 actor.role.value,
@@ -149,6 +150,8 @@ class TimelineBatch:
                 json.dumps([list(c) for c in changes], ensure_ascii=False),
                 json.dumps([list(link) for link in links], ensure_ascii=False),
                 corrects,
+                summary.code,
+                json.dumps(summary.values, ensure_ascii=False),
             )
         )
 

@@ -23,7 +23,7 @@ class TimelineModel(ReadModel):
     """Per idea chain: every event with its actor, reasons, links, corrections and field diffs."""
 
     name = "timeline"
-    version = 1
+    version = 2
     table_suffixes = ("entries", "subjects", "merges", "state", "options")
     dictionary: ClassVar[dict[str, dict[str, str]]] = DICTIONARY
     handlers: ClassVar[Handlers[TimelineBatch]] = handlers

@@ -17,6 +17,7 @@ from coprod.domain.values import Money
 from projections.stored_ballot import to_us
 from projections.timeline.batch import TimelineBatch
 from projections.timeline.events import handlers
+from projections.timeline.summaries import Summary, summary
 from projections.timeline.values import as_text, record_fields
 
 
@@ -34,7 +35,7 @@ def _ballot_opened(e: Process.BallotOpened, t: Tracking, b: TimelineBatch) -> No
             e,
             t,
             "ballot",
-            f"ballot opened with {len(options)} proposals; this one at {as_text(option.cost)}",
+            summary("ballot_opened", count=len(options), cost=as_text(option.cost)),
             links=[("ballot_of", "process", pid)],
             changes=[("ballot_cost", None, as_text(option.cost))],
         )
@@ -51,7 +52,7 @@ def _ballot_closed(e: Process.BallotClosed, t: Tracking, b: TimelineBatch) -> No
                 e,
                 t,
                 "ballot",
-                "ballot closed; no later ballot is counted",
+                summary("ballot_closed"),
                 links=[("ballot_of", "process", pid)],
             )
 
@@ -64,15 +65,21 @@ def _outcome(e: Outcome.Computed, t: Tracking, b: TimelineBatch) -> None:
         if chain is None:
             continue
         selected = proposal_id.hex in winners
-        rule = e.rule if e.applied == e.rule else f"{e.rule} (applied: {e.applied})"
         b.row(
             chain,
             e,
             t,
             "outcome_count",
-            f"counted under {rule}: score {score}, "
-            f"{'selected' if selected else 'not selected'}; {e.ballots} ballots up to "
-            f"log position {e.counted_up_to} (sha256 {e.ballots_sha256[:12]}...)",
+            summary(
+                "outcome_counted" if e.applied == e.rule else "outcome_counted_applied",
+                rule=e.rule,
+                applied=e.applied,
+                score=score,
+                selected="selected" if selected else "not selected",
+                ballots=e.ballots,
+                position=e.counted_up_to,
+                sha256=e.ballots_sha256[:12],
+            ),
             changes=[
                 ("rule", None, e.rule),
                 ("score", None, str(score)),
@@ -97,7 +104,7 @@ def _idea(e: Proposal.IdeaSubmitted, t: Tracking, b: TimelineBatch) -> None:
         e,
         t,
         "idea",
-        f"idea submitted: {e.title}",
+        summary("idea_submitted", title=e.title),
         changes=b.changes(sid, "", values),
         links=[("submitted_to", "process", e.process_id.hex)],
     )
@@ -112,7 +119,7 @@ def _amended(e: Proposal.IdeaAmended, t: Tracking, b: TimelineBatch) -> None:
         e,
         t,
         "idea",
-        f"idea amended: {', '.join(values)} changed",
+        summary("idea_amended", fields=list(values)),
         changes=b.changes(sid, "", values),
     )
 
@@ -126,7 +133,7 @@ def _merged(e: Proposal.MergedInto, t: Tracking, b: TimelineBatch) -> None:
         e,
         t,
         "idea",
-        f"merged into {UUID(hex=target)}",
+        summary("merged_into", target=str(UUID(hex=target))),
         changes=b.changes(sid, "", {"status": "merged"}),
         links=[("merged_into", "idea", target)],
     )
@@ -140,7 +147,7 @@ def _absorbed(e: Proposal.Absorbed, t: Tracking, b: TimelineBatch) -> None:
         e,
         t,
         "idea",
-        f"idea {UUID(hex=source)} was merged into this one",
+        summary("absorbed", source=str(UUID(hex=source))),
         links=[("merged_from", "idea", source)],
     )
 
@@ -153,7 +160,7 @@ def _withdrawn(e: Proposal.Withdrawn, t: Tracking, b: TimelineBatch) -> None:
         e,
         t,
         "idea",
-        "withdrawn",
+        summary("withdrawn"),
         reason=e.reason,
         changes=b.changes(sid, "", {"status": "withdrawn"}),
     )
@@ -170,13 +177,17 @@ def _developed(e: Proposal.DevelopedIntoProposal, t: Tracking, b: TimelineBatch)
         "category": e.category,
         "co_producers": e.co_producers or None,
     }
-    verb = "proposal revised" if earlier else "developed into a proposal"
     b.row(
         sid,
         e,
         t,
         "proposal",
-        f"{verb}: estimated {as_text(e.cost_estimate)}, area {e.area_code}, {e.category}",
+        summary(
+            "revised" if earlier else "developed",
+            cost=as_text(e.cost_estimate),
+            area=e.area_code,
+            category=e.category,
+        ),
         changes=b.changes(sid, "", values),
         links=[("co_producer", "organisation", o.hex) for o in e.co_producers],
         corrects=None if earlier is None else int(earlier),
@@ -190,13 +201,13 @@ def _assessed(e: Proposal.FeasibilityAssessed, t: Tracking, b: TimelineBatch) ->
     earlier = b.get(sid, "", "_row:assessment")
     values = {"feasible": e.feasible, "assessed_cost": e.assessed_cost}
     verdict = "feasible" if e.feasible else "unfeasible"
-    cost = "" if e.assessed_cost is None else f", assessed cost {as_text(e.assessed_cost)}"
+    code = ("reassessed" if earlier else "assessed") + ("" if e.assessed_cost is None else "_cost")
     b.row(
         sid,
         e,
         t,
         "assessment",
-        f"{'re-assessed' if earlier else 'assessed'} {verdict}{cost}",
+        summary(code, verdict=verdict, cost=as_text(e.assessed_cost)),
         reason=e.reason or None,
         changes=b.changes(sid, "", values),
         corrects=None if earlier is None else int(earlier),
@@ -212,7 +223,7 @@ def _shortlisted(e: Proposal.Shortlisted, t: Tracking, b: TimelineBatch) -> None
         e,
         t,
         "shortlist",
-        "shortlisted for the ballot",
+        summary("shortlisted"),
         changes=b.changes(sid, "", {"shortlisted": True}),
     )
 
@@ -225,7 +236,7 @@ def _not_shortlisted(e: Proposal.NotShortlisted, t: Tracking, b: TimelineBatch) 
         e,
         t,
         "shortlist",
-        "kept off the shortlist",
+        summary("not_shortlisted"),
         reason=e.reason,
         changes=b.changes(sid, "", {"shortlisted": False}),
     )
@@ -241,7 +252,7 @@ def _fact(e: Proposal.FactRecorded, t: Tracking, b: TimelineBatch) -> None:
         e,
         t,
         "case_file",
-        f"fact on the case file ({', '.join(flags)}): {e.summary}",
+        summary("fact_recorded", flags=flags, summary=e.summary),
         item=e.fact_id.hex,
     )
 
@@ -254,7 +265,7 @@ def _hearing_sent(e: Proposal.HearingSent, t: Tracking, b: TimelineBatch) -> Non
         e,
         t,
         "case_file",
-        f"party hearing sent on {len(e.fact_ids)} fact(s), answer due {e.deadline}",
+        summary("hearing_sent", count=len(e.fact_ids), due_on=e.deadline),
         item=e.hearing_id.hex,
         links=[("on_fact", "fact", f.hex) for f in e.fact_ids],
     )
@@ -268,7 +279,7 @@ def _hearing_answered(e: Proposal.HearingAnswered, t: Tracking, b: TimelineBatch
         e,
         t,
         "case_file",
-        f"party answered the hearing on {e.answered_on} (document {e.response_ref})",
+        summary("hearing_answered", answered_on=e.answered_on, document=e.response_ref),
         item=e.hearing_id.hex,
     )
 
@@ -281,7 +292,7 @@ def _hearing_exempted(e: Proposal.HearingExempted, t: Tracking, b: TimelineBatch
         e,
         t,
         "case_file",
-        f"{len(e.fact_ids)} fact(s) exempted from the party hearing",
+        summary("hearing_exempted", count=len(e.fact_ids)),
         reason=e.justification,
         links=[("on_fact", "fact", f.hex) for f in e.fact_ids],
     )
@@ -303,13 +314,17 @@ def _decision_values(
 def _decided(e: Decision.DecisionMade, t: Tracking, b: TimelineBatch) -> None:
     did, chain = e.originator_id.hex, e.proposal_id.hex
     b.subject(did, chain, "decision", e.process_id.hex, e.timestamp)
-    amount = "" if e.amount is None else f" ({as_text(e.amount)})"
     b.row(
         chain,
         e,
         t,
         "decision",
-        f"council decision: {e.outcome.value}{amount}, decided on {e.decided_on}",
+        summary(
+            "decision_made" if e.amount is None else "decision_made_amount",
+            outcome=e.outcome.value,
+            amount=as_text(e.amount),
+            decided_on=e.decided_on,
+        ),
         changes=b.changes(did, "", _decision_values(e.outcome, e.amount, e.record, e.decided_on)),
         links=[("decides", "idea", chain)],
     )
@@ -317,7 +332,7 @@ def _decided(e: Decision.DecisionMade, t: Tracking, b: TimelineBatch) -> None:
 
 
 def _decision_act(
-    e: Any, t: Tracking, b: TimelineBatch, summary: str, values: dict[str, Any]
+    e: Any, t: Tracking, b: TimelineBatch, line: Summary, values: dict[str, Any]
 ) -> None:
     did = e.originator_id.hex
     chain = b.chain(did)
@@ -329,7 +344,7 @@ def _decision_act(
         e,
         t,
         "decision",
-        summary,
+        line,
         reason=e.reason,
         changes=[
             ("original_outcome", None, e.original_outcome.value),
@@ -342,24 +357,30 @@ def _decision_act(
 
 @handlers.on(Decision.DecisionCorrected)
 def _decision_corrected(e: Decision.DecisionCorrected, t: Tracking, b: TimelineBatch) -> None:
-    amount = "" if e.amount is None else f" ({as_text(e.amount)})"
     was = b.get(e.originator_id.hex, "", "outcome") or e.original_outcome.value
     _decision_act(
         e,
         t,
         b,
-        f"decision corrected: {was} -> {e.outcome.value}{amount}, "
-        f"decided on {e.decided_on} (originally {e.original_outcome.value})",
+        summary(
+            "decision_corrected" if e.amount is None else "decision_corrected_amount",
+            was=was,
+            outcome=e.outcome.value,
+            amount=as_text(e.amount),
+            decided_on=e.decided_on,
+            original=e.original_outcome.value,
+        ),
         _decision_values(e.outcome, e.amount, e.record, e.decided_on),
     )
 
 
 @handlers.on(Decision.DecisionReopened)
 def _decision_reopened(e: Decision.DecisionReopened, t: Tracking, b: TimelineBatch) -> None:
-    _decision_act(e, t, b, "decision reopened for reconsideration", {"status": "reopened"})
+    _decision_act(e, t, b, summary("decision_reopened"), {"status": "reopened"})
 
 
 @handlers.on(Decision.DecisionRevoked)
 def _decision_revoked(e: Decision.DecisionRevoked, t: Tracking, b: TimelineBatch) -> None:
     values = {"status": "revoked", "decided_on": e.decided_on, **record_fields(e.record)}
-    _decision_act(e, t, b, f"decision revoked on {e.decided_on}", values)
+    line = summary("decision_revoked", decided_on=e.decided_on)
+    _decision_act(e, t, b, line, values)

@@ -11,16 +11,17 @@ from coprod.domain.commitment import Commitment, Contribution
 from coprod.domain.project import Project
 from projections.timeline.batch import TimelineBatch
 from projections.timeline.events import handlers
+from projections.timeline.summaries import Summary, summary
 from projections.timeline.values import as_text
 
 
 def _project_row(
-    e: Any, t: Tracking, b: TimelineBatch, stage: str, summary: str, **extra: Any
+    e: Any, t: Tracking, b: TimelineBatch, stage: str, line: Summary, **extra: Any
 ) -> None:
     project = e.originator_id.hex
     chain = b.chain(project)
     if chain is not None:
-        b.row(chain, e, t, stage, summary, **extra)
+        b.row(chain, e, t, stage, line, **extra)
 
 
 @handlers.on(Project.ProjectFunded)
@@ -32,7 +33,7 @@ def _funded(e: Project.ProjectFunded, t: Tracking, b: TimelineBatch) -> None:
         t,
         b,
         "project",
-        f"project funded: {e.title}, approved {as_text(e.approved)}",
+        summary("project_funded", title=e.title, approved=as_text(e.approved)),
         changes=b.changes(
             project, "", {"title": e.title, "approved": e.approved, "status": "in_delivery"}
         ),
@@ -49,7 +50,7 @@ def _milestone_scheduled(e: Project.MilestoneScheduled, t: Tracking, b: Timeline
         t,
         b,
         "milestone",
-        f"milestone {e.code} scheduled: {e.title}, due {e.due_on}",
+        summary("milestone_scheduled", code=e.code, title=e.title, due_on=e.due_on),
         item=e.code,
         changes=b.changes(project, e.code, values),
     )
@@ -57,7 +58,7 @@ def _milestone_scheduled(e: Project.MilestoneScheduled, t: Tracking, b: Timeline
 
 
 def _milestone_change(
-    e: Any, t: Tracking, b: TimelineBatch, summary: str, values: dict[str, Any], **extra: Any
+    e: Any, t: Tracking, b: TimelineBatch, line: Summary, values: dict[str, Any], **extra: Any
 ) -> None:
     project = e.originator_id.hex
     _project_row(
@@ -65,7 +66,7 @@ def _milestone_change(
         t,
         b,
         "milestone",
-        summary,
+        line,
         item=e.code,
         changes=b.changes(project, e.code, values),
         **extra,
@@ -75,7 +76,8 @@ def _milestone_change(
 @handlers.on(Project.MilestoneStarted)
 def _milestone_started(e: Project.MilestoneStarted, t: Tracking, b: TimelineBatch) -> None:
     values = {"status": "started", "started_on": e.started_on}
-    _milestone_change(e, t, b, f"milestone {e.code} started {e.started_on}", values)
+    line = summary("milestone_started", code=e.code, started_on=e.started_on)
+    _milestone_change(e, t, b, line, values)
 
 
 @handlers.on(Project.MilestoneMet)
@@ -85,7 +87,7 @@ def _milestone_met(e: Project.MilestoneMet, t: Tracking, b: TimelineBatch) -> No
         e,
         t,
         b,
-        f"milestone {e.code} met {e.met_on}",
+        summary("milestone_met", code=e.code, met_on=e.met_on),
         values,
         links=[("evidence", "url", e.evidence_url)],
     )
@@ -99,7 +101,7 @@ def _milestone_delayed(e: Project.MilestoneDelayed, t: Tracking, b: TimelineBatc
         e,
         t,
         b,
-        f"milestone {e.code} delayed: due {before} -> {e.new_due_on}",
+        summary("milestone_delayed", code=e.code, due_before=before, due_on=e.new_due_on),
         {"due_on": e.new_due_on},
         reason=e.reason,
         corrects=None if scheduled is None else int(scheduled),
@@ -108,9 +110,8 @@ def _milestone_delayed(e: Project.MilestoneDelayed, t: Tracking, b: TimelineBatc
 
 @handlers.on(Project.MilestoneCancelled)
 def _milestone_cancelled(e: Project.MilestoneCancelled, t: Tracking, b: TimelineBatch) -> None:
-    _milestone_change(
-        e, t, b, f"milestone {e.code} cancelled", {"status": "cancelled"}, reason=e.reason
-    )
+    line = summary("milestone_cancelled", code=e.code)
+    _milestone_change(e, t, b, line, {"status": "cancelled"}, reason=e.reason)
 
 
 @handlers.on(Project.SpendRecorded)
@@ -122,7 +123,7 @@ def _spend(e: Project.SpendRecorded, t: Tracking, b: TimelineBatch) -> None:
         t,
         b,
         "spend",
-        f"spend recorded: {as_text(e.amount)} on {e.spent_on} for {e.purpose}",
+        summary("spend_recorded", amount=as_text(e.amount), spent_on=e.spent_on, purpose=e.purpose),
         item=item,
         changes=b.changes(project, item, values),
     )
@@ -139,7 +140,7 @@ def _spend_corrected(e: Project.SpendCorrected, t: Tracking, b: TimelineBatch) -
         t,
         b,
         "spend",
-        f"spend corrected: {before} -> {as_text(e.amount)}",
+        summary("spend_corrected", before=before, amount=as_text(e.amount)),
         item=item,
         reason=e.reason,
         changes=b.changes(project, item, {"amount": e.amount}),
@@ -156,7 +157,12 @@ def _match_funding(e: Project.MatchFundingRecorded, t: Tracking, b: TimelineBatc
         t,
         b,
         "match_funding",
-        f"match funding received: {as_text(e.amount)} from {e.source} on {e.received_on}",
+        summary(
+            "match_funding",
+            amount=as_text(e.amount),
+            source=e.source,
+            received_on=e.received_on,
+        ),
         item=item,
         changes=b.changes(project, item, values),
     )
@@ -171,7 +177,7 @@ def _completed(e: Project.ProjectCompleted, t: Tracking, b: TimelineBatch) -> No
         t,
         b,
         "completion",
-        f"project completed {e.completed_on}",
+        summary("project_completed", completed_on=e.completed_on),
         changes=b.changes(project, "", values),
     )
 
@@ -184,7 +190,7 @@ def _cancelled(e: Project.ProjectCancelled, t: Tracking, b: TimelineBatch) -> No
         t,
         b,
         "completion",
-        "project cancelled",
+        summary("project_cancelled"),
         reason=e.reason,
         changes=b.changes(project, "", {"status": "cancelled"}),
     )
@@ -199,7 +205,13 @@ def _indicator(e: Project.OutcomeIndicatorDefined, t: Tracking, b: TimelineBatch
         t,
         b,
         "outcomes",
-        f"outcome indicator {e.code}: {e.description}, target {e.target} {e.unit}",
+        summary(
+            "indicator_defined",
+            code=e.code,
+            description=e.description,
+            target=e.target,
+            unit=e.unit,
+        ),
         item=e.code,
         changes=b.changes(project, e.code, values),
     )
@@ -209,7 +221,6 @@ def _indicator(e: Project.OutcomeIndicatorDefined, t: Tracking, b: TimelineBatch
 def _reported(e: Project.OutcomeReported, t: Tracking, b: TimelineBatch) -> None:
     project = e.originator_id.hex
     target = b.get(project, e.code, "target")
-    people = "" if e.beneficiaries is None else f", {e.beneficiaries} beneficiaries"
     values = {
         "actual": e.actual,
         "beneficiaries": e.beneficiaries,
@@ -220,7 +231,14 @@ def _reported(e: Project.OutcomeReported, t: Tracking, b: TimelineBatch) -> None
         t,
         b,
         "outcomes",
-        f"outcome {e.code} reported {e.reported_on}: {e.actual} against target {target}" + people,
+        summary(
+            "outcome_reported" if e.beneficiaries is None else "outcome_reported_beneficiaries",
+            code=e.code,
+            reported_on=e.reported_on,
+            actual=e.actual,
+            target=target,
+            beneficiaries=e.beneficiaries,
+        ),
         item=e.code,
         changes=b.changes(project, e.code, values),
     )
@@ -233,9 +251,8 @@ def _commitment(e: Commitment.CommitmentMade, t: Tracking, b: TimelineBatch) -> 
     if found is None:
         return
     b.subject(cid, found[0], "commitment", found[1], e.timestamp)
-    pledge = [f"{e.pledged_hours} hours"] if e.pledged_hours is not None else []
-    if e.in_kind is not None:
-        pledge.append(f"{e.in_kind.description} worth {as_text(e.in_kind.fair_value)}")
+    kind = e.in_kind
+    pledge = ("_hours" if e.pledged_hours is not None else "") + ("_in_kind" if kind else "")
     values = {
         "phase": e.phase,
         "level": e.level,
@@ -249,30 +266,37 @@ def _commitment(e: Commitment.CommitmentMade, t: Tracking, b: TimelineBatch) -> 
         e,
         t,
         "community",
-        f"community group committed {' and '.join(pledge)} ({e.phase.value}, {e.level.value})",
+        summary(
+            "commitment" + pledge,
+            hours=e.pledged_hours,
+            in_kind=None if kind is None else kind.description,
+            value=None if kind is None else as_text(kind.fair_value),
+            phase=e.phase.value,
+            level=e.level.value,
+        ),
         changes=b.changes(cid, "", values),
         links=[("by", "organisation", e.organisation_id.hex), ("to", "project", project)],
     )
 
 
 def _community_row(
-    e: Any, t: Tracking, b: TimelineBatch, summary: str, status: str, **extra: Any
+    e: Any, t: Tracking, b: TimelineBatch, line: Summary, status: str, **extra: Any
 ) -> None:
     sid = e.originator_id.hex
     chain = b.chain(sid)
     if chain is not None:
         changes = b.changes(sid, "", {"status": status})
-        b.row(chain, e, t, "community", summary, changes=changes, **extra)
+        b.row(chain, e, t, "community", line, changes=changes, **extra)
 
 
 @handlers.on(Commitment.CommitmentMet)
 def _commitment_met(e: Commitment.CommitmentMet, t: Tracking, b: TimelineBatch) -> None:
-    _community_row(e, t, b, "commitment met", "met")
+    _community_row(e, t, b, summary("commitment_met"), "met")
 
 
 @handlers.on(Commitment.CommitmentLapsed)
 def _commitment_lapsed(e: Commitment.CommitmentLapsed, t: Tracking, b: TimelineBatch) -> None:
-    _community_row(e, t, b, "commitment lapsed", "lapsed", reason=e.reason)
+    _community_row(e, t, b, summary("commitment_lapsed"), "lapsed", reason=e.reason)
 
 
 @handlers.on(Contribution.ContributionLogged)
@@ -295,8 +319,14 @@ def _contribution(e: Contribution.ContributionLogged, t: Tracking, b: TimelineBa
         e,
         t,
         "community",
-        f"work logged: {e.hours} hours by {e.people_count} people on {e.worked_on} "
-        f"({e.phase.value}, {e.level.value})",
+        summary(
+            "work_logged",
+            hours=e.hours,
+            people=e.people_count,
+            worked_on=e.worked_on,
+            phase=e.phase.value,
+            level=e.level.value,
+        ),
         changes=b.changes(sid, "", values),
         links=[
             ("by", "organisation", e.organisation_id.hex),
@@ -310,11 +340,11 @@ def _contribution(e: Contribution.ContributionLogged, t: Tracking, b: TimelineBa
 def _contribution_verified(
     e: Contribution.ContributionVerified, t: Tracking, b: TimelineBatch
 ) -> None:
-    _community_row(e, t, b, "logged work verified", "verified")
+    _community_row(e, t, b, summary("work_verified"), "verified")
 
 
 @handlers.on(Contribution.ContributionDisputed)
 def _contribution_disputed(
     e: Contribution.ContributionDisputed, t: Tracking, b: TimelineBatch
 ) -> None:
-    _community_row(e, t, b, "logged work disputed", "disputed", reason=e.reason)
+    _community_row(e, t, b, summary("work_disputed"), "disputed", reason=e.reason)

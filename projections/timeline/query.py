@@ -14,6 +14,7 @@ from projections.process_summary import ProposalTally, process_summary
 from projections.store import DB_ERRORS, Connection, read_generation
 from projections.stored_ballot import from_us, to_us
 from projections.timeline.model import TimelineModel
+from projections.timeline.summaries import Summary, summary
 from projections.timeline.tables import ENTRY_COLUMNS
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -83,6 +84,16 @@ class TimelineEntry:
     corrects: int | None
     #: Log positions of the later rows that correct this one (as of the timeline's time).
     corrected_by: tuple[int, ...] = ()
+    #: The summary as a code and plain values (see :mod:`projections.timeline.summaries`).
+    summary_code: str = ""
+    summary_values: dict[str, Any] = field(default_factory=dict)
+
+    def summary_parts(self, *, public: bool = False) -> tuple[str, dict[str, Any]]:
+        """The summary's code and values as the view (public or not) shows the summary."""
+        if public and self.event == "Contribution.ContributionLogged":
+            line = _public_log_summary(self.changes)
+            return line.code, line.values
+        return self.summary_code, self.summary_values
 
     def to_dict(self, *, public: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -118,12 +129,21 @@ def _public_log(changes: tuple[FieldChange, ...]) -> dict[str, Any]:
     people below k as often as not, and summing logs recovered hidden report cells. The
     public reads head-counts only as disclosure-controlled totals from a release."""
     kept = tuple(c for c in changes if c.field not in PUBLIC_DROPPED_CHANGES)
-    after = {c.field: c.after for c in kept}
     return {
-        "summary": f"work logged: {after.get('hours')} hours on {after.get('worked_on')} "
-        f"({after.get('phase')}, {after.get('level')})",
+        "summary": _public_log_summary(kept).english,
         "changes": [c.to_dict() for c in kept],
     }
+
+
+def _public_log_summary(changes: tuple[FieldChange, ...]) -> Summary:
+    after = {c.field: c.after for c in changes}
+    return summary(
+        "work_logged_public",
+        hours=after.get("hours"),
+        worked_on=after.get("worked_on"),
+        phase=after.get("phase"),
+        level=after.get("level"),
+    )
 
 
 #: Fields of a contribution log the public view leaves out (see :func:`_public_log`).
@@ -306,7 +326,7 @@ def _entries(rows: list[tuple[Any, ...]]) -> tuple[TimelineEntry, ...]:
     result: list[TimelineEntry] = []
     for row in rows:
         (nid, ts, _process, stage, event, kind, sid, item, summary, reason) = row[:10]
-        actor, role, org, changes, links, corrects = row[10:]
+        actor, role, org, changes, links, corrects, code, values = row[10:]
         link_list = [Link(r, k, _uuidas_text(t) or "") for r, k, t in json.loads(links)]
         if stage == "outcome_count":
             outcomes.append(Link("counted_by", "outcome", str(UUID(hex=sid))))
@@ -332,6 +352,8 @@ def _entries(rows: list[tuple[Any, ...]]) -> tuple[TimelineEntry, ...]:
                 changes=tuple(FieldChange(f, b, a) for f, b, a in json.loads(changes)),
                 links=tuple(link_list),
                 corrects=None if corrects is None else int(corrects),
+                summary_code=str(code),
+                summary_values=json.loads(values),
             )
         )
     return tuple(

@@ -20,6 +20,8 @@ ENTRY_COLUMNS = (
     "changes",
     "links",
     "corrects",
+    "summary_code",
+    "summary_values",
 )
 SUBJECT_COLUMNS = ("subject_id", "chain_id", "kind", "process_id", "ts_us")
 #: What a row is about, by the aggregate that recorded the event (the row's subject_id).
@@ -67,6 +69,11 @@ DICTIONARY: dict[str, dict[str, str]] = {
         "corrects": "Log position of the row this one corrects, revises or moves (the "
         "original decision, the recorded spend, the earlier assessment or estimate, the "
         "milestone's scheduling); empty otherwise.",
+        "summary_code": "What kind of line the summary is (e.g. decision_made_amount); the "
+        "summary is this code's English template filled with summary_values.",
+        "summary_values": "JSON object of the summary's values: dates ISO, money as "
+        "'amount currency', numbers as exact text, so a page can show the line in the "
+        "reader's language.",
     },
     "subjects": {
         "subject_id": "An idea, decision, project, commitment or contribution (32 hex).",
@@ -104,6 +111,7 @@ def create_statements(prefix: str) -> list[str]:
         "subject_id TEXT NOT NULL, item TEXT, summary TEXT NOT NULL, reason TEXT, "
         "actor_id TEXT NOT NULL, actor_role TEXT NOT NULL, actor_organisation_id TEXT, "
         "changes TEXT NOT NULL, links TEXT NOT NULL, corrects BIGINT, "
+        "summary_code TEXT NOT NULL, summary_values TEXT NOT NULL, "
         "PRIMARY KEY (chain_id, notification_id))",
         f"CREATE INDEX IF NOT EXISTS {prefix}_entries_by_time "
         f"ON {prefix}_entries (chain_id, ts_us)",

@@ -25,10 +25,13 @@ __all__ = [
 
 
 def trail_entries(timeline: Timeline) -> list[dict[str, Any]]:
-    """The public entries, oldest first, with their time parsed for the date formats."""
+    """The public entries, oldest first, with their time parsed for the date formats and
+    their summary's code and values for the reader's language."""
     entries = timeline.to_dict(public=True)["entries"]
-    for entry in entries:
+    for entry, row in zip(entries, timeline.entries, strict=True):
         entry["at"] = datetime.fromisoformat(entry["at"])
+        # The page shows the summary in the reader's language from these (api.web.trail_summaries).
+        entry["summary_code"], entry["summary_values"] = row.summary_parts(public=True)
     return list(entries)
 
 
