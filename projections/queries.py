@@ -16,6 +16,7 @@ from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
 from projections.catalogue import CaseFilter, CasePage, CaseRow, case_facets, case_page
 from projections.catalogue.queries import MAX_CASES, CaseFacets
+from projections.commitments import CommitmentRow, LogRow, commitment_logs, group_commitments
 from projections.kernel.positions import AppliedPosition, applied_position
 from projections.kernel.readmodel import ReadModel
 from projections.process_summary import (
@@ -39,6 +40,8 @@ __all__ = [
     "CaseFilter",
     "CasePage",
     "CaseRow",
+    "CommitmentRow",
+    "LogRow",
     "ProcessList",
     "ProcessListItem",
     "ProcessPage",
@@ -47,7 +50,9 @@ __all__ = [
     "Queues",
     "case_facets",
     "case_page",
+    "commitment_logs",
     "council_queues",
+    "group_commitments",
     "list_processes",
     "position",
     "positions",

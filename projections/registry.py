@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from coprod.adapters.config import StoreSettings
 from coprod.application.base import CoprodBase
 from projections.catalogue import CatalogueModel
+from projections.commitments import CommitmentsModel
 from projections.impact.model import ImpactModel
 from projections.kernel import runner, worker
 from projections.kernel.health import Health, ModelStats, RetryResult
@@ -38,6 +39,7 @@ READ_MODELS: dict[str, Callable[[], ReadModel]] = {
     "timeline": TimelineModel,
     "catalogue": CatalogueModel,
     "queues": QueuesModel,
+    "commitments": CommitmentsModel,
 }
 
 

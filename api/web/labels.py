@@ -111,6 +111,7 @@ LABELS: dict[str, str] = {
     "unverified": N_("Unverified"),
     "disputed": N_("Disputed"),
     "lapsed": N_("Lapsed"),
+    "logged": N_("Waiting for verification"),
 }
 
 

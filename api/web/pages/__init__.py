@@ -12,6 +12,7 @@ from api.web.pages import (
     home,
     impact,
     invitations,
+    my,
     pack,
     process,
     projects,
@@ -34,5 +35,6 @@ for _module in (
     console_decision,
     console_process,
     vote,
+    my,
 ):
     router.include_router(_module.router)

@@ -1,0 +1,154 @@
+"""The commitments model's writer: each group's pledges and the work logged against them.
+
+Each event changes at most one row, written at once; ballots and the rest of the log are
+never decoded (a group's page is read far more often than these events are written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from eventsourcing.persistence import Tracking
+
+from coprod.domain.ballot import Ballot
+from coprod.domain.commitment import Commitment, Contribution
+from coprod.domain.decision import Decision
+from coprod.domain.organisation import Organisation, Person
+from coprod.domain.outcome import Outcome
+from coprod.domain.pabulib_source import PabulibSource
+from coprod.domain.paper_ballot import PaperBallot
+from coprod.domain.parameters import CensusShares, VolunteerRates
+from coprod.domain.process import Process
+from coprod.domain.project import Project
+from coprod.domain.proposal import Proposal
+from coprod.domain.release import Release
+from projections.commitments.tables import DICTIONARY, SUFFIXES, create_statements
+from projections.kernel.handlers import Handlers, events_of
+from projections.kernel.readmodel import Item, ReadModel
+from projections.store import Connection
+from projections.stored_ballot import to_us
+
+__all__ = ["CommitmentsModel", "handlers"]
+
+
+class _Batch:
+    """Where a batch writes: the connection and the generation's table prefix."""
+
+    def __init__(self, conn: Connection, prefix: str) -> None:
+        self.conn = conn
+        self.prefix = prefix
+
+    def run(self, sql: str, params: Sequence[Any]) -> None:
+        self.conn.execute(sql.replace("{p}", self.prefix), params)
+
+
+handlers: Handlers[_Batch] = Handlers(
+    ignores=(*(events_of(Project) - {Project.ProjectFunded}),),
+    ignores_all_of=(
+        Ballot,
+        PaperBallot,
+        Process,
+        Proposal,
+        Decision,
+        Organisation,
+        Person,
+        Outcome,
+        PabulibSource,
+        CensusShares,
+        VolunteerRates,
+        Release,
+    ),
+)
+
+
+@handlers.on(Project.ProjectFunded)
+def _funded(e: Project.ProjectFunded, t: Tracking, b: _Batch) -> None:
+    b.run(
+        "INSERT INTO {p}_projects VALUES (?, ?, ?)",
+        (e.originator_id.hex, e.process_id.hex, e.title),
+    )
+
+
+@handlers.on(Commitment.CommitmentMade)
+def _made(e: Commitment.CommitmentMade, t: Tracking, b: _Batch) -> None:
+    in_kind = None if e.in_kind is None else e.in_kind.description
+    b.run(
+        "INSERT INTO {p}_commitments VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+        (
+            e.originator_id.hex,
+            e.organisation_id.hex,
+            e.project_id.hex,
+            e.phase.value,
+            e.level.value,
+            None if e.pledged_hours is None else str(e.pledged_hours),
+            in_kind,
+            to_us(e.timestamp),
+        ),
+    )
+
+
+def _commitment_status(e: Any, b: _Batch, status: str) -> None:
+    b.run(
+        "UPDATE {p}_commitments SET status = ? WHERE commitment_id = ?",
+        (status, e.originator_id.hex),
+    )
+
+
+@handlers.on(Commitment.CommitmentMet)
+def _met(e: Commitment.CommitmentMet, t: Tracking, b: _Batch) -> None:
+    _commitment_status(e, b, "met")
+
+
+@handlers.on(Commitment.CommitmentLapsed)
+def _lapsed(e: Commitment.CommitmentLapsed, t: Tracking, b: _Batch) -> None:
+    _commitment_status(e, b, "lapsed")
+
+
+@handlers.on(Contribution.ContributionLogged)
+def _logged(e: Contribution.ContributionLogged, t: Tracking, b: _Batch) -> None:
+    b.run(
+        "INSERT INTO {p}_contributions VALUES (?, ?, ?, ?, ?, 'logged', ?)",
+        (
+            e.originator_id.hex,
+            e.commitment_id.hex,
+            str(e.hours),
+            e.people_count,
+            e.worked_on.isoformat(),
+            to_us(e.timestamp),
+        ),
+    )
+
+
+def _contribution_status(e: Any, b: _Batch, status: str) -> None:
+    b.run(
+        "UPDATE {p}_contributions SET status = ? WHERE contribution_id = ?",
+        (status, e.originator_id.hex),
+    )
+
+
+@handlers.on(Contribution.ContributionVerified)
+def _verified(e: Contribution.ContributionVerified, t: Tracking, b: _Batch) -> None:
+    _contribution_status(e, b, "verified")
+
+
+@handlers.on(Contribution.ContributionDisputed)
+def _disputed(e: Contribution.ContributionDisputed, t: Tracking, b: _Batch) -> None:
+    _contribution_status(e, b, "disputed")
+
+
+class CommitmentsModel(ReadModel):
+    """Each group's commitments with the hours pledged, logged, verified and waiting."""
+
+    name = "commitments"
+    version = 1
+    table_suffixes = SUFFIXES
+    dictionary: ClassVar[dict[str, dict[str, str]]] = DICTIONARY
+    handlers: ClassVar[Handlers[_Batch]] = handlers
+    topics: ClassVar[frozenset[str]] = handlers.topics()
+
+    def create_statements(self, prefix: str) -> list[str]:
+        return create_statements(prefix)
+
+    def apply(self, conn: Connection, prefix: str, items: Sequence[Item]) -> None:
+        handlers.apply_all(items, _Batch(conn, prefix))
