@@ -21,6 +21,7 @@ from coprod.domain.decision import Decision, missing_elements
 from coprod.domain.organisation import Organisation, Person
 from coprod.domain.outcome import Outcome
 from coprod.domain.pabulib_source import PabulibSource
+from coprod.domain.paper_ballot import PaperBallot
 from coprod.domain.parameters import CensusShares, VolunteerRates
 from coprod.domain.phases import Phase
 from coprod.domain.process import DEFAULT_DISCLOSURE_K, Process
@@ -50,7 +51,7 @@ handlers: Handlers[Batch] = Handlers(
         Proposal.IdeaAmended,
     ),
     # Aggregates the impact figures take nothing from: their new events need no edit here.
-    ignores_all_of=(Organisation, Person, Outcome, PabulibSource, Release),
+    ignores_all_of=(Organisation, Person, Outcome, PabulibSource, PaperBallot, Release),
 )
 
 #: Roles whose mark of a commitment as met certifies its in-kind value (DOMAIN.md §4). The

@@ -20,6 +20,7 @@ from coprod.domain.decision import Decision
 from coprod.domain.organisation import Organisation, Person
 from coprod.domain.outcome import Outcome
 from coprod.domain.pabulib_source import PabulibSource
+from coprod.domain.paper_ballot import PaperBallot
 from coprod.domain.parameters import CensusShares, VolunteerRates
 from coprod.domain.phases import Phase
 from coprod.domain.process import Process
@@ -84,6 +85,7 @@ handlers: Handlers[_Batch] = Handlers(
         Person,
         Outcome,
         PabulibSource,
+        PaperBallot,
         CensusShares,
         VolunteerRates,
         Release,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from coprod.domain.ballot import Ballot
 from coprod.domain.organisation import Organisation, Person
 from coprod.domain.pabulib_source import PabulibSource
+from coprod.domain.paper_ballot import PaperBallot
 from coprod.domain.parameters import CensusShares, VolunteerRates
 from coprod.domain.process import Process
 from coprod.domain.proposal import Proposal
@@ -41,6 +42,7 @@ handlers: Handlers[TimelineBatch] = Handlers(
         Organisation,
         Person,
         PabulibSource,
+        PaperBallot,
         CensusShares,
         VolunteerRates,
         Release,

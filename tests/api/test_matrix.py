@@ -18,11 +18,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
+from uuid import UUID
 
 import pytest
 
 from api.http.app import create_app, operation_id
 from api.http.errors import PROBLEM_JSON
+from coprod.application import SYSTEM_ACTOR
+from coprod.application.commands.ballots import EnterPaperBallot
+from coprod.domain.voting import BallotChoices
 from tests.api.scenario import (
     SIDES,
     TODAY,
@@ -281,6 +285,17 @@ def process(phase: str = "ideas") -> Callable[[Scenario, Side], Ids]:
 
 def proposal(stage: str) -> Callable[[Scenario, Side], Ids]:
     return lambda s, side: as_params(s.proposal(side, stage))
+
+
+def paper_ballot(s: Scenario, side: Side) -> Ids:
+    """A pending paper ballot in an open vote, entered by another than the caller."""
+    ids = s.ballot(side)
+    command = EnterPaperBallot(
+        process_id=UUID(ids["process"]),
+        serial=serial("P"),
+        choices=BallotChoices(approvals=(UUID(ids["proposal"]),)),
+    )
+    return {"paper_ballot_id": str(s.coprod.enter_paper_ballot(command, SYSTEM_ACTOR).aggregate_id)}
 
 
 def idea(s: Scenario, side: Side) -> Ids:
@@ -564,6 +579,16 @@ MATRIX: dict[str, Row] = {
         lambda s, side: as_params(s.ballot(side)),
         council_command(201),
         lambda ids: {"voter_ref": serial("voter"), "choices": {"approvals": [ids["proposal_id"]]}},
+    ),
+    "ballots_enter_paper_ballot": Row(
+        lambda s, side: as_params(s.ballot(side)),
+        council_command(201),
+        lambda ids: {"serial": serial("P"), "choices": {"approvals": [ids["proposal_id"]]}},
+    ),
+    # checked by a second officer: the paper was entered by the system (not the caller)
+    "ballots_confirm_paper_ballot": Row(paper_ballot, council_command()),
+    "ballots_discard_paper_ballot": Row(
+        paper_ballot, council_command(), lambda ids: {"reason": "not what the paper says"}
     ),
     # ideas and proposals
     "proposals_submit_idea": Row(

@@ -59,8 +59,8 @@ class Vote:
         return self.client.post(f"/processes/{self.process}/vote?lang={lang}", data=data)
 
 
-def _vote(tmp_path: Path, method: VoteMethod) -> Iterator[Vote]:
-    app = create_app(parse_database_url(f"sqlite:///{tmp_path / 'v.sqlite'}"), worker=False)
+def _vote(tmp_path: Path, method: VoteMethod, *, worker: bool = False) -> Iterator[Vote]:
+    app = create_app(parse_database_url(f"sqlite:///{tmp_path / 'v.sqlite'}"), worker=worker)
     with TestClient(app) as client:
         process, options = open_vote(app.state.coprod, method)
         yield Vote(app, client, process, options)
@@ -266,3 +266,12 @@ def test_a_closed_vote_says_so(tmp_path: Path) -> None:
         page = vote.client.get(f"/processes/{vote.process}/vote", params={"code": code})
         assert page.status_code == 409
         assert "The vote is not open" in page.text
+
+
+def test_the_process_page_links_to_the_vote_and_the_receipts(tmp_path: Path) -> None:
+    for vote in _vote(tmp_path, VoteMethod.APPROVAL, worker=True):
+        page = vote.client.get(f"/processes/{vote.process}", params={"lang": "da"})
+        assert page.status_code == 200, page.text
+        assert f'href="/processes/{vote.process}/vote"' in page.text
+        assert "Stem med din kode" in page.text
+        assert f'href="/processes/{vote.process}/receipt"' in page.text

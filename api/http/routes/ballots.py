@@ -1,4 +1,5 @@
-"""Ballots: the council's voting front end casts one ballot per verified voter.
+"""Ballots: the council's voting front end casts one ballot per verified voter; officers enter
+paper ballots, and a second officer checks each before it counts.
 
 The voter's reference (the login subject from the council's identity check) is turned into
 the process's HMAC pseudonym by the use case (once the policy let the officer cast) and
@@ -55,11 +56,7 @@ def cast_ballot(
     """Cast one ballot while the vote is open; a second ballot by the same voter is a 409."""
     if (body.voter_ref is None) == (body.voter_pseudonym is None):
         raise InvalidInput("voter_ref", "send exactly one of voter_ref and voter_pseudonym")
-    choices = BallotChoices(
-        approvals=tuple(body.choices.approvals),
-        points=tuple((p.proposal_id, p.points) for p in body.choices.points),
-        ranking=tuple(body.choices.ranking),
-    )
+    choices = _choices(body.choices)
     if body.voter_ref is not None:
         by_ref = cmd.CastBallotByRef(
             process_id=process_id,
@@ -81,3 +78,63 @@ def cast_ballot(
         sex=body.sex,
     )
     return run_command(response, app.cast_ballot, command, who.actor)
+
+
+def _choices(model: ChoicesModel) -> BallotChoices:
+    return BallotChoices(
+        approvals=tuple(model.approvals),
+        points=tuple((p.proposal_id, p.points) for p in model.points),
+        ranking=tuple(model.ranking),
+    )
+
+
+class EnterPaperBallot(Body):
+    serial: Code = Field(description="The number printed on the paper ballot")
+    choices: ChoicesModel
+    area_code: Code | None = None
+    age_band: AgeBand | None = None
+    sex: Sex | None = None
+
+
+class DiscardPaperBallot(Body):
+    reason: Text
+
+
+@router.post("/processes/{process_id}/paper-ballots", status_code=201)
+def enter_paper_ballot(
+    process_id: UUID, body: EnterPaperBallot, who: Officer, app: CoprodApp, response: Response
+) -> CommandResult:
+    """Enter a paper ballot as typed from the paper; it counts once a second officer confirms
+    it. The same serial twice is a 409."""
+    command = cmd.EnterPaperBallot(
+        process_id=process_id,
+        serial=body.serial,
+        choices=_choices(body.choices),
+        area_code=body.area_code,
+        age_band=body.age_band,
+        sex=body.sex,
+    )
+    return run_command(response, app.enter_paper_ballot, command, who.actor)
+
+
+@router.post("/paper-ballots/{paper_ballot_id}/confirm")
+def confirm_paper_ballot(
+    paper_ballot_id: UUID, who: Officer, app: CoprodApp, response: Response
+) -> CommandResult:
+    """A second officer checked the entry against the paper: the ballot is cast (403 for the
+    officer who entered it)."""
+    command = cmd.ConfirmPaperBallot(paper_ballot_id=paper_ballot_id)
+    return run_command(response, app.confirm_paper_ballot, command, who.actor)
+
+
+@router.post("/paper-ballots/{paper_ballot_id}/discard")
+def discard_paper_ballot(
+    paper_ballot_id: UUID,
+    body: DiscardPaperBallot,
+    who: Officer,
+    app: CoprodApp,
+    response: Response,
+) -> CommandResult:
+    """A second officer found the entry does not match the paper: it never counts."""
+    command = cmd.DiscardPaperBallot(paper_ballot_id=paper_ballot_id, reason=body.reason)
+    return run_command(response, app.discard_paper_ballot, command, who.actor)

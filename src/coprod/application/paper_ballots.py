@@ -30,14 +30,14 @@ class PaperBallotCommands(BallotCommands):
     def enter_paper_ballot(self, command: cmd.EnterPaperBallot, actor: Actor) -> Receipt:
         """Record a typed-in paper ballot as pending; the same serial twice is a duplicate."""
         process = self._castable(actor, command.process_id)
-        paper = PaperBallot.enter(
-            actor,
-            process.id,
-            command.serial,
-            command.choices,
-            command.area_code,
-            command.age_band,
-            command.sex,
+        paper = PaperBallot(
+            actor=actor,
+            process_id=process.id,
+            serial=command.serial,
+            choices=command.choices,
+            area_code=command.area_code,
+            age_band=command.age_band,
+            sex=command.sex,
         )
         Ballot.cast(actor, process, self._marked(paper, "0" * 64))  # the rules, checked now
         try:

@@ -65,7 +65,7 @@ class PaperBallot(CoprodAggregate):
         sex: Sex | None,
     ) -> None:
         self.process_id = process_id
-        self.serial = serial
+        self.serial = require_text("serial", serial, max_length=40)
         self.choices = choices
         self.area_code = area_code
         self.age_band = age_band
@@ -73,28 +73,6 @@ class PaperBallot(CoprodAggregate):
         self.entered_by = actor.id
         self.state = "pending"
         self.ballot_id: UUID | None = None
-
-    @classmethod
-    def enter(
-        cls,
-        actor: Actor,
-        process_id: UUID,
-        serial: str,
-        choices: BallotChoices,
-        area_code: str | None = None,
-        age_band: AgeBand | None = None,
-        sex: Sex | None = None,
-    ) -> PaperBallot:
-        serial = require_text("serial", serial, max_length=40)
-        return cls(
-            actor=actor,
-            process_id=process_id,
-            serial=serial,
-            choices=choices,
-            area_code=area_code,
-            age_band=age_band,
-            sex=sex,
-        )
 
     def confirm(self, actor: Actor, ballot_id: UUID) -> None:
         self._pending("confirm")
