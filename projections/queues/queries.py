@@ -102,6 +102,8 @@ class Queues:
     decisions: Queue[ProposalItem]
     #: The council's processes (id, name), by name: where its releases and phases are run.
     processes: tuple[tuple[UUID, str], ...]
+    #: The council's funded projects (id, title), by title: where milestones and spend go.
+    projects: tuple[tuple[UUID, str], ...]
     position: int
 
 
@@ -122,6 +124,15 @@ def council_queues(conn: Connection, council_id: UUID, today: date, *, limit: in
                 for r in conn.execute(
                     f"SELECT process_id, name FROM {p}_processes WHERE council_id = ? "
                     "ORDER BY name, process_id",
+                    [c],
+                )
+            ),
+            projects=tuple(
+                (UUID(hex=r[0]), r[1])
+                for r in conn.execute(
+                    f"SELECT j.project_id, j.title FROM {p}_projects j JOIN {p}_processes s "
+                    "ON s.process_id = j.process_id WHERE s.council_id = ? "
+                    "ORDER BY j.title, j.project_id",
                     [c],
                 )
             ),

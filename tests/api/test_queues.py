@@ -12,21 +12,22 @@ from datetime import timedelta
 
 import pytest
 
+from api.reads import ReadStore
 from projections.queries import Queues, council_queues
-from projections.registry import Projector
 from projections.store import Connection
 from tests.api.scenario import TODAY, Scenario, running_scenario
 
 
 @pytest.fixture
 def s(store_url: str) -> Iterator[Scenario]:
-    with running_scenario(store_url) as running:
+    # the app's own projection worker on both stores, as when serving
+    with running_scenario(store_url, worker=True) as running:
         yield running
 
 
 def _queues(s: Scenario, council: uuid.UUID, today: object = TODAY) -> Queues:
-    with Projector(s.coprod) as projector:
-        projector.catch_up()
+    reads: ReadStore = s.api.state.reads
+    reads.wait_for(s.coprod.recorder.max_notification_id())
     with Connection(s.coprod.settings) as conn:
         return council_queues(conn, council, today)  # type: ignore[arg-type]
 
@@ -63,6 +64,7 @@ def test_each_queue_holds_its_council_s_waiting_work(s: Scenario) -> None:
     assert {str(pid) for pid, _ in q.processes} == {
         ids["process"] for ids in (idea, review, hearing, decide, work)
     }
+    assert [str(pid) for pid, _ in q.projects] == [work["project"]]
     later = _queues(s, s.councils["own"], TODAY + timedelta(days=15))
     assert _ids(later.hearings_overdue) == {hearing["hearing"]}
     assert later.hearings_overdue.items[0].overdue
