@@ -19,6 +19,7 @@ from coprod.domain.decision import Decision, status_after_decision
 from coprod.domain.organisation import Organisation, Person
 from coprod.domain.outcome import Outcome
 from coprod.domain.pabulib_source import PabulibSource
+from coprod.domain.paper_ballot import PaperBallot
 from coprod.domain.parameters import CensusShares, VolunteerRates
 from coprod.domain.process import Process
 from coprod.domain.project import Project
@@ -68,6 +69,7 @@ handlers: Handlers[_Batch] = Handlers(
         Person,
         Outcome,
         PabulibSource,
+        PaperBallot,
         CensusShares,
         VolunteerRates,
         Release,
