@@ -45,6 +45,7 @@ def test_each_queue_holds_its_council_s_waiting_work(s: Scenario) -> None:
     review = s.proposal("own", "review")
     hearing = s.hearing("own")
     decide = s.proposal("own", "decision")
+    early = s.proposal("own", "shortlisted")  # its process is still in review: not yet
     work = s.contribution("own")
     s.idea("other")
     s.contribution("other")
@@ -55,14 +56,15 @@ def test_each_queue_holds_its_council_s_waiting_work(s: Scenario) -> None:
     assert _ids(q.proposals) == {review["proposal"], hearing["proposal"]}
     assert _ids(q.hearings_waiting) == {hearing["hearing"]}
     assert q.hearings_overdue.total == 0
-    # the proposal in the decision phase is shortlisted; the funded one has its decision
+    # the proposal in the decision phase is shortlisted; the funded one has its decision;
+    # the shortlisted one whose process is in review cannot be decided yet
     assert _ids(q.decisions) == {decide["proposal"]}
     assert _ids(q.contributions) == {work["contribution"]}
     assert q.contributions.items[0].hours == 2.5
     assert q.contributions.total == 1
     assert q.position > 0
     assert {str(pid) for pid, _ in q.processes} == {
-        ids["process"] for ids in (idea, review, hearing, decide, work)
+        ids["process"] for ids in (idea, review, hearing, decide, early, work)
     }
     assert [str(pid) for pid, _ in q.projects] == [work["project"]]
     later = _queues(s, s.councils["own"], TODAY + timedelta(days=15))
