@@ -116,7 +116,6 @@ def project_console(
 @router.post("/console/projects/{project_id}/{kind}", response_model=None)
 async def act(
     project_id: UUID,
-    kind: str,
     request: Request,
     principal: SignedIn,
     app: App,
@@ -126,6 +125,7 @@ async def act(
     """Run one form's use case; its refusals next to the fields, nothing written."""
     if officer_refusal(principal) is not None:
         return refused_page(request)
+    kind = str(request.path_params["kind"])
     if kind not in FORMS:
         return page_not_found(request)
     data = await request.form()
