@@ -61,6 +61,16 @@ def test_the_home_page_shows_the_queues_and_links(
     assert page.text.count("/verify") == 1
 
 
+def test_an_officer_lands_on_the_console_after_signing_in(s: Scenario) -> None:
+    from tests.web.signin import invite
+
+    path = invite(s.api, Role.COUNCIL_OFFICER, s.councils["own"])
+    token = _token(s.client, path)
+    answer = s.client.post(path, data={CSRF_FIELD: token}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/console"
+
+
 def test_a_non_officer_gets_a_403_page(s: Scenario) -> None:
     sign_in(s.client, Role.COMMUNITY_MEMBER, s.groups["own"])
     page = s.client.get("/console", headers=EN)
