@@ -21,6 +21,7 @@ from coprod.domain.outcome import Outcome
 from coprod.domain.pabulib_source import PabulibSource
 from coprod.domain.paper_ballot import PaperBallot
 from coprod.domain.parameters import CensusShares, VolunteerRates
+from coprod.domain.phases import Phase
 from coprod.domain.process import Process
 from coprod.domain.project import Project
 from coprod.domain.proposal import IDEA, MERGED, WITHDRAWN, Proposal
@@ -55,7 +56,7 @@ class _Batch:
 
 handlers: Handlers[_Batch] = Handlers(
     ignores=(
-        *(events_of(Process) - {Process.Opened}),
+        *(events_of(Process) - {Process.Opened, Process.PhaseAdvanced}),
         *(events_of(Project) - {Project.ProjectFunded}),
         Proposal.Absorbed,
         Proposal.FactRecorded,
@@ -80,8 +81,16 @@ handlers: Handlers[_Batch] = Handlers(
 @handlers.on(Process.Opened)
 def _opened(e: Process.Opened, t: Tracking, b: _Batch) -> None:
     b.run(
-        "INSERT INTO {p}_processes VALUES (?, ?, ?)",
-        (e.originator_id.hex, e.council_id.hex, e.name),
+        "INSERT INTO {p}_processes VALUES (?, ?, ?, ?)",
+        (e.originator_id.hex, e.council_id.hex, e.name, Phase.IDEAS.value),
+    )
+
+
+@handlers.on(Process.PhaseAdvanced)
+def _advanced(e: Process.PhaseAdvanced, t: Tracking, b: _Batch) -> None:
+    b.run(
+        "UPDATE {p}_processes SET phase = ? WHERE process_id = ?",
+        (e.to_phase.value, e.originator_id.hex),
     )
 
 
@@ -194,7 +203,8 @@ class QueuesModel(ReadModel):
     """What waits for an officer in each council's processes."""
 
     name = "queues"
-    version = 1
+    #: 2: the process's phase (decisions are listed only where they can be made).
+    version = 2
     table_suffixes = SUFFIXES
     dictionary: ClassVar[dict[str, dict[str, str]]] = DICTIONARY
     handlers: ClassVar[Handlers[_Batch]] = handlers

@@ -13,12 +13,14 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
+from coprod.application.decisions import DECISION_PHASES as DECIDING
 from projections.kernel.positions import ActiveGeneration, tracked_position
 from projections.kernel.reading import read_active
 from projections.queues.model import QueuesModel
 from projections.store import Connection
 
 __all__ = [
+    "DECISION_PHASES",
     "DECISION_STATUSES",
     "HEARING_OPEN_STATUSES",
     "ContributionItem",
@@ -32,8 +34,10 @@ __all__ = [
 T = TypeVar("T")
 
 #: Proposals waiting for the council's decision: assessed feasible or shortlisted without a
-#: decision yet, or whose decision was reopened for reconsideration.
+#: decision yet, or whose decision was reopened for reconsideration...
 DECISION_STATUSES = ("feasible", "shortlisted", "decision_reopened")
+#: ...in a process whose phase allows deciding (coprod.application.decisions.DECISION_PHASES).
+DECISION_PHASES = tuple(p.value for p in DECIDING)
 #: A hearing matters while its proposal is undecided; after the decision it is history.
 HEARING_OPEN_STATUSES = (
     "open",
@@ -102,6 +106,8 @@ class Queues:
     decisions: Queue[ProposalItem]
     #: The council's processes (id, name), by name: where its releases and phases are run.
     processes: tuple[tuple[UUID, str], ...]
+    #: The council's funded projects (id, title), by title: where milestones and spend go.
+    projects: tuple[tuple[UUID, str], ...]
     position: int
 
 
@@ -116,12 +122,27 @@ def council_queues(conn: Connection, council_id: UUID, today: date, *, limit: in
             proposals=_proposals(conn, p, c, "stage = 'proposal' AND status = 'open'", limit),
             hearings_waiting=_hearings(conn, p, c, today, overdue=False, limit=limit),
             hearings_overdue=_hearings(conn, p, c, today, overdue=True, limit=limit),
-            decisions=_proposals(conn, p, c, f"status IN {_in(DECISION_STATUSES)}", limit),
+            decisions=_proposals(
+                conn,
+                p,
+                c,
+                f"a.status IN {_in(DECISION_STATUSES)} AND s.phase IN {_in(DECISION_PHASES)}",
+                limit,
+            ),
             processes=tuple(
                 (UUID(hex=r[0]), r[1])
                 for r in conn.execute(
                     f"SELECT process_id, name FROM {p}_processes WHERE council_id = ? "
                     "ORDER BY name, process_id",
+                    [c],
+                )
+            ),
+            projects=tuple(
+                (UUID(hex=r[0]), r[1])
+                for r in conn.execute(
+                    f"SELECT j.project_id, j.title FROM {p}_projects j JOIN {p}_processes s "
+                    "ON s.process_id = j.process_id WHERE s.council_id = ? "
+                    "ORDER BY j.title, j.project_id",
                     [c],
                 )
             ),

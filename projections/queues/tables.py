@@ -10,6 +10,7 @@ DICTIONARY: dict[str, dict[str, str]] = {
         "process_id": "A process (32 hex digits).",
         "council_id": "The council that runs it (32 hex digits).",
         "name": "The process's name when opened.",
+        "phase": "Its current phase (ideas ... closed).",
     },
     "proposals": {
         "proposal_id": "An idea or proposal (32 hex digits).",
@@ -48,7 +49,7 @@ def create_statements(prefix: str) -> list[str]:
     """The five tables and the indexes the queues read by."""
     return [
         f"CREATE TABLE IF NOT EXISTS {prefix}_processes (process_id TEXT PRIMARY KEY, "
-        "council_id TEXT NOT NULL, name TEXT NOT NULL)",
+        "council_id TEXT NOT NULL, name TEXT NOT NULL, phase TEXT NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS {prefix}_processes_by_council "
         f"ON {prefix}_processes (council_id)",
         f"CREATE TABLE IF NOT EXISTS {prefix}_proposals (proposal_id TEXT PRIMARY KEY, "

@@ -12,21 +12,22 @@ from datetime import timedelta
 
 import pytest
 
+from api.reads import ReadStore
 from projections.queries import Queues, council_queues
-from projections.registry import Projector
 from projections.store import Connection
 from tests.api.scenario import TODAY, Scenario, running_scenario
 
 
 @pytest.fixture
 def s(store_url: str) -> Iterator[Scenario]:
-    with running_scenario(store_url) as running:
+    # the app's own projection worker on both stores, as when serving
+    with running_scenario(store_url, worker=True) as running:
         yield running
 
 
 def _queues(s: Scenario, council: uuid.UUID, today: object = TODAY) -> Queues:
-    with Projector(s.coprod) as projector:
-        projector.catch_up()
+    reads: ReadStore = s.api.state.reads
+    reads.wait_for(s.coprod.recorder.max_notification_id())
     with Connection(s.coprod.settings) as conn:
         return council_queues(conn, council, today)  # type: ignore[arg-type]
 
@@ -44,6 +45,7 @@ def test_each_queue_holds_its_council_s_waiting_work(s: Scenario) -> None:
     review = s.proposal("own", "review")
     hearing = s.hearing("own")
     decide = s.proposal("own", "decision")
+    early = s.proposal("own", "shortlisted")  # its process is still in review: not yet
     work = s.contribution("own")
     s.idea("other")
     s.contribution("other")
@@ -54,15 +56,17 @@ def test_each_queue_holds_its_council_s_waiting_work(s: Scenario) -> None:
     assert _ids(q.proposals) == {review["proposal"], hearing["proposal"]}
     assert _ids(q.hearings_waiting) == {hearing["hearing"]}
     assert q.hearings_overdue.total == 0
-    # the proposal in the decision phase is shortlisted; the funded one has its decision
+    # the proposal in the decision phase is shortlisted; the funded one has its decision;
+    # the shortlisted one whose process is in review cannot be decided yet
     assert _ids(q.decisions) == {decide["proposal"]}
     assert _ids(q.contributions) == {work["contribution"]}
     assert q.contributions.items[0].hours == 2.5
     assert q.contributions.total == 1
     assert q.position > 0
     assert {str(pid) for pid, _ in q.processes} == {
-        ids["process"] for ids in (idea, review, hearing, decide, work)
+        ids["process"] for ids in (idea, review, hearing, decide, early, work)
     }
+    assert [str(pid) for pid, _ in q.projects] == [work["project"]]
     later = _queues(s, s.councils["own"], TODAY + timedelta(days=15))
     assert _ids(later.hearings_overdue) == {hearing["hearing"]}
     assert later.hearings_overdue.items[0].overdue

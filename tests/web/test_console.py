@@ -61,6 +61,16 @@ def test_the_home_page_shows_the_queues_and_links(
     assert page.text.count("/verify") == 1
 
 
+def test_an_officer_lands_on_the_console_after_signing_in(s: Scenario) -> None:
+    from tests.web.signin import invite
+
+    path = invite(s.api, Role.COUNCIL_OFFICER, s.councils["own"])
+    token = _token(s.client, path)
+    answer = s.client.post(path, data={CSRF_FIELD: token}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/console"
+
+
 def test_a_non_officer_gets_a_403_page(s: Scenario) -> None:
     sign_in(s.client, Role.COMMUNITY_MEMBER, s.groups["own"])
     page = s.client.get("/console", headers=EN)
@@ -268,3 +278,44 @@ def test_a_phase_the_process_refuses_is_shown_next_to_the_field(
     moved = client.post(f"{path}/phase", data={CSRF_FIELD: token, "to_phase": "vote"}, headers=EN)
     assert moved.status_code == 200, moved.text
     assert "The process moved to its new phase." in moved.text
+
+
+def test_milestones_and_spend_one_by_one(s: Scenario) -> None:
+    ids = s.project("own")
+    client = _officer(s)
+    path = f"/console/projects/{ids['project']}"
+    home = client.get("/console", headers=EN).text
+    assert f'href="{path}"' in home
+    token = _token(client, path)
+    project_id = __import__("uuid").UUID(ids["project"])
+    started = client.post(
+        f"{path}/start", data={CSRF_FIELD: token, "code": "build", "started_on": str(TODAY)}
+    )
+    assert started.status_code == 200, started.text
+    assert "Recorded." in started.text
+    before = _log_size(s)
+    bad = client.post(
+        f"{path}/meet",
+        data={CSRF_FIELD: token, "code": "build", "met_on": "not a date", "evidence_url": ""},
+        headers=DA,
+    )
+    assert bad.status_code == 400
+    assert '<p class="error" id="build-meet-met_on-error">Angiv en gyldig dato' in bad.text
+    assert _log_size(s) == before
+    spend = client.post(
+        f"{path}/spend",
+        data={CSRF_FIELD: token, "amount": "-5", "spent_on": str(TODAY), "purpose": "Paint"},
+        headers=EN,
+    )
+    assert spend.status_code == 400
+    assert '<p class="error" id="spend-amount-error">Give the amount' in spend.text
+    assert 'value="-5"' in spend.text
+    assert _log_size(s) == before
+    spent = client.post(
+        f"{path}/spend",
+        data={CSRF_FIELD: token, "amount": "250.50", "spent_on": str(TODAY), "purpose": "Paint"},
+    )
+    assert spent.status_code == 200, spent.text
+    project = s.coprod.get_project(project_id)
+    assert project.milestones["build"].started_on == TODAY
+    assert _log_size(s) > before

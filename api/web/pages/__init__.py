@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from api.web.pages import (
     console,
     console_decision,
+    console_delivery,
     console_process,
     home,
     impact,
@@ -33,6 +34,7 @@ for _module in (
     invitations,
     console,
     console_decision,
+    console_delivery,
     console_process,
     vote,
     my,

@@ -34,7 +34,9 @@ __all__ = ["LANDING", "router"]
 router = APIRouter()
 
 #: Where a person lands after signing in, by role (pages for a role change their line).
-LANDING: dict[Role, str] = {}
+LANDING: dict[Role, str] = {
+    Role.COUNCIL_OFFICER: "/console",
+}
 #: The status of a link that no longer signs in: gone for good, or never issued.
 _GONE_STATUS = {InvitationState.USED: 410, InvitationState.EXPIRED: 410}
 
