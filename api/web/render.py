@@ -20,6 +20,7 @@ from api.web.charts import bar_chart, progress_bar
 from api.web.csrf import CSRF_COOKIE, CSRF_FIELD, cookie_to_set, csrf_token
 from api.web.events import event_heading
 from api.web.i18n import LANG_COOKIE, LANGUAGES, Language, language, negotiate
+from api.web.impact_texts import published
 from api.web.trail_summaries import summary_line
 
 __all__ = [
@@ -58,7 +59,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(progress_bar=progress_bar, bar_chart=bar_chart, event_heading=event_heading)
-    env.globals.update(summary_line=summary_line)
+    env.globals.update(summary_line=summary_line, published=published)
     return env
 
 

@@ -4,7 +4,9 @@ Why a module of its own: a figure without its definition misleads (an on-time ra
 milestones due so far is not the same number as one over every scheduled milestone), so the
 report states each definition, and the CLI, the CSV and the HTTP API all print the same text.
 Where DOMAIN.md §4 can be read two ways, the report publishes both readings, each labelled,
-and the definition says which row is which.
+and the definition says which row is which. The web shows each in the reader's language from
+api/web/impact_texts.py, whose msgids are these texts exactly (a test holds them equal, so a
+changed wording is changed there too, with its Danish).
 """
 
 from __future__ import annotations

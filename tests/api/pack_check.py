@@ -18,6 +18,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from api.web.i18n import language
+from api.web.impact_texts import published_or_english
 from api.web.labels import label
 
 BOM = "\ufeff".encode()
@@ -66,7 +67,7 @@ def check_xlsx(data: bytes, figures: dict[str, Any], lang: str) -> int:
     assert len(sheets) == len(figures["tables"])
     assert about.title == language(lang).gettext("Method and sources")
     about_text = " ".join(str(c) for row in about.iter_rows(values_only=True) for c in row if c)
-    check_about(about_text, figures)
+    check_about(about_text, figures, lang)
     hidden = 0
     for sheet, table in zip(sheets, figures["tables"], strict=True):
         assert len(sheet.title) <= 31
@@ -77,7 +78,7 @@ def check_xlsx(data: bytes, figures: dict[str, Any], lang: str) -> int:
                 hidden += 1
                 assert cell.value is None
                 assert cell.comment is not None
-                assert found.reason in str(found.note.value)
+                assert _reason(found.reason, lang) in str(found.note.value)
             elif isinstance(found.want, Decimal):
                 assert isinstance(cell.value, int | float), where
                 assert cell.value == float(found.want), where
@@ -92,7 +93,7 @@ def check_csv(files: dict[str, bytes], figures: dict[str, Any], code: str) -> in
     delimiter, decimal = DIALECTS[code]
     assert all(data.startswith(BOM) for data in files.values())
     about = _rows(files.pop("about.csv"), delimiter)
-    check_about(" ".join(" ".join(r) for r in about), figures)
+    check_about(" ".join(" ".join(r) for r in about), figures, code)
     names = sorted(files)
     assert len(names) == len(figures["tables"])
     hidden = 0
@@ -104,7 +105,7 @@ def check_csv(files: dict[str, bytes], figures: dict[str, Any], code: str) -> in
             if found.reason:
                 hidden += 1
                 assert text == ""
-                assert found.reason in found.note
+                assert _reason(found.reason, code) in found.note
             elif isinstance(found.want, Decimal):
                 assert ("." if decimal == "," else ",") not in text, where
                 assert Decimal(text.replace(decimal, ".")) == found.want, where
@@ -118,10 +119,17 @@ def csv_from_zip(data: bytes, code: str) -> dict[str, bytes]:
         return {n.removeprefix(f"{code}/"): archive.read(n) for n in archive.namelist()}
 
 
-def check_about(text: str, figures: dict[str, Any]) -> None:
-    """The metadata names the release, its log position and hash, k, method and sources."""
+def _reason(reason: str, lang: str) -> str:
+    """Why a cell is hidden, as the pack in `lang` says it (api.web.impact_texts)."""
+    return published_or_english(language(lang), reason)
+
+
+def check_about(text: str, figures: dict[str, Any], lang: str) -> None:
+    """The metadata names the release, its log position and hash, k, method (in the pack's
+    language, api.web.impact_texts) and sources."""
     release = figures["release"]
-    for fact in (release["figures_sha256"], str(release["position"]), figures["method"]):
+    method = published_or_english(language(lang), figures["method"])
+    for fact in (release["figures_sha256"], str(release["position"]), method):
         assert fact in text
     assert str(figures["k"]) in text
     for parameter in figures["parameters"]:

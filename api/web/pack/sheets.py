@@ -13,6 +13,7 @@ import re
 
 from api.web.i18n import Language
 from api.web.impact_labels import MONEY, column_label, table_title
+from api.web.impact_texts import published_or_english
 from api.web.pack.content import Pack, PackTable
 
 __all__ = ["about_rows", "headings", "hidden_note", "inert", "slug"]
@@ -52,7 +53,7 @@ def headings(lang: Language, table: PackTable, currency: str) -> list[str]:
 def hidden_note(lang: Language, table: PackTable, row: int) -> str:
     """Which cells of row `row` are hidden and why ("Voters: fewer than k"), or ""."""
     return "; ".join(
-        f"{column_label(lang, c)}: {cell.suppressed}"
+        f"{column_label(lang, c)}: {published_or_english(lang, cell.suppressed)}"
         for c, cell in zip(table.columns, table.rows[row], strict=True)
         if cell.suppressed
     )
@@ -75,7 +76,7 @@ def about_rows(lang: Language, pack: Pack, files: list[str]) -> list[list[str | 
         [_("Fingerprint of what was counted (SHA-256)"), pack.counted_sha256],
         [_("Head of the event log's hash chain"), pack.chain_head or ""],
         [_("Smallest count shown (k)"), pack.k],
-        [_("Disclosure control"), pack.method],
+        [_("Disclosure control"), published_or_english(lang, pack.method)],
         [_("Currency"), pack.currency],
         [_("Shares"), _("Shares are fractions from 0 to 1 (0.25 is 25 %).")],
     ]
@@ -89,9 +90,12 @@ def about_rows(lang: Language, pack: Pack, files: list[str]) -> list[list[str | 
         values = ", ".join(f"{k} = {v}" for k, v in p.values)
         rows.append([p.name, p.origin, p.source, p.reference_year or "", p.loaded_at or "", values])
     rows += [[], [_("Method notes")]]
-    rows += [[note] for note in pack.notes]
+    rows += [[published_or_english(lang, note)] for note in pack.notes]
     rows += [[], [_("Measures")]]
     rows.append([_("File or sheet"), _("Measure"), "k", _("Disclosure control"), _("Definition")])
     for name, table in zip(files, pack.tables, strict=True):
-        rows.append([name, table_title(lang, table.title), table.k, table.method, table.definition])
+        method, definition = (
+            published_or_english(lang, t) for t in (table.method, table.definition)
+        )
+        rows.append([name, table_title(lang, table.title), table.k, method, definition])
     return rows

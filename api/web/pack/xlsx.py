@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from api.web.i18n import Language
 from api.web.impact_labels import table_title
+from api.web.impact_texts import published_or_english
 from api.web.labels import label
 from api.web.pack.content import Kind, Pack, PackCell, PackTable
 from api.web.pack.sheets import about_rows, headings, hidden_note
@@ -96,7 +97,7 @@ def _table_sheet(sheet: Worksheet, lang: Language, table: PackTable, currency: s
         for c, value in enumerate(row, start=1):
             target = sheet.cell(row=r, column=c, value=_value(lang, value))
             if value.suppressed:
-                target.comment = Comment(value.suppressed, "coprod")
+                target.comment = Comment(published_or_english(lang, value.suppressed), "coprod")
             elif value.numeric and value.value is not None:
                 target.number_format = FORMATS[value.kind]
         if table.has_hidden:
