@@ -58,7 +58,9 @@ def test_a_volunteer_signs_in_on_a_phone_and_out_again(
     _fits_the_phone(page)
     with page.expect_navigation():
         page.get_by_role("button", name=SIGN_IN[lang]).click()
-    assert page.url.endswith("/account")
+    assert page.url.endswith("/my/commitments")  # a group member lands on the group's page
+    assert_accessible(page)
+    page.goto(f"{served_demo}/account")
     assert_accessible(page)
     _fits_the_phone(page)
     header = page.locator("header.site").inner_text()
