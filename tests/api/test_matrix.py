@@ -735,6 +735,11 @@ MATRIX: dict[str, Row] = {
         group_command("commitment", Ok(200, COMMAND), Ok(200, COMMAND)),
         reason,
     ),
+    "commitments_confirm_milestone": Row(
+        lambda s, side: as_params(s.commitment(side), code="build"),
+        group_command("commitment", Ok(200, COMMAND), Ok(200, COMMAND)),
+        lambda ids: {"met_on": str(TODAY), "evidence_url": "https://example.org/photo"},
+    ),
     "contributions_log_contribution": Row(
         lambda s, side: as_params(s.commitment(side)),
         group_command("commitment", Ok(201, COMMAND), Ok(201, COMMAND)),

@@ -9,9 +9,10 @@ from decimal import Decimal
 from uuid import UUID
 
 from fastapi import APIRouter, Response
+from pydantic import Field
 
 from api.http.deps import CoprodApp, CurrentPrincipal, ExpectedVersion, Writer
-from api.http.fields import Prose
+from api.http.fields import BusinessDate, Prose, Url
 from api.http.routes.common import (
     Body,
     CommandResult,
@@ -44,6 +45,11 @@ class MakeCommitment(Body):
 
 class Reason(Body):
     reason: Prose
+
+
+class ConfirmMilestone(Body):
+    met_on: BusinessDate
+    evidence_url: Url = Field(description="An http(s) link to the evidence")
 
 
 class CommitmentView(View):
@@ -133,3 +139,21 @@ def mark_commitment_lapsed(
         commitment_id=commitment_id, reason=body.reason, expected_version=expected
     )
     return run_command(response, app.mark_commitment_lapsed, command, who.actor)
+
+
+@router.post("/commitments/{commitment_id}/milestones/{code}/confirm")
+def confirm_milestone(
+    commitment_id: UUID,
+    code: str,
+    body: ConfirmMilestone,
+    who: Writer,
+    app: CoprodApp,
+    response: Response,
+) -> CommandResult:
+    """Confirm that a milestone of the commitment's project was met (DOMAIN.md §2: groups
+    confirm milestones), with a link to the evidence: the pledging group's member, or an
+    officer of the project's council. The event names who confirmed."""
+    command = cmd.ConfirmMilestone(
+        commitment_id=commitment_id, code=code, met_on=body.met_on, evidence_url=body.evidence_url
+    )
+    return run_command(response, app.confirm_milestone, command, who.actor)

@@ -31,6 +31,7 @@ from api.web.session import SignedIn
 from coprod.application import Coprod, policy
 from coprod.application.commands import projects as cmd
 from coprod.domain.errors import AlreadyExists, InvalidInput, NotAllowed, NotFound, RuleViolation
+from coprod.domain.organisation import Organisation
 from coprod.domain.process import Process
 from coprod.domain.project import Project
 from coprod.domain.values import Money
@@ -81,10 +82,13 @@ def _project(app: Coprod, principal: Principal, project_id: UUID) -> Project | s
     return project
 
 
-def _page(request: Request, project: Project, form: Form) -> HTMLResponse:
+def _page(request: Request, app: Coprod, project: Project, form: Form) -> HTMLResponse:
+    milestones = list(project.milestones.values())
+    groups = {m.confirmed_by_group for m in milestones if m.confirmed_by_group is not None}
     context = {
         "project": project,
-        "milestones": list(project.milestones.values()),
+        "milestones": milestones,
+        "confirmed_by": {g: app.load(Organisation, g).display_name for g in groups},
         "form": form,
         "today": date.today().isoformat(),
         "done": DONE if request.query_params.get("done") else None,
@@ -110,7 +114,7 @@ def project_console(
     found = _project(app, principal, project_id)
     if not isinstance(found, Project):
         return _refusal(request, found)
-    return _page(request, found, Form())
+    return _page(request, app, found, Form())
 
 
 @router.post("/console/projects/{project_id}/{kind}", response_model=None)
@@ -134,7 +138,7 @@ async def act(
     if isinstance(result, int):
         return await wait_then_redirect(reads, result, f"/console/projects/{project_id}?done=1")
     if isinstance(result, Project):
-        return _page(request, result, form)
+        return await run_in_threadpool(_page, request, app, result, form)
     return _refusal(request, result)
 
 

@@ -34,7 +34,8 @@ from api.web.pages.signin import LANDING
 from api.web.qr import qr_svg
 from api.web.render import render
 from api.web.session import SignedIn
-from coprod.application.commands.contributions import LogContribution
+from coprod.application import Coprod
+from coprod.application.commands.contributions import ConfirmMilestone, LogContribution
 from coprod.domain.commitment import CoproductionLevel, CoproductionPhase
 from coprod.domain.errors import AlreadyExists, InvalidInput, NotAllowed, NotFound, RuleViolation
 from coprod.domain.values import Role
@@ -52,7 +53,22 @@ ERRORS = {
     "people_count": N_("Give how many people worked, as a whole number of at least 1."),
     "worked_on": N_("Give the day the work was done (not a day in the future)."),
     "closed": N_("This commitment is closed: no more work can be logged against it."),
+    "evidence_url": N_("Give a link to the evidence, starting with https:// (a photo, a report)."),
+    "met_on": N_(
+        "Give the day the milestone was met: not in the future, nor before it was planned."
+    ),
+    "milestone": N_("This milestone cannot be confirmed now: it was met or cancelled already."),
 }
+
+
+@dataclass
+class ConfirmForm:
+    """The milestone confirmation a group member typed, and what was wrong with it."""
+
+    code: str = ""
+    evidence_url: str = ""
+    met_on: str = field(default_factory=lambda: date.today().isoformat())
+    errors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,32 +109,44 @@ def _log_path(row: CommitmentRow) -> str:
     return f"/my/commitments/{row.commitment_id}/log"
 
 
-def _log_page(
-    request: Request, reads: ReadModels, principal: Principal, commitment_id: UUID, form: LogForm
-) -> HTMLResponse:
-    with reads.connection() as conn:
-        found = group_commitments(conn, principal.organisation_id, commitment_id)
+@dataclass
+class Seen:
+    """What the log page shows besides its form: the reads and the milestone form's state."""
+
+    app: Coprod
+    reads: ReadModels
+    principal: Principal
+    confirm: ConfirmForm = field(default_factory=lambda: ConfirmForm())
+
+
+def _log_page(request: Request, seen: Seen, commitment_id: UUID, form: LogForm) -> HTMLResponse:
+    with seen.reads.connection() as conn:
+        found = group_commitments(conn, seen.principal.organisation_id, commitment_id)
         logs = commitment_logs(conn, commitment_id) if found else ()
     if not found:
         return render(request, "not_found.html", {}, status_code=404)
+    project = seen.app.get_project(found[0].project_id)
     context: dict[str, Any] = {
         "c": found[0],
         "logs": logs,
         "form": form,
+        "open_milestones": [m for m in project.milestones.values() if not m.is_closed],
+        "confirm": seen.confirm,
         "label": label,
         "done": request.query_params.get("done") == "1",
         "today": date.today().isoformat(),
     }
-    return render(request, "my_log.html", context, status_code=400 if form.errors else 200)
+    failed = form.errors or seen.confirm.errors
+    return render(request, "my_log.html", context, status_code=400 if failed else 200)
 
 
 @router.get("/my/commitments/{commitment_id}/log", response_class=HTMLResponse)
 def log_form(
-    commitment_id: UUID, request: Request, principal: SignedIn, reads: ReadModels
+    commitment_id: UUID, request: Request, principal: SignedIn, app: App, reads: ReadModels
 ) -> HTMLResponse:
     """The log form (what the commitment's QR code opens), with the hours so far."""
     refused = _mine(request, principal)
-    return refused or _log_page(request, reads, principal, commitment_id, LogForm())
+    return refused or _log_page(request, Seen(app, reads, principal), commitment_id, LogForm())
 
 
 @router.post("/my/commitments/{commitment_id}/log", response_model=None)
@@ -148,7 +176,8 @@ async def log_work(
         return render(request, "not_found.html", {}, status_code=404)
     outcome = await run_in_threadpool(_record, app, principal, found[0], form)
     if isinstance(outcome, LogForm):
-        return await run_in_threadpool(_log_page, request, reads, principal, commitment_id, outcome)
+        seen = Seen(app, reads, principal)
+        return await run_in_threadpool(_log_page, request, seen, commitment_id, outcome)
     return await wait_then_redirect(reads, outcome, f"/my/commitments/{commitment_id}/log?done=1")
 
 
@@ -217,6 +246,56 @@ def _decimal(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+@router.post("/my/commitments/{commitment_id}/milestones", response_model=None)
+async def confirm_milestone(
+    commitment_id: UUID,
+    request: Request,
+    principal: SignedIn,
+    app: App,
+    reads: ReadModels,
+    _: CsrfChecked,
+) -> Response:
+    """Confirm a milestone of the project met, with a link to the evidence (DOMAIN.md §2);
+    the same use case as ``POST /api/v1/commitments/{id}/milestones/{code}/confirm``."""
+    refused = _mine(request, principal)
+    if refused is not None:
+        return refused
+    posted = await request.form()
+    confirm = ConfirmForm(
+        code=str(posted.get("code", "")),
+        evidence_url=str(posted.get("evidence_url", "")).strip(),
+        met_on=str(posted.get("met_on", "")).strip(),
+    )
+    position = await run_in_threadpool(_confirm, app, principal, commitment_id, confirm)
+    if position is None:
+        seen = Seen(app, reads, principal, confirm)
+        return await run_in_threadpool(_log_page, request, seen, commitment_id, LogForm())
+    return await wait_then_redirect(reads, position, f"/my/commitments/{commitment_id}/log?done=1")
+
+
+def _confirm(
+    app: Coprod, principal: Principal, commitment_id: UUID, form: ConfirmForm
+) -> int | None:
+    """The log position written, or None with the form's errors set (nothing written)."""
+    try:
+        met_on = date.fromisoformat(form.met_on)
+    except ValueError:
+        form.errors["met_on"] = ERRORS["met_on"]
+        return None
+    command = ConfirmMilestone(
+        commitment_id=commitment_id, code=form.code, met_on=met_on, evidence_url=form.evidence_url
+    )
+    try:
+        return app.confirm_milestone(command, principal.actor).position or 0
+    except InvalidInput as e:
+        form.errors[e.field if e.field in ("evidence_url", "met_on") else "milestone"] = ERRORS.get(
+            e.field, ERRORS["milestone"]
+        )
+    except (RuleViolation, NotAllowed, NotFound):
+        form.errors["milestone"] = ERRORS["milestone"]
+    return None
 
 
 @router.get("/sw.js", include_in_schema=False)

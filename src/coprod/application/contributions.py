@@ -164,6 +164,23 @@ class ContributionCommands(CoprodBase):
     def _council_for(self, actor: Actor, project_id: UUID) -> UUID | None:
         return self.council_of_project(project_id) if policy.needs_council(actor) else None
 
+    def confirm_milestone(self, command: cmd.ConfirmMilestone, actor: Actor) -> Receipt:
+        """A group confirms a milestone of the project its commitment is for (or an officer
+        of the project's council does, through the same commitment); the recorded event
+        names who confirmed, so an officer sees which group it was."""
+        commitment = self.load(Commitment, command.commitment_id)
+        council = self._council_for(actor, commitment.project_id)
+        policy.may_confirm_milestone(
+            actor,
+            commitment.id,
+            commitment.organisation_id,
+            council,
+            lapsed=commitment.status == "lapsed",
+        )
+        project = self.load(Project, commitment.project_id)
+        project.meet_milestone(actor, command.code, command.met_on, command.evidence_url)
+        return self.commit(project)
+
     def _require_visible(self, actor: Actor, commitment: Commitment) -> None:
         council = self._council_for(actor, commitment.project_id)
         policy.require_group_visible(

@@ -52,6 +52,7 @@ __all__ = [
     "may_cast_ballot",
     "may_change_idea",
     "may_check_paper_ballot",
+    "may_confirm_milestone",
     "may_erase_person",
     "may_invite",
     "may_load_parameters",
@@ -255,6 +256,23 @@ def may_verify_contribution(
     """Only an officer of the project's council verifies or disputes logged work: others'
     logs stay hidden here, and the domain refuses every role but an officer's."""
     require_group_visible(actor, "contribution", contribution_id, group_id, council_id)
+
+
+def may_confirm_milestone(
+    actor: Actor, commitment_id: UUID, group_id: UUID, council_id: UUID | None, *, lapsed: bool
+) -> None:
+    """A milestone is confirmed by a group that pledged to the project (DOMAIN.md §2: groups
+    confirm milestones) through its own commitment, or by an officer of the project's
+    council; others' commitments stay hidden, a lapsed pledge confirms nothing, and the
+    evaluator's key is read-only."""
+    if actor.role is Role.EVALUATOR:
+        raise NotAllowed("the evaluator role is read-only")
+    require_group_visible(actor, "commitment", commitment_id, group_id, council_id)
+    if lapsed and actor.role is Role.COMMUNITY_MEMBER:
+        raise NotAllowed(
+            f"commitment {commitment_id} has lapsed: the group no longer takes part in the "
+            "project, so it cannot confirm its milestones"
+        )
 
 
 @dataclass(frozen=True)

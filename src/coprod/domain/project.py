@@ -32,7 +32,7 @@ from coprod.domain.project_state import (
     require_deliverable,
     require_http_url,
 )
-from coprod.domain.values import Actor, Money, require_positive, require_text
+from coprod.domain.values import Actor, Money, Role, require_positive, require_text
 
 __all__ = [
     "Milestone",
@@ -274,6 +274,9 @@ class Project(CoprodAggregate):
             status=MilestoneStatus.MET,
             met_on=met_on,
             evidence_url=evidence_url,
+            confirmed_by_group=actor.organisation_id
+            if actor.role is Role.COMMUNITY_MEMBER
+            else None,
         )
 
     def delay_milestone(self, actor: Actor, code: str, new_due_on: date, reason: str) -> None:

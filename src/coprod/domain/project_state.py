@@ -67,6 +67,8 @@ class Milestone:
     met_on: date | None = None
     evidence_url: str | None = None
     delays: int = 0
+    #: The community group whose member confirmed it met (DOMAIN.md §2), None if an officer did.
+    confirmed_by_group: UUID | None = None
 
     @property
     def is_closed(self) -> bool:

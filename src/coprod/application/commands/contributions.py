@@ -90,3 +90,14 @@ class DisputeContribution(Command):
     contribution_id: UUID
     reason: str
     expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfirmMilestone(Command):
+    """A group confirms that a milestone of the project it pledged to was met (DOMAIN.md §2),
+    with a public link to the evidence; the event names the group's member as who confirmed."""
+
+    commitment_id: UUID
+    code: str
+    met_on: date
+    evidence_url: str
