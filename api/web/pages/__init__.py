@@ -11,6 +11,7 @@ from api.web.pages import (
     console_delivery,
     console_process,
     home,
+    ideas,
     impact,
     invitations,
     my,
@@ -38,5 +39,6 @@ for _module in (
     console_process,
     vote,
     my,
+    ideas,
 ):
     router.include_router(_module.router)
