@@ -16,7 +16,16 @@ from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
 from projections.catalogue import CaseFilter, CasePage, CaseRow, case_facets, case_page
 from projections.catalogue.queries import MAX_CASES, CaseFacets
-from projections.commitments import CommitmentRow, LogRow, commitment_logs, group_commitments
+from projections.commitments import (
+    CommitmentRow,
+    ContributionPage,
+    ContributionRow,
+    LogRow,
+    commitment_logs,
+    group_commitments,
+    group_contributions,
+)
+from projections.decisions import DecisionPage, DecisionRow, decision_page
 from projections.kernel.positions import AppliedPosition, applied_position
 from projections.kernel.readmodel import ReadModel
 from projections.process_summary import (
@@ -41,6 +50,10 @@ __all__ = [
     "CasePage",
     "CaseRow",
     "CommitmentRow",
+    "ContributionPage",
+    "ContributionRow",
+    "DecisionPage",
+    "DecisionRow",
     "LogRow",
     "ProcessList",
     "ProcessListItem",
@@ -52,7 +65,9 @@ __all__ = [
     "case_page",
     "commitment_logs",
     "council_queues",
+    "decision_page",
     "group_commitments",
+    "group_contributions",
     "list_processes",
     "position",
     "positions",

@@ -14,6 +14,7 @@ from coprod.adapters.config import StoreSettings
 from coprod.application.base import CoprodBase
 from projections.catalogue import CatalogueModel
 from projections.commitments import CommitmentsModel
+from projections.decisions import DecisionsModel
 from projections.impact.model import ImpactModel
 from projections.kernel import runner, worker
 from projections.kernel.health import Health, ModelStats, RetryResult
@@ -40,6 +41,7 @@ READ_MODELS: dict[str, Callable[[], ReadModel]] = {
     "catalogue": CatalogueModel,
     "queues": QueuesModel,
     "commitments": CommitmentsModel,
+    "decisions": DecisionsModel,
 }
 
 

@@ -8,9 +8,21 @@ aggregate of the group (see :mod:`projections.commitments.queries`).
 from projections.commitments.model import CommitmentsModel
 from projections.commitments.queries import (
     CommitmentRow,
+    ContributionPage,
+    ContributionRow,
     LogRow,
     commitment_logs,
     group_commitments,
+    group_contributions,
 )
 
-__all__ = ["CommitmentRow", "CommitmentsModel", "LogRow", "commitment_logs", "group_commitments"]
+__all__ = [
+    "CommitmentRow",
+    "CommitmentsModel",
+    "ContributionPage",
+    "ContributionRow",
+    "LogRow",
+    "commitment_logs",
+    "group_commitments",
+    "group_contributions",
+]

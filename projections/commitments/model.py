@@ -44,11 +44,13 @@ class _Batch:
 
 
 handlers: Handlers[_Batch] = Handlers(
-    ignores=(*(events_of(Project) - {Project.ProjectFunded}),),
+    ignores=(
+        *(events_of(Project) - {Project.ProjectFunded}),
+        *(events_of(Process) - {Process.Opened}),
+    ),
     ignores_all_of=(
         Ballot,
         PaperBallot,
-        Process,
         Proposal,
         Decision,
         Organisation,
@@ -60,6 +62,11 @@ handlers: Handlers[_Batch] = Handlers(
         Release,
     ),
 )
+
+
+@handlers.on(Process.Opened)
+def _opened(e: Process.Opened, t: Tracking, b: _Batch) -> None:
+    b.run("INSERT INTO {p}_processes VALUES (?, ?)", (e.originator_id.hex, e.council_id.hex))
 
 
 @handlers.on(Project.ProjectFunded)
@@ -141,7 +148,8 @@ class CommitmentsModel(ReadModel):
     """Each group's commitments with the hours pledged, logged, verified and waiting."""
 
     name = "commitments"
-    version = 1
+    #: 2: the processes' councils (whose officers may list a group's pledges).
+    version = 2
     table_suffixes = SUFFIXES
     dictionary: ClassVar[dict[str, dict[str, str]]] = DICTIONARY
     handlers: ClassVar[Handlers[_Batch]] = handlers

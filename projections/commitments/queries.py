@@ -15,11 +15,19 @@ from typing import Any
 from uuid import UUID
 
 from projections.commitments.model import CommitmentsModel
-from projections.kernel.positions import ActiveGeneration
+from projections.kernel.positions import ActiveGeneration, tracked_position
 from projections.kernel.reading import read_active
 from projections.store import Connection
 
-__all__ = ["CommitmentRow", "LogRow", "commitment_logs", "group_commitments"]
+__all__ = [
+    "CommitmentRow",
+    "ContributionPage",
+    "ContributionRow",
+    "LogRow",
+    "commitment_logs",
+    "group_commitments",
+    "group_contributions",
+]
 
 #: How many of a commitment's logs its page lists (the latest first).
 RECENT_LOGS = 50
@@ -59,14 +67,20 @@ _SELECT = (
     "SELECT c.commitment_id, c.organisation_id, c.project_id, COALESCE(j.title, ''), c.phase, "
     "c.level, c.pledged_hours, c.in_kind, c.status, w.hours, w.status "
     "FROM {p}_commitments c LEFT JOIN {p}_projects j ON j.project_id = c.project_id "
+    "LEFT JOIN {p}_processes s ON s.process_id = j.process_id "
     "LEFT JOIN {p}_contributions w ON w.commitment_id = c.commitment_id "
 )
 
 
 def group_commitments(
-    conn: Connection, organisation_id: UUID, commitment_id: UUID | None = None
+    conn: Connection,
+    organisation_id: UUID,
+    commitment_id: UUID | None = None,
+    *,
+    council_id: UUID | None = None,
 ) -> tuple[CommitmentRow, ...]:
-    """The group's commitments, oldest first (or just `commitment_id`, if it is the group's).
+    """The group's commitments, oldest first (or just `commitment_id`, if it is the group's);
+    with `council_id`, only those on that council's projects (what its officers may see).
 
     Hours are summed here in exact decimals (stored as text, so both stores agree).
     """
@@ -75,6 +89,8 @@ def group_commitments(
         where, params = "WHERE c.organisation_id = ?", [organisation_id.hex]
         if commitment_id is not None:
             where, params = where + " AND c.commitment_id = ?", [*params, commitment_id.hex]
+        if council_id is not None:
+            where, params = where + " AND s.council_id = ?", [*params, council_id.hex]
         rows = conn.execute(
             _SELECT.replace("{p}", active.prefix) + where + " ORDER BY c.made_us, c.commitment_id",
             params,
@@ -142,5 +158,80 @@ def commitment_logs(conn: Connection, commitment_id: UUID) -> tuple[LogRow, ...]
             LogRow(UUID(hex=r[0]), Decimal(r[1]), int(r[2]), date.fromisoformat(r[3]), r[4])
             for r in rows
         )
+
+    return read_active(conn, CommitmentsModel, read)
+
+
+@dataclass(frozen=True)
+class ContributionRow:
+    """One log of a group's work, with the commitment and project it was logged against."""
+
+    contribution_id: UUID
+    commitment_id: UUID
+    project_id: UUID
+    project_title: str
+    hours: Decimal
+    people_count: int
+    worked_on: date
+    status: str
+
+
+@dataclass(frozen=True)
+class ContributionPage:
+    """One page, how many match in all, and the log position the answer reflects."""
+
+    items: tuple[ContributionRow, ...]
+    total: int
+    offset: int
+    limit: int
+    position: int
+
+
+def group_contributions(
+    conn: Connection,
+    organisation_id: UUID,
+    *,
+    status: str | None = None,
+    council_id: UUID | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> ContributionPage:
+    """The group's logged work (with `status`: logged, verified or disputed), the latest day
+    first; with `council_id`, only on that council's projects."""
+
+    def read(active: ActiveGeneration) -> ContributionPage:
+        p = active.prefix
+        where, params = "WHERE c.organisation_id = ?", [organisation_id.hex]
+        if status is not None:
+            where, params = where + " AND w.status = ?", [*params, status]
+        if council_id is not None:
+            where, params = where + " AND s.council_id = ?", [*params, council_id.hex]
+        base = (
+            f"FROM {p}_contributions w JOIN {p}_commitments c "
+            "ON c.commitment_id = w.commitment_id "
+            f"LEFT JOIN {p}_projects j ON j.project_id = c.project_id "
+            f"LEFT JOIN {p}_processes s ON s.process_id = j.process_id "
+        )
+        total = int(conn.execute(f"SELECT COUNT(*) {base}{where}", params)[0][0])
+        rows = conn.execute(
+            "SELECT w.contribution_id, w.commitment_id, c.project_id, COALESCE(j.title, ''), "
+            f"w.hours, w.people_count, w.worked_on, w.status {base}{where} "
+            "ORDER BY w.worked_on DESC, w.contribution_id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        items = tuple(
+            ContributionRow(
+                contribution_id=UUID(hex=r[0]),
+                commitment_id=UUID(hex=r[1]),
+                project_id=UUID(hex=r[2]),
+                project_title=r[3],
+                hours=Decimal(r[4]),
+                people_count=int(r[5]),
+                worked_on=date.fromisoformat(r[6]),
+                status=r[7],
+            )
+            for r in rows
+        )
+        return ContributionPage(items, total, offset, limit, tracked_position(conn, p))
 
     return read_active(conn, CommitmentsModel, read)

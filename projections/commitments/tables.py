@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 #: Table suffixes, in the order they are created.
-SUFFIXES = ("projects", "commitments", "contributions")
+SUFFIXES = ("processes", "projects", "commitments", "contributions")
 
 DICTIONARY: dict[str, dict[str, str]] = {
+    "processes": {
+        "process_id": "A process (32 hex digits).",
+        "council_id": "The council that runs it (32 hex digits): whose officers see the pledges.",
+    },
     "projects": {
         "project_id": "A funded project (32 hex digits).",
         "process_id": "Its process (32 hex digits).",
@@ -37,6 +41,8 @@ DICTIONARY: dict[str, dict[str, str]] = {
 def create_statements(prefix: str) -> list[str]:
     """The three tables and the indexes a group's page reads by."""
     return [
+        f"CREATE TABLE IF NOT EXISTS {prefix}_processes (process_id TEXT PRIMARY KEY, "
+        "council_id TEXT NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS {prefix}_projects (project_id TEXT PRIMARY KEY, "
         "process_id TEXT NOT NULL, title TEXT NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS {prefix}_commitments (commitment_id TEXT PRIMARY KEY, "
@@ -50,4 +56,6 @@ def create_statements(prefix: str) -> list[str]:
         "worked_on TEXT NOT NULL, status TEXT NOT NULL, logged_us BIGINT NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS {prefix}_contributions_by_commitment "
         f"ON {prefix}_contributions (commitment_id, worked_on)",
+        f"CREATE INDEX IF NOT EXISTS {prefix}_contributions_by_status "
+        f"ON {prefix}_contributions (status, commitment_id)",
     ]

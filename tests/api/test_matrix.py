@@ -262,6 +262,13 @@ def group_command(kind: str, officer: Cell, member: Cell) -> Cells:
     )
 
 
+def group_list(fields: frozenset[str]) -> Cells:
+    """A group's private list: the group, and (scoped to their council) officers and
+    evaluators; another group's member gets a 404, as for one of its objects."""
+    ok = Ok(200, fields)
+    return cells((ok, ok), (ok, hidden("organisation's commitments")), (ok, ok), (NO_KEY, NO_KEY))
+
+
 def anyone_with_write_key(status: int) -> Cells:
     """Any officer or community member, whichever side the object is on."""
     ok = Ok(status, COMMAND)
@@ -344,6 +351,12 @@ def finished_project(s: Scenario, side: Side) -> Ids:
         {"met_on": str(TODAY), "evidence_url": "https://example.org/done"},
     )
     return ids
+
+
+def group_with_work(s: Scenario, side: Side) -> Ids:
+    """The side's group, with a commitment and a logged contribution to list."""
+    s.contribution(side)
+    return {"organisation_id": str(s.groups[side])}
 
 
 def organisation(s: Scenario, side: Side) -> Ids:
@@ -462,6 +475,13 @@ MATRIX: dict[str, Row] = {
     ),
     "processes_get_process_summary": Row(process(), public_read(SUMMARY), reads=True),
     "processes_list_cases": Row(process(), public_read(CASE_PAGE), reads=True),
+    "lists_list_proposals": Row(process(), public_read(CASE_PAGE), reads=True),
+    "lists_list_projects": Row(process(), public_read(CASE_PAGE), reads=True),
+    "lists_list_decisions": Row(process(), public_read(CASE_PAGE), reads=True),
+    "lists_list_commitments": Row(
+        group_with_work, group_list(frozenset({"items", "total"})), reads=True
+    ),
+    "lists_list_contributions": Row(group_with_work, group_list(CASE_PAGE), reads=True),
     "impact_get_impact_report": Row(
         project(),
         cells(

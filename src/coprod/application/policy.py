@@ -49,6 +49,7 @@ __all__ = [
     "CouncilScope",
     "Registration",
     "council_officer_of",
+    "group_work_scope",
     "may_cast_ballot",
     "may_change_idea",
     "may_check_paper_ballot",
@@ -256,6 +257,20 @@ def may_verify_contribution(
     """Only an officer of the project's council verifies or disputes logged work: others'
     logs stay hidden here, and the domain refuses every role but an officer's."""
     require_group_visible(actor, "contribution", contribution_id, group_id, council_id)
+
+
+def group_work_scope(actor: Actor, group_id: UUID) -> UUID | None:
+    """Which of a group's commitments and logs a list may show this caller: all of them
+    (None) to the group itself and the system; to an officer or evaluator, those on their
+    own council's projects (the council's id), as for a single one (:func:`require_group_visible`);
+    to anyone else none: the list is hidden (404), as another group's commitment is."""
+    if _system(actor) or (
+        actor.role is Role.COMMUNITY_MEMBER and actor.organisation_id == group_id
+    ):
+        return None
+    if needs_council(actor) and actor.organisation_id is not None:
+        return actor.organisation_id
+    raise NotVisible("organisation's commitments", group_id)
 
 
 def may_confirm_milestone(
