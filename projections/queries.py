@@ -14,6 +14,7 @@ from uuid import UUID
 
 from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
+from projections.addresses import COUNCIL_SEPARATOR, ProcessMatch, processes_by_code, project_codes
 from projections.catalogue import CaseFilter, CasePage, CaseRow, case_facets, case_page
 from projections.catalogue.queries import MAX_CASES, CaseFacets
 from projections.commitments import (
@@ -42,6 +43,7 @@ from projections.registry import READ_MODELS
 from projections.store import REGISTRY, Connection
 
 __all__ = [
+    "COUNCIL_SEPARATOR",
     "MAX_CASES",
     "MAX_LIMIT",
     "AppliedPosition",
@@ -57,6 +59,7 @@ __all__ = [
     "LogRow",
     "ProcessList",
     "ProcessListItem",
+    "ProcessMatch",
     "ProcessPage",
     "ProcessRow",
     "ProcessSummary",
@@ -73,6 +76,8 @@ __all__ = [
     "positions",
     "process_page",
     "process_summary",
+    "processes_by_code",
+    "project_codes",
 ]
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from coprod.adapters.config import StoreSettings
 from coprod.application.base import CoprodBase
+from projections.addresses import AddressesModel
 from projections.catalogue import CatalogueModel
 from projections.commitments import CommitmentsModel
 from projections.decisions import DecisionsModel
@@ -42,6 +43,7 @@ READ_MODELS: dict[str, Callable[[], ReadModel]] = {
     "queues": QueuesModel,
     "commitments": CommitmentsModel,
     "decisions": DecisionsModel,
+    "addresses": AddressesModel,
 }
 
 

@@ -23,6 +23,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from api.http.addresses import ReadableAddresses
 from api.http.docs import install_docs
 from api.http.errors import install_error_handlers
 from api.http.heap import freeze_startup_heap
@@ -103,6 +104,8 @@ def create_app(
     # Pages and large JSON answers go compressed to clients that accept it; small command
     # answers (under a kilobyte) are not worth the CPU.
     api.add_middleware(GZipMiddleware, minimum_size=1024)
+    # /p/<process code>/projects/<project code> and codes in /processes/... paths
+    api.add_middleware(ReadableAddresses)
     _install_openapi(api)
     install_web(api)
     return api

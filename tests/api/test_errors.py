@@ -68,8 +68,11 @@ def test_malformed_json_and_bad_path_ids_are_422_not_500(
         headers={**world["officer"], "content-type": "application/json"},
     )
     problem(broken, 422, "invalid-request")
-    bad_id = post(client, "/processes/not-a-uuid/budget", world["officer"], {})
-    assert problem(bad_id, 422, "invalid-request")["field"].startswith("path.process_id")
+    bad_id = post(client, "/commitments/not-a-uuid/met", world["officer"], {})
+    assert problem(bad_id, 422, "invalid-request")["field"].startswith("path.commitment_id")
+    # a process is also addressed by its code: an unknown one is a 404, never a 500
+    unknown = post(client, "/processes/not-a-code/budget", world["officer"], {})
+    assert problem(unknown, 404, "not-found")["detail"] == "no process with code 'not-a-code'"
 
 
 def test_unknown_aggregate_is_404(client: TestClient, world: World) -> None:

@@ -176,9 +176,9 @@ def test_unknown_pages_are_404_in_the_visitors_language(site: TestClient) -> Non
     page = site.get(f"/projects/{uuid.uuid4()}", headers={"Accept-Language": "da"})
     assert page.status_code == 404
     assert "Ikke fundet" in page.text
-    assert site.get("/processes/not-a-uuid").status_code == 422  # an API client: JSON
+    assert site.get("/proposals/not-a-uuid").status_code == 422  # an API client: JSON
     browser = {"Accept": "text/html,*/*;q=0.8", "Accept-Language": "da"}
-    unreadable = site.get("/processes/not-a-uuid", headers=browser)
+    unreadable = site.get("/proposals/not-a-uuid", headers=browser)
     assert unreadable.status_code == 400
     assert "Adressen kan ikke læses" in unreadable.text
     nowhere = site.get("/no/such/page", headers=browser)
