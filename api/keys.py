@@ -22,7 +22,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.persistence import InterfaceError, OperationalError
 
-from coprod.application import Coprod
+from coprod.application import SYSTEM_ACTOR, Coprod, policy
 from coprod.domain.errors import InvalidInput, NotFound, StoreUnavailable
 from coprod.domain.organisation import MEMBER_ROLES, Organisation
 from coprod.domain.values import Actor, Role, require_text
@@ -186,12 +186,17 @@ class KeyStore:
         role: Role,
         actor_id: UUID | None = None,
         label: str = "",
+        *,
+        by: Actor = SYSTEM_ACTOR,
     ) -> NewKey:
         """A key for an existing organisation, in a role that organisation can hold.
 
         ``actor_id`` is the person the key's commands are recorded under (an opaque id,
-        never a name); without one, the key gets its own fresh actor id.
+        never a name); without one, the key gets its own fresh actor id. ``by`` is who asks
+        (the server's CLI is the system; a console page passes the officer), judged by
+        :func:`coprod.application.policy.may_manage_keys` before anything is written.
         """
+        policy.may_manage_keys(by, organisation_id)
         if role not in KEY_ROLES:
             names = ", ".join(r.value for r in KEY_ROLES)
             raise InvalidInput("role", f"{role.value!r} cannot hold an API key (only {names})")
@@ -222,8 +227,17 @@ class KeyStore:
             )
         return NewKey(key, secret)
 
-    def revoke(self, key_id: UUID) -> ApiKey:
-        """Revoke a key at once; revoking it again keeps the first revocation time."""
+    def revoke(self, key_id: UUID, *, by: Actor = SYSTEM_ACTOR) -> ApiKey:
+        """Revoke a key at once; revoking it again keeps the first revocation time.
+
+        ``by`` must be allowed to manage the keys of the key's organisation
+        (:func:`coprod.application.policy.may_manage_keys`); another organisation's key
+        answers NotFound, as an unknown id, so key ids cannot be probed.
+        """
+        found = self.get(key_id)
+        if by.role is not Role.SYSTEM and found.organisation_id != by.organisation_id:
+            raise NotFound("api key", key_id)
+        policy.may_manage_keys(by, found.organisation_id)
         p = self.tables.p
         with self._cursor() as c:
             c.execute(
@@ -234,15 +248,33 @@ class KeyStore:
         with self._live_lock:
             for hashed in [h for h, (_, p) in self._live.items() if p.key_id == key_id]:
                 del self._live[hashed]
-        for key in self.list(include_revoked=True):
-            if key.key_id == key_id:
-                return key
-        raise NotFound("api key", key_id)
+        return self.get(key_id)
 
-    def list(self, include_revoked: bool = False) -> list[ApiKey]:
-        where = "" if include_revoked else " WHERE revoked_at IS NULL"
+    def get(self, key_id: UUID) -> ApiKey:
+        """One key as listed (never its secret); NotFound for an unknown id."""
+        p = self.tables.p
         with self._cursor() as c:
-            c.execute(f"SELECT {_COLUMNS} FROM {self.table}{where} ORDER BY created_at, key_id")
+            c.execute(f"SELECT {_COLUMNS} FROM {self.table} WHERE key_id = {p}", (str(key_id),))
+            row = c.fetchone()
+        if row is None:
+            raise NotFound("api key", key_id)
+        return _key(row)
+
+    def list(
+        self, include_revoked: bool = False, *, organisation_id: UUID | None = None
+    ) -> list[ApiKey]:
+        """The keys, oldest first; only one organisation's when ``organisation_id`` is given."""
+        p = self.tables.p
+        clauses = [] if include_revoked else ["revoked_at IS NULL"]
+        params: tuple[str, ...] = ()
+        if organisation_id is not None:
+            clauses.append(f"organisation_id = {p}")
+            params = (str(organisation_id),)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        with self._cursor() as c:
+            c.execute(
+                f"SELECT {_COLUMNS} FROM {self.table}{where} ORDER BY created_at, key_id", params
+            )
             rows = c.fetchall()
         return [_key(r) for r in rows]
 

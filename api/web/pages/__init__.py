@@ -14,6 +14,8 @@ from api.web.pages import (
     ideas,
     impact,
     invitations,
+    keys,
+    members,
     my,
     pack,
     process,
@@ -40,5 +42,7 @@ for _module in (
     vote,
     my,
     ideas,
+    keys,
+    members,
 ):
     router.include_router(_module.router)

@@ -100,10 +100,14 @@ def _may_invite_at_all(principal: Principal) -> bool:
 
 @router.get("/console/invitations", response_class=HTMLResponse)
 def invitation_form(request: Request, principal: SignedIn) -> HTMLResponse:
-    """The form: role, group, person, how long, and an optional e-mail address."""
+    """The form: role, group, person, how long, and an optional e-mail address.
+
+    ``?group=&person=`` prefill it (the members page links each member here)."""
     if not _may_invite_at_all(principal):
         return _refused(request)
-    return _page(request, Form())
+    query = request.query_params
+    group, person = query.get("group", "")[:100], query.get("person", "")[:100]
+    return _page(request, Form(group=group, person=person))
 
 
 @router.post("/console/invitations", response_class=HTMLResponse)

@@ -16,6 +16,8 @@ The rules (issue 11, item 5):
 * member lists are visible to the organisation itself and to the council it works with;
 * a council officer invites people to sign in into their own council and into the groups
   it registered (:func:`may_invite`);
+* API keys of an organisation are created, listed and revoked by its own officers only
+  (:func:`may_manage_keys`): a key acts as its organisation, so no one else hands one out;
 * a person's details are visible to the person and the organisation that registered them;
   those, and the officers of the council that organisation works with, may erase the
   details or add the person to a group; nobody can name a person hidden from them;
@@ -58,6 +60,7 @@ __all__ = [
     "may_invite",
     "may_load_parameters",
     "may_make_commitment",
+    "may_manage_keys",
     "may_manage_members",
     "may_mark_commitment",
     "may_open_process",
@@ -339,6 +342,21 @@ def may_invite(actor: Actor, organisation_id: UUID, slug: str, registration: Reg
     if actor.role is not Role.COUNCIL_OFFICER:
         raise NotAllowed(f"only a council officer may invite people; this is {actor.role.value}")
     may_manage_members(actor, organisation_id, slug, registration)
+
+
+def may_manage_keys(actor: Actor, organisation_id: UUID) -> None:
+    """Who may create, list and revoke an organisation's API keys: a council officer of
+    that very organisation (and the system, for the server's own CLI). A key acts as its
+    organisation with no person behind it, so nobody else may hand one out (403)."""
+    if _system(actor):
+        return
+    if actor.role is not Role.COUNCIL_OFFICER:
+        raise NotAllowed(f"only a council officer may manage API keys; this is {actor.role.value}")
+    if actor.organisation_id != organisation_id:
+        raise NotAllowed(
+            f"the API keys of organisation {organisation_id} are another organisation's; "
+            f"this session acts for {actor.organisation_id}"
+        )
 
 
 def _writer_of_registrar(actor: Actor, registration: Registration) -> bool:
