@@ -83,15 +83,31 @@ def browser(playwright_driver: Playwright, chromium_path: str) -> Iterator[Brows
     launched.close()
 
 
-@pytest.fixture(scope="session")
-def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app as ``coprod serve --demo`` builds it, on a temp SQLite file and a free port.
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def served_demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The app as ``coprod serve --demo`` builds it, on each store in turn (a temp SQLite file,
+    then a fresh schema on PostgreSQL with the projection worker in the serving process), on
+    a free port: every journey runs on both stores.
 
     Uvicorn runs in a background thread on a socket bound here (port 0: no race for a
     port). Yields the base URL, e.g. ``http://127.0.0.1:41234``; shuts the server down after.
     """
-    database = tmp_path_factory.mktemp("browser") / "demo.sqlite"
-    app = create_app(parse_database_url(f"sqlite:///{database}"), on_start=_seed)
+    if request.param == "sqlite":
+        database = tmp_path_factory.mktemp("browser") / "demo.sqlite"
+        yield from _serve(f"sqlite:///{database}")
+        return
+    from tests.postgres_server import fresh_schema
+
+    with fresh_schema(request.getfixturevalue("postgres_database_url")) as url:
+        yield from _serve(url)
+
+
+def _serve(database_url: str) -> Iterator[str]:
+    app = create_app(parse_database_url(database_url), on_start=_seed, worker=True)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

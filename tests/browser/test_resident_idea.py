@@ -35,6 +35,7 @@ def _idea_phase_process(app: FastAPI, lang: str) -> uuid.UUID:
     ).aggregate_id
     areas = (Area("harbour", "Havnen"), Area("old-town", "Gamle By"))
     coprod.define_areas(DefineAreas(process_id=pid, areas=areas), officer)
+    app.state.reads.wait_for(coprod.recorder.max_notification_id())  # the page reads it
     return pid
 
 
