@@ -5,6 +5,7 @@ from __future__ import annotations
 from coprod.application.base import SYSTEM_ACTOR, CoprodBase, Receipt
 from coprod.application.contributions import ContributionCommands
 from coprod.application.decisions import DecisionCommands
+from coprod.application.imports import ImportCommands
 from coprod.application.outcomes import OutcomeCommands
 from coprod.application.paper_ballots import PaperBallotCommands
 from coprod.application.parameters import ParameterCommands
@@ -30,6 +31,7 @@ class Coprod(
     OutcomeCommands,
     ParameterCommands,
     ReleaseCommands,
+    ImportCommands,
 ):
     """Every write-side use case of coprod; construct one per process and share it."""
 
