@@ -8,6 +8,7 @@ from coprod.application.decisions import DecisionCommands
 from coprod.application.imports import ImportCommands
 from coprod.application.outcomes import OutcomeCommands
 from coprod.application.paper_ballots import PaperBallotCommands
+from coprod.application.parameter_imports import ParameterImportCommands
 from coprod.application.parameters import ParameterCommands
 from coprod.application.people import PeopleCommands
 from coprod.application.processes import ProcessCommands
@@ -32,6 +33,7 @@ class Coprod(
     ParameterCommands,
     ReleaseCommands,
     ImportCommands,
+    ParameterImportCommands,
 ):
     """Every write-side use case of coprod; construct one per process and share it."""
 

@@ -38,6 +38,9 @@ MILESTONE_OPTIONAL = ("title", "evidence_url", "reason")
 #: Spend CSV: ``currency`` defaults to the project's; ``spend_id`` makes a re-import safe.
 SPEND_COLUMNS = ("project", "amount", "date", "purpose")
 SPEND_OPTIONAL = ("currency", "spend_id")
+#: Match funding CSV: money from outside the council, received on ``date``.
+MATCH_FUNDING_COLUMNS = ("project", "source", "amount", "date")
+MATCH_FUNDING_OPTIONAL = ("currency", "funding_id")
 ACTIONS = ("schedule", "start", "meet", "delay", "cancel")
 
 
@@ -83,6 +86,13 @@ class ImportCommands(CoprodBase):
         """Record spend against funded projects, one CSV line each; all or none."""
         rows = read_table(data, SPEND_COLUMNS, SPEND_OPTIONAL)
         return self._import(process_id, rows, actor, dry_run, self._spend_line)
+
+    def import_match_funding(
+        self, process_id: UUID, data: bytes | str, actor: Actor, *, dry_run: bool = False
+    ) -> ImportResult:
+        """Record match funding of funded projects, one CSV line each; all or none."""
+        rows = read_table(data, MATCH_FUNDING_COLUMNS, MATCH_FUNDING_OPTIONAL)
+        return self._import(process_id, rows, actor, dry_run, self._match_line)
 
     def _import(
         self,
@@ -152,18 +162,32 @@ class ImportCommands(CoprodBase):
         return action, f"delay milestone {code} to {when}"
 
     def _spend_line(self, project: Project, row: CsvLine, actor: Actor) -> tuple[str, str]:
-        amount = parse_decimal("amount", row.get("amount"))
-        currency = row.get("currency").upper() or project.approved.currency
-        money = Money(amount, currency)
-        spent_on = parse_date("date", row.get("date"))
-        given = row.get("spend_id")
+        money, spent_on = _money(project, row), parse_date("date", row.get("date"))
+        purpose = row.get("purpose")
+        spend_id = _line_id(project, row, "spend_id", f"{money}|{spent_on}|{purpose}")
+        project.record_spend(actor, spend_id, money, spent_on, purpose)
+        return "spend", f"spend {money.amount} {money.currency} on {spent_on}: {purpose}"
+
+    def _match_line(self, project: Project, row: CsvLine, actor: Actor) -> tuple[str, str]:
+        money, received_on = _money(project, row), parse_date("date", row.get("date"))
+        source = row.get("source")
+        funding_id = _line_id(project, row, "funding_id", f"{money}|{received_on}|{source}")
+        project.record_match_funding(actor, funding_id, source, money, received_on)
+        summary = f"match funding {money.amount} {money.currency} on {received_on}: {source}"
+        return "match-funding", summary
+
+
+def _money(project: Project, row: CsvLine) -> Money:
+    amount = parse_decimal("amount", row.get("amount"))
+    return Money(amount, row.get("currency").upper() or project.approved.currency)
+
+
+def _line_id(project: Project, row: CsvLine, column: str, content: str) -> UUID:
+    """The line's own id, or one derived from the line so the same file twice is a repeat."""
+    given = row.get(column)
+    if given:
         try:
-            spend_id = UUID(given) if given else None
+            return UUID(given)
         except ValueError:
-            raise InvalidInput("spend_id", f"{given!r} is not a UUID") from None
-        if spend_id is None:
-            # The same file imported twice is refused as a repeat, not recorded twice.
-            key = f"{project.id}|{row.number}|{amount}|{currency}|{spent_on}|{row.get('purpose')}"
-            spend_id = uuid5(NAMESPACE_URL, "coprod:spend:" + key)
-        project.record_spend(actor, spend_id, money, spent_on, row.get("purpose"))
-        return "spend", f"spend {amount} {currency} on {spent_on}: {row.get('purpose')}"
+            raise InvalidInput(column, f"{given!r} is not a UUID") from None
+    return uuid5(NAMESPACE_URL, f"coprod:{column}:{project.id}|{row.number}|{content}")
