@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.http.deps import OfficerCall
+from api.http.errors import Problem, problem_response
 from coprod.application.csv_table import CsvRefused
 from coprod.application.imports import ImportResult
 
@@ -53,10 +54,16 @@ def _answer(result: ImportResult) -> ImportOutcome:
     return ImportOutcome(recorded=result.recorded, lines=lines)
 
 
-def _refused(refused: CsvRefused) -> JSONResponse:
-    errors = [{"line": e.line, "field": e.field, "message": e.message} for e in refused.errors]
+def _refused(request: Request, refused: CsvRefused) -> JSONResponse:
+    """422 problem+json whose ``errors`` name every bad line: the column in ``field``, and
+    ``problem`` starting "line N: " (the problem document's shape has no member for a line)."""
+    errors = [
+        {"field": e.field, "problem": f"line {e.line}: {e.message}", "rule": "csv-line"}
+        for e in refused.errors
+    ]
     detail = f"{len(errors)} bad line(s); nothing was imported"
-    return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
+    problem = Problem(422, "csv-refused", "The CSV file has bad lines", detail)
+    return problem_response(request, problem, errors=errors)
 
 
 @router.post("/processes/{process_id}/imports/{kind}", response_model=ImportOutcome)
@@ -77,7 +84,7 @@ async def import_csv(
     try:
         result = await run_in_threadpool(use_case, process_id, data, call.actor, dry_run=dry_run)
     except CsvRefused as refused:
-        return _refused(refused)
+        return _refused(request, refused)
     return _answer(result)
 
 
@@ -95,5 +102,5 @@ async def load_parameters_csv(
     try:
         result = await run_in_threadpool(load, council_id, data, call.actor, dry_run=dry_run)
     except CsvRefused as refused:
-        return _refused(refused)
+        return _refused(request, refused)
     return _answer(result)
