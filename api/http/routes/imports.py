@@ -1,13 +1,15 @@
 """Bulk CSV uploads over HTTP: milestones, spend and match funding of a process; census shares
 and volunteer rates of a council. The same use cases as ``coprod import`` and the console.
 
-The body is the CSV itself (``text/csv``) or a multipart form with the file in ``file``.
+The body is the CSV itself (``text/csv``), a multipart form with the file in ``file``, or
+JSON ``{"csv": "..."}``.
 ``?dry_run=true`` previews. A file with bad lines answers 422 with every bad line's number,
 column and reason, and nothing is written.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 from uuid import UUID
 
@@ -46,7 +48,15 @@ async def _csv(request: Request) -> bytes:
             if upload is None or isinstance(upload, str):
                 return (upload or "").encode()
             return await upload.read()
-    return await request.body()
+    body = await request.body()
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            document = json.loads(body)
+        except ValueError:
+            return b""
+        text = document.get("csv") if isinstance(document, dict) else None
+        return text.encode() if isinstance(text, str) else b""
+    return body
 
 
 def _answer(result: ImportResult) -> ImportOutcome:
