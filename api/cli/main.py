@@ -19,6 +19,12 @@ from api.cli.codes import codes_app
 from api.cli.errors import CoprodGroup, fail
 from api.cli.evaluator import register as register_evaluator
 from api.cli.files import check_output, replaced_atomically
+from api.cli.imports import (
+    import_match_funding,
+    import_milestones,
+    import_spend,
+    parameters_app,
+)
 from api.cli.invite import invite
 from api.cli.outcome import outcome
 from api.cli.pabulib import export_app, import_app
@@ -58,6 +64,12 @@ cli.add_typer(privacy_app, name="privacy", help="Remove erased personal data fro
 cli.add_typer(secrets_app, name="secrets", help="The master key that wraps the subject keys.")
 cli.add_typer(people_app, name="people", help="Personal data: erase a person on request.")
 cli.command("invite")(invite)
+import_app.command("milestones")(import_milestones)
+import_app.command("spend")(import_spend)
+import_app.command("match-funding")(import_match_funding)
+cli.add_typer(
+    parameters_app, name="parameters", help="Census shares, volunteer rates, match funding (CSV)."
+)
 console = Console()
 errors = Console(stderr=True)
 

@@ -93,6 +93,7 @@ class Row:
 # -- expected bodies ------------------------------------------------------------------------
 
 COMMAND = frozenset({"id", "version", "position", "item_id"})
+IMPORTED = frozenset({"recorded", "lines"})
 HEALTH = frozenset({"status", "store", "position", "quarantined", "quarantined_by_model"})
 ORGANISATION = frozenset({"id", "version", "slug", "kind", "display_name", "members"})
 PERSON = frozenset({"id", "version", "erased", "details"})
@@ -779,6 +780,29 @@ MATRIX: dict[str, Row] = {
         group_command("contribution", Ok(200, COMMAND), OFFICERS_ONLY)
         | {("member", "other"): OFFICERS_ONLY},
         reason,
+    ),
+    # CSV imports (all lines or none): the process's council's officers; JSON {"csv": ...}.
+    "imports_import_csv": Row(
+        lambda s, side: as_params(s.project(side), kind="spend"),
+        cells(
+            (Ok(200, IMPORTED), OTHER_COUNCIL),
+            (OFFICERS_ONLY, OFFICERS_ONLY),
+            (READ_ONLY, READ_ONLY),
+            (NO_KEY, NO_KEY),
+        ),
+        lambda ids: {"csv": f"project,amount,date,purpose\n{ids['project_id']},5,2026-01-01,X\n"},
+    ),
+    "imports_load_parameters_csv": Row(
+        lambda s, side: {"council_id": str(s.councils[side]), "kind": "rates"},
+        cells(
+            (Ok(200, IMPORTED), Deny(403, "forbidden", "another council's")),
+            (OFFICERS_ONLY, OFFICERS_ONLY),
+            (READ_ONLY, READ_ONLY),
+            (NO_KEY, NO_KEY),
+        ),
+        lambda ids: {
+            "csv": "currency,floor,central,upper,source,reference_year\nDKK,1,2,3,S,2025\n"
+        },
     ),
 }
 

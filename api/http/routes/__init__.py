@@ -13,6 +13,7 @@ from api.http.routes import (
     exports,
     health,
     impact,
+    imports,
     lists,
     organisations,
     people,
@@ -44,4 +45,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     releases.router,
     exports.router,
     quarantine.router,
+    imports.router,
 )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from coprod.application.base import SYSTEM_ACTOR, CoprodBase, Receipt
 from coprod.application.contributions import ContributionCommands
 from coprod.application.decisions import DecisionCommands
+from coprod.application.imports import ImportCommands
 from coprod.application.outcomes import OutcomeCommands
 from coprod.application.paper_ballots import PaperBallotCommands
+from coprod.application.parameter_imports import ParameterImportCommands
 from coprod.application.parameters import ParameterCommands
 from coprod.application.people import PeopleCommands
 from coprod.application.processes import ProcessCommands
@@ -30,6 +32,8 @@ class Coprod(
     OutcomeCommands,
     ParameterCommands,
     ReleaseCommands,
+    ImportCommands,
+    ParameterImportCommands,
 ):
     """Every write-side use case of coprod; construct one per process and share it."""
 
