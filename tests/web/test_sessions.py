@@ -218,6 +218,17 @@ def test_too_many_invitation_attempts_get_a_429_page(site: Site) -> None:
     assert site.client.get(path).status_code == 429, "even a good link waits out the limit"
 
 
+def test_only_links_never_issued_count_as_guesses(site: Site) -> None:
+    site.app.state.invitation_limit = RateLimiter(attempts=3, window_s=600)
+    for _ in range(5):  # an office signing in one volunteer after another is no guesser
+        path = invite(site.app, Role.RESIDENT, site.council)
+        assert _open(site.client, path)[0] == 303
+        assert site.client.get(path).status_code == 410  # a spent link: not a guess either
+    for n in range(3):
+        assert site.client.get(f"/invite/cpi_guess{n}").status_code == 404
+    assert site.client.get("/invite/cpi_guess-again").status_code == 429
+
+
 def test_a_session_idle_for_thirty_days_is_over(site: Site) -> None:
     sign_in(site.client, Role.RESIDENT, site.council)
     assert site.client.get("/account").status_code == 200

@@ -53,9 +53,17 @@ def _gone(request: Request, state: InvitationState) -> HTMLResponse:
 
 @router.get("/invite/{token}", response_class=HTMLResponse)
 def invitation(request: Request, token: str) -> HTMLResponse:
-    """The invitation, with a button to sign in (nothing is used until it is pressed)."""
-    invitation_limit(request).hit(client_key(request))
+    """The invitation, with a button to sign in (nothing is used until it is pressed).
+
+    Only links that were never issued count against the guessing limit: an officer signing
+    in many volunteers from one office address is no guesser; a client over the limit is
+    refused before its link is even looked up.
+    """
+    limit = invitation_limit(request)
+    limit.check(client_key(request))
     state, found = invitations_of(request).state(token)
+    if state is InvitationState.UNKNOWN:
+        limit.hit(client_key(request))
     if state is not InvitationState.OPEN or found is None:
         return _gone(request, state)
     response = render(request, "invitation.html", _invitation_context(request, found, token))
@@ -76,9 +84,12 @@ def _invitation_context(request: Request, found: Invitation, token: str) -> dict
 @router.post("/invite/{token}", response_class=HTMLResponse)
 async def sign_in(request: Request, token: str, _: CsrfChecked) -> Response:
     """Use the invitation and open a new session; the browser's old one, if any, ends."""
-    invitation_limit(request).hit(client_key(request))
+    limit = invitation_limit(request)
+    limit.check(client_key(request))
     sessions = sessions_of(request)
     opened = await run_in_threadpool(sessions.sign_in, token, session_secret(request))
+    if opened is InvitationState.UNKNOWN:
+        limit.hit(client_key(request))
     if isinstance(opened, InvitationState):
         return _gone(request, opened)
     landing = LANDING.get(opened.session.role, "/account")
