@@ -8,6 +8,10 @@ rule, ``winners`` are the project ids as in the Pabulib file (proposal UUIDs for
 made in coprod) in selection order, ``cost`` the winners' total as a number.
 ``--record`` also records the outcome as an ``Outcome.Computed`` event (once per process and
 rule); computing alone writes nothing, so evaluators can try rules without touching the log.
+``greedy-custom`` takes ``--reserve-percent`` (Poznań: 80); ``greedy-exclusive`` its exclusion
+groups (``--exclusive 12,15`` repeated, or ``--exclusive-file`` with one group a line); greedy
+rules take ``--tie-break`` (id, cheaper, supporters, or lottery with ``--seed``). A tie that
+changes the outcome is printed with the table, and on stderr with ``--format json``.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import json
 import sys
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
+from pathlib import Path
 from typing import Annotated
 from uuid import UUID
 
@@ -29,6 +35,8 @@ from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.application.commands.outcomes import RecordOutcome
 from coprod.application.outcomes import CountedOutcome
 from coprod.domain.errors import AlreadyExists, CoprodError, InvalidInput
+from coprod.domain.rules import TieBreak
+from coprod.domain.tally import RuleOptions
 
 errors = Console(stderr=True)
 
@@ -37,11 +45,20 @@ class OutcomeRule(StrEnum):
     GREEDY = "greedy"
     GREEDY_NO_SKIP = "greedy-no-skip"
     GREEDY_THRESHOLD = "greedy-threshold"
+    GREEDY_CUSTOM = "greedy-custom"
+    GREEDY_EXCLUSIVE = "greedy-exclusive"
     MES_COST = "mes-cost"
     MES_CARDINALITY = "mes-cardinality"
     MES_ADD1 = "mes-add1"
     PHRAGMEN = "phragmen"
     DECLARED = "declared"
+
+
+class TieBreakPolicy(StrEnum):
+    ID = "id"
+    CHEAPER = "cheaper"
+    SUPPORTERS = "supporters"
+    LOTTERY = "lottery"
 
 
 class OutcomeFormat(StrEnum):
@@ -65,15 +82,38 @@ def outcome(
     record: Annotated[
         bool, typer.Option(help="Record the outcome as an event (once per process and rule).")
     ] = False,
+    reserve_percent: Annotated[
+        str,
+        typer.Option(help="greedy-custom: share of the next project's cost that must be left."),
+    ] = "80",
+    exclusive: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="greedy-exclusive: project ids of which one at most is built, e.g. 12,15."
+        ),
+    ] = None,
+    exclusive_file: Annotated[
+        Path | None,
+        typer.Option(help="greedy-exclusive: a file with one group of comma-separated ids a line."),
+    ] = None,
+    tie_break: Annotated[
+        TieBreakPolicy, typer.Option(help="How greedy orders equal scores.")
+    ] = TieBreakPolicy.ID,
+    seed: Annotated[int | None, typer.Option(help="The lottery's seed (recorded).")] = None,
 ) -> None:
     """Count a closed vote under a rule: winners, total cost, and why each project is in or out."""
     try:
+        options = RuleOptions(
+            reserve_percent=_percent(reserve_percent),
+            exclusive=_groups(exclusive or [], exclusive_file),
+            tie_break=TieBreak(tie_break.value, seed),
+        )
         with Coprod(settings_from_env()) as app:
             if record:
-                counted, note = _record(app, _process_id(process), rule.value, threshold)
+                counted, note = _record(app, _process_id(process), rule.value, threshold, options)
             else:
                 counted, note = (
-                    app.compute_outcome(_process_id(process), rule.value, threshold),
+                    app.compute_outcome(_process_id(process), rule.value, threshold, options),
                     None,
                 )
     except CoprodError as e:
@@ -86,8 +126,12 @@ def outcome(
             "cost": _number(tally.total_cost.amount),
         }
         sys.stdout.write(json.dumps(payload) + "\n")
+        for line in _findings(counted):
+            errors.print(line, soft_wrap=True)
     else:
         _print_table(counted)
+        for line in _findings(counted):
+            Console(soft_wrap=True).print(line)
     if note:
         errors.print(note, soft_wrap=True)
 
@@ -99,17 +143,59 @@ def _process_id(text: str) -> UUID:
         raise InvalidInput("process", f"{text!r} is not a process id (UUID)") from None
 
 
+def _percent(text: str) -> Fraction:
+    try:
+        return Fraction(Decimal(text))
+    except (ArithmeticError, ValueError):
+        raise InvalidInput("reserve-percent", f"{text!r} is not a number") from None
+
+
+def _groups(options: list[str], path: Path | None) -> tuple[tuple[str, ...], ...]:
+    """Exclusion groups from ``--exclusive`` options and a file (one group a line; # comments)."""
+    lines = list(options)
+    if path is not None:
+        try:
+            lines += path.read_text(encoding="utf-8").splitlines()
+        except OSError as e:
+            raise InvalidInput("exclusive-file", f"cannot be read: {e.strerror}") from None
+    groups = []
+    for line in lines:
+        text = line.split("#", 1)[0]
+        ids = tuple(dict.fromkeys(p.strip() for p in text.replace(";", ",").split(",")))
+        ids = tuple(i for i in ids if i)
+        if ids:
+            groups.append(ids)
+    return tuple(groups)
+
+
+def _findings(counted: CountedOutcome) -> list[str]:
+    """The reserve funding and the ties the outcome depends on, in one sentence each."""
+    tally = counted.tally
+    result = tally.result
+    lines = []
+    if result.reserve:
+        lines.append(
+            f"Funded from reserve funds, outside the budget: {', '.join(result.reserve)} "
+            f"(the budget pays {tally.pot_cost.amount} {tally.pot_cost.currency})"
+        )
+    for tie in result.ties:
+        lines.append(
+            f"Tie: {tie.text}; broken by {result.tie_break}. The result depends on this tie-break."
+        )
+    return lines
+
+
 def _record(
-    app: Coprod, process_id: UUID, rule: str, threshold: int | None
+    app: Coprod, process_id: UUID, rule: str, threshold: int | None, options: RuleOptions
 ) -> tuple[CountedOutcome, str]:
     """Count and record once (one load of the process, one count); a repeat with the same
     result is reported, a different one refused."""
-    command = RecordOutcome(process_id=process_id, rule=rule, threshold=threshold)
+    command = RecordOutcome(process_id=process_id, rule=rule, threshold=threshold, options=options)
     try:
         receipt = app.record_outcome(command, SYSTEM_ACTOR)
     except AlreadyExists:
         # Nothing was written: count again to compare with what was recorded before.
-        counted = app.compute_outcome(process_id, rule, threshold)
+        counted = app.compute_outcome(process_id, rule, threshold, options)
         tally = counted.tally
         stored = app.get_outcome(process_id, tally.rule)
         same = (
@@ -166,7 +252,7 @@ def _print_table(counted: CountedOutcome) -> None:
             names.get(pid, "")[:40],
             str(costs[pid].amount),
             str(scores[pid]),
-            "IN" if pid in winners else "out",
+            ("RESERVE" if pid in result.reserve else "IN") if pid in winners else "out",
             why,
         )
     console.print(table)
