@@ -100,7 +100,7 @@ class Outcome(CoprodAggregate):
             raise InvalidInput("total_cost", f"is in {total.currency}, not {process.currency}")
         if process.pot < tally.pot_cost:
             raise RuleViolation(
-                f"the winners cost {tally.pot_cost} of the pot, over the pot of {process.pot}",
+                f"the winners cost {tally.pot_cost}, over the pot of {process.pot}",
                 rule="budget",
             )
         return cls(

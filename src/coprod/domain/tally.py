@@ -116,6 +116,7 @@ class Tally:
     scores: tuple[tuple[str, int], ...]
     ballots: int
     threshold: int | None
+    tie_break: TieBreak = field(default_factory=TieBreak)
 
     @property
     def proposal_of(self) -> dict[str, UUID]:
@@ -310,6 +311,7 @@ def compute(
         scores=tuple(zip(ids, scores, strict=True)),
         ballots=len(counted),
         threshold=threshold,
+        tie_break=options.tie_break,
     )
 
 
