@@ -8,6 +8,7 @@ reason, only on the language. A code missing here falls back to the English sent
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 
 from api.web.i18n import N_, Language
@@ -79,8 +80,9 @@ TIE_BREAK_TEXTS: dict[str, str] = {
 }
 
 
-def tie_sentences(lang: Language, tally: Tally) -> list[str]:
-    """One sentence per tie the result depends on, naming the projects and the tie-break."""
+def tie_sentences(lang: Language, tally: Tally, names: Mapping[str, str]) -> list[str]:
+    """One sentence per tie the result depends on, naming the projects (by ``names``, else
+    their public id) and the tie-break."""
     tie_break = lang.gettext(TIE_BREAK_TEXTS[tally.tie_break.policy]) % {
         "seed": tally.tie_break.seed
     }
@@ -93,7 +95,7 @@ def tie_sentences(lang: Language, tally: Tally) -> list[str]:
     return [
         template
         % {
-            "projects": ", ".join(tie.projects),
+            "projects": ", ".join(names.get(p) or p for p in tie.projects),
             "score": _score(lang, tie.score),
             "tie_break": tie_break,
         }

@@ -148,7 +148,7 @@ def _outcome_section(request: Request, app: Coprod, process: Process, lang: Lang
             "counted": counted,
             "options": explained(counted, lang),
             "process": process,
-            "ties": tie_sentences(lang, counted.tally),
+            "ties": tie_sentences(lang, counted.tally, dict(counted.names)),
         }
         html = _SECTIONS.put(key, render_html(request, "outcome.html", context))
     return Markup(html)
