@@ -23,7 +23,9 @@ from typer.testing import CliRunner
 from api.cli.main import cli
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
+from coprod.domain.decision import Decision, DecisionOutcome
 from coprod.domain.outcome import Outcome
+from coprod.domain.proposal import Proposal
 from coprod.domain.tally import RuleOptions
 from coprod.standards.pabulib import PabulibReader, import_file
 
@@ -107,6 +109,15 @@ def test_piatkowo_says_which_project_reserve_funds_pay_for(store: Store) -> None
         )
     assert reasons["III.1"].code == "in-reserve"
     assert reasons["III.6"].code == "out-no-skipping"
+    # The import reads selected=2 as reserve funding in the city's decision record.
+    with Coprod(parse_database_url(store.url)) as app:
+        tally = app.compute_outcome(store.processes[PIATKOWO], "greedy-custom").tally
+        proposal = app.load(Proposal, tally.proposal_of["III.1"])
+        assert proposal.decision_id is not None
+        decision = app.load(Decision, proposal.decision_id)
+    assert decision.outcome is DecisionOutcome.FUNDED_IN_FULL
+    (consideration,) = decision.record.main_considerations
+    assert "selected=2: funded from reserve funds outside the district's budget" in consideration
     # A stricter share than 82 % of the cost left funds nothing from reserve.
     code, out, _ = _run(
         store,
