@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
@@ -23,11 +24,15 @@ from typer.testing import CliRunner
 from api.cli.main import cli
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
+from coprod.application.commands.processes import CloseBallot
 from coprod.domain.decision import Decision, DecisionOutcome
 from coprod.domain.outcome import Outcome
 from coprod.domain.proposal import Proposal
 from coprod.domain.tally import RuleOptions
+from coprod.domain.values import Actor, Role
+from coprod.domain.voting import BallotChoices, SelectionRule
 from coprod.standards.pabulib import PabulibReader, import_file
+from tests.unit.test_outcome import cast, make_vote
 
 PIATKOWO = "Poland_Poznan_2023_3_-_Piatkowo_Polnoc_Piatkowo.pb"
 STARE_MIASTO = "Poland_Poznan_2025_9_-_Stare_Miasto__small.pb"
@@ -190,3 +195,41 @@ def test_a_piatkowo_recount_with_another_tie_break_is_recorded_with_it(store: St
     code, _, err = _run(store, pid, "--rule", "mes-cost", "--tie-break", "cheaper")
     assert code == 2
     assert "always breaks ties on the smaller id" in err
+
+
+def test_a_tie_is_printed_recorded_and_decided_by_the_chosen_tie_break(store: Store) -> None:
+    officer = Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, uuid.uuid4())
+    assert officer.organisation_id is not None
+    with Coprod(parse_database_url(store.url)) as app:
+        pid, ids = make_vote(app, officer, officer.organisation_id, SelectionRule("greedy"))
+        # A (600 DKK) and B (550 DKK) tie on 3 votes; the 1000 DKK pot pays one of them, and
+        # C (300 DKK, 1 vote) fits after either.
+        votes = [("A", "C"), ("A",), ("A",), ("B",), ("B",), ("B",)]
+        cast(app, officer, pid, [BallotChoices(approvals=tuple(ids[n] for n in v)) for v in votes])
+        app.close_ballot(CloseBallot(process_id=pid), officer)
+    a, b = str(ids["A"]), str(ids["B"])
+    code, out, err = _run(store, str(pid), "--rule", "greedy", "--tie-break", "cheaper")
+    assert code == 0, err
+    assert f"Tie: {b}, {a} tie on score 3; broken by cheaper project first" in out
+    assert "The result depends on this tie-break." in out
+    code, out, err = _run(
+        store, str(pid), "--rule", "greedy", "--tie-break", "cheaper", "--format", "json"
+    )
+    assert code == 0, err
+    assert b in json.loads(out)["winners"]
+    assert a not in json.loads(out)["winners"]
+    assert "Tie: " in err  # stdout stays exactly {rule, winners, cost}
+    code, out, err = _run(
+        store, str(pid), "--rule", "greedy", "--tie-break", "lottery", "--seed", "11", "--record"
+    )
+    assert code == 0, err
+    with Coprod(parse_database_url(store.url)) as app:
+        outcome = app.get_outcome(pid, "greedy")
+    assert ("depends_on_tie", "true") in outcome.parameters
+    assert ("tie_break", "lottery drawn with seed 11") in outcome.parameters
+    ties = [v for k, v in outcome.parameters if k == "tie"]
+    assert len(ties) == 1
+    assert sorted(ties[0].split(" tie on ")[0].split(", ")) == sorted([a, b])
+    code, _, err = _run(store, str(pid), "--rule", "greedy", "--tie-break", "lottery")
+    assert code == 2
+    assert "a lottery needs a seed" in err
