@@ -99,8 +99,11 @@ def decisive(order: list[int], group: list[int], outcome: Callable[[list[int]], 
     """Whether reordering ``group`` within ``order`` changes ``outcome``.
 
     Putting each member first in turn (the rest keeping their order) finds every change for
-    greedy with or without skipping, since a member left out that could be funded, or one that
-    stops the run, is moved ahead of the others.
+    plain greedy with or without skipping: with skipping, a different order funds a member the
+    default order left out although it fit the money left when the tie was reached, and that
+    member put first is funded; without skipping, a member that fits (or one that does not) put
+    first changes where the run stops. With exclusion groups or reserve funding it is the same
+    check, sound (a tie it reports is real) but not proven complete.
     """
     start = order.index(group[0])
     baseline = outcome(order)
