@@ -8,10 +8,11 @@ rule, ``winners`` are the project ids as in the Pabulib file (proposal UUIDs for
 made in coprod) in selection order, ``cost`` the winners' total as a number.
 ``--record`` also records the outcome as an ``Outcome.Computed`` event (once per process and
 rule); computing alone writes nothing, so evaluators can try rules without touching the log.
-``greedy-custom`` takes ``--reserve-percent`` (Poznań: 80); ``greedy-exclusive`` its exclusion
-groups (``--exclusive 12,15`` repeated, or ``--exclusive-file`` with one group a line); greedy
-rules take ``--tie-break`` (id, cheaper, supporters, or lottery with ``--seed``). A tie that
-changes the outcome is printed with the table, and on stderr with ``--format json``.
+The rules' own parameters are ``-o/--rule-option KEY=VALUE`` (repeatable): ``reserve-percent``
+for ``greedy-custom`` (Poznań: 80); ``exclusive=12,15`` (one exclusion group each) or
+``exclusive-file=PATH`` (a group a line) for ``greedy-exclusive``; ``tie-break`` (id, cheaper,
+supporters, lottery) and ``seed`` for the greedy rules. A tie that changes the outcome is
+printed with the table, and on stderr with ``--format json``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from coprod.application.commands.outcomes import RecordOutcome
 from coprod.application.outcomes import CountedOutcome
 from coprod.domain.errors import AlreadyExists, CoprodError, InvalidInput
 from coprod.domain.rules import TieBreak
-from coprod.domain.tally import RuleOptions
+from coprod.domain.rules.options import RuleOptions
 
 errors = Console(stderr=True)
 
@@ -52,13 +53,6 @@ class OutcomeRule(StrEnum):
     MES_ADD1 = "mes-add1"
     PHRAGMEN = "phragmen"
     DECLARED = "declared"
-
-
-class TieBreakPolicy(StrEnum):
-    ID = "id"
-    CHEAPER = "cheaper"
-    SUPPORTERS = "supporters"
-    LOTTERY = "lottery"
 
 
 class OutcomeFormat(StrEnum):
@@ -82,32 +76,20 @@ def outcome(
     record: Annotated[
         bool, typer.Option(help="Record the outcome as an event (once per process and rule).")
     ] = False,
-    reserve_percent: Annotated[
-        str,
-        typer.Option(help="greedy-custom: share of the next project's cost that must be left."),
-    ] = "80",
-    exclusive: Annotated[
+    rule_option: Annotated[
         list[str] | None,
         typer.Option(
-            help="greedy-exclusive: project ids of which one at most is built, e.g. 12,15."
+            "--rule-option",
+            "-o",
+            help="KEY=VALUE, repeatable: reserve-percent=80 (greedy-custom); exclusive=12,15 "
+            "(greedy-exclusive, one group each) or exclusive-file=PATH (a group a line); "
+            "tie-break=id|cheaper|supporters|lottery and seed=N (greedy rules).",
         ),
     ] = None,
-    exclusive_file: Annotated[
-        Path | None,
-        typer.Option(help="greedy-exclusive: a file with one group of comma-separated ids a line."),
-    ] = None,
-    tie_break: Annotated[
-        TieBreakPolicy, typer.Option(help="How greedy orders equal scores.")
-    ] = TieBreakPolicy.ID,
-    seed: Annotated[int | None, typer.Option(help="The lottery's seed (recorded).")] = None,
 ) -> None:
     """Count a closed vote under a rule: winners, total cost, and why each project is in or out."""
     try:
-        options = RuleOptions(
-            reserve_percent=_percent(reserve_percent),
-            exclusive=_groups(exclusive or [], exclusive_file),
-            tie_break=TieBreak(tie_break.value, seed),
-        )
+        options = rule_options(rule_option or [])
         with Coprod(settings_from_env()) as app:
             if record:
                 counted, note = _record(app, _process_id(process), rule.value, threshold, options)
@@ -118,10 +100,17 @@ def outcome(
                 )
     except CoprodError as e:
         fail(e)
+    _print(counted, rule.value, output_format)
+    if note:
+        errors.print(note, soft_wrap=True)
+
+
+def _print(counted: CountedOutcome, rule: str, output_format: OutcomeFormat) -> None:
+    """The table (and findings) on stdout, or the JSON on stdout and the findings on stderr."""
     if output_format is OutcomeFormat.JSON:
         tally = counted.tally
         payload = {
-            "rule": rule.value,
+            "rule": rule,
             "winners": list(tally.result.winners),
             "cost": _number(tally.total_cost.amount),
         }
@@ -132,8 +121,6 @@ def outcome(
         _print_table(counted)
         for line in _findings(counted):
             Console(soft_wrap=True).print(line)
-    if note:
-        errors.print(note, soft_wrap=True)
 
 
 def _process_id(text: str) -> UUID:
@@ -143,6 +130,31 @@ def _process_id(text: str) -> UUID:
         raise InvalidInput("process", f"{text!r} is not a process id (UUID)") from None
 
 
+_OPTION_KEYS = ("reserve-percent", "exclusive", "exclusive-file", "tie-break", "seed")
+
+
+def rule_options(pairs: list[str]) -> RuleOptions:
+    """``--rule-option KEY=VALUE`` pairs as :class:`RuleOptions`; an unknown key is refused."""
+    given: dict[str, list[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or key not in _OPTION_KEYS:
+            raise InvalidInput(
+                "rule-option", f"{pair!r}; give KEY=VALUE with KEY one of {', '.join(_OPTION_KEYS)}"
+            )
+        given.setdefault(key, []).append(value.strip())
+    files = [Path(f) for f in given.get("exclusive-file", [])]
+    seed = given.get("seed", [None])[-1]
+    if seed is not None and not seed.lstrip("-").isdigit():
+        raise InvalidInput("seed", f"{seed!r} is not a whole number")
+    return RuleOptions(
+        reserve_percent=_percent(given.get("reserve-percent", ["80"])[-1]),
+        exclusive=_groups(given.get("exclusive", []), files),
+        tie_break=TieBreak(given.get("tie-break", ["id"])[-1], None if seed is None else int(seed)),
+    )
+
+
 def _percent(text: str) -> Fraction:
     try:
         return Fraction(Decimal(text))
@@ -150,10 +162,10 @@ def _percent(text: str) -> Fraction:
         raise InvalidInput("reserve-percent", f"{text!r} is not a number") from None
 
 
-def _groups(options: list[str], path: Path | None) -> tuple[tuple[str, ...], ...]:
-    """Exclusion groups from ``--exclusive`` options and a file (one group a line; # comments)."""
+def _groups(options: list[str], paths: list[Path]) -> tuple[tuple[str, ...], ...]:
+    """Exclusion groups from ``exclusive=`` options and files (one group a line; # comments)."""
     lines = list(options)
-    if path is not None:
+    for path in paths:
         try:
             lines += path.read_text(encoding="utf-8").splitlines()
         except OSError as e:

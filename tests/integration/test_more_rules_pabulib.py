@@ -28,7 +28,7 @@ from coprod.application.commands.processes import CloseBallot
 from coprod.domain.decision import Decision, DecisionOutcome
 from coprod.domain.outcome import Outcome
 from coprod.domain.proposal import Proposal
-from coprod.domain.tally import RuleOptions
+from coprod.domain.rules.options import RuleOptions
 from coprod.domain.values import Actor, Role
 from coprod.domain.voting import BallotChoices, SelectionRule
 from coprod.standards.pabulib import PabulibReader, import_file
@@ -129,8 +129,8 @@ def test_piatkowo_says_which_project_reserve_funds_pay_for(store: Store) -> None
         str(store.processes[PIATKOWO]),
         "--rule",
         "greedy-custom",
-        "--reserve-percent",
-        "85",
+        "-o",
+        "reserve-percent=85",
         "--format",
         "json",
     )
@@ -150,8 +150,8 @@ def test_bemowo_needs_its_group_and_records_it(store: Store, tmp_path: Path) -> 
         pid,
         "--rule",
         "greedy-exclusive",
-        "--exclusive-file",
-        str(groups),
+        "--rule-option",
+        f"exclusive-file={groups}",
         "--format",
         "json",
         "--record",
@@ -167,7 +167,7 @@ def test_bemowo_needs_its_group_and_records_it(store: Store, tmp_path: Path) -> 
         assert [type(e) for e in app.events.get(outcome.id)] == [Outcome.Computed]
     assert ("exclusive", "773,153") in outcome.parameters
     assert ("tie_break", "smaller project id compared as a string") in outcome.parameters
-    code, out, err = _run(store, pid, "--rule", "greedy-exclusive", "--exclusive", "773,153")
+    code, out, err = _run(store, pid, "--rule", "greedy-exclusive", "-o", "exclusive=773,153")
     assert code == 0, err
     assert "cannot be built together with 773" in out
 
@@ -179,10 +179,10 @@ def test_a_piatkowo_recount_with_another_tie_break_is_recorded_with_it(store: St
         pid,
         "--rule",
         "greedy-custom",
-        "--tie-break",
-        "lottery",
-        "--seed",
-        "2023",
+        "-o",
+        "tie-break=lottery",
+        "-o",
+        "seed=2023",
         "--record",
     )
     assert code == 0, err
@@ -192,7 +192,7 @@ def test_a_piatkowo_recount_with_another_tie_break_is_recorded_with_it(store: St
     assert ("funded_from_reserve", "III.1") in outcome.parameters
     assert ("reserve_percent", "80") in outcome.parameters
     assert outcome.total_cost.amount == 1283150  # both winners; the pot pays 483150 of it
-    code, _, err = _run(store, pid, "--rule", "mes-cost", "--tie-break", "cheaper")
+    code, _, err = _run(store, pid, "--rule", "mes-cost", "-o", "tie-break=cheaper")
     assert code == 2
     assert "always breaks ties on the smaller id" in err
 
@@ -208,19 +208,19 @@ def test_a_tie_is_printed_recorded_and_decided_by_the_chosen_tie_break(store: St
         cast(app, officer, pid, [BallotChoices(approvals=tuple(ids[n] for n in v)) for v in votes])
         app.close_ballot(CloseBallot(process_id=pid), officer)
     a, b = str(ids["A"]), str(ids["B"])
-    code, out, err = _run(store, str(pid), "--rule", "greedy", "--tie-break", "cheaper")
+    code, out, err = _run(store, str(pid), "--rule", "greedy", "-o", "tie-break=cheaper")
     assert code == 0, err
     assert f"Tie: {b}, {a} tie on score 3; broken by cheaper project first" in out
     assert "The result depends on this tie-break." in out
     code, out, err = _run(
-        store, str(pid), "--rule", "greedy", "--tie-break", "cheaper", "--format", "json"
+        store, str(pid), "--rule", "greedy", "-o", "tie-break=cheaper", "--format", "json"
     )
     assert code == 0, err
     assert b in json.loads(out)["winners"]
     assert a not in json.loads(out)["winners"]
     assert "Tie: " in err  # stdout stays exactly {rule, winners, cost}
     code, out, err = _run(
-        store, str(pid), "--rule", "greedy", "--tie-break", "lottery", "--seed", "11", "--record"
+        store, str(pid), "--rule", "greedy", "-o", "tie-break=lottery", "-o", "seed=11", "--record"
     )
     assert code == 0, err
     with Coprod(parse_database_url(store.url)) as app:
@@ -230,6 +230,9 @@ def test_a_tie_is_printed_recorded_and_decided_by_the_chosen_tie_break(store: St
     ties = [v for k, v in outcome.parameters if k == "tie"]
     assert len(ties) == 1
     assert sorted(ties[0].split(" tie on ")[0].split(", ")) == sorted([a, b])
-    code, _, err = _run(store, str(pid), "--rule", "greedy", "--tie-break", "lottery")
+    code, _, err = _run(store, str(pid), "--rule", "greedy", "-o", "tie-break=lottery")
     assert code == 2
     assert "a lottery needs a seed" in err
+    code, _, err = _run(store, str(pid), "--rule", "greedy", "-o", "coin=heads")
+    assert code == 2
+    assert "KEY one of reserve-percent, exclusive" in err

@@ -10,7 +10,7 @@ scan with a projection query once the read side holds ballots.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -24,7 +24,8 @@ from coprod.domain.outcome import Outcome
 from coprod.domain.pabulib_source import PabulibSource
 from coprod.domain.process import Process
 from coprod.domain.proposal import Proposal
-from coprod.domain.tally import RuleOptions, Tally, compute, require_closed
+from coprod.domain.rules.options import RuleOptions
+from coprod.domain.tally import Tally, compute, require_closed
 from coprod.domain.values import Actor
 from coprod.domain.voting import BallotChoices
 
@@ -99,15 +100,8 @@ class OutcomeCommands(CoprodBase):
         require_closed(process)
         public_ids, names, scheme = self._public_ids(process)
         box = self._ballot_box(process.id)
-        tally = compute(
-            rule,
-            process,
-            box.choices,
-            public_ids,
-            threshold=threshold,
-            id_scheme=scheme,
-            options=options,
-        )
+        options = replace(options or RuleOptions(), threshold=threshold)
+        tally = compute(rule, process, box.choices, public_ids, id_scheme=scheme, options=options)
         return CountedOutcome(process.id, tally, box.counted_up_to, box.sha256, scheme, names)
 
     def get_outcome(self, process_id: UUID, rule: str) -> Outcome:

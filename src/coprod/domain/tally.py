@@ -49,6 +49,7 @@ from coprod.domain.rules import (
     sequential_phragmen,
 )
 from coprod.domain.rules.mes import Satisfaction
+from coprod.domain.rules.options import RuleOptions
 from coprod.domain.values import Money
 from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod
 
@@ -72,25 +73,6 @@ GREEDY_RULES = (
     "greedy-custom",
     "greedy-exclusive",
 )
-
-
-@dataclass(frozen=True)
-class RuleOptions:
-    """What a rule is run with besides the ballots: declared, never guessed from prose.
-
-    ``reserve_percent``: greedy-custom's share of the stopping project's cost that must be left
-    for reserve funding (Poznań: 80). ``exclusive``: groups of public project ids of which at
-    most one can be built (greedy-exclusive). ``tie_break``: how equal scores are ordered by the
-    greedy rules (the other rules always use the smaller id).
-    """
-
-    reserve_percent: Fraction = Fraction(80)
-    exclusive: tuple[tuple[str, ...], ...] = ()
-    tie_break: TieBreak = field(default_factory=TieBreak)
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.reserve_percent <= 100:
-            raise InvalidInput("reserve_percent", "must be between 0 and 100")
 
 
 #: What a result's ``ProjectOutcome.score`` means, so the explanation can say it in words.
@@ -249,15 +231,14 @@ def compute(
     ballots: Iterable[BallotChoices],
     public_ids: Mapping[UUID, str],
     *,
-    threshold: int | None = None,
     id_scheme: str = "proposal",
     options: RuleOptions | None = None,
 ) -> Tally:
     """Apply ``rule`` to the closed ballot of ``process``; refusals name the rule or the field.
 
-    ``threshold`` is the minimum score for ``greedy-threshold``; it defaults to the declared
-    ``SelectionRule.min_votes`` and is refused when neither gives one. ``options``: see
-    :class:`RuleOptions`.
+    ``options``: see :class:`RuleOptions`; its ``threshold`` (the minimum score for
+    ``greedy-threshold``) defaults to the declared ``SelectionRule.min_votes`` and is refused
+    when neither gives one.
     """
     options = options or RuleOptions()
     applied = resolve(rule, process.selection)
@@ -265,21 +246,54 @@ def compute(
         raise InvalidInput("tie_break", f"{applied} always breaks ties on the smaller id")
     if applied == "greedy-exclusive" and not options.exclusive:
         raise InvalidInput(
-            "exclusive", "greedy-exclusive needs the exclusion groups (e.g. --exclusive 12,15)"
+            "exclusive", "greedy-exclusive needs the exclusion groups (e.g. exclusive=12,15)"
         )
     counted = list(ballots)
     election, ordinal = build_election(process, counted, public_ids)
-    if applied == "greedy-threshold":
-        if threshold is None and process.selection is not None and process.selection.min_votes:
-            threshold = process.selection.min_votes
-        if threshold is None:
-            raise InvalidInput(
-                "threshold", "the process declares no vote threshold; give one for greedy-threshold"
-            )
-        if threshold < 0:
-            raise InvalidInput("threshold", "must not be negative")
-    else:
-        threshold = None
+    threshold = _threshold(applied, process, options.threshold)
+    params = _parameters(rule, process, election, id_scheme, options)
+    run, extra = _runner(applied, ordinal, threshold, options)
+    try:
+        result, yardstick = run(election)
+    except InvalidInput as e:
+        raise RuleViolation(
+            f"{applied} cannot count these ballots: {e.problem}", rule=applied
+        ) from e
+    scores = project_scores(election, ordinal)
+    return Tally(
+        rule=rule,
+        applied=applied,
+        parameters=params + extra + _findings(result),
+        result=result,
+        yardstick=yardstick,
+        ids=tuple((public_ids[o.proposal_id], o.proposal_id) for o in process.ballot_options),
+        costs=tuple((public_ids[o.proposal_id], o.cost) for o in process.ballot_options),
+        scores=tuple(zip(election.ids, scores, strict=True)),
+        ballots=len(counted),
+        threshold=threshold,
+        tie_break=options.tie_break,
+    )
+
+
+def _threshold(applied: str, process: Process, threshold: int | None) -> int | None:
+    """greedy-threshold's minimum score (given, else declared); None for every other rule."""
+    if applied != "greedy-threshold":
+        return None
+    if threshold is None and process.selection is not None and process.selection.min_votes:
+        threshold = process.selection.min_votes
+    if threshold is None:
+        raise InvalidInput(
+            "threshold", "the process declares no vote threshold; give one for greedy-threshold"
+        )
+    if threshold < 0:
+        raise InvalidInput("threshold", "must not be negative")
+    return threshold
+
+
+def _parameters(
+    rule: str, process: Process, election: Election, id_scheme: str, options: RuleOptions
+) -> tuple[tuple[str, str], ...]:
+    """What every count records first: the budget, the tie-break, the ids, the declared rule."""
     params: list[tuple[str, str]] = [
         ("budget", str(election.budget)),
         ("tie_break", options.tie_break.description),
@@ -288,31 +302,9 @@ def compute(
     if rule == "declared" and process.selection is not None:
         sel = process.selection
         params.append(("declared", f"{sel.method}/{sel.completion or '-'}/{sel.min_votes}"))
-    if ordinal is not None:
+    if election.kind is BallotKind.ORDINAL:
         params.append(("ordinal_scoring", f"positional from {_max_rank(process)}"))
-    run, extra = _runner(applied, ordinal, threshold, options)
-    try:
-        result, yardstick = run(election)
-    except InvalidInput as e:
-        raise RuleViolation(
-            f"{applied} cannot count these ballots: {e.problem}", rule=applied
-        ) from e
-    extra += _findings(result)
-    scores = project_scores(election, ordinal)
-    ids = election.ids
-    return Tally(
-        rule=rule,
-        applied=applied,
-        parameters=tuple(params) + extra,
-        result=result,
-        yardstick=yardstick,
-        ids=tuple((public_ids[o.proposal_id], o.proposal_id) for o in process.ballot_options),
-        costs=tuple((public_ids[o.proposal_id], o.cost) for o in process.ballot_options),
-        scores=tuple(zip(ids, scores, strict=True)),
-        ballots=len(counted),
-        threshold=threshold,
-        tie_break=options.tie_break,
-    )
+    return tuple(params)
 
 
 def _max_rank(process: Process) -> int:

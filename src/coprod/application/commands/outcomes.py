@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from coprod.application.commands import Command
-from coprod.domain.tally import RuleOptions
+from coprod.domain.rules.options import RuleOptions
 
 __all__ = ["RecordOutcome"]
 
