@@ -8,6 +8,11 @@ rule, ``winners`` are the project ids as in the Pabulib file (proposal UUIDs for
 made in coprod) in selection order, ``cost`` the winners' total as a number.
 ``--record`` also records the outcome as an ``Outcome.Computed`` event (once per process and
 rule); computing alone writes nothing, so evaluators can try rules without touching the log.
+The rules' own parameters are ``-o/--rule-option KEY=VALUE`` (repeatable): ``reserve-percent``
+for ``greedy-custom`` (Poznań: 80); ``exclusive=12,15`` (one exclusion group each) or
+``exclusive-file=PATH`` (a group a line) for ``greedy-exclusive``; ``tie-break`` (id, cheaper,
+supporters, lottery) and ``seed`` for the greedy rules. A tie that changes the outcome is
+printed with the table, and on stderr with ``--format json``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import json
 import sys
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
+from pathlib import Path
 from typing import Annotated
 from uuid import UUID
 
@@ -29,6 +36,8 @@ from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.application.commands.outcomes import RecordOutcome
 from coprod.application.outcomes import CountedOutcome
 from coprod.domain.errors import AlreadyExists, CoprodError, InvalidInput
+from coprod.domain.rules import TieBreak
+from coprod.domain.rules.options import RuleOptions
 
 errors = Console(stderr=True)
 
@@ -37,6 +46,8 @@ class OutcomeRule(StrEnum):
     GREEDY = "greedy"
     GREEDY_NO_SKIP = "greedy-no-skip"
     GREEDY_THRESHOLD = "greedy-threshold"
+    GREEDY_CUSTOM = "greedy-custom"
+    GREEDY_EXCLUSIVE = "greedy-exclusive"
     MES_COST = "mes-cost"
     MES_CARDINALITY = "mes-cardinality"
     MES_ADD1 = "mes-add1"
@@ -65,31 +76,51 @@ def outcome(
     record: Annotated[
         bool, typer.Option(help="Record the outcome as an event (once per process and rule).")
     ] = False,
+    rule_option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rule-option",
+            "-o",
+            help="KEY=VALUE, repeatable: reserve-percent=80 (greedy-custom); exclusive=12,15 "
+            "(greedy-exclusive, one group each) or exclusive-file=PATH (a group a line); "
+            "tie-break=id|cheaper|supporters|lottery and seed=N (greedy rules).",
+        ),
+    ] = None,
 ) -> None:
     """Count a closed vote under a rule: winners, total cost, and why each project is in or out."""
     try:
+        options = rule_options(rule_option or [])
         with Coprod(settings_from_env()) as app:
             if record:
-                counted, note = _record(app, _process_id(process), rule.value, threshold)
+                counted, note = _record(app, _process_id(process), rule.value, threshold, options)
             else:
                 counted, note = (
-                    app.compute_outcome(_process_id(process), rule.value, threshold),
+                    app.compute_outcome(_process_id(process), rule.value, threshold, options),
                     None,
                 )
     except CoprodError as e:
         fail(e)
+    _print(counted, rule.value, output_format)
+    if note:
+        errors.print(note, soft_wrap=True)
+
+
+def _print(counted: CountedOutcome, rule: str, output_format: OutcomeFormat) -> None:
+    """The table (and findings) on stdout, or the JSON on stdout and the findings on stderr."""
     if output_format is OutcomeFormat.JSON:
         tally = counted.tally
         payload = {
-            "rule": rule.value,
+            "rule": rule,
             "winners": list(tally.result.winners),
             "cost": _number(tally.total_cost.amount),
         }
         sys.stdout.write(json.dumps(payload) + "\n")
+        for line in _findings(counted):
+            errors.print(line, soft_wrap=True)
     else:
         _print_table(counted)
-    if note:
-        errors.print(note, soft_wrap=True)
+        for line in _findings(counted):
+            Console(soft_wrap=True).print(line)
 
 
 def _process_id(text: str) -> UUID:
@@ -99,17 +130,84 @@ def _process_id(text: str) -> UUID:
         raise InvalidInput("process", f"{text!r} is not a process id (UUID)") from None
 
 
+_OPTION_KEYS = ("reserve-percent", "exclusive", "exclusive-file", "tie-break", "seed")
+
+
+def rule_options(pairs: list[str]) -> RuleOptions:
+    """``--rule-option KEY=VALUE`` pairs as :class:`RuleOptions`; an unknown key is refused."""
+    given: dict[str, list[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or key not in _OPTION_KEYS:
+            raise InvalidInput(
+                "rule-option", f"{pair!r}; give KEY=VALUE with KEY one of {', '.join(_OPTION_KEYS)}"
+            )
+        given.setdefault(key, []).append(value.strip())
+    files = [Path(f) for f in given.get("exclusive-file", [])]
+    seed = given.get("seed", [None])[-1]
+    if seed is not None and not seed.lstrip("-").isdigit():
+        raise InvalidInput("seed", f"{seed!r} is not a whole number")
+    return RuleOptions(
+        reserve_percent=_percent(given.get("reserve-percent", ["80"])[-1]),
+        exclusive=_groups(given.get("exclusive", []), files),
+        tie_break=TieBreak(given.get("tie-break", ["id"])[-1], None if seed is None else int(seed)),
+    )
+
+
+def _percent(text: str) -> Fraction:
+    try:
+        return Fraction(Decimal(text))
+    except (ArithmeticError, ValueError):
+        raise InvalidInput("reserve-percent", f"{text!r} is not a number") from None
+
+
+def _groups(options: list[str], paths: list[Path]) -> tuple[tuple[str, ...], ...]:
+    """Exclusion groups from ``exclusive=`` options and files (one group a line; # comments)."""
+    lines = list(options)
+    for path in paths:
+        try:
+            lines += path.read_text(encoding="utf-8").splitlines()
+        except OSError as e:
+            raise InvalidInput("exclusive-file", f"cannot be read: {e.strerror}") from None
+    groups = []
+    for line in lines:
+        text = line.split("#", 1)[0]
+        ids = tuple(dict.fromkeys(p.strip() for p in text.replace(";", ",").split(",")))
+        ids = tuple(i for i in ids if i)
+        if ids:
+            groups.append(ids)
+    return tuple(groups)
+
+
+def _findings(counted: CountedOutcome) -> list[str]:
+    """The reserve funding and the ties the outcome depends on, in one sentence each."""
+    tally = counted.tally
+    result = tally.result
+    lines = []
+    if result.reserve:
+        lines.append(
+            f"Funded from reserve funds, outside the budget: {', '.join(result.reserve)} "
+            f"(the budget pays {tally.pot_cost.amount} {tally.pot_cost.currency})"
+        )
+    for tie in result.ties:
+        lines.append(
+            f"Tie: {tie.text}; broken by {result.tie_break}. The result depends on this tie-break."
+        )
+    return lines
+
+
 def _record(
-    app: Coprod, process_id: UUID, rule: str, threshold: int | None
+    app: Coprod, process_id: UUID, rule: str, threshold: int | None, options: RuleOptions
 ) -> tuple[CountedOutcome, str]:
     """Count and record once (one load of the process, one count); a repeat with the same
     result is reported, a different one refused."""
-    command = RecordOutcome(process_id=process_id, rule=rule, threshold=threshold)
+    command = RecordOutcome(process_id=process_id, rule=rule, threshold=threshold, options=options)
     try:
         receipt = app.record_outcome(command, SYSTEM_ACTOR)
     except AlreadyExists:
         # Nothing was written: count again to compare with what was recorded before.
-        counted = app.compute_outcome(process_id, rule, threshold)
+        counted = app.compute_outcome(process_id, rule, threshold, options)
         tally = counted.tally
         stored = app.get_outcome(process_id, tally.rule)
         same = (
@@ -166,7 +264,7 @@ def _print_table(counted: CountedOutcome) -> None:
             names.get(pid, "")[:40],
             str(costs[pid].amount),
             str(scores[pid]),
-            "IN" if pid in winners else "out",
+            ("RESERVE" if pid in result.reserve else "IN") if pid in winners else "out",
             why,
         )
     console.print(table)

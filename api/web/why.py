@@ -8,10 +8,13 @@ reason, only on the language. A code missing here falls back to the English sent
 
 from __future__ import annotations
 
-from api.web.i18n import N_, Language
-from coprod.domain.tally import Why
+from collections.abc import Mapping
+from fractions import Fraction
 
-__all__ = ["WHY_TEXTS", "why_text"]
+from api.web.i18n import N_, Language
+from coprod.domain.tally import Tally, Why
+
+__all__ = ["TIE_BREAK_TEXTS", "WHY_TEXTS", "tie_sentences", "why_text"]
 
 WHY_TEXTS: dict[str, str] = {
     "in-prefunded": N_("in: funded before the rule's rounds (no cost, or already funded)"),
@@ -44,6 +47,18 @@ WHY_TEXTS: dict[str, str] = {
     ),
     "out-unsupported": N_("out: no voter supported it, so equal shares never buy it"),
     "out-excluded": N_("out: excluded from the count (withdrawn after the vote)"),
+    "in-reserve": N_(
+        "in: ranked %(round)s with score %(score)s; its cost %(cost)s exceeded the %(left)s left, "
+        "but at least %(percent)s%% of it was left, so it is funded from reserve funds"
+    ),
+    "out-reserve-short": N_(
+        "out: ranked %(round)s with score %(score)s; its cost %(cost)s exceeded the %(left)s left, "
+        "less than the %(percent)s%% needed for reserve funding, and the rule stopped there"
+    ),
+    "out-exclusive": N_(
+        "out: ranked %(round)s with score %(score)s, but it cannot be built together with "
+        "%(rival)s, which was selected first"
+    ),
     "out": N_("out: not selected"),
 }
 
@@ -54,3 +69,41 @@ def why_text(lang: Language, reason: Why) -> str:
     if template is None:
         return reason.text
     return lang.gettext(template) % dict(reason.values)
+
+
+#: The tie-breaks of :class:`coprod.domain.rules.TieBreak`, by policy.
+TIE_BREAK_TEXTS: dict[str, str] = {
+    "id": N_("the smaller project id first"),
+    "cheaper": N_("the cheaper project first"),
+    "supporters": N_("the project with more supporters first"),
+    "lottery": N_("a lottery drawn with seed %(seed)s"),
+}
+
+
+def tie_sentences(lang: Language, tally: Tally, names: Mapping[str, str]) -> list[str]:
+    """One sentence per tie the result depends on, naming the projects (by ``names``, else
+    their public id) and the tie-break."""
+    tie_break = lang.gettext(TIE_BREAK_TEXTS[tally.tie_break.policy]) % {
+        "seed": tally.tie_break.seed
+    }
+    template = lang.gettext(
+        N_(
+            "The result depends on a tie: %(projects)s had the same score (%(score)s), and the "
+            "tie-break decided: %(tie_break)s."
+        )
+    )
+    return [
+        template
+        % {
+            "projects": ", ".join(names.get(p) or p for p in tie.projects),
+            "score": _score(lang, tie.score),
+            "tie_break": tie_break,
+        }
+        for tie in tally.result.ties
+    ]
+
+
+def _score(lang: Language, score: Fraction) -> str:
+    if score.denominator == 1:
+        return lang.number(score.numerator)
+    return lang.number(float(score), 2)

@@ -74,6 +74,7 @@ def test_the_reasons_in_or_out_say_what_the_cli_says() -> None:
     assert set(WHY_TEXTS) == set(WHY)
     english, danish = language("en"), language("da")
     values = {"round": "3", "score": "120", "left": "4000", "cost": "500 DKK", "threshold": "10"}
+    values |= {"percent": "80", "rival": "12"}
     for code, template in WHY.items():
         names = set(re.findall(r"\{(\w+)\}", template))
         reason = Why(code, tuple((k, v) for k, v in values.items() if k in names))

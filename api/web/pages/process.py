@@ -26,7 +26,7 @@ from api.web.pagecache import PageCache
 from api.web.pages.home import next_date, schedule_of
 from api.web.pages.problems import page_not_found
 from api.web.render import render, render_html
-from api.web.why import why_text
+from api.web.why import tie_sentences, why_text
 from coprod.application import Coprod
 from coprod.application.outcomes import CountedOutcome
 from coprod.domain.errors import CoprodError, NotFound
@@ -144,7 +144,12 @@ def _outcome_section(request: Request, app: Coprod, process: Process, lang: Lang
         counted = _OUTCOMES.get(app, process)
         if counted is None:
             return Markup("")
-        context = {"counted": counted, "options": explained(counted, lang), "process": process}
+        context = {
+            "counted": counted,
+            "options": explained(counted, lang),
+            "process": process,
+            "ties": tie_sentences(lang, counted.tally, dict(counted.names)),
+        }
         html = _SECTIONS.put(key, render_html(request, "outcome.html", context))
     return Markup(html)
 

@@ -10,7 +10,7 @@ scan with a projection query once the read side holds ballots.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -24,6 +24,7 @@ from coprod.domain.outcome import Outcome
 from coprod.domain.pabulib_source import PabulibSource
 from coprod.domain.process import Process
 from coprod.domain.proposal import Proposal
+from coprod.domain.rules.options import RuleOptions
 from coprod.domain.tally import Tally, compute, require_closed
 from coprod.domain.values import Actor
 from coprod.domain.voting import BallotChoices
@@ -66,10 +67,17 @@ class OutcomeCommands(CoprodBase):
     """Counting the closed ballot box under a named or the declared rule."""
 
     def compute_outcome(
-        self, process_id: UUID, rule: str, threshold: int | None = None
+        self,
+        process_id: UUID,
+        rule: str,
+        threshold: int | None = None,
+        options: RuleOptions | None = None,
     ) -> CountedOutcome:
-        """Apply ``rule`` to the closed ballot; an open or unknown ballot is refused, not counted."""
-        return self._count(self.load(Process, process_id), rule, threshold)
+        """Apply ``rule`` to the closed ballot; an open or unknown ballot is refused, not counted.
+
+        ``options``: the reserve share, exclusion groups and tie-break (:class:`RuleOptions`).
+        """
+        return self._count(self.load(Process, process_id), rule, threshold, options)
 
     def record_outcome(self, command: cmd.RecordOutcome, actor: Actor) -> RecordedOutcome:
         """Compute and record the outcome; recording the same (process, rule) again is AlreadyExists.
@@ -79,20 +87,21 @@ class OutcomeCommands(CoprodBase):
         """
         process = self.load(Process, command.process_id)
         policy.officer_acts_for(actor, process.council_id, f"process {process.id}")
-        counted = self._count(process, command.rule, command.threshold)
+        counted = self._count(process, command.rule, command.threshold, command.options)
         outcome = Outcome.record(
             actor, process, counted.tally, counted.counted_up_to, counted.ballots_sha256
         )
         receipt = self.commit(outcome)
         return RecordedOutcome(receipt.aggregate_id, receipt.version, receipt.position, counted)
 
-    def _count(self, process: Process, rule: str, threshold: int | None) -> CountedOutcome:
+    def _count(
+        self, process: Process, rule: str, threshold: int | None, options: RuleOptions | None
+    ) -> CountedOutcome:
         require_closed(process)
         public_ids, names, scheme = self._public_ids(process)
         box = self._ballot_box(process.id)
-        tally = compute(
-            rule, process, box.choices, public_ids, threshold=threshold, id_scheme=scheme
-        )
+        options = replace(options or RuleOptions(), threshold=threshold)
+        tally = compute(rule, process, box.choices, public_ids, id_scheme=scheme, options=options)
         return CountedOutcome(process.id, tally, box.counted_up_to, box.sha256, scheme, names)
 
     def get_outcome(self, process_id: UUID, rule: str) -> Outcome:

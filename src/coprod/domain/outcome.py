@@ -98,9 +98,10 @@ class Outcome(CoprodAggregate):
         assert process.pot is not None  # a closed ballot was opened in the vote phase, with a pot
         if total.currency != process.currency:
             raise InvalidInput("total_cost", f"is in {total.currency}, not {process.currency}")
-        if process.pot < total:
+        if process.pot < tally.pot_cost:
             raise RuleViolation(
-                f"the winners cost {total}, over the pot of {process.pot}", rule="budget"
+                f"the winners cost {tally.pot_cost}, over the pot of {process.pot}",
+                rule="budget",
             )
         return cls(
             actor=actor,

@@ -8,8 +8,13 @@ breaks ties on that id compared as a string: using the city's own ids is what ma
 re-computation agree with the city's published result.
 
 Rule names (the ``coprod outcome --rule`` vocabulary): ``greedy``, ``greedy-no-skip``,
-``greedy-threshold``, ``mes-cost``, ``mes-cardinality``, ``mes-add1``, ``phragmen``, and
-``declared`` (whatever the process declared in its :class:`~coprod.domain.voting.SelectionRule`).
+``greedy-threshold``, ``greedy-custom`` (Poznań: the project a no-skip run stops at is funded from
+reserve funds when at least 80 % of its cost is left), ``greedy-exclusive`` (exclusion groups given
+as input), ``mes-cost``, ``mes-cardinality``, ``mes-add1``, ``phragmen``, and ``declared``
+(whatever the process declared in its :class:`~coprod.domain.voting.SelectionRule`; a Pabulib
+import declares ``council`` with the file's rule as completion for the two Polish variants).
+Greedy rules take a declared tie-break (:class:`RuleOptions`) and record, in the parameters, every
+tie whose order changed the outcome (``tie`` and ``depends_on_tie``).
 Ranked ballots are scored positionally, ``k - position`` with ``k`` the declared maximum ranking
 length (Kraków's 3-2-1), or the number of options when no maximum was declared.
 """
@@ -19,7 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from uuid import UUID
@@ -33,6 +38,7 @@ from coprod.domain.rules import (
     ProjectOutcome,
     ProjectSpec,
     RuleResult,
+    TieBreak,
     Verdict,
     equal_shares,
     greedy,
@@ -43,6 +49,7 @@ from coprod.domain.rules import (
     sequential_phragmen,
 )
 from coprod.domain.rules.mes import Satisfaction
+from coprod.domain.rules.options import RuleOptions
 from coprod.domain.values import Money
 from coprod.domain.voting import BallotChoices, SelectionRule, VoteMethod
 
@@ -50,6 +57,8 @@ RULES = (
     "greedy",
     "greedy-no-skip",
     "greedy-threshold",
+    "greedy-custom",
+    "greedy-exclusive",
     "mes-cost",
     "mes-cardinality",
     "mes-add1",
@@ -57,6 +66,14 @@ RULES = (
     "declared",
 )
 TIE_BREAK = "smaller project id compared as a string"
+GREEDY_RULES = (
+    "greedy",
+    "greedy-no-skip",
+    "greedy-threshold",
+    "greedy-custom",
+    "greedy-exclusive",
+)
+
 
 #: What a result's ``ProjectOutcome.score`` means, so the explanation can say it in words.
 SCORE, PRICE, LOAD = "score", "price", "load"
@@ -81,6 +98,7 @@ class Tally:
     scores: tuple[tuple[str, int], ...]
     ballots: int
     threshold: int | None
+    tie_break: TieBreak = field(default_factory=TieBreak)
 
     @property
     def proposal_of(self) -> dict[str, UUID]:
@@ -97,6 +115,18 @@ class Tally:
         cost_of = dict(self.costs)
         currency = self.costs[0][1].currency
         return Money(sum((cost_of[w].amount for w in self.result.winners), Decimal(0)), currency)
+
+    @property
+    def pot_cost(self) -> Money:
+        """What the budget pays: the total cost less projects funded from reserve funds."""
+        cost_of = dict(self.costs)
+        reserve = sum((cost_of[w].amount for w in self.result.reserve), Decimal(0))
+        return Money(self.total_cost.amount - reserve, self.total_cost.currency)
+
+    @property
+    def depends_on_tie(self) -> bool:
+        """Whether the winners would differ had a reported tie been broken the other way."""
+        return bool(self.result.ties)
 
     def tally_by_proposal(self) -> tuple[tuple[UUID, int], ...]:
         proposal_of = self.proposal_of
@@ -172,6 +202,8 @@ def resolve(rule: str, selection: SelectionRule | None) -> str:
         return "greedy-threshold" if selection.min_votes else "greedy"
     if method == "greedy_no_skip" and completion is None:
         return "greedy-no-skip"
+    if method == "council" and completion in ("greedy-custom", "greedy-exclusive"):
+        return completion
     if method == "phragmen" and completion is None:
         return "phragmen"
     if method == "mes_cardinality" and completion is None:
@@ -199,39 +231,28 @@ def compute(
     ballots: Iterable[BallotChoices],
     public_ids: Mapping[UUID, str],
     *,
-    threshold: int | None = None,
     id_scheme: str = "proposal",
+    options: RuleOptions | None = None,
 ) -> Tally:
     """Apply ``rule`` to the closed ballot of ``process``; refusals name the rule or the field.
 
-    ``threshold`` is the minimum score for ``greedy-threshold``; it defaults to the declared
-    ``SelectionRule.min_votes`` and is refused when neither gives one.
+    ``options``: see :class:`RuleOptions`; its ``threshold`` (the minimum score for
+    ``greedy-threshold``) defaults to the declared ``SelectionRule.min_votes`` and is refused
+    when neither gives one.
     """
+    options = options or RuleOptions()
     applied = resolve(rule, process.selection)
+    if applied not in GREEDY_RULES and options.tie_break != TieBreak():
+        raise InvalidInput("tie_break", f"{applied} always breaks ties on the smaller id")
+    if applied == "greedy-exclusive" and not options.exclusive:
+        raise InvalidInput(
+            "exclusive", "greedy-exclusive needs the exclusion groups (e.g. exclusive=12,15)"
+        )
     counted = list(ballots)
     election, ordinal = build_election(process, counted, public_ids)
-    if applied == "greedy-threshold":
-        if threshold is None and process.selection is not None and process.selection.min_votes:
-            threshold = process.selection.min_votes
-        if threshold is None:
-            raise InvalidInput(
-                "threshold", "the process declares no vote threshold; give one for greedy-threshold"
-            )
-        if threshold < 0:
-            raise InvalidInput("threshold", "must not be negative")
-    else:
-        threshold = None
-    params: list[tuple[str, str]] = [
-        ("budget", str(election.budget)),
-        ("tie_break", TIE_BREAK),
-        ("project_ids", id_scheme),
-    ]
-    if rule == "declared" and process.selection is not None:
-        sel = process.selection
-        params.append(("declared", f"{sel.method}/{sel.completion or '-'}/{sel.min_votes}"))
-    if ordinal is not None:
-        params.append(("ordinal_scoring", f"positional from {_max_rank(process)}"))
-    run, extra = _runner(applied, ordinal, threshold)
+    threshold = _threshold(applied, process, options.threshold)
+    params = _parameters(rule, process, election, id_scheme, options)
+    run, extra = _runner(applied, ordinal, threshold, options)
     try:
         result, yardstick = run(election)
     except InvalidInput as e:
@@ -239,19 +260,51 @@ def compute(
             f"{applied} cannot count these ballots: {e.problem}", rule=applied
         ) from e
     scores = project_scores(election, ordinal)
-    ids = election.ids
     return Tally(
         rule=rule,
         applied=applied,
-        parameters=tuple(params) + extra,
+        parameters=params + extra + _findings(result),
         result=result,
         yardstick=yardstick,
         ids=tuple((public_ids[o.proposal_id], o.proposal_id) for o in process.ballot_options),
         costs=tuple((public_ids[o.proposal_id], o.cost) for o in process.ballot_options),
-        scores=tuple(zip(ids, scores, strict=True)),
+        scores=tuple(zip(election.ids, scores, strict=True)),
         ballots=len(counted),
         threshold=threshold,
+        tie_break=options.tie_break,
     )
+
+
+def _threshold(applied: str, process: Process, threshold: int | None) -> int | None:
+    """greedy-threshold's minimum score (given, else declared); None for every other rule."""
+    if applied != "greedy-threshold":
+        return None
+    if threshold is None and process.selection is not None and process.selection.min_votes:
+        threshold = process.selection.min_votes
+    if threshold is None:
+        raise InvalidInput(
+            "threshold", "the process declares no vote threshold; give one for greedy-threshold"
+        )
+    if threshold < 0:
+        raise InvalidInput("threshold", "must not be negative")
+    return threshold
+
+
+def _parameters(
+    rule: str, process: Process, election: Election, id_scheme: str, options: RuleOptions
+) -> tuple[tuple[str, str], ...]:
+    """What every count records first: the budget, the tie-break, the ids, the declared rule."""
+    params: list[tuple[str, str]] = [
+        ("budget", str(election.budget)),
+        ("tie_break", options.tie_break.description),
+        ("project_ids", id_scheme),
+    ]
+    if rule == "declared" and process.selection is not None:
+        sel = process.selection
+        params.append(("declared", f"{sel.method}/{sel.completion or '-'}/{sel.min_votes}"))
+    if election.kind is BallotKind.ORDINAL:
+        params.append(("ordinal_scoring", f"positional from {_max_rank(process)}"))
+    return tuple(params)
 
 
 def _max_rank(process: Process) -> int:
@@ -263,18 +316,50 @@ def _max_rank(process: Process) -> int:
 Runner = Callable[[Election], tuple[RuleResult, str]]
 
 
+def _findings(result: RuleResult) -> tuple[tuple[str, str], ...]:
+    """What the count found beyond the winners and must be on record: reserve funding, ties."""
+    found: list[tuple[str, str]] = []
+    if result.reserve:
+        found.append(("funded_from_reserve", ",".join(result.reserve)))
+    found.extend(("tie", tie.text) for tie in result.ties)
+    if result.ties:
+        found.append(("depends_on_tie", "true"))
+    return tuple(found)
+
+
 def _runner(
-    applied: str, ordinal: OrdinalScoring | None, threshold: int | None
+    applied: str, ordinal: OrdinalScoring | None, threshold: int | None, options: RuleOptions
 ) -> tuple[Runner, tuple[tuple[str, str], ...]]:
     """The function for a concrete rule and the parameters it runs with."""
+    tb = options.tie_break
     if applied == "greedy":
-        return (lambda e: (greedy(e, ordinal=ordinal), SCORE)), ()
+        return (lambda e: (greedy(e, ordinal=ordinal, tie_break=tb), SCORE)), ()
     if applied == "greedy-no-skip":
-        return (lambda e: (greedy(e, ordinal=ordinal, skip=False), SCORE)), (("skip", "false"),)
+        return (
+            (lambda e: (greedy(e, ordinal=ordinal, skip=False, tie_break=tb), SCORE)),
+            (("skip", "false"),),
+        )
     if applied == "greedy-threshold":
         return (
-            (lambda e: (greedy(e, ordinal=ordinal, threshold=threshold), SCORE)),
+            (lambda e: (greedy(e, ordinal=ordinal, threshold=threshold, tie_break=tb), SCORE)),
             (("threshold", str(threshold)),),
+        )
+    if applied == "greedy-custom":
+        share = options.reserve_percent / 100
+        return (
+            (
+                lambda e: (
+                    greedy(e, ordinal=ordinal, skip=False, reserve=share, tie_break=tb),
+                    SCORE,
+                )
+            ),
+            (("skip", "false"), ("reserve_percent", str(options.reserve_percent))),
+        )
+    if applied == "greedy-exclusive":
+        groups = options.exclusive
+        return (
+            (lambda e: (greedy(e, ordinal=ordinal, exclusive=groups, tie_break=tb), SCORE)),
+            (("exclusive", " ".join(",".join(g) for g in groups)),),
         )
     if applied in ("mes-cost", "mes-cardinality"):
         sat: Satisfaction = "cost" if applied == "mes-cost" else "cardinality"
@@ -322,6 +407,12 @@ WHY: dict[str, str] = {
     "longer pay its cost {cost}",
     "out-unsupported": "out: no voter supported it, so equal shares never buy it",
     "out-excluded": "out: excluded from the count (withdrawn after the vote)",
+    "in-reserve": "in: ranked {round} with score {score}; its cost {cost} exceeded the {left} "
+    "left, but at least {percent}% of it was left, so it is funded from reserve funds",
+    "out-reserve-short": "out: ranked {round} with score {score}; its cost {cost} exceeded the "
+    "{left} left, less than the {percent}% needed for reserve funding, and the rule stopped there",
+    "out-exclusive": "out: ranked {round} with score {score}, but it cannot be built together "
+    "with {rival}, which was selected first",
     "out": "out: not selected",
 }
 
@@ -353,6 +444,8 @@ def why(outcome: ProjectOutcome, cost: Money, yardstick: str, threshold: int | N
         "left": _amount(outcome.remaining_budget),
         "cost": f"{_amount(Fraction(cost.amount))} {cost.currency}",
         "threshold": str(threshold),
+        "percent": str(outcome.detail),
+        "rival": str(outcome.detail),
     }
     code = _why_code(v, r, yardstick)
     names = set(_NAMES.findall(WHY[code]))
@@ -375,6 +468,9 @@ def _why_code(v: Verdict, r: int | None, yardstick: str) -> str:
         Verdict.SUPPORTERS_CANNOT_AFFORD: "out-shares-spent",
         Verdict.UNSUPPORTED: "out-unsupported",
         Verdict.EXCLUDED: "out-excluded",
+        Verdict.FUNDED_FROM_RESERVE: "in-reserve",
+        Verdict.RESERVE_SHORT: "out-reserve-short",
+        Verdict.EXCLUSIVE_CONFLICT: "out-exclusive",
     }.get(v, "out")
 
 

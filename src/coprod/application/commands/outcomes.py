@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from coprod.application.commands import Command
+from coprod.domain.rules.options import RuleOptions
 
 __all__ = ["RecordOutcome"]
 
@@ -21,9 +22,11 @@ class RecordOutcome(Command):
     """Count the closed ballot box under ``rule`` and record the result.
 
     ``rule`` is a rule name or "declared" (the process's own); ``threshold`` is for
-    greedy-threshold (None: the declared one).
+    greedy-threshold (None: the declared one); ``options`` the reserve share, exclusion groups
+    and tie-break (None: Poznań's 80 %, no groups, the smaller id).
     """
 
     process_id: UUID
     rule: str
     threshold: int | None = None
+    options: RuleOptions | None = None

@@ -253,6 +253,9 @@ class Verdict(Enum):
     UNSUPPORTED = "unsupported"
     SUPPORTERS_CANNOT_AFFORD = "supporters_cannot_afford"
     NOT_SELECTED = "not_selected"
+    FUNDED_FROM_RESERVE = "funded_from_reserve"
+    RESERVE_SHORT = "reserve_short"
+    EXCLUSIVE_CONFLICT = "exclusive_conflict"
 
 
 @dataclass(frozen=True)
@@ -261,6 +264,8 @@ class ProjectOutcome:
 
     ``score`` is the rule's own yardstick at that moment (greedy: the score; MES: the price per unit
     of satisfaction rho; Phragmén: the new maximal load), ``remaining_budget`` what was left then.
+    ``detail`` names what else decided it: the selected rival of an exclusion group, or the
+    share of its cost that had to be left for reserve funding (as a percentage).
     """
 
     project_id: str
@@ -268,6 +273,25 @@ class ProjectOutcome:
     round: int | None = None
     score: Fraction | None = None
     remaining_budget: Fraction | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Tie:
+    """Projects with an equal score whose order changes the outcome, as the tie-break set it.
+
+    ``projects`` are in the order the tie-break put them; ``score`` is their common score.
+    """
+
+    projects: tuple[str, ...]
+    score: Fraction
+
+    @property
+    def text(self) -> str:
+        """The tie in words (English), for the CLI and the recorded parameters."""
+        score = self.score
+        plain = str(score.numerator) if score.denominator == 1 else f"{float(score):.4g}"
+        return f"{', '.join(self.projects)} tie on score {plain}"
 
 
 @dataclass(frozen=True)
@@ -275,6 +299,9 @@ class RuleResult:
     """Winners in selection order plus one explanation per project (in the election's order).
 
     ``per_voter_budget`` is the share each voter started with (MES and its completions only).
+    ``reserve`` lists the winners funded from reserve funds, outside the budget (greedy-custom);
+    ``total_cost`` is what the budget paid. ``ties`` are the ties (``Tie``) whose order changed
+    the outcome, broken as ``tie_break`` says (greedy rules only; empty elsewhere).
     """
 
     rule: str
@@ -282,6 +309,9 @@ class RuleResult:
     outcomes: tuple[ProjectOutcome, ...]
     total_cost: Fraction
     per_voter_budget: Fraction | None = None
+    reserve: tuple[str, ...] = ()
+    ties: tuple[Tie, ...] = ()
+    tie_break: str | None = None
 
     @property
     def winner_set(self) -> frozenset[str]:

@@ -31,6 +31,24 @@ _NO_APPEAL = (
 )
 
 
+#: What a `selected` code above 1 means under a rule that defines it (Poznań's greedy-custom
+#: files say so in their comment); under any other rule it is the file's own special case.
+_SPECIAL: dict[tuple[str, int], str] = {
+    ("greedy-custom", 2): " (selected=2: funded from reserve funds outside the district's budget, "
+    "because at least 80% of its cost was left when the greedy run stopped at it)",
+    ("greedy-custom", 3): " (selected=3: funded from additional funds allocated to the district "
+    "after the vote, to the highest-voted projects not yet selected)",
+}
+
+
+def special_case(rule: str, selected: int) -> str:
+    """The clause a decision adds for a `selected` code other than 1 ("" for 1)."""
+    if selected == 1:
+        return ""
+    default = f" (selected={selected}: a special case explained in the file's comment)"
+    return _SPECIAL.get((rule, selected), default)
+
+
 class Closing(ImportSession):
     """Step 4, after the ballots."""
 
@@ -86,11 +104,7 @@ class Closing(ImportSession):
         if funded:
             consideration = (
                 "The project was selected for funding under the declared rule"
-                + (
-                    ""
-                    if project.selected == 1
-                    else f" (selected={project.selected}: a special case explained in the file's comment)"
-                )
+                + special_case(meta["rule"], project.selected)
                 + "; the city's published outcome is recorded as the council's decision."
             )
             record = DecisionRecord(basis, (consideration,), (fact_id,), None, _NO_APPEAL)
