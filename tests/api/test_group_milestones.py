@@ -59,6 +59,7 @@ def test_on_the_phone_a_bad_link_is_refused_next_to_the_field_then_the_officer_s
     client: TestClient, world: World, process_id: uuid.UUID, coprod: Coprod
 ) -> None:
     project, commitment = _delivering(client, world, process_id)
+    client.app.state.reads.wait_for(coprod.recorder.max_notification_id())  # type: ignore[attr-defined]
     phone = TestClient(client.app)
     sign_in(phone, Role.COMMUNITY_MEMBER, world.group)
     page = f"/my/commitments/{commitment}/log"

@@ -37,6 +37,8 @@ def app_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]
         parse_database_url(f"sqlite:///{path}"), on_start=lambda a: seed_demo(a, seed=SEED)
     )
     with TestClient(app) as client:
+        coprod: Coprod = client.app.state.coprod  # type: ignore[attr-defined]
+        client.app.state.reads.wait_for(coprod.recorder.max_notification_id())  # type: ignore[attr-defined]
         yield client
 
 
