@@ -6,7 +6,6 @@ resolved on every request that uses one; a lookup by code must be one indexed re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking
@@ -25,22 +24,12 @@ from coprod.domain.proposal import Proposal
 from coprod.domain.release import Release
 from projections.addresses.tables import DICTIONARY, SUFFIXES, create_statements
 from projections.kernel.handlers import Handlers, events_of
-from projections.kernel.readmodel import Item, ReadModel
-from projections.store import Connection
+from projections.kernel.rowmodel import RowModel, RowWriter
 
 __all__ = ["AddressesModel", "handlers"]
 
 
-class _Batch:
-    def __init__(self, conn: Connection, prefix: str) -> None:
-        self.conn = conn
-        self.prefix = prefix
-
-    def run(self, sql: str, params: Sequence[Any]) -> None:
-        self.conn.execute(sql.replace("{p}", self.prefix), params)
-
-
-handlers: Handlers[_Batch] = Handlers(
+handlers: Handlers[RowWriter] = Handlers(
     ignores=(
         *(events_of(Process) - {Process.Opened}),
         *(events_of(Project) - {Project.ProjectFunded}),
@@ -64,12 +53,12 @@ handlers: Handlers[_Batch] = Handlers(
 
 
 @handlers.on(Organisation.OrganisationRegistered)
-def _registered(e: Any, t: Tracking, b: _Batch) -> None:
+def _registered(e: Any, t: Tracking, b: RowWriter) -> None:
     b.run("INSERT INTO {p}_organisations VALUES (?, ?)", (e.originator_id.hex, e.slug))
 
 
 @handlers.on(Process.Opened)
-def _opened(e: Process.Opened, t: Tracking, b: _Batch) -> None:
+def _opened(e: Process.Opened, t: Tracking, b: RowWriter) -> None:
     b.run(
         "INSERT INTO {p}_processes VALUES (?, ?, ?)",
         (e.originator_id.hex, e.council_id.hex, e.code),
@@ -77,25 +66,20 @@ def _opened(e: Process.Opened, t: Tracking, b: _Batch) -> None:
 
 
 @handlers.on(Project.ProjectFunded)
-def _funded(e: Project.ProjectFunded, t: Tracking, b: _Batch) -> None:
+def _funded(e: Project.ProjectFunded, t: Tracking, b: RowWriter) -> None:
     b.run(
         "INSERT INTO {p}_projects VALUES (?, ?, ?, ?)",
         (e.originator_id.hex, e.process_id.hex, e.title, t.notification_id),
     )
 
 
-class AddressesModel(ReadModel):
+class AddressesModel(RowModel):
     """Codes for readable addresses: processes by code, projects by title, councils by slug."""
 
     name = "addresses"
     version = 1
     table_suffixes = SUFFIXES
     dictionary: ClassVar[dict[str, dict[str, str]]] = DICTIONARY
-    handlers: ClassVar[Handlers[_Batch]] = handlers
+    handlers: ClassVar[Handlers[RowWriter]] = handlers
     topics: ClassVar[frozenset[str]] = handlers.topics()
-
-    def create_statements(self, prefix: str) -> list[str]:
-        return create_statements(prefix)
-
-    def apply(self, conn: Connection, prefix: str, items: Sequence[Item]) -> None:
-        handlers.apply_all(items, _Batch(conn, prefix))
+    ddl = staticmethod(create_statements)

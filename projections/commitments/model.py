@@ -6,7 +6,6 @@ never decoded (a group's page is read far more often than these events are writt
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking
@@ -25,25 +24,13 @@ from coprod.domain.proposal import Proposal
 from coprod.domain.release import Release
 from projections.commitments.tables import DICTIONARY, SUFFIXES, create_statements
 from projections.kernel.handlers import Handlers, events_of
-from projections.kernel.readmodel import Item, ReadModel
-from projections.store import Connection
+from projections.kernel.rowmodel import RowModel, RowWriter
 from projections.stored_ballot import to_us
 
 __all__ = ["CommitmentsModel", "handlers"]
 
 
-class _Batch:
-    """Where a batch writes: the connection and the generation's table prefix."""
-
-    def __init__(self, conn: Connection, prefix: str) -> None:
-        self.conn = conn
-        self.prefix = prefix
-
-    def run(self, sql: str, params: Sequence[Any]) -> None:
-        self.conn.execute(sql.replace("{p}", self.prefix), params)
-
-
-handlers: Handlers[_Batch] = Handlers(
+handlers: Handlers[RowWriter] = Handlers(
     ignores=(
         *(events_of(Project) - {Project.ProjectFunded}),
         *(events_of(Process) - {Process.Opened}),
@@ -65,12 +52,12 @@ handlers: Handlers[_Batch] = Handlers(
 
 
 @handlers.on(Process.Opened)
-def _opened(e: Process.Opened, t: Tracking, b: _Batch) -> None:
+def _opened(e: Process.Opened, t: Tracking, b: RowWriter) -> None:
     b.run("INSERT INTO {p}_processes VALUES (?, ?)", (e.originator_id.hex, e.council_id.hex))
 
 
 @handlers.on(Project.ProjectFunded)
-def _funded(e: Project.ProjectFunded, t: Tracking, b: _Batch) -> None:
+def _funded(e: Project.ProjectFunded, t: Tracking, b: RowWriter) -> None:
     b.run(
         "INSERT INTO {p}_projects VALUES (?, ?, ?)",
         (e.originator_id.hex, e.process_id.hex, e.title),
@@ -78,7 +65,7 @@ def _funded(e: Project.ProjectFunded, t: Tracking, b: _Batch) -> None:
 
 
 @handlers.on(Commitment.CommitmentMade)
-def _made(e: Commitment.CommitmentMade, t: Tracking, b: _Batch) -> None:
+def _made(e: Commitment.CommitmentMade, t: Tracking, b: RowWriter) -> None:
     in_kind = None if e.in_kind is None else e.in_kind.description
     b.run(
         "INSERT INTO {p}_commitments VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
@@ -95,7 +82,7 @@ def _made(e: Commitment.CommitmentMade, t: Tracking, b: _Batch) -> None:
     )
 
 
-def _commitment_status(e: Any, b: _Batch, status: str) -> None:
+def _commitment_status(e: Any, b: RowWriter, status: str) -> None:
     b.run(
         "UPDATE {p}_commitments SET status = ? WHERE commitment_id = ?",
         (status, e.originator_id.hex),
@@ -103,17 +90,17 @@ def _commitment_status(e: Any, b: _Batch, status: str) -> None:
 
 
 @handlers.on(Commitment.CommitmentMet)
-def _met(e: Commitment.CommitmentMet, t: Tracking, b: _Batch) -> None:
+def _met(e: Commitment.CommitmentMet, t: Tracking, b: RowWriter) -> None:
     _commitment_status(e, b, "met")
 
 
 @handlers.on(Commitment.CommitmentLapsed)
-def _lapsed(e: Commitment.CommitmentLapsed, t: Tracking, b: _Batch) -> None:
+def _lapsed(e: Commitment.CommitmentLapsed, t: Tracking, b: RowWriter) -> None:
     _commitment_status(e, b, "lapsed")
 
 
 @handlers.on(Contribution.ContributionLogged)
-def _logged(e: Contribution.ContributionLogged, t: Tracking, b: _Batch) -> None:
+def _logged(e: Contribution.ContributionLogged, t: Tracking, b: RowWriter) -> None:
     b.run(
         "INSERT INTO {p}_contributions VALUES (?, ?, ?, ?, ?, 'logged', ?)",
         (
@@ -127,7 +114,7 @@ def _logged(e: Contribution.ContributionLogged, t: Tracking, b: _Batch) -> None:
     )
 
 
-def _contribution_status(e: Any, b: _Batch, status: str) -> None:
+def _contribution_status(e: Any, b: RowWriter, status: str) -> None:
     b.run(
         "UPDATE {p}_contributions SET status = ? WHERE contribution_id = ?",
         (status, e.originator_id.hex),
@@ -135,16 +122,16 @@ def _contribution_status(e: Any, b: _Batch, status: str) -> None:
 
 
 @handlers.on(Contribution.ContributionVerified)
-def _verified(e: Contribution.ContributionVerified, t: Tracking, b: _Batch) -> None:
+def _verified(e: Contribution.ContributionVerified, t: Tracking, b: RowWriter) -> None:
     _contribution_status(e, b, "verified")
 
 
 @handlers.on(Contribution.ContributionDisputed)
-def _disputed(e: Contribution.ContributionDisputed, t: Tracking, b: _Batch) -> None:
+def _disputed(e: Contribution.ContributionDisputed, t: Tracking, b: RowWriter) -> None:
     _contribution_status(e, b, "disputed")
 
 
-class CommitmentsModel(ReadModel):
+class CommitmentsModel(RowModel):
     """Each group's commitments with the hours pledged, logged, verified and waiting."""
 
     name = "commitments"
@@ -152,11 +139,6 @@ class CommitmentsModel(ReadModel):
     version = 2
     table_suffixes = SUFFIXES
     dictionary: ClassVar[dict[str, dict[str, str]]] = DICTIONARY
-    handlers: ClassVar[Handlers[_Batch]] = handlers
+    handlers: ClassVar[Handlers[RowWriter]] = handlers
     topics: ClassVar[frozenset[str]] = handlers.topics()
-
-    def create_statements(self, prefix: str) -> list[str]:
-        return create_statements(prefix)
-
-    def apply(self, conn: Connection, prefix: str, items: Sequence[Item]) -> None:
-        handlers.apply_all(items, _Batch(conn, prefix))
+    ddl = staticmethod(create_statements)

@@ -7,7 +7,6 @@ process's history. Each event changes at most one row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking
@@ -27,22 +26,14 @@ from coprod.domain.release import Release
 from coprod.domain.values import Money
 from projections.decisions.tables import DICTIONARY, SUFFIXES, create_statements
 from projections.kernel.handlers import Handlers, events_of
-from projections.kernel.readmodel import Item, ReadModel
-from projections.store import Connection
+from projections.kernel.rowmodel import RowModel, RowWriter
 from projections.stored_ballot import to_us
 
 __all__ = ["DecisionsModel", "handlers"]
 
 
-class _Batch:
-    """Where a batch writes: the connection and the generation's table prefix."""
-
-    def __init__(self, conn: Connection, prefix: str) -> None:
-        self.conn = conn
-        self.prefix = prefix
-
-    def run(self, sql: str, params: Sequence[Any]) -> None:
-        self.conn.execute(sql.replace("{p}", self.prefix), params)
+class _Batch(RowWriter):
+    """Where a batch writes (see :class:`projections.kernel.rowmodel.RowWriter`)."""
 
     def decision(self, e: Any, **values: Any) -> None:
         names = ", ".join(f"{k} = ?" for k in values)
@@ -141,7 +132,7 @@ def _revoked(e: Decision.DecisionRevoked, t: Tracking, b: _Batch) -> None:
     )
 
 
-class DecisionsModel(ReadModel):
+class DecisionsModel(RowModel):
     """Every council decision as it now stands, by process, for the decisions list."""
 
     name = "decisions"
@@ -150,9 +141,5 @@ class DecisionsModel(ReadModel):
     dictionary: ClassVar[dict[str, dict[str, str]]] = DICTIONARY
     handlers: ClassVar[Handlers[_Batch]] = handlers
     topics: ClassVar[frozenset[str]] = handlers.topics()
-
-    def create_statements(self, prefix: str) -> list[str]:
-        return create_statements(prefix)
-
-    def apply(self, conn: Connection, prefix: str, items: Sequence[Item]) -> None:
-        handlers.apply_all(items, _Batch(conn, prefix))
+    ddl = staticmethod(create_statements)
+    writer = _Batch

@@ -8,7 +8,6 @@ statuses are the catalogue's words, from the same domain function
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking
@@ -27,23 +26,15 @@ from coprod.domain.project import Project
 from coprod.domain.proposal import IDEA, MERGED, WITHDRAWN, Proposal
 from coprod.domain.release import Release
 from projections.kernel.handlers import Handlers, events_of
-from projections.kernel.readmodel import Item, ReadModel
+from projections.kernel.rowmodel import RowModel, RowWriter
 from projections.queues.tables import DICTIONARY, SUFFIXES, create_statements
-from projections.store import Connection
 from projections.stored_ballot import to_us
 
 __all__ = ["QueuesModel", "handlers"]
 
 
-class _Batch:
-    """Where a batch writes: the connection and the generation's table prefix."""
-
-    def __init__(self, conn: Connection, prefix: str) -> None:
-        self.conn = conn
-        self.prefix = prefix
-
-    def run(self, sql: str, params: Sequence[Any]) -> None:
-        self.conn.execute(sql.replace("{p}", self.prefix), params)
+class _Batch(RowWriter):
+    """Where a batch writes (see :class:`projections.kernel.rowmodel.RowWriter`)."""
 
     def proposal(self, e: Any, **values: Any) -> None:
         """Set `values` on the proposal's row (no row: an idea this model never saw)."""
@@ -199,7 +190,7 @@ def _disputed(e: Contribution.ContributionDisputed, t: Tracking, b: _Batch) -> N
     _contribution_status(e, b, "disputed")
 
 
-class QueuesModel(ReadModel):
+class QueuesModel(RowModel):
     """What waits for an officer in each council's processes."""
 
     name = "queues"
@@ -209,9 +200,5 @@ class QueuesModel(ReadModel):
     dictionary: ClassVar[dict[str, dict[str, str]]] = DICTIONARY
     handlers: ClassVar[Handlers[_Batch]] = handlers
     topics: ClassVar[frozenset[str]] = handlers.topics()
-
-    def create_statements(self, prefix: str) -> list[str]:
-        return create_statements(prefix)
-
-    def apply(self, conn: Connection, prefix: str, items: Sequence[Item]) -> None:
-        handlers.apply_all(items, _Batch(conn, prefix))
+    ddl = staticmethod(create_statements)
+    writer = _Batch
