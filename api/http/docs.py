@@ -95,11 +95,15 @@ def _swagger_page(title: str, openapi_url: str) -> str:
     """Swagger UI's page; ``swagger-init.js`` reads the schema URL from ``data-openapi-url``."""
     return _PAGE.format(
         title=f"{title} - Swagger UI",
-        head=f'<link rel="stylesheet" href="{VENDOR_URL}/swagger-ui/swagger-ui.css">',
+        head=(
+            f'<link rel="stylesheet" href="{VENDOR_URL}/swagger-ui/swagger-ui.css">\n'
+            f'<link rel="stylesheet" href="{VENDOR_URL}/swagger-a11y.css">'
+        ),
         body=(
             f'<div id="swagger-ui" data-openapi-url="{openapi_url}"></div>\n'
             f'<script src="{VENDOR_URL}/swagger-ui/swagger-ui-bundle.js"></script>\n'
-            f'<script src="{VENDOR_URL}/swagger-init.js"></script>'
+            f'<script src="{VENDOR_URL}/swagger-init.js"></script>\n'
+            f'<script src="{VENDOR_URL}/swagger-a11y.js"></script>'
         ),
     )
 
@@ -115,6 +119,7 @@ def _redoc_page(title: str, openapi_url: str) -> str:
         head="",
         body=(
             f'<main><redoc spec-url="{openapi_url}"></redoc></main>\n'
-            f'<script src="{VENDOR_URL}/redoc/redoc.standalone.js"></script>'
+            f'<script src="{VENDOR_URL}/redoc/redoc.standalone.js"></script>\n'
+            f'<script src="{VENDOR_URL}/redoc-a11y.js"></script>'
         ),
     )
