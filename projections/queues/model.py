@@ -61,7 +61,6 @@ handlers: Handlers[_Batch] = Handlers(
         Person,
         Outcome,
         PabulibSource,
-        PaperBallot,
         CensusShares,
         VolunteerRates,
         Release,
@@ -190,12 +189,44 @@ def _disputed(e: Contribution.ContributionDisputed, t: Tracking, b: _Batch) -> N
     _contribution_status(e, b, "disputed")
 
 
+@handlers.on(PaperBallot.Entered)
+def _paper_entered(e: PaperBallot.Entered, t: Tracking, b: _Batch) -> None:
+    b.run(
+        "INSERT INTO {p}_paper_ballots VALUES (?, ?, ?, ?, ?, 'pending')",
+        (
+            e.originator_id.hex,
+            e.process_id.hex,
+            e.serial,
+            e.actor.id.hex,
+            to_us(e.timestamp),
+        ),
+    )
+
+
+def _paper_state(e: Any, b: _Batch, state: str) -> None:
+    b.run(
+        "UPDATE {p}_paper_ballots SET state = ? WHERE paper_ballot_id = ?",
+        (state, e.originator_id.hex),
+    )
+
+
+@handlers.on(PaperBallot.Confirmed)
+def _paper_confirmed(e: PaperBallot.Confirmed, t: Tracking, b: _Batch) -> None:
+    _paper_state(e, b, "confirmed")
+
+
+@handlers.on(PaperBallot.Discarded)
+def _paper_discarded(e: PaperBallot.Discarded, t: Tracking, b: _Batch) -> None:
+    _paper_state(e, b, "discarded")
+
+
 class QueuesModel(RowModel):
     """What waits for an officer in each council's processes."""
 
     name = "queues"
     #: 2: the process's phase (decisions are listed only where they can be made).
-    version = 2
+    #: 3: paper ballots waiting for a second officer.
+    version = 3
     table_suffixes = SUFFIXES
     dictionary: ClassVar[dict[str, dict[str, str]]] = DICTIONARY
     handlers: ClassVar[Handlers[_Batch]] = handlers

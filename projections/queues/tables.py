@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 #: Table suffixes, in the order they are created.
-SUFFIXES = ("processes", "proposals", "projects", "contributions", "hearings")
+SUFFIXES = ("processes", "proposals", "projects", "contributions", "hearings", "paper_ballots")
 
 DICTIONARY: dict[str, dict[str, str]] = {
     "processes": {
@@ -42,11 +42,19 @@ DICTIONARY: dict[str, dict[str, str]] = {
         "deadline": "The party's deadline to answer (ISO date).",
         "answered_on": "When the party answered (ISO date); empty while unanswered.",
     },
+    "paper_ballots": {
+        "paper_ballot_id": "A paper ballot as typed in (32 hex digits).",
+        "process_id": "Its process (32 hex digits).",
+        "serial": "The number printed on the paper.",
+        "entered_by": "The officer who typed it in (32 hex digits): not the one who checks it.",
+        "entered_us": "When it was typed in: microseconds since 1970-01-01 UTC.",
+        "state": "pending (waiting for a second officer), confirmed (counted) or discarded.",
+    },
 }
 
 
 def create_statements(prefix: str) -> list[str]:
-    """The five tables and the indexes the queues read by."""
+    """The six tables and the indexes the queues read by."""
     return [
         f"CREATE TABLE IF NOT EXISTS {prefix}_processes (process_id TEXT PRIMARY KEY, "
         "council_id TEXT NOT NULL, name TEXT NOT NULL, phase TEXT NOT NULL)",
@@ -69,4 +77,9 @@ def create_statements(prefix: str) -> list[str]:
         "answered_on TEXT)",
         f"CREATE INDEX IF NOT EXISTS {prefix}_hearings_open "
         f"ON {prefix}_hearings (answered_on, proposal_id)",
+        f"CREATE TABLE IF NOT EXISTS {prefix}_paper_ballots (paper_ballot_id TEXT PRIMARY KEY, "
+        "process_id TEXT NOT NULL, serial TEXT NOT NULL, entered_by TEXT NOT NULL, "
+        "entered_us BIGINT NOT NULL, state TEXT NOT NULL)",
+        f"CREATE INDEX IF NOT EXISTS {prefix}_paper_ballots_by_state "
+        f"ON {prefix}_paper_ballots (process_id, state, entered_us)",
     ]

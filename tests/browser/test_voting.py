@@ -5,6 +5,7 @@ any of these pages, error states included."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -20,8 +21,10 @@ from playwright.sync_api import BrowserContext, Page, ViewportSize, expect
 from api.http.app import create_app
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
+from coprod.domain.values import Role
 from coprod.domain.voting import VoteMethod
 from tests.browser.conftest import assert_accessible
+from tests.web.signin import sign_in_page
 from tests.web.voting_site import codes, open_vote
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -180,3 +183,58 @@ def browser_without_js(context: BrowserContext) -> Iterator[BrowserContext]:
     ctx = context.browser.new_context(java_script_enabled=False)  # type: ignore[union-attr]
     yield ctx
     ctx.close()
+
+
+PAPER_TEXTS = {
+    "en": {"enter": "Enter the paper ballot", "over": "more than the", "confirm": "confirm"},
+    "da": {"enter": "Indtast papirstemmesedlen", "over": "mere end de", "confirm": "bekræft"},
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "viewport"), [("da", PHONE), ("en", DESKTOP)], ids=["da-phone", "en-desktop"]
+)
+def test_two_officers_enter_and_check_a_paper_ballot(
+    context: BrowserContext, served_vote: Served, lang: str, viewport: ViewportSize
+) -> None:
+    """One officer types a paper in (an over-budget typo refused first); the same officer
+    cannot confirm it (four eyes); a second officer confirms it and it counts."""
+    text = PAPER_TEXTS[lang]
+    coprod: Coprod = served_vote.app.state.coprod
+    council = coprod.get_process(served_vote.process).council_id
+    typist = context.new_page()
+    typist.set_viewport_size(viewport)
+    sign_in_page(typist, served_vote.url, served_vote.app, Role.COUNCIL_OFFICER, council)
+    typist.goto(
+        f"{served_vote.url}/console/processes/{served_vote.process}/paper-ballots?lang={lang}"
+    )
+    assert_accessible(typist)
+
+    serial = f"B-{lang}-{viewport['width']}"
+    typist.fill("#serial", serial)
+    boxes = typist.locator("input[name=approve]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    typist.get_by_role("button", name=text["enter"]).click()
+    expect(typist.locator("#choices-error")).to_contain_text(text["over"])
+    assert_accessible(typist)
+
+    typist.locator("input[name=approve]").nth(1).uncheck()
+    typist.get_by_role("button", name=text["enter"]).click()
+    expect(typist.get_by_role("status")).to_be_visible()
+    typist.get_by_role("link", name=serial).click()
+    entry_url = typist.url.split("?")[0]
+    typist.get_by_role("button", name=re.compile(text["confirm"])).click()
+    expect(typist.locator("#four_eyes-error")).to_be_visible()
+    assert_accessible(typist)
+
+    checker_context = context.browser.new_context(viewport=viewport)  # type: ignore[union-attr]
+    checker = checker_context.new_page()
+    sign_in_page(checker, served_vote.url, served_vote.app, Role.COUNCIL_OFFICER, council)
+    checker.goto(f"{entry_url}?lang={lang}")
+    assert_accessible(checker)
+    checker.get_by_role("button", name=re.compile(text["confirm"])).click()
+    expect(checker.get_by_role("status")).to_be_visible()
+    expect(checker.get_by_role("link", name=serial)).to_have_count(0)
+    assert_accessible(checker)
+    checker_context.close()

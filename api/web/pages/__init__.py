@@ -19,6 +19,7 @@ from api.web.pages import (
     members,
     my,
     pack,
+    paper_ballots,
     process,
     projects,
     signin,
@@ -46,5 +47,6 @@ for _module in (
     ideas,
     keys,
     members,
+    paper_ballots,
 ):
     router.include_router(_module.router)

@@ -19,17 +19,22 @@ from starlette.concurrency import run_in_threadpool
 
 from api.keys import Principal
 from api.reads import ReadStore
-from api.web.console.common import officer_refusal, refused_page, wait_then_redirect
+from api.web.console.common import (
+    council_process,
+    officer_refusal,
+    process_refusal,
+    refused_page,
+    wait_then_redirect,
+)
 from api.web.csrf import CsrfChecked
 from api.web.deps import App, ReadModels
 from api.web.i18n import N_
 from api.web.labels import label
-from api.web.pages.problems import page_not_found
 from api.web.render import render
 from api.web.session import SignedIn
-from coprod.application import Coprod, policy
+from coprod.application import Coprod
 from coprod.application.commands.processes import AdvancePhase
-from coprod.domain.errors import InvalidInput, NotAllowed, NotFound, PhaseError, RuleViolation
+from coprod.domain.errors import InvalidInput, NotAllowed, PhaseError, RuleViolation
 from coprod.domain.phases import Phase
 from coprod.domain.process import Process
 from projections.releases import publish_next
@@ -66,19 +71,6 @@ class Forms:
     detail: dict[str, str] = field(default_factory=dict)
 
 
-def _process(app: Coprod, principal: Principal, process_id: UUID) -> Process | str:
-    """The process, or "missing" / "refused" (another council's: the policy says)."""
-    try:
-        process = app.get_process(process_id)
-    except NotFound:
-        return "missing"
-    try:
-        policy.council_officer_of(principal.actor, process.council_id, f"process {process_id}")
-    except NotAllowed:
-        return "refused"
-    return process
-
-
 def _page(request: Request, app: Coprod, process: Process, forms: Forms) -> HTMLResponse:
     later = [p.value for p in Phase if p.order > process.phase.order]
     context = {
@@ -94,14 +86,6 @@ def _page(request: Request, app: Coprod, process: Process, forms: Forms) -> HTML
     )
 
 
-def _refusal(request: Request, found: Process | str) -> HTMLResponse | None:
-    if found == "missing":
-        return page_not_found(request)
-    if found == "refused":
-        return refused_page(request, other_council=True)
-    return None
-
-
 @router.get("/console/processes/{process_id}", response_class=HTMLResponse)
 def process_console(
     process_id: UUID, request: Request, principal: SignedIn, app: App
@@ -109,9 +93,9 @@ def process_console(
     """The process's phase, the later phases to move to, and its releases."""
     if officer_refusal(principal) is not None:
         return refused_page(request)
-    found = _process(app, principal, process_id)
+    found = council_process(app, principal, process_id)
     if not isinstance(found, Process):
-        return _refusal(request, found) or page_not_found(request)
+        return process_refusal(request, found)
     return _page(request, app, found, Forms())
 
 
@@ -134,11 +118,11 @@ async def advance(
         return await wait_then_redirect(reads, result, path)
     if isinstance(result, Process):
         return await run_in_threadpool(_page, request, app, result, forms)
-    return _refusal(request, result) or page_not_found(request)
+    return process_refusal(request, result)
 
 
 def _advance(app: Coprod, principal: Principal, process_id: UUID, forms: Forms) -> Any:
-    found = _process(app, principal, process_id)
+    found = council_process(app, principal, process_id)
     if not isinstance(found, Process):
         return found
     phase = next((p for p in Phase if p.value == forms.to_phase), None)
@@ -180,13 +164,13 @@ async def publish(
         )
     if isinstance(result, Process):
         return await run_in_threadpool(_page, request, app, result, forms)
-    return _refusal(request, result) or page_not_found(request)
+    return process_refusal(request, result)
 
 
 def _publish(
     app: Coprod, reads: ReadStore, principal: Principal, process_id: UUID, forms: Forms
 ) -> Any:
-    found = _process(app, principal, process_id)
+    found = council_process(app, principal, process_id)
     if not isinstance(found, Process):
         return found
     asked_at = app.recorder.max_notification_id()
