@@ -238,3 +238,32 @@ def test_two_officers_enter_and_check_a_paper_ballot(
     expect(checker.get_by_role("link", name=serial)).to_have_count(0)
     assert_accessible(checker)
     checker_context.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "viewport"), [("da", PHONE), ("en", DESKTOP)], ids=["da-phone", "en-desktop"]
+)
+def test_an_invited_resident_votes_without_a_code(
+    context: BrowserContext, served_vote: Served, lang: str, viewport: ViewportSize
+) -> None:
+    """Signed in through the council's invitation, a resident gets the ballot straight away,
+    casts it once, and is told so on a second visit; axe finds nothing on these pages."""
+    text = TEXTS[lang]
+    coprod: Coprod = served_vote.app.state.coprod
+    council = coprod.get_process(served_vote.process).council_id
+    page = context.new_page()
+    page.set_viewport_size(viewport)
+    sign_in_page(page, served_vote.url, served_vote.app, Role.RESIDENT, council)
+    vote_url = f"{served_vote.url}/processes/{served_vote.process}/vote?lang={lang}"
+    page.goto(vote_url)
+    expect(page.locator("#code")).to_have_count(0)
+    assert_accessible(page)
+    page.locator("input[name=approve]").nth(2).check()
+    page.get_by_role("button", name=text["cast"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(text["counted"])
+    assert_accessible(page)
+    page.goto(vote_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Du har stemt" if lang == "da" else "You have voted"
+    )
+    assert_accessible(page)

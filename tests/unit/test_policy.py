@@ -242,3 +242,17 @@ def test_an_officer_opens_processes_for_their_own_council_only() -> None:
     policy.may_open_process(SYSTEM, B)
     with pytest.raises(NotAllowed, match="only for their own council"):
         policy.may_open_process(OFFICER_A, B)
+
+
+def test_an_invited_resident_votes_only_in_the_inviting_councils_processes() -> None:
+    resident_a = Actor(uuid.uuid4(), Role.RESIDENT, A)
+    policy.may_cast_ballot(resident_a, A, "process P", invited=True)
+    with pytest.raises(NotAllowed, match="another council invited") as refused:
+        policy.may_cast_ballot(resident_a, B, "process P", invited=True)
+    assert refused.value.rule == "invitation"
+    # without the invitation path a resident (say, with a resident's API key) casts nothing
+    with pytest.raises(NotAllowed, match="only a council officer"):
+        policy.may_cast_ballot(resident_a, A, "process P")
+    # "invited" makes no one else a voter: a group member is refused as before
+    with pytest.raises(NotAllowed):
+        policy.may_cast_ballot(MEMBER_G, A, "process P", invited=True)

@@ -1,10 +1,12 @@
-"""``/processes/{id}/vote``: a resident votes with the one-time code from their letter, and
-``/processes/{id}/receipt``: anyone checks that the ballot behind a receipt was counted.
+"""``/processes/{id}/vote``: a resident votes with the one-time code from their letter, or
+signed in through the council's invitation, and ``/processes/{id}/receipt``: anyone checks
+that the ballot behind a receipt was counted.
 
-Casting is :meth:`Coprod.cast_ballot_with_code` as :data:`CODE_VOTER`: the one policy decides
-that a valid code makes the resident eligible, the domain checks the ballot against the
-declared rules, and a refusal comes back next to the field, in the voter's language, with
-nothing written. "Check my ballot" runs the same domain check without casting (the budget
+Casting is :meth:`Coprod.cast_ballot_with_code` as :data:`CODE_VOTER`, or
+:meth:`Coprod.cast_ballot_as_invited` for a signed-in resident: the one policy decides that
+a valid code, or the council's invitation, makes the resident eligible; the domain checks
+the ballot against the declared rules, and a refusal comes back next to the field, in the
+voter's language, with nothing written. "Check my ballot" runs the same domain check without casting (the budget
 left works with JavaScript off); ``/static/vote.js`` only updates the counters live.
 
 Wrong codes count against the client's guessing limit; a client over it gets the 429 page
@@ -13,6 +15,7 @@ before its code is even looked up, so a correct guess then is not told apart eit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +23,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.keys import Principal
 from api.web.ballot_form import (
     AGE_LABELS,
     SEX_LABELS,
@@ -34,9 +38,10 @@ from api.web.i18n import N_, Language
 from api.web.pages.problems import page_not_found
 from api.web.ratelimit import RateLimiter, client_key
 from api.web.render import render
+from api.web.session import MaybeSignedIn
 from coprod.application import Coprod
-from coprod.application.commands.ballots import CastBallotWithCode
-from coprod.application.voting_codes import CODE_VOTER, CodeState
+from coprod.application.commands.ballots import CastBallotAsInvited, CastBallotWithCode
+from coprod.application.voting_codes import CODE_VOTER, CodeState, VotedWithCode
 from coprod.domain.ballot import AgeBand, Sex
 from coprod.domain.errors import (
     BallotRejected,
@@ -47,6 +52,7 @@ from coprod.domain.errors import (
     PhaseError,
 )
 from coprod.domain.process import Process
+from coprod.domain.values import Role
 
 __all__ = ["CODE_ATTEMPTS", "CODE_WINDOW_S", "router"]
 
@@ -60,6 +66,27 @@ UNKNOWN_CODE = N_(
     "(no I or O) and digits 2 to 9."
 )
 AREA_UNKNOWN = N_("Choose one of the areas listed, or prefer not to say.")
+
+
+@dataclass(frozen=True)
+class Voter:
+    """Who is voting: the holder of a code, or a resident signed in through an invitation."""
+
+    code: str = ""
+    resident: Principal | None = None
+
+    @classmethod
+    def of(cls, code: str, principal: Principal | None) -> Voter:
+        """Without a code, a signed-in resident votes as invited; anyone else needs a code."""
+        if not code and principal is not None and principal.role is Role.RESIDENT:
+            return cls("", principal)
+        return cls(code, None)
+
+    def state(self, app: Coprod, process_id: UUID) -> CodeState:
+        """May this voter still cast here (VALID), did they (USED), or are they unknown?"""
+        if self.resident is not None:
+            return app.invited_vote_state(process_id, self.resident.actor)
+        return app.voting_code_state(process_id, self.code)
 
 
 def code_limit(request: Request) -> RateLimiter:
@@ -100,7 +127,7 @@ def _ballot_page(
     request: Request,
     app: Coprod,
     process: Process,
-    code: str,
+    voter: Voter,
     form: BallotForm,
     lang: Language,
     *,
@@ -114,7 +141,8 @@ def _ballot_page(
         "rules": process.voting,
         "method": process.voting.method.value,
         "paper": paper,
-        "code": code,
+        "code": voter.code,
+        "invited": voter.resident is not None,
         "form": form,
         "done": tally(choices, paper),
         "checked": checked,
@@ -127,28 +155,48 @@ def _ballot_page(
 
 @router.get("/processes/{process_id}/vote", response_class=HTMLResponse)
 async def vote_page(
-    process_id: UUID, request: Request, app: App, lang: Lang, code: str = ""
+    process_id: UUID,
+    request: Request,
+    app: App,
+    lang: Lang,
+    principal: MaybeSignedIn,
+    code: str = "",
 ) -> HTMLResponse:
-    """Enter the code (or arrive with ``?code=`` from the letter's QR code): the ballot."""
+    """Enter the code (or arrive with ``?code=`` from the letter's QR code): the ballot. A
+    resident signed in through the council's invitation gets the ballot straight away."""
     process = await run_in_threadpool(_process, app, process_id)
     if process is None:
         return page_not_found(request)
     if process.ballot_state != "open" or process.voting is None:
         return _plain(request, process, "closed", 409)
-    if not code:
+    voter = Voter.of(code, principal)
+    if voter.resident is not None:
+        state = await run_in_threadpool(voter.state, app, process_id)
+        if state is CodeState.USED:
+            return _plain(request, process, "voted", 410)
+        if state is CodeState.VALID:
+            form = BallotForm()
+            return await run_in_threadpool(_ballot_page, request, app, process, voter, form, lang)
+        voter = Voter()
+    if not voter.code:
         return _code_page(request, process, "", None)
     code_limit(request).check(client_key(request))
-    state = await run_in_threadpool(app.voting_code_state, process_id, code)
+    state = await run_in_threadpool(voter.state, app, process_id)
     if state is CodeState.UNKNOWN:
         return _wrong_code(request, process, code, lang)
     if state is CodeState.USED:
         return _plain(request, process, "used", 410)
-    return await run_in_threadpool(_ballot_page, request, app, process, code, BallotForm(), lang)
+    return await run_in_threadpool(_ballot_page, request, app, process, voter, BallotForm(), lang)
 
 
 @router.post("/processes/{process_id}/vote", response_class=HTMLResponse)
 async def cast_vote(
-    process_id: UUID, request: Request, app: App, lang: Lang, _: CsrfChecked
+    process_id: UUID,
+    request: Request,
+    app: App,
+    lang: Lang,
+    principal: MaybeSignedIn,
+    _: CsrfChecked,
 ) -> HTMLResponse:
     """ "Check my ballot" re-renders with the totals and any refusal; "Cast" casts it."""
     process = await run_in_threadpool(_process, app, process_id)
@@ -157,23 +205,23 @@ async def cast_vote(
     if process.ballot_state != "open" or process.voting is None:
         return _plain(request, process, "closed", 409)
     data = await request.form()
-    code = str(data.get("code", ""))
-    code_limit(request).check(client_key(request))
+    voter = Voter.of(str(data.get("code", "")), principal)
+    if voter.resident is None:
+        code_limit(request).check(client_key(request))
     form = BallotForm.parse(data, ballot_paper(app, process))
-    if data.get("action") == "check":
-        return await run_in_threadpool(_check, request, app, process, code, form, lang)
-    return await run_in_threadpool(_cast, request, app, process, code, form, lang)
+    act = _check if data.get("action") == "check" else _cast
+    return await run_in_threadpool(act, request, app, process, voter, form, lang)
 
 
 def _check(
-    request: Request, app: Coprod, process: Process, code: str, form: BallotForm, lang: Language
+    request: Request, app: Coprod, process: Process, voter: Voter, form: BallotForm, lang: Language
 ) -> HTMLResponse:
-    """The same checks as casting (the code, then the declared rules); nothing is written."""
-    state = app.voting_code_state(process.id, code)
+    """The same checks as casting (the voter, then the declared rules); nothing is written."""
+    state = voter.state(app, process.id)
     if state is CodeState.UNKNOWN:
-        return _wrong_code(request, process, code, lang)
+        return _wrong_code(request, process, voter.code, lang)
     if state is CodeState.USED:
-        return _plain(request, process, "used", 410)
+        return _plain(request, process, "voted" if voter.resident else "used", 410)
     paper = ballot_paper(app, process)
     assert process.voting is not None
     choices = form.choices(process.voting.method, paper, lang)
@@ -182,42 +230,54 @@ def _check(
             process.check_ballot(choices)
         except BallotRejected as e:
             form.errors["choices"] = refusal_text(e.rule, process, tally(choices, paper), lang)
-    return _ballot_page(request, app, process, code, form, lang, checked=True)
+    return _ballot_page(request, app, process, voter, form, lang, checked=True)
 
 
 def _cast(
-    request: Request, app: Coprod, process: Process, code: str, form: BallotForm, lang: Language
+    request: Request, app: Coprod, process: Process, voter: Voter, form: BallotForm, lang: Language
 ) -> HTMLResponse:
     paper = ballot_paper(app, process)
     assert process.voting is not None
     choices = form.choices(process.voting.method, paper, lang)
     if form.errors:
-        return _ballot_page(request, app, process, code, form, lang)
+        return _ballot_page(request, app, process, voter, form, lang)
+    try:
+        voted = _cast_for(app, process, voter, form, choices)
+    except NotAllowed:
+        return _wrong_code(request, process, voter.code, lang)
+    except DuplicateBallot:
+        return _plain(request, process, "voted" if voter.resident else "used", 410)
+    except PhaseError:
+        return _plain(request, process, "closed", 409)
+    except BallotRejected as e:
+        form.errors["choices"] = refusal_text(e.rule, process, tally(choices, paper), lang)
+        return _ballot_page(request, app, process, voter, form, lang)
+    except InvalidInput:
+        form.errors["area"] = lang.gettext(AREA_UNKNOWN)
+        return _ballot_page(request, app, process, voter, form, lang)
+    context = {"process": process, "receipt": voted.receipt_code}
+    return render(request, "voted.html", context)
+
+
+def _cast_for(
+    app: Coprod, process: Process, voter: Voter, form: BallotForm, choices: Any
+) -> VotedWithCode:
+    """The one use case for this voter: with their code, or as the council's invitee."""
     area, age_band, sex = form.demographics()
+    if voter.resident is not None:
+        invited = CastBallotAsInvited(
+            process_id=process.id, choices=choices, area_code=area, age_band=age_band, sex=sex
+        )
+        return app.cast_ballot_as_invited(invited, voter.resident.actor)
     command = CastBallotWithCode(
         process_id=process.id,
-        code=code,
+        code=voter.code,
         choices=choices,
         area_code=area,
         age_band=age_band,
         sex=sex,
     )
-    try:
-        voted = app.cast_ballot_with_code(command, CODE_VOTER)
-    except NotAllowed:
-        return _wrong_code(request, process, code, lang)
-    except DuplicateBallot:
-        return _plain(request, process, "used", 410)
-    except PhaseError:
-        return _plain(request, process, "closed", 409)
-    except BallotRejected as e:
-        form.errors["choices"] = refusal_text(e.rule, process, tally(choices, paper), lang)
-        return _ballot_page(request, app, process, code, form, lang)
-    except InvalidInput:
-        form.errors["area"] = lang.gettext(AREA_UNKNOWN)
-        return _ballot_page(request, app, process, code, form, lang)
-    context = {"process": process, "receipt": voted.receipt_code}
-    return render(request, "voted.html", context)
+    return app.cast_ballot_with_code(command, CODE_VOTER)
 
 
 @router.get("/processes/{process_id}/receipt", response_class=HTMLResponse)

@@ -114,19 +114,34 @@ def officer_acts_for(actor: Actor, council_id: UUID, what: str) -> None:
 
 
 def may_cast_ballot(
-    actor: Actor, council_id: UUID, what: str, *, code_valid: bool | None = None
+    actor: Actor,
+    council_id: UUID,
+    what: str,
+    *,
+    code_valid: bool | None = None,
+    invited: bool = False,
 ) -> None:
     """Who casts a ballot: an officer of the process's council (the council's own front end,
-    paper ballots), or a resident holding a voting code issued for this process.
+    paper ballots), a resident holding a voting code issued for this process, or a resident
+    the council invited (``invited``: signed in through the council's invitation).
 
     The code is the resident's eligibility: ``code_valid`` says whether the code they gave
     was issued for this process (None: no code was given). An unknown code and a code of
     another process are refused alike, so a refusal says nothing about which codes exist.
+    An invited resident is eligible in the processes of the council that invited them only;
+    their ballot's pseudonym derives from who they are, so they cast one.
     """
     if actor.role is Role.RESIDENT and code_valid is not None:
         if not code_valid:
             raise NotAllowed(
                 f"this voting code does not open the vote of {what}", rule="voting-code"
+            )
+        return
+    if actor.role is Role.RESIDENT and invited:
+        if actor.organisation_id != council_id:
+            raise NotAllowed(
+                f"another council invited this resident; they cannot vote in {what}",
+                rule="invitation",
             )
         return
     council_officer_of(actor, council_id, what)

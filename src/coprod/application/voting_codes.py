@@ -39,14 +39,24 @@ from coprod.application.base import Receipt
 from coprod.application.commands import ballots as cmd
 from coprod.domain.aggregate import natural_id
 from coprod.domain.ballot import Ballot, BallotChannel, MarkedBallot
-from coprod.domain.errors import InvalidInput
+from coprod.domain.errors import InvalidInput, NotAllowed
 from coprod.domain.process import Process
 from coprod.domain.values import Actor, Role
 
-__all__ = ["CODE_VOTER", "MAX_CODES", "CodeState", "VotedWithCode", "VotingCodeCommands"]
+__all__ = [
+    "CODE_VOTER",
+    "INVITED_VOTER",
+    "MAX_CODES",
+    "CodeState",
+    "VotedWithCode",
+    "VotingCodeCommands",
+]
 
 #: The actor every code ballot is recorded under: a resident, anonymous and the same for all.
 CODE_VOTER = Actor(natural_id("actor", "voting-code"), Role.RESIDENT)
+#: The actor an invited resident's ballot is recorded under: anonymous and the same for all,
+#: so the ballot (and its choices) never names the person who signed in.
+INVITED_VOTER = Actor(natural_id("actor", "invited-voter"), Role.RESIDENT)
 #: The most codes one command makes (a letter run for a large district).
 MAX_CODES = 200_000
 #: The subject of the key that encrypts receipts (kept wrapped like every other key).
@@ -124,16 +134,57 @@ class VotingCodeCommands(BallotCommands):
         receipt = self._cast(actor, process, marked)
         return VotedWithCode(receipt, self.receipt_code(receipt.aggregate_id))
 
+    def invited_vote_state(self, process_id: UUID, actor: Actor) -> CodeState:
+        """Whether an invited resident may still vote here (VALID) or already did (USED);
+        UNKNOWN where the policy refuses them (another council's resident, not a resident)."""
+        process = self.load(Process, process_id)
+        try:
+            policy.may_cast_ballot(actor, process.council_id, "this vote", invited=True)
+        except NotAllowed:
+            return CodeState.UNKNOWN
+        if actor.role is not Role.RESIDENT:
+            return CodeState.UNKNOWN
+        ballot_id = Ballot.create_id(process_id, self._invited_pseudonym(process_id, actor))
+        return CodeState.USED if self.exists(ballot_id) else CodeState.VALID
+
+    def cast_ballot_as_invited(
+        self, command: cmd.CastBallotAsInvited, actor: Actor
+    ) -> VotedWithCode:
+        """Cast a signed-in resident's ballot; the council's invitation is the eligibility.
+
+        The pseudonym derives from the resident's actor id under the process's secret, so one
+        person casts one counted ballot however often they sign in; a second is a
+        DuplicateBallot. The clear id never reaches the event.
+        """
+        process = self.load(Process, command.process_id)
+        policy.may_cast_ballot(actor, process.council_id, f"process {process.id}", invited=True)
+        marked = MarkedBallot(
+            self._invited_pseudonym(process.id, actor),
+            command.choices,
+            BallotChannel.ONLINE,
+            command.area_code,
+            command.age_band,
+            command.sex,
+        )
+        receipt = self._cast(INVITED_VOTER, process, marked)
+        return VotedWithCode(receipt, self.receipt_code(receipt.aggregate_id))
+
+    def _invited_pseudonym(self, process_id: UUID, actor: Actor) -> str:
+        return self._pseudonym(process_id, f"invited:{actor.id}")
+
     def _code_pseudonym(self, process_id: UUID, hashed: str) -> str:
-        """``personal_data.pseudonymise(process_id, "code:" + hashed)``, with the process's
-        secret remembered: asking the store for it is a write transaction (made on first
-        use), which cost a fifth of a web ballot's time. A process secret is never replaced
+        return self._pseudonym(process_id, f"code:{hashed}")
+
+    def _pseudonym(self, process_id: UUID, subject: str) -> str:
+        """``personal_data.pseudonymise(process_id, subject)``, with the process's secret
+        remembered: asking the store for it is a write transaction (made on first use),
+        which cost a fifth of a web ballot's time. A process secret is never replaced
         (pseudonyms must stay stable for the whole vote), so remembering it is safe."""
         secret = self._process_secrets.get(process_id)
         if secret is None:
             secret = self.personal_data.key_for(process_secret_subject(process_id))
             self._process_secrets[process_id] = secret
-        return hmac.new(secret, f"code:{hashed}".encode(), hashlib.sha256).hexdigest()
+        return hmac.new(secret, subject.encode(), hashlib.sha256).hexdigest()
 
     @cached_property
     def _process_secrets(self) -> dict[UUID, bytes]:

@@ -15,6 +15,7 @@ from coprod.domain.voting import BallotChoices
 
 __all__ = [
     "CastBallot",
+    "CastBallotAsInvited",
     "CastBallotByRef",
     "CastBallotWithCode",
     "CastBallots",
@@ -81,6 +82,17 @@ class CastBallotWithCode(Command):
 
     process_id: UUID
     code: str
+    choices: BallotChoices
+    area_code: str | None = None
+    age_band: AgeBand | None = None
+    sex: Sex | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CastBallotAsInvited(Command):
+    """A signed-in resident's own ballot: the council's invitation is their eligibility."""
+
+    process_id: UUID
     choices: BallotChoices
     area_code: str | None = None
     age_band: AgeBand | None = None
