@@ -20,6 +20,7 @@ from projections.impact.model import ImpactModel
 from projections.kernel import runner, worker
 from projections.kernel.health import Health, ModelStats, RetryResult
 from projections.kernel.readmodel import ReadModel
+from projections.organisations import OrganisationsModel
 from projections.process_summary import ProcessSummaryModel
 from projections.queues import QueuesModel
 from projections.timeline import TimelineModel
@@ -44,6 +45,7 @@ READ_MODELS: dict[str, Callable[[], ReadModel]] = {
     "commitments": CommitmentsModel,
     "decisions": DecisionsModel,
     "addresses": AddressesModel,
+    "organisations": OrganisationsModel,
 }
 
 

@@ -21,6 +21,12 @@ from tests.browser.conftest import assert_accessible
 from tests.unit.test_csv_imports import events
 from tests.web.signin import sign_in_page
 
+#: The bad line starts a milestone never scheduled: the reason, in each language.
+REASON = {
+    "en": "The project has no milestone with this code: schedule it first.",
+    "da": "Projektet har ingen milepæl med denne kode: planlæg den først.",
+}
+
 
 def _funded_project(app: Coprod) -> Project:
     """A project of the demo council still in delivery."""
@@ -56,6 +62,9 @@ def test_a_bad_line_imports_nothing_and_is_named(
     errors = page.locator("table.import-errors tbody tr")
     assert errors.count() == 1
     assert errors.first.locator("td").first.inner_text() == "3"
+    reason = errors.first.locator("td").nth(2)
+    assert reason.inner_text() == REASON[lang]  # in the officer's language
+    assert reason.get_attribute("lang") is None
     assert_accessible(page)
     assert events(app) == before
     page.set_input_files("#file", str(good_file))

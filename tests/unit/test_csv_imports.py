@@ -147,3 +147,41 @@ def test_numbers_and_dates_as_people_type_them() -> None:
     assert parse_decimal("x", "0,13") == Decimal("0.13")
     assert parse_date("x", "5.2.2027") == date(2027, 2, 5)
     assert parse_date("x", "2027-02-05") == date(2027, 2, 5)
+
+
+def test_every_refused_line_carries_a_code_the_pages_can_say(app: Coprod, officer: Actor) -> None:
+    """The pages translate refusals by code (api/web/import_reasons.py): the common ones have
+    one, and each code the imports give has words there."""
+    from api.web.import_reasons import REASONS
+
+    process, project = funded(app, officer)
+    csv = (
+        "project,amount,date,purpose\n"
+        f"{project},abc,2027-01-01,Benches\n"
+        f"{project},-5,2027-01-01,Benches\n"
+        f"not-an-id,5,2027-01-01,Benches\n"
+        f"{project},5,2027-13-01,Benches\n"
+        f"{project},5,2027-01-01,\n"
+        f"{uuid.uuid4()},5,2027-01-01,Benches\n"
+        f"{project},5,2027-01-01,Benches,extra\n"
+    )
+    with pytest.raises(CsvRefused) as refused:
+        app.import_spend(process, csv, officer)
+    assert [e.code for e in refused.value.errors] == [
+        "decimal-format",
+        "amount-positive",
+        "id-format",
+        "date-format",
+        "text-empty",
+        "not-found:project",
+        "extra-cells",
+    ]
+    with pytest.raises(CsvRefused) as header:
+        app.import_spend(process, f"project,amount,when\n{project},5,2027-01-01\n", officer)
+    assert {e.code for e in header.value.errors} == {"column-missing", "column-unknown"}
+    with pytest.raises(CsvRefused) as milestones:
+        app.import_milestones(process, milestones_csv(project, bad=True), officer)
+    codes = [e.code for e in milestones.value.errors]
+    assert codes == ["milestone-date-order", "milestone-scheduled"]
+    every = [*refused.value.errors, *header.value.errors, *milestones.value.errors]
+    assert all(e.code in REASONS for e in every), [e.code for e in every if e.code not in REASONS]

@@ -25,7 +25,8 @@ NAME = "Bodil Kjærsgaard"
 
 @pytest.fixture
 def site(sqlite_url: str) -> Iterator[Site]:
-    yield from _site(sqlite_url)
+    """The page lists groups from the organisations read model: the worker keeps it."""
+    yield from _site(sqlite_url, worker=True)
 
 
 @pytest.fixture

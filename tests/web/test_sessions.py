@@ -46,8 +46,8 @@ class Site:
         return store
 
 
-def _site(url: str, base_url: str = "http://testserver") -> Iterator[Site]:
-    app = create_app(parse_database_url(url), worker=False)
+def _site(url: str, base_url: str = "http://testserver", *, worker: bool = False) -> Iterator[Site]:
+    app = create_app(parse_database_url(url), worker=worker)
     with TestClient(app, base_url=base_url) as client:
         coprod: Coprod = app.state.coprod
         council = coprod.register_organisation(
@@ -64,6 +64,8 @@ def _site(url: str, base_url: str = "http://testserver") -> Iterator[Site]:
             ),
             Actor(uuid.uuid4(), Role.COUNCIL_OFFICER, council),  # the council's group
         ).aggregate_id
+        if worker:  # pages that read the read models see both organisations
+            app.state.reads.wait_for(coprod.recorder.max_notification_id())
         yield Site(app, client, council, group)
 
 

@@ -21,6 +21,7 @@ from api.web.console.common import officer_refusal, refused_page
 from api.web.csrf import CsrfChecked
 from api.web.deps import App
 from api.web.i18n import N_
+from api.web.import_reasons import reason_of
 from api.web.render import render
 from api.web.session import SignedIn
 from coprod.application import Coprod
@@ -116,6 +117,7 @@ def _page(request: Request, upload: Upload) -> HTMLResponse:
         "done": DONE,
         "preview": PREVIEW,
         "labels": KIND_LABELS,
+        "reason_of": reason_of,
     }
     status = 400 if upload.errors or upload.bad_lines else 200
     return render(request, "console_imports.html", context, status_code=status)

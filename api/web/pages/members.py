@@ -20,8 +20,9 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.keys import Principal
+from api.reads import ReadStore
 from api.web.csrf import CsrfChecked
-from api.web.deps import App
+from api.web.deps import App, ReadModels
 from api.web.i18n import N_
 from api.web.render import render
 from api.web.session import ROLE_NAMES, SignedIn
@@ -29,8 +30,9 @@ from coprod.application import Coprod, policy
 from coprod.application.commands.people import AddMember, RegisterPerson, RemoveMember
 from coprod.application.policy import Registration
 from coprod.domain.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
-from coprod.domain.organisation import Organisation, OrganisationKind
+from coprod.domain.organisation import Organisation
 from coprod.domain.values import Role
+from projections.organisations import GroupRow, groups_of
 
 __all__ = ["router"]
 
@@ -67,7 +69,7 @@ class Member:
 class Group:
     """One group as the page shows it to this reader."""
 
-    organisation: Organisation
+    organisation: GroupRow
     members: list[Member] | None
     manage: bool
     invite: bool
@@ -89,26 +91,34 @@ def _allowed(check: Any, *args: Any) -> bool:
     return True
 
 
-def _groups(app: Coprod, principal: Principal) -> list[Group]:
-    """The groups this reader works with, each with what the policy lets them see and do."""
+def _groups(app: Coprod, reads: ReadStore, principal: Principal) -> list[Group]:
+    """The groups this reader works with, each with what the policy lets them see and do.
+
+    From the organisations read model: one read for the council's groups and their members,
+    never a scan of the log per view."""
     actor = principal.actor
-    if principal.role is Role.COUNCIL_OFFICER:
-        found = app.organisations_registered_by(principal.organisation_id)
-    else:
-        found = [app.get_organisation(principal.organisation_id)]
+    with reads.connection() as conn:
+        if principal.role is Role.COUNCIL_OFFICER:
+            found = groups_of(conn, registrar=principal.organisation_id)
+        else:
+            found = groups_of(conn, organisation=principal.organisation_id)
     groups = []
     for org in found:
-        if org.kind is not OrganisationKind.COMMUNITY_GROUP:
-            continue
-        registration = Registration(org.registered_by, None)
-        manage = _allowed(policy.may_manage_members, actor, org.id, org.slug, registration)
-        invite = _allowed(policy.may_invite, actor, org.id, org.slug, registration)
-        visible = app.visible_members(actor, org)
+        manage = _allowed(
+            policy.may_manage_members,
+            actor,
+            org.id,
+            org.slug,
+            Registration(org.registered_by, None),
+        )
+        invite = _allowed(
+            policy.may_invite, actor, org.id, org.slug, Registration(org.registered_by, None)
+        )
         members = None
-        if visible is not None:
+        if policy.members_visible(actor, org.id, Registration(org.registered_by, org.council)):
             members = [
                 Member(pid, ROLE_NAMES[role], _name(app, principal, pid))
-                for pid, role in visible.items()
+                for pid, role in org.members.items()
             ]
         groups.append(Group(org, members, manage, invite))
     return groups
@@ -124,19 +134,32 @@ def _name(app: Coprod, principal: Principal, person_id: UUID) -> str | None:
 
 
 def _page(
-    request: Request, app: Coprod, principal: Principal, form: Form, **extra: Any
+    request: Request, seen: Seen, principal: Principal, form: Form, **extra: Any
 ) -> HTMLResponse:
-    context = {"groups": _groups(app, principal), "form": form, **extra}
+    if seen.position is not None:
+        seen.reads.wait_for(seen.position)  # the page shows the change just made
+    context = {"groups": _groups(seen.app, seen.reads, principal), "form": form, **extra}
     status = 400 if form.errors else 200
     return render(request, "console_members.html", context, status_code=status)
 
 
+@dataclass(frozen=True)
+class Seen:
+    """What a page reads with, and the log position it must include (after a change)."""
+
+    app: Coprod
+    reads: ReadStore
+    position: int | None = None
+
+
 @router.get("/console/members", response_class=HTMLResponse)
-async def members_page(request: Request, principal: SignedIn, app: App) -> HTMLResponse:
+async def members_page(
+    request: Request, principal: SignedIn, app: App, reads: ReadModels
+) -> HTMLResponse:
     """The groups, their members, and the forms to add and remove them."""
     if not _may_see_page(principal):
         return _refused(request)
-    return await run_in_threadpool(_page, request, app, principal, Form())
+    return await run_in_threadpool(_page, request, Seen(app, reads), principal, Form())
 
 
 def _manageable(app: Coprod, principal: Principal, slug: str) -> Organisation | None:
@@ -153,7 +176,7 @@ def _manageable(app: Coprod, principal: Principal, slug: str) -> Organisation | 
 
 @router.post("/console/members/add", response_class=HTMLResponse)
 async def add_member(
-    request: Request, principal: SignedIn, app: App, _: CsrfChecked
+    request: Request, principal: SignedIn, app: App, reads: ReadModels, _: CsrfChecked
 ) -> HTMLResponse:
     """Register a new person by name and add them, or add a registered person by id."""
     if not _may_see_page(principal):
@@ -166,9 +189,10 @@ async def add_member(
         return _refused(request)
     added = await run_in_threadpool(_add, app, principal, org, form)
     if added is None:
-        return await run_in_threadpool(_page, request, app, principal, form)
+        return await run_in_threadpool(_page, request, Seen(app, reads), principal, form)
     done = {"added": added, "in_group": org.display_name}
-    return await run_in_threadpool(_page, request, app, principal, Form(), **done)
+    seen = Seen(app, reads, app.recorder.max_notification_id())
+    return await run_in_threadpool(_page, request, seen, principal, Form(), **done)
 
 
 def _add(app: Coprod, principal: Principal, org: Organisation, form: Form) -> str | None:
@@ -211,7 +235,7 @@ def _add(app: Coprod, principal: Principal, org: Organisation, form: Form) -> st
 
 @router.post("/console/members/remove", response_class=HTMLResponse)
 async def remove_member(
-    request: Request, principal: SignedIn, app: App, _: CsrfChecked
+    request: Request, principal: SignedIn, app: App, reads: ReadModels, _: CsrfChecked
 ) -> HTMLResponse:
     """Take a member out of a group (their person and logged work stay)."""
     if not _may_see_page(principal):
@@ -228,6 +252,7 @@ async def remove_member(
         await run_in_threadpool(app.remove_member, command, principal.actor)
     except (ValueError, RuleViolation):
         form.errors["remove"] = FIELD_ERRORS["not_member"]
-        return await run_in_threadpool(_page, request, app, principal, form)
+        return await run_in_threadpool(_page, request, Seen(app, reads), principal, form)
     done = {"removed": True, "in_group": org.display_name}
-    return await run_in_threadpool(_page, request, app, principal, Form(), **done)
+    seen = Seen(app, reads, app.recorder.max_notification_id())
+    return await run_in_threadpool(_page, request, seen, principal, Form(), **done)

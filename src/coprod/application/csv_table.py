@@ -16,9 +16,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from coprod.domain.errors import InvalidInput
+from coprod.domain.errors import AlreadyExists, CoprodError, InvalidInput, NotFound
 
-__all__ = ["CsvLine", "CsvRefused", "LineError", "parse_date", "parse_decimal", "read_table"]
+__all__ = [
+    "CsvLine",
+    "CsvRefused",
+    "LineError",
+    "line_error",
+    "parse_date",
+    "parse_decimal",
+    "read_table",
+    "refusal_code",
+]
 
 #: Files larger than this are refused whole: an import is a few thousand lines at most.
 MAX_BYTES = 2_000_000
@@ -38,11 +47,32 @@ class CsvLine:
 
 @dataclass(frozen=True)
 class LineError:
-    """Why one line is refused: the line number (0 = the file itself), the column, the reason."""
+    """Why one line is refused: the line number (0 = the file itself), the column, the reason.
+
+    ``message`` is the reason in English (the CLI and HTTP show it); ``code`` names the
+    refusal (a rule such as ``date-format``, or ``not-found:project``) so that a page can say
+    it in its reader's language; empty where no page has words for it yet.
+    """
 
     line: int
     field: str
     message: str
+    code: str = ""
+
+
+def refusal_code(error: CoprodError) -> str:
+    """The code of a domain refusal: its rule, or what was missing or repeated."""
+    if isinstance(error, NotFound | AlreadyExists):
+        prefix = "not-found" if isinstance(error, NotFound) else "exists"
+        return f"{prefix}:{error.kind}"
+    return str(getattr(error, "rule", "") or "")
+
+
+def line_error(line: int, error: CoprodError, default_field: str) -> LineError:
+    """A refused line from a domain refusal: its column (or `default_field`) and its code."""
+    if isinstance(error, InvalidInput):
+        return LineError(line, error.field, error.problem, refusal_code(error))
+    return LineError(line, default_field, str(error), refusal_code(error))
 
 
 @dataclass
@@ -59,12 +89,16 @@ def _decode(data: bytes | str) -> str:
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
     if len(data) > MAX_BYTES:
-        raise CsvRefused([LineError(0, "file", f"is larger than {MAX_BYTES} bytes")])
+        raise CsvRefused([LineError(0, "file", f"is larger than {MAX_BYTES} bytes", "too-large")])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise CsvRefused(
-            [LineError(0, "file", f"is not UTF-8 (byte {e.start}); save it as CSV UTF-8")]
+            [
+                LineError(
+                    0, "file", f"is not UTF-8 (byte {e.start}); save it as CSV UTF-8", "not-utf8"
+                )
+            ]
         ) from None
 
 
@@ -86,12 +120,21 @@ def read_table(
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(first))
     rows = list(reader)
     if not rows or not any(c.strip() for c in rows[0]):
-        raise CsvRefused([LineError(1, "header", "the file has no header row")])
+        raise CsvRefused([LineError(1, "header", "the file has no header row", "no-header")])
     header = [c.strip().lower() for c in rows[0]]
     need, may = list(required), list(optional)
-    errors = [LineError(1, name, "column is missing") for name in need if name not in header]
+    errors = [
+        LineError(1, name, "column is missing", "column-missing")
+        for name in need
+        if name not in header
+    ]
     errors += [
-        LineError(1, name, "is not a known column (known: " + ", ".join(need + may) + ")")
+        LineError(
+            1,
+            name,
+            "is not a known column (known: " + ", ".join(need + may) + ")",
+            "column-unknown",
+        )
         for name in header
         if name and name not in need and name not in may
     ]
@@ -121,9 +164,9 @@ def parse_decimal(name: str, text: str) -> Decimal:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise InvalidInput(name, f"{text!r} is not a number") from None
+        raise InvalidInput(name, f"{text!r} is not a number", rule="decimal-format") from None
     if not value.is_finite():
-        raise InvalidInput(name, f"{text!r} is not a number")
+        raise InvalidInput(name, f"{text!r} is not a number", rule="decimal-format")
     return value
 
 
@@ -138,4 +181,6 @@ def parse_date(name: str, text: str) -> date:
             return date(int(m[3]), int(m[2]), int(m[1]))
         return date.fromisoformat(cleaned)
     except ValueError:
-        raise InvalidInput(name, f"{text!r} is not a date (write 2026-12-31)") from None
+        raise InvalidInput(
+            name, f"{text!r} is not a date (write 2026-12-31)", rule="date-format"
+        ) from None

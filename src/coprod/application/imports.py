@@ -20,6 +20,7 @@ from coprod.application.csv_table import (
     CsvLine,
     CsvRefused,
     LineError,
+    line_error,
     parse_date,
     parse_decimal,
     read_table,
@@ -105,19 +106,21 @@ class ImportCommands(CoprodBase):
         council = self.load(Process, process_id).council_id
         policy.officer_acts_for(actor, council, f"process {process_id}")
         if not rows:
-            raise CsvRefused([LineError(0, "file", "has no data lines")])
+            raise CsvRefused([LineError(0, "file", "has no data lines", "no-data")])
         projects: dict[UUID, Project] = {}
         errors: list[LineError] = []
         previews: list[LinePreview] = []
         for row in rows:
             if "__extra__" in row.cells:
-                errors.append(LineError(row.number, "line", "has more cells than the header"))
+                errors.append(
+                    LineError(row.number, "line", "has more cells than the header", "extra-cells")
+                )
                 continue
             try:
                 project = self._project_of(process_id, row, projects)
                 action, summary = apply(project, row, actor)
             except CoprodError as e:
-                errors.append(LineError(row.number, _field_of(e, "project"), _message(e)))
+                errors.append(line_error(row.number, e, "project"))
                 continue
             previews.append(LinePreview(row.number, project.id, action, summary))
         if errors:
@@ -131,7 +134,9 @@ class ImportCommands(CoprodBase):
         try:
             project_id = UUID(text)
         except ValueError:
-            raise InvalidInput("project", f"{text!r} is not a project id") from None
+            raise InvalidInput(
+                "project", f"{text!r} is not a project id", rule="id-format"
+            ) from None
         if project_id not in cache:
             project = self.load(Project, project_id)
             if project.process_id != process_id:
@@ -143,7 +148,7 @@ class ImportCommands(CoprodBase):
         action, code = row.get("action").lower(), row.get("code")
         if action not in ACTIONS:
             raise InvalidInput(
-                "action", f"{row.get('action')!r} is not one of {', '.join(ACTIONS)}"
+                "action", f"{row.get('action')!r} is not one of {', '.join(ACTIONS)}", rule="action"
             )
         if action == "cancel":
             project.cancel_milestone(actor, code, row.get("reason"))
@@ -189,5 +194,5 @@ def _line_id(project: Project, row: CsvLine, column: str, content: str) -> UUID:
         try:
             return UUID(given)
         except ValueError:
-            raise InvalidInput(column, f"{given!r} is not a UUID") from None
+            raise InvalidInput(column, f"{given!r} is not a UUID", rule="id-format") from None
     return uuid5(NAMESPACE_URL, f"coprod:{column}:{project.id}|{row.number}|{content}")

@@ -19,6 +19,7 @@ from coprod.application.csv_table import (
     CsvLine,
     CsvRefused,
     LineError,
+    line_error,
     parse_decimal,
     read_table,
 )
@@ -40,7 +41,7 @@ RATES_COLUMNS = ("currency", "floor", "central", "upper", "source", "reference_y
 def _year(row: CsvLine) -> int:
     text = row.get("reference_year")
     if not text.isdigit():
-        raise InvalidInput("reference_year", f"{text!r} is not a year")
+        raise InvalidInput("reference_year", f"{text!r} is not a year", rule="year")
     return int(text)
 
 
@@ -49,9 +50,7 @@ def _rate(row: CsvLine, name: str, currency: str) -> Money:
 
 
 def _refusal(row: int, error: CoprodError, default: str) -> LineError:
-    if isinstance(error, InvalidInput):
-        return LineError(row, error.field, error.problem)
-    return LineError(row, default, str(error))
+    return line_error(row, error, default)
 
 
 class ParameterImportCommands(CoprodBase):
@@ -123,10 +122,12 @@ class ParameterImportCommands(CoprodBase):
 
     def _good(self, rows: list[CsvLine], errors: list[LineError]) -> list[CsvLine]:
         if not rows:
-            raise CsvRefused([LineError(0, "file", "has no data lines")])
+            raise CsvRefused([LineError(0, "file", "has no data lines", "no-data")])
         for row in rows:
             if "__extra__" in row.cells:
-                errors.append(LineError(row.number, "line", "has more cells than the header"))
+                errors.append(
+                    LineError(row.number, "line", "has more cells than the header", "extra-cells")
+                )
         return [row for row in rows if "__extra__" not in row.cells]
 
     def _census(self, council_id: UUID, dimension: CensusDimension, actor: Actor) -> CensusShares:

@@ -15,8 +15,6 @@ from __future__ import annotations
 from functools import cached_property
 from uuid import UUID, uuid4
 
-from eventsourcing.utils import get_topic
-
 from coprod.adapters.privacy import REMOVED, PersonalDataStore
 from coprod.adapters.privacy_sql import personal_data_store_for
 from coprod.adapters.recording import InTransaction
@@ -72,27 +70,6 @@ class PeopleCommands(CoprodBase):
         organisation = self._manageable(actor, command.organisation_id, command.expected_version)
         organisation.remove_member(actor, command.person_id)
         return self.commit(organisation)
-
-    def organisations_registered_by(self, registrar_id: UUID) -> list[Organisation]:
-        """The organisations one organisation registered (a council's groups), by name.
-
-        Read from the log's registration events (a console lists a council's groups; there is
-        no read model of organisations), so a group shows up as soon as it is registered.
-        """
-        topics = [get_topic(Organisation.OrganisationRegistered)]
-        found: list[Organisation] = []
-        start = 1
-        while True:
-            page = self.recorder.select_notifications(start, 500, topics=topics)
-            if not page:
-                break
-            for notification in page:
-                registered = self.mapper.to_domain_event(notification)
-                actor = getattr(registered, "actor", None)
-                if isinstance(actor, Actor) and actor.organisation_id == registrar_id:
-                    found.append(self.load(Organisation, registered.originator_id))
-            start = page[-1].id + 1
-        return sorted(found, key=lambda o: (o.display_name.casefold(), o.slug))
 
     def get_organisation(self, organisation_id: UUID) -> Organisation:
         return self.load(Organisation, organisation_id)

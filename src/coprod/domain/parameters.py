@@ -54,7 +54,9 @@ class GroupShare:
         if isinstance(self.share, float) or not isinstance(self.share, Decimal):
             raise InvalidInput("share", f"must be a Decimal, not {type(self.share).__name__}")
         if not self.share.is_finite() or not Decimal(0) <= self.share <= Decimal(1):
-            raise InvalidInput("share", f"{self.group}: {self.share} is not between 0 and 1")
+            raise InvalidInput(
+                "share", f"{self.group}: {self.share} is not between 0 and 1", rule="share-range"
+            )
 
 
 @stored_as("area_quintile")
@@ -81,7 +83,9 @@ def _require_officer(actor: Actor, doing: str) -> None:
 
 def _require_year(year: int) -> None:
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
-        raise InvalidInput("reference_year", f"{year!r} is not a year between 1900 and 2100")
+        raise InvalidInput(
+            "reference_year", f"{year!r} is not a year between 1900 and 2100", rule="year"
+        )
 
 
 #: The groups a dimension may have, when it has a closed vocabulary (None: any codes).
@@ -100,12 +104,14 @@ def check_shares(
 ) -> None:
     """Refuse shares that do not describe one population: unknown groups, repeats, sum != 1."""
     if not isinstance(dimension, CensusDimension):
-        raise InvalidInput("dimension", f"{dimension!r} is not one of {_values(CensusDimension)}")
+        raise InvalidInput(
+            "dimension", f"{dimension!r} is not one of {_values(CensusDimension)}", rule="dimension"
+        )
     if not shares:
-        raise InvalidInput("shares", "give at least one group")
+        raise InvalidInput("shares", "give at least one group", rule="no-data")
     groups = [s.group for s in shares]
     if len(set(groups)) != len(groups):
-        raise InvalidInput("shares", "a group appears more than once")
+        raise InvalidInput("shares", "a group appears more than once", rule="group-repeated")
     allowed = _VOCABULARY[dimension]
     if allowed is not None:
         unknown = [g for g in groups if g not in allowed]
@@ -116,7 +122,9 @@ def check_shares(
             )
     total = sum((s.share for s in shares), Decimal(0))
     if abs(total - 1) > SHARE_TOLERANCE:
-        raise InvalidInput("shares", f"add up to {total}, not 1 (± {SHARE_TOLERANCE})")
+        raise InvalidInput(
+            "shares", f"add up to {total}, not 1 (± {SHARE_TOLERANCE})", rule="shares-sum"
+        )
     if dimension is CensusDimension.DEPRIVATION_QUINTILE:
         if not area_quintiles:
             raise InvalidInput(
@@ -231,9 +239,11 @@ def check_rates(floor: Money, central: Money, upper: Money) -> None:
             raise InvalidInput(name, f"must be Money, not {type(money).__name__}")
         require_positive(name, money)
     if not floor <= central:
-        raise InvalidInput("central", f"{central} is below the floor {floor}")
+        raise InvalidInput("central", f"{central} is below the floor {floor}", rule="rates-order")
     if not central <= upper:
-        raise InvalidInput("upper", f"{upper} is below the central rate {central}")
+        raise InvalidInput(
+            "upper", f"{upper} is below the central rate {central}", rule="rates-order"
+        )
 
 
 def _rate(amount: str, currency: str) -> Money:

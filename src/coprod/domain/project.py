@@ -256,11 +256,13 @@ class Project(CoprodAggregate):
                 "met_on",
                 f"{met_on} is before milestone {code!r} was scheduled ({milestone.scheduled_on}); "
                 "a milestone cannot be met before it was planned",
+                rule="milestone-date-order",
             )
         if milestone.started_on is not None and met_on < milestone.started_on:
             raise InvalidInput(
                 "met_on",
                 f"{met_on} is before milestone {code!r} started ({milestone.started_on})",
+                rule="milestone-date-order",
             )
         evidence_url = require_http_url("evidence_url", evidence_url)
         self._meet_milestone(
@@ -287,6 +289,7 @@ class Project(CoprodAggregate):
             raise InvalidInput(
                 "new_due_on",
                 f"{new_due_on} is not later than the current due date {milestone.due_on}",
+                rule="delay-later",
             )
         reason = require_text("reason", reason, max_length=2000)
         self._delay_milestone(
@@ -338,7 +341,9 @@ class Project(CoprodAggregate):
             raise NotFound("spend", spend_id)
         self._in_currency("amount", amount)
         if amount.amount < 0:
-            raise InvalidInput("amount", f"must not be negative, got {amount}")
+            raise InvalidInput(
+                "amount", f"must not be negative, got {amount}", rule="amount-negative"
+            )
         if amount == spend.amount:
             raise InvalidInput("amount", f"is already {amount}; nothing to correct")
         reason = require_text("reason", reason, max_length=2000)
@@ -483,6 +488,7 @@ class Project(CoprodAggregate):
             raise InvalidInput(
                 field,
                 f"is in {money.currency}; this project's currency is {self.approved.currency}",
+                rule="currency-process",
             )
 
 

@@ -110,7 +110,7 @@ class Money:
 def require_positive(field: str, money: Money) -> None:
     """Refuse zero and negative amounts with the field's name."""
     if not money.is_positive:
-        raise InvalidInput(field, f"must be positive, got {money}")
+        raise InvalidInput(field, f"must be positive, got {money}", rule="amount-positive")
 
 
 def require_text(
