@@ -14,7 +14,13 @@ from uuid import UUID
 
 from coprod.adapters.config import StoreSettings, settings_from_env
 from coprod.application import Coprod
-from projections.addresses import COUNCIL_SEPARATOR, ProcessMatch, processes_by_code, project_codes
+from projections.addresses import (
+    COUNCIL_SEPARATOR,
+    ProcessMatch,
+    process_addresses,
+    processes_by_code,
+    project_codes,
+)
 from projections.catalogue import CaseFilter, CasePage, CaseRow, case_facets, case_page
 from projections.catalogue.queries import MAX_CASES, CaseFacets
 from projections.commitments import (
@@ -74,6 +80,7 @@ __all__ = [
     "list_processes",
     "position",
     "positions",
+    "process_addresses",
     "process_page",
     "process_summary",
     "processes_by_code",

@@ -21,6 +21,7 @@ from api.web.csrf import CSRF_COOKIE, CSRF_FIELD, cookie_to_set, csrf_token
 from api.web.events import event_heading
 from api.web.i18n import LANG_COOKIE, LANGUAGES, Language, language, negotiate
 from api.web.impact_texts import published
+from api.web.links import Links
 from api.web.trail_summaries import summary_line
 
 __all__ = [
@@ -97,7 +98,16 @@ def render_html(request: Request, template: str, context: dict[str, Any]) -> str
         csrf_field=CSRF_FIELD,
         csrf_token=lambda: csrf_token(request),
         signed_in_as=getattr(request.state, "signed_in_as", None),
+        link=Links(_reads_of(request)),
     )
+
+
+def _reads_of(request: Request) -> Any:
+    """The app's read models, if this request came through the app (links need them)."""
+    try:
+        return getattr(request.app.state, "reads", None)
+    except (AttributeError, KeyError):
+        return None
 
 
 def respond(request: Request, html: str, *, status_code: int = 200) -> HTMLResponse:

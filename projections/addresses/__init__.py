@@ -8,6 +8,7 @@ from projections.addresses.model import AddressesModel
 from projections.addresses.queries import (
     COUNCIL_SEPARATOR,
     ProcessMatch,
+    process_addresses,
     processes_by_code,
     project_codes,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "COUNCIL_SEPARATOR",
     "AddressesModel",
     "ProcessMatch",
+    "process_addresses",
     "processes_by_code",
     "project_codes",
     "slugify",

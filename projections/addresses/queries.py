@@ -18,7 +18,13 @@ from projections.kernel.positions import ActiveGeneration
 from projections.kernel.reading import read_active
 from projections.store import Connection
 
-__all__ = ["COUNCIL_SEPARATOR", "ProcessMatch", "processes_by_code", "project_codes"]
+__all__ = [
+    "COUNCIL_SEPARATOR",
+    "ProcessMatch",
+    "process_addresses",
+    "processes_by_code",
+    "project_codes",
+]
 
 #: Between a council's slug and a process code when a code alone is ambiguous.
 COUNCIL_SEPARATOR = "~"
@@ -64,5 +70,30 @@ def project_codes(conn: Connection, process_id: UUID) -> dict[str, UUID]:
         )
         codes = unique([slugify(r[1]) for r in rows])
         return {code: UUID(hex=r[0]) for code, r in zip(codes, rows, strict=True)}
+
+    return read_active(conn, AddressesModel, read)
+
+
+def process_addresses(conn: Connection) -> dict[UUID, str]:
+    """Every process's readable address: its code, or ``<council slug>~<code>`` where
+    several councils use the same code (the form :func:`processes_by_code` resolves)."""
+
+    def read(active: ActiveGeneration) -> dict[UUID, str]:
+        p = active.prefix
+        rows = conn.execute(
+            f"SELECT s.process_id, s.code, COALESCE(o.slug, '') FROM {p}_processes s "
+            f"LEFT JOIN {p}_organisations o ON o.organisation_id = s.council_id",
+            [],
+        )
+        uses: dict[str, int] = {}
+        for row in rows:
+            uses[row[1]] = uses.get(row[1], 0) + 1
+        found: dict[UUID, str] = {}
+        for process_id, code, council in rows:
+            if uses[code] == 1:
+                found[UUID(hex=process_id)] = code
+            elif council:
+                found[UUID(hex=process_id)] = f"{council}{COUNCIL_SEPARATOR}{code}"
+        return found
 
     return read_active(conn, AddressesModel, read)

@@ -67,9 +67,24 @@ def _links(html: str, prefix: str) -> list[str]:
     return sorted(set(re.findall(rf'href="({prefix}[0-9a-f-]{{36}})"', html)))
 
 
+def _process_links(html: str) -> list[str]:
+    """The pages' readable process addresses (``/p/<code>``)."""
+    return sorted(set(re.findall(r'href="(/p/[^"/?#]+)"', html)))
+
+
+def _project_links(html: str) -> list[str]:
+    """The pages' readable project addresses (``/p/<code>/projects/<slug>``)."""
+    return sorted(set(re.findall(r'href="(/p/[^"/?#]+/projects/[^"/?#]+)"', html)))
+
+
+def _api(link: str) -> str:
+    """The API twin of a readable page address (the same codes under /api/v1/processes)."""
+    return "/api/v1/processes/" + link.removeprefix("/p/")
+
+
 def _demo(site: TestClient) -> str:
-    home = site.get("/").text
-    return next(p for p in _links(home, "/processes/") if "Demo City" in site.get(p).text)
+    twin = site.get("/api/v1/processes").json()
+    return next(f"/processes/{i['id']}" for i in twin["items"] if "Demo City" in i["name"])
 
 
 def test_home_lists_processes_with_phase_and_next_date(site: TestClient) -> None:
@@ -80,8 +95,11 @@ def test_home_lists_processes_with_phase_and_next_date(site: TestClient) -> None
     assert "Demo City participatory budget" in page.text
     assert re.search(r"(starts|ends) on \d{1,2} \w{3} \d{4}", page.text)
     twin = site.get("/api/v1/processes").json()
+    coprod: Coprod = site.app.state.coprod  # type: ignore[attr-defined]
     for item in twin["items"]:
-        assert f"/processes/{item['id']}" in page.text
+        code = coprod.get_process(uuid.UUID(item["id"])).code
+        assert f'href="/p/{code}"' in page.text  # its readable address...
+        assert str(escape(item["name"])) in site.get(f"/p/{code}").text  # ...opens its page
 
 
 def test_danish_from_accept_language_and_the_switch(site: TestClient) -> None:
@@ -126,22 +144,24 @@ def test_project_list_filters_and_its_json_twin_agree(site: TestClient) -> None:
     area = projects["items"][0]["area"]
     narrowed = site.get(f"{process}/projects", params={"area": area}).text
     in_area = [i for i in projects["items"] if i["area"] == area]
-    assert len(_links(narrowed, "/projects/")) == len(in_area)
-    for item in in_area:
-        assert f"/projects/{item['project_id']}" in narrowed
+    linked = _project_links(narrowed)
+    assert len(linked) == len(in_area)
+    assert {site.get(_api(link)).json()["id"] for link in linked} == {
+        item["project_id"] for item in in_area
+    }
 
 
 def test_project_page_shows_spend_milestones_decision_and_trail(site: TestClient) -> None:
     process = _demo(site)
-    project = _links(site.get(f"{process}/projects").text, "/projects/")[0]
+    project = _project_links(site.get(f"{process}/projects").text)[0]
     page = site.get(project)
     assert page.status_code == 200
-    twin = site.get(f"/api/v1{project}").json()
+    twin = site.get(_api(project)).json()
     assert str(escape(twin["title"])) in page.text
     assert '<svg class="chart progress"' in page.text
     assert "Milestones" in page.text
     assert "The council&#39;s decision" in page.text
-    trail = site.get(f"/api/v1{project}/timeline").json()
+    trail = site.get(f"{_api(project)}/timeline").json()
     for entry in trail["entries"]:
         assert f'id="e{entry["position"]}"' in page.text
     assert "actor_id" not in page.text
@@ -192,7 +212,7 @@ def test_hostile_text_is_escaped_everywhere(site: TestClient) -> None:
     home = site.get("/").text
     assert "<script>alert(1)</script>" not in home
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Co&#34;" in home
-    hostile = next(p for p in _links(home, "/processes/") if "&lt;script&gt;" in site.get(p).text)
+    hostile = next(p for p in _process_links(home) if "&lt;script&gt;" in site.get(p).text)
     listing = site.get(f"{hostile}/projects?show=all").text
     proposals = _links(listing, "/proposals/")
     assert proposals
@@ -261,3 +281,30 @@ def test_the_outcome_is_counted_once_across_phase_changes_and_again_for_new_rule
     assert count_inputs(changed) != count_inputs(later)
     cache.get(Counting(), changed)  # type: ignore[arg-type]
     assert len(calls) == 2
+
+
+def test_links_read_the_codes_once_per_page_not_per_link(site: TestClient) -> None:
+    """Every project link of a process costs one read of the addresses model, however many."""
+    from contextlib import contextmanager
+
+    from api.web.links import Links
+
+    reads = site.app.state.reads  # type: ignore[attr-defined]
+    opened: list[int] = []
+
+    class Counting:
+        @contextmanager
+        def connection(self):  # type: ignore[no-untyped-def]
+            opened.append(1)
+            with reads.connection() as conn:
+                yield conn
+
+    pid = uuid.UUID(_demo(site).rsplit("/", 1)[1])
+    projects = site.get(f"/api/v1/processes/{pid}/cases", params={"projects": "true"}).json()
+    links = Links(Counting())
+    made = [links.project(i["project_id"], pid) for i in projects["items"]]
+    made += [links.process(pid), links.process(pid, "/impact")]
+    assert len(made) > 5
+    assert all(m.startswith("/p/") for m in made)
+    assert len(opened) == 2  # every process's code, then this process's project codes
+    assert Links(None).process(pid) == f"/processes/{pid}"  # no read models: ids

@@ -19,20 +19,25 @@ NOT_FOUND = "/no-such-page-here"
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def _first_link(page: Page, pattern: str) -> str:
-    href = page.locator(f"a[href^='{pattern}']").first.get_attribute("href")
-    assert href is not None, f"no link to {pattern} on {page.url}"
+#: Links as the pages print them: readable addresses (/p/<code>[/projects/<slug>]).
+PROCESS_LINK = "main a[href^='/p/']:not([href*='/projects/'])"
+PROJECT_LINK = "main a[href^='/p/'][href*='/projects/']"
+
+
+def _first_link(page: Page, selector: str) -> str:
+    href = page.locator(selector).first.get_attribute("href")
+    assert href is not None, f"no link {selector} on {page.url}"
     return href
 
 
 def public_pages(page: Page, base: str) -> list[str]:
     """Every kind of public page of the demo: found by following links, as a visitor would."""
     page.goto(f"{base}/?lang=en")
-    process = _first_link(page, "/processes/")
+    process = _first_link(page, PROCESS_LINK)
     page.goto(f"{base}{process}/projects")
-    project = _first_link(page, "/projects/")
+    project = _first_link(page, PROJECT_LINK)
     page.goto(f"{base}{process}/projects?show=all&status=rejected")
-    rejected = _first_link(page, "/proposals/")
+    rejected = _first_link(page, "a[href^='/proposals/']")
     return [
         "/",
         process,
@@ -72,12 +77,10 @@ def test_keyboard_alone_reaches_the_projects(page: Page, served_demo: str) -> No
     assert page.url.endswith("#main")
     for _ in range(20):  # tab on until the first process link has focus
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.getAttribute('href') || ''").startswith(
-            "/processes/"
-        ):
+        if page.evaluate("document.activeElement.getAttribute('href') || ''").startswith("/p/"):
             break
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/processes/[0-9a-f-]{36}$"))
+    page.wait_for_url(re.compile(r"/p/[^/]+$"))
     focused = page.locator("a", has_text="Projects and proposals")
     focused.focus()
     page.keyboard.press("Enter")
@@ -96,14 +99,14 @@ def test_a_visitor_follows_the_money_and_the_reasons(
     page: Page, page_log: PageLog, served_demo: str
 ) -> None:
     page.goto(f"{served_demo}/?lang=en")
-    page.locator("a[href^='/processes/']").first.click()
+    page.locator(PROCESS_LINK).first.click()
     why = page.locator("table", has_text="Why each proposal is in or out")
     selected = why.locator("tr", has_text="Selected").first
     assert re.search(r"in: ranked \d+", selected.inner_text())
     selected.locator("a").click()
     page.wait_for_url(re.compile(r"/proposals/"))
     page.get_by_role("link", name="The project it became").click()
-    page.wait_for_url(re.compile(r"/projects/"))
+    page.wait_for_url(re.compile(r"/p/[^/]+/projects/"))  # a readable address
     assert page.get_by_role("heading", name="Spend against the approved amount").is_visible()
     assert page.get_by_role("img", name=re.compile("^Spend: ")).is_visible()
     assert page.get_by_role("heading", name="The council's decision").is_visible()

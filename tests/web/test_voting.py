@@ -272,6 +272,9 @@ def test_the_process_page_links_to_the_vote_and_the_receipts(tmp_path: Path) -> 
     for vote in _vote(tmp_path, VoteMethod.APPROVAL, worker=True):
         page = vote.client.get(f"/processes/{vote.process}", params={"lang": "da"})
         assert page.status_code == 200, page.text
-        assert f'href="/processes/{vote.process}/vote"' in page.text
+        # readable addresses (the process's code is "green"), which lead to the same pages
+        assert 'href="/p/green/vote"' in page.text
         assert "Stem med din kode" in page.text
-        assert f'href="/processes/{vote.process}/receipt"' in page.text
+        assert 'href="/p/green/receipt"' in page.text
+        assert vote.client.get("/p/green/vote").status_code == 200
+        assert vote.client.get("/p/green/receipt").status_code == 200
