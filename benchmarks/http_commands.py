@@ -245,6 +245,8 @@ class KeepAliveClient:
         self.address = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
         self.sock: socket.socket | None = None
+        #: the last answer's Server-Timing app time (ms), NaN when it carried none
+        self.server_ms = float("nan")
         self.pending = b""
 
     def post_json(self, path: str, body: Any) -> int:
@@ -274,10 +276,14 @@ class KeepAliveClient:
         head, _, rest = self.pending.partition(b"\r\n\r\n")
         lines = head.split(b"\r\n")
         length = 0
+        self.server_ms = float("nan")
         for line in lines[1:]:
             name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
+            key = name.strip().lower()
+            if key == b"content-length":
                 length = int(value)
+            elif key == b"server-timing" and b"app;dur=" in value:
+                self.server_ms = float(value.split(b"app;dur=")[1].split(b",")[0])
         while len(rest) < length:
             rest += self._recv()
         self.pending = rest[length:]

@@ -33,6 +33,7 @@ from api.http.openapi_problems import document_problems
 from api.http.report_cache import ReportCache
 from api.http.routes import ROUTERS
 from api.http.routes.common import API_PREFIX
+from api.http.timing import ServerTiming
 from api.keys import KeyStore, SqlTables
 from api.reads import ReadStore
 from api.web import install_web
@@ -106,6 +107,8 @@ def create_app(
     api.add_middleware(GZipMiddleware, minimum_size=1024)
     # /p/<process code>/projects/<project code> and codes in /processes/... paths
     api.add_middleware(ReadableAddresses)
+    # outermost: the app's whole time for the request, as Server-Timing
+    api.add_middleware(ServerTiming)
     _install_openapi(api)
     install_web(api)
     return api

@@ -91,7 +91,8 @@ def test_a_log_is_written_once_and_shown_and_a_resend_is_not_counted_again(
     body["seconds_to_log"] = "7"
     done = volunteer.post(path, data=body, follow_redirects=False)
     assert done.status_code == 303
-    assert done.headers["location"].endswith("?done=1")
+    # the page it leads to waits until the read models include the log's position
+    assert re.search(r"\?done=1&at=\d+$", done.headers["location"])
     assert _logged(volunteer) == before + 1
     again = volunteer.post(path, data=body, follow_redirects=False)  # the same client id
     assert again.status_code == 303
@@ -157,3 +158,13 @@ def test_without_a_session_the_page_asks_to_sign_in_and_the_service_worker_is_se
     assert worker.status_code == 200
     assert worker.headers["content-type"].startswith("text/javascript")
     assert "/my/" in worker.text
+
+
+def test_a_made_up_position_does_not_hold_the_page(volunteer: TestClient) -> None:
+    """``?at=`` waits for no more than what is stored: a huge one answers at once."""
+    path = _first_log_path(volunteer)
+    page = volunteer.get(f"{path}?done=1&at=999999999999")
+    assert page.status_code == 200
+    timing = page.headers["server-timing"]  # the app's own time (api/http/timing.py)
+    assert re.fullmatch(r"app;dur=\d+\.\d", timing)
+    assert float(timing.split("=")[1]) < 5_000  # never the read models' wait limit

@@ -20,7 +20,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
@@ -144,9 +144,19 @@ def _log_page(request: Request, seen: Seen, commitment_id: UUID, form: LogForm) 
 def log_form(
     commitment_id: UUID, request: Request, principal: SignedIn, app: App, reads: ReadModels
 ) -> HTMLResponse:
-    """The log form (what the commitment's QR code opens), with the hours so far."""
+    """The log form (what the commitment's QR code opens), with the hours so far.
+
+    After a log, ``?at=<position>`` (the log's place in the event log) makes the page wait
+    until the read models include it, so the volunteer sees their log at once. The wait is
+    here, not in the POST: the POST answers as soon as the log is stored. A position past
+    the log's end waits for no more than what is stored (a made-up one costs nothing)."""
     refused = _mine(request, principal)
-    return refused or _log_page(request, Seen(app, reads, principal), commitment_id, LogForm())
+    if refused is not None:
+        return refused
+    at = request.query_params.get("at", "")
+    if at.isdigit():
+        reads.wait_for(min(int(at), app.recorder.max_notification_id() or 0))
+    return _log_page(request, Seen(app, reads, principal), commitment_id, LogForm())
 
 
 @router.post("/my/commitments/{commitment_id}/log", response_model=None)
@@ -178,7 +188,9 @@ async def log_work(
     if isinstance(outcome, LogForm):
         seen = Seen(app, reads, principal)
         return await run_in_threadpool(_log_page, request, seen, commitment_id, outcome)
-    return await wait_then_redirect(reads, outcome, f"/my/commitments/{commitment_id}/log?done=1")
+    # stored: answer at once; the page it leads to waits for the read models (?at=)
+    path = f"/my/commitments/{commitment_id}/log?done=1&at={outcome}"
+    return RedirectResponse(path, status_code=303)
 
 
 def _commitment(
