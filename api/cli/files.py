@@ -12,6 +12,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -47,3 +48,16 @@ def replaced_atomically(path: Path, field: str = "output") -> Iterator[TextIO]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def as_of_moment(text: str | None, field: str = "as_of") -> datetime | None:
+    """An ``--as-of`` value: an ISO 8601 time with its UTC offset (None: now)."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise InvalidInput(field, "give a UTC offset, e.g. 2026-05-01T12:00:00+00:00")
+    return moment

@@ -26,6 +26,7 @@ from api.cli.imports import (
     parameters_app,
 )
 from api.cli.invite import invite
+from api.cli.open_data import register as register_open_data
 from api.cli.outcome import outcome
 from api.cli.pabulib import export_app, import_app
 from api.cli.people import people_app
@@ -54,6 +55,7 @@ cli.command()(serve)
 cli.add_typer(
     project_app, name="project", help="Keep the read models up to date (the projection worker)."
 )
+register_open_data(export_app)
 cli.add_typer(export_app, name="export", help="Export data in open standards.")
 cli.command("outcome")(outcome)
 cli.command("timeline")(timeline)

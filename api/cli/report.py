@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -27,6 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import fail
+from api.cli.files import as_of_moment
 from api.web.pack import build_pack, find_release
 from api.web.pack.folder import write_pack
 from coprod.adapters.config import settings_from_env
@@ -72,7 +72,7 @@ def impact(
     try:
         report = impact_report(
             _uuid(process),
-            _moment(as_of),
+            as_of_moment(as_of),
             settings=settings_from_env(),
             backlog_months=backlog_months,
         )
@@ -182,18 +182,6 @@ def _uuid(text: str) -> UUID:
         return UUID(text)
     except ValueError:
         raise InvalidInput("process", f"{text!r} is not a process id (a UUID)") from None
-
-
-def _moment(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("as_of", f"{text!r} is not an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise InvalidInput("as_of", "give a UTC offset, e.g. 2026-05-01T12:00:00+00:00")
-    return moment
 
 
 def _text(value: object) -> str:

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import fail
+from api.cli.files import as_of_moment
 from coprod.adapters.config import settings_from_env
 from coprod.application import Coprod
 from coprod.domain.errors import CoprodError, InvalidInput, NotFound
@@ -60,7 +61,7 @@ def timeline(
 ) -> None:
     """The story of one project from idea to outcomes: who did what, when, why, what changed."""
     try:
-        moment = _moment(as_of)
+        moment = as_of_moment(as_of)
         result = project_timeline(_uuid(project), moment, settings=settings_from_env())
         community = _community(result, moment)
     except CoprodError as e:
@@ -99,18 +100,6 @@ def _uuid(text: str) -> UUID:
         return UUID(text)
     except ValueError:
         raise InvalidInput("project", f"{text!r} is not an id (a UUID)") from None
-
-
-def _moment(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("as_of", f"{text!r} is not an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise InvalidInput("as_of", "give a UTC offset, e.g. 2026-05-01T12:00:00+00:00")
-    return moment
 
 
 def _short(value: object) -> str:
