@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.codes import codes_app
+from api.cli.dataset import register as register_dataset
 from api.cli.errors import CoprodGroup, fail
 from api.cli.evaluator import register as register_evaluator
 from api.cli.files import check_output, replaced_atomically
@@ -56,6 +57,7 @@ cli.add_typer(
     project_app, name="project", help="Keep the read models up to date (the projection worker)."
 )
 register_open_data(export_app)
+register_dataset(export_app)
 cli.add_typer(export_app, name="export", help="Export data in open standards.")
 cli.command("outcome")(outcome)
 cli.command("timeline")(timeline)
