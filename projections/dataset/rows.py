@@ -220,20 +220,32 @@ def ballot_rows(event: Ballot.BallotCast) -> Iterator[tuple[str, Row]]:
         },
     )
     choices = event.choices
-    for proposal in choices.approvals:
+    yield from _choice_rows(
+        ballot,
+        [str(p) for p in choices.approvals],
+        [(str(p), n) for p, n in choices.points],
+        [str(p) for p in choices.ranking],
+    )
+
+
+def _choice_rows(
+    ballot: str, approvals: list[str], points: list[tuple[str, int]], ranking: list[str]
+) -> Iterator[tuple[str, Row]]:
+    """One row per proposal a ballot marks: approved, given points, or ranked."""
+    for proposal in approvals:
         yield (
             "ballot_choices",
-            {"ballot_id": ballot, "proposal_id": str(proposal), "points": None, "rank": None},
+            {"ballot_id": ballot, "proposal_id": proposal, "points": None, "rank": None},
         )
-    for proposal, points in choices.points:
+    for proposal, given in points:
         yield (
             "ballot_choices",
-            {"ballot_id": ballot, "proposal_id": str(proposal), "points": points, "rank": None},
+            {"ballot_id": ballot, "proposal_id": proposal, "points": given, "rank": None},
         )
-    for rank, proposal in enumerate(choices.ranking, start=1):
+    for rank, proposal in enumerate(ranking, start=1):
         yield (
             "ballot_choices",
-            {"ballot_id": ballot, "proposal_id": str(proposal), "points": None, "rank": rank},
+            {"ballot_id": ballot, "proposal_id": proposal, "points": None, "rank": rank},
         )
 
 
@@ -269,40 +281,12 @@ def stored_ballot_rows(notification: Any, mapper: Any) -> list[tuple[str, Row]]:
             },
         )
     ]
-    for proposal in parsed.approvals:
-        rows.append(
-            (
-                "ballot_choices",
-                {
-                    "ballot_id": ballot,
-                    "proposal_id": str(UUID(hex=proposal)),
-                    "points": None,
-                    "rank": None,
-                },
-            )
+    rows.extend(
+        _choice_rows(
+            ballot,
+            [str(UUID(hex=p)) for p in parsed.approvals],
+            [(str(UUID(hex=p)), n) for p, n in parsed.points],
+            [str(UUID(hex=p)) for p in parsed.ranking],
         )
-    for proposal, points in parsed.points:
-        rows.append(
-            (
-                "ballot_choices",
-                {
-                    "ballot_id": ballot,
-                    "proposal_id": str(UUID(hex=proposal)),
-                    "points": points,
-                    "rank": None,
-                },
-            )
-        )
-    for rank, proposal in enumerate(parsed.ranking, start=1):
-        rows.append(
-            (
-                "ballot_choices",
-                {
-                    "ballot_id": ballot,
-                    "proposal_id": str(UUID(hex=proposal)),
-                    "points": None,
-                    "rank": rank,
-                },
-            )
-        )
+    )
     return rows

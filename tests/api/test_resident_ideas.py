@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from api.web.links import Links
 from coprod.application import Coprod
 from coprod.domain.organisation import Person
 from tests.api.conftest import World, event_topics, post
@@ -29,7 +30,8 @@ def test_a_resident_submits_an_idea_with_contact_details_kept_out_of_the_log(
     client: TestClient, process_id: uuid.UUID, coprod: Coprod, tmp_path: Path
 ) -> None:
     process_page = client.get(f"/processes/{process_id}").text
-    assert f"/processes/{process_id}/ideas/new" in process_page
+    reads = client.app.state.reads  # type: ignore[attr-defined]
+    assert Links(reads).process(process_id, "/ideas/new") in process_page  # readable address
     form = _form(client, process_id)
     assert "only to ask you about this idea" in form  # the consent text beside the fields
     sent = client.post(

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.http.deps import CoprodApp, PublicReader, Reads
+from api.http.errors import PROBLEM_JSON
 from api.keys import Principal
 from coprod.application import Coprod, policy
 from coprod.domain.errors import NotAllowed
@@ -30,10 +32,27 @@ from projections.open_data import (
     three_sixty_giving,
 )
 
-router = APIRouter(tags=["open data"])
+router = APIRouter(tags=["exports"])
 
-Release = Query(None, ge=1, description="The published release to describe (default: latest)")
+#: The public asking for the live log (``current=true``): the one refusal these reads add.
+LIVE_REFUSED: dict[int | str, dict[str, Any]] = {
+    403: {
+        "description": "current=true without a key of the council's officers or evaluators",
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+}
+
 Current = Query(False, description="The log as it is now (the council's officers, evaluators)")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which state of the log an export describes: a release (default the latest), or now."""
+
+    release: int | None = Query(
+        None, ge=1, description="The published release to describe (default: the latest)"
+    )
+    current: bool = Current
 
 
 def _live(app: Coprod, who: Principal | None, process_id: UUID, current: bool) -> bool:
@@ -48,10 +67,10 @@ def _live(app: Coprod, who: Principal | None, process_id: UUID, current: bool) -
 
 
 def _snapshot(
-    app: Coprod, who: Principal | None, process_id: UUID, release: int | None, current: bool
+    app: Coprod, who: Principal | None, process_id: UUID, scope: Scope
 ) -> ProcessSnapshot:
-    live = _live(app, who, process_id, current)
-    position = export_position(app, process_id, release=release, current=live)
+    live = _live(app, who, process_id, scope.current)
+    position = export_position(app, process_id, release=scope.release, current=live)
     return ProcessSnapshot.read(app, process_id, position)
 
 
@@ -68,25 +87,24 @@ def _base(request: Request) -> str:
     return os.environ.get("COPROD_BASE_URL") or str(request.base_url).rstrip("/")
 
 
-@router.get("/processes/{process_id}/exports/{standard}.json")
+@router.get("/processes/{process_id}/exports/{standard}.json", responses=LIVE_REFUSED)
 def process_export(
     process_id: UUID,
     standard: Literal["ocds", "360giving"],
     who: PublicReader,
     app: CoprodApp,
     request: Request,
-    release: int | None = Release,
-    current: bool = Current,
+    scope: Annotated[Scope, Depends()],
 ) -> Response:
     """``ocds``: an OCDS 1.1 release package of the process's funded projects (planning
     stage); ``360giving``: a 360Giving data package, a grant per funded project."""
-    snapshot = _snapshot(app, who, process_id, release, current)
+    snapshot = _snapshot(app, who, process_id, scope)
     build = ocds_release_package if standard == "ocds" else three_sixty_giving
     package = build(snapshot, base_url=_base(request))
     return _json(package, f"{standard}-{process_id}.json")
 
 
-@router.get("/projects/{project_id}/provenance")
+@router.get("/projects/{project_id}/provenance", responses=LIVE_REFUSED)
 def provenance(
     project_id: UUID,
     who: PublicReader,
