@@ -109,6 +109,8 @@ class Queues:
     #: The council's funded projects (id, title), by title: where milestones and spend go.
     projects: tuple[tuple[UUID, str], ...]
     position: int
+    #: Per process with paper ballots typed in but not yet checked: (id, name, how many).
+    paper_ballots: tuple[tuple[UUID, str, int], ...] = ()
 
 
 def council_queues(conn: Connection, council_id: UUID, today: date, *, limit: int = 20) -> Queues:
@@ -147,6 +149,16 @@ def council_queues(conn: Connection, council_id: UUID, today: date, *, limit: in
                 )
             ),
             position=tracked_position(conn, p),
+            paper_ballots=tuple(
+                (UUID(hex=r[0]), r[1], int(r[2]))
+                for r in conn.execute(
+                    f"SELECT s.process_id, s.name, COUNT(*) FROM {p}_paper_ballots b "
+                    f"JOIN {p}_processes s ON s.process_id = b.process_id "
+                    "WHERE s.council_id = ? AND b.state = 'pending' "
+                    "GROUP BY s.process_id, s.name ORDER BY s.name, s.process_id",
+                    [c],
+                )
+            ),
         )
 
     return read_active(conn, QueuesModel, read)

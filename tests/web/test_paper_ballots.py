@@ -89,6 +89,13 @@ def test_a_paper_ballot_counts_only_after_a_second_officer_confirms_it(desk: Des
     assert desk.count("PaperBallot.Entered") == 1
     assert desk.count("Ballot.BallotCast") == 0
 
+    home = desk.checker.get("/console?lang=en").text  # the console's queues count it
+    assert (
+        '<a href="#paper-ballots">Paper ballots waiting for a second officer</a>: <strong>1</strong>'
+        in home
+    )
+    assert "1 paper to check" in home
+
     check = desk.checker.get(f"/console/paper-ballots/{_paper_id(desk, 'P-0001')}")
     assert "Rain garden" in check.text
     assert "Benches" in check.text
@@ -99,6 +106,8 @@ def test_a_paper_ballot_counts_only_after_a_second_officer_confirms_it(desk: Des
     assert "checked and confirmed: it counts" in confirmed.text
     assert desk.count("Ballot.BallotCast") == 1
     assert "P-0001" not in confirmed.text.split("Waiting for a second officer")[1].split("<h2")[0]
+    home = desk.checker.get("/console?lang=da").text
+    assert "Papirstemmesedler, der venter på en anden medarbejder</a>: <strong>0</strong>" in home
 
 
 @pytest.mark.parametrize(
