@@ -624,6 +624,16 @@ MATRIX: dict[str, Row] = {
         council_command(201),
         lambda ids: {"serial": serial("P"), "choices": {"approvals": [ids["proposal_id"]]}},
     ),
+    "ballots_list_paper_ballots": Row(
+        lambda s, side: as_params(s.ballot(side)),
+        cells(
+            (Ok(200, frozenset({"total", "items"})), OTHER_COUNCIL),
+            (OFFICERS_ONLY, OFFICERS_ONLY),
+            (READ_ONLY, READ_ONLY),
+            (NO_KEY, NO_KEY),
+        ),
+        reads=True,
+    ),
     # checked by a second officer: the paper was entered by the system (not the caller)
     "ballots_confirm_paper_ballot": Row(paper_ballot, council_command()),
     "ballots_discard_paper_ballot": Row(

@@ -89,6 +89,14 @@ def test_a_paper_ballot_counts_only_after_a_second_officer_confirms_it(desk: Des
     assert desk.count("PaperBallot.Entered") == 1
     assert desk.count("Ballot.BallotCast") == 0
 
+    keys = desk.app.state.keys
+    council = desk.coprod.get_process(desk.process).council_id
+    key = {"Authorization": f"Bearer {keys.create(council, Role.COUNCIL_OFFICER).secret}"}
+    listed = desk.checker.get(f"/api/v1/processes/{desk.process}/paper-ballots", headers=key)
+    assert listed.status_code == 200  # the same queue over HTTP
+    assert [(i["serial"], i["entered_by_you"]) for i in listed.json()["items"]] == [
+        ("P-0001", False)
+    ]
     home = desk.checker.get("/console?lang=en").text  # the console's queues count it
     assert (
         '<a href="#paper-ballots">Paper ballots waiting for a second officer</a>: <strong>1</strong>'

@@ -8,18 +8,21 @@ then forgotten; only the pseudonym is recorded.
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Response
 from pydantic import Field
 
-from api.http.deps import CoprodApp, Officer
+from api.http.deps import CoprodApp, Officer, Reads
 from api.http.fields import Code, Count, Text
-from api.http.routes.common import Body, CommandResult, run_command
+from api.http.routes.common import Body, CommandResult, View, run_command
+from coprod.application import policy
 from coprod.application.commands import ballots as cmd
 from coprod.domain.ballot import AgeBand, BallotChannel, Sex
 from coprod.domain.errors import InvalidInput
 from coprod.domain.voting import BallotChoices
+from projections.queues.paper import pending_paper_ballots
 
 router = APIRouter(tags=["ballots"])
 
@@ -138,3 +141,39 @@ def discard_paper_ballot(
     """A second officer found the entry does not match the paper: it never counts."""
     command = cmd.DiscardPaperBallot(paper_ballot_id=paper_ballot_id, reason=body.reason)
     return run_command(response, app.discard_paper_ballot, command, who.actor)
+
+
+class PaperBallotWaiting(View):
+    id: UUID
+    serial: str = Field(description="The number printed on the paper")
+    entered_at: datetime
+    entered_by_you: bool = Field(
+        description="Whether the caller typed it in (then another officer must check it)"
+    )
+
+
+class PaperBallotsWaiting(View):
+    total: int
+    items: list[PaperBallotWaiting]
+
+
+@router.get("/processes/{process_id}/paper-ballots", response_model=PaperBallotsWaiting)
+def list_paper_ballots(
+    process_id: UUID, who: Officer, app: CoprodApp, reads: Reads
+) -> PaperBallotsWaiting:
+    """The process's paper ballots typed in and waiting for a second officer, oldest first
+    (the queues read model); officers of the process's council only."""
+    process = app.get_process(process_id)
+    policy.council_officer_of(who.actor, process.council_id, f"process {process_id}")
+    with reads.connection() as conn:
+        waiting = pending_paper_ballots(conn, process_id)
+    items = [
+        PaperBallotWaiting(
+            id=p.paper_ballot_id,
+            serial=p.serial,
+            entered_at=p.entered_at,
+            entered_by_you=p.entered_by == who.actor.id,
+        )
+        for p in waiting
+    ]
+    return PaperBallotsWaiting(total=len(items), items=items)
