@@ -37,7 +37,15 @@ def _log_size(s: Scenario) -> int:
     return s.coprod.recorder.max_notification_id() or 0
 
 
+def _caught_up(client: TestClient) -> None:
+    """Wait until the read models show what was written: the console's queues are one."""
+    coprod = client.app.state.coprod  # type: ignore[attr-defined]
+    client.app.state.reads.wait_for(coprod.recorder.max_notification_id())  # type: ignore[attr-defined]
+
+
 def _token(client: TestClient, path: str) -> str:
+    """The CSRF token of the page's first form, once the read models show what was written."""
+    _caught_up(client)
     page = client.get(path)
     assert page.status_code == 200, page.text
     return csrf_of(page.text)
@@ -52,6 +60,7 @@ def test_the_home_page_shows_the_queues_and_links(
     s.contribution("own")
     s.proposal("own", "decision")
     client = _officer(s)
+    _caught_up(client)
     page = client.get("/console", headers=headers)
     assert page.status_code == 200, page.text
     assert title in page.text
@@ -284,6 +293,7 @@ def test_milestones_and_spend_one_by_one(s: Scenario) -> None:
     ids = s.project("own")
     client = _officer(s)
     path = f"/console/projects/{ids['project']}"
+    _caught_up(client)
     home = client.get("/console", headers=EN).text
     assert f'href="{path}"' in home
     token = _token(client, path)
