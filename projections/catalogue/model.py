@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Tracking
 
 from coprod.domain.ballot import Ballot
+from coprod.domain.commissioning import ServiceNeed
 from coprod.domain.commitment import Commitment, Contribution
 from coprod.domain.decision import Decision, status_after_decision
 from coprod.domain.organisation import Organisation, Person
@@ -25,6 +26,7 @@ from coprod.domain.process import Process
 from coprod.domain.project import Project, ProjectStatus
 from coprod.domain.proposal import IDEA, MERGED, WITHDRAWN, Proposal
 from coprod.domain.release import Release
+from coprod.domain.tender import Tender
 from coprod.domain.values import Money
 from projections.catalogue.tables import CASE_COLUMNS, DICTIONARY, create_statements
 from projections.kernel.batching import RowBuffer, SubjectIndex
@@ -72,6 +74,8 @@ handlers: Handlers[_Batch] = Handlers(
         CensusShares,
         VolunteerRates,
         Release,
+        ServiceNeed,
+        Tender,
     ),
 )
 

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Tracking
 
 from coprod.domain.ballot import Ballot
+from coprod.domain.commissioning import ServiceNeed
 from coprod.domain.commitment import Commitment, Contribution
 from coprod.domain.decision import Decision
 from coprod.domain.organisation import Organisation, Person
@@ -22,6 +23,7 @@ from coprod.domain.process import Process
 from coprod.domain.project import Project
 from coprod.domain.proposal import Proposal
 from coprod.domain.release import Release
+from coprod.domain.tender import Tender
 from projections.commitments.tables import DICTIONARY, SUFFIXES, create_statements
 from projections.kernel.handlers import Handlers, events_of
 from projections.kernel.rowmodel import RowModel, RowWriter
@@ -47,6 +49,8 @@ handlers: Handlers[RowWriter] = Handlers(
         CensusShares,
         VolunteerRates,
         Release,
+        ServiceNeed,
+        Tender,
     ),
 )
 

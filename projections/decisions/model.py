@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Tracking
 
 from coprod.domain.ballot import Ballot
+from coprod.domain.commissioning import ServiceNeed
 from coprod.domain.commitment import Commitment, Contribution
 from coprod.domain.decision import Decision, DecisionRecord
 from coprod.domain.organisation import Organisation, Person
@@ -23,6 +24,7 @@ from coprod.domain.process import Process
 from coprod.domain.project import Project
 from coprod.domain.proposal import Proposal
 from coprod.domain.release import Release
+from coprod.domain.tender import Tender
 from coprod.domain.values import Money
 from projections.decisions.tables import DICTIONARY, SUFFIXES, create_statements
 from projections.kernel.handlers import Handlers, events_of
@@ -59,6 +61,8 @@ handlers: Handlers[_Batch] = Handlers(
         CensusShares,
         VolunteerRates,
         Release,
+        ServiceNeed,
+        Tender,
     ),
 )
 

@@ -16,6 +16,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from coprod.domain.ballot import Ballot, ballot_counts
+from coprod.domain.commissioning import ServiceNeed
 from coprod.domain.commitment import Commitment, Contribution
 from coprod.domain.decision import Decision, missing_elements
 from coprod.domain.organisation import Organisation, Person
@@ -28,6 +29,7 @@ from coprod.domain.process import DEFAULT_DISCLOSURE_K, Process
 from coprod.domain.project import Project
 from coprod.domain.proposal import Proposal
 from coprod.domain.release import Release
+from coprod.domain.tender import Tender
 from coprod.domain.values import Role
 from projections.impact import facts
 from projections.impact.batch import Batch
@@ -51,7 +53,16 @@ handlers: Handlers[Batch] = Handlers(
         Proposal.IdeaAmended,
     ),
     # Aggregates the impact figures take nothing from: their new events need no edit here.
-    ignores_all_of=(Organisation, Person, Outcome, PabulibSource, PaperBallot, Release),
+    ignores_all_of=(
+        Organisation,
+        Person,
+        Outcome,
+        PabulibSource,
+        PaperBallot,
+        Release,
+        ServiceNeed,
+        Tender,
+    ),
 )
 
 #: Roles whose mark of a commitment as met certifies its in-kind value (DOMAIN.md §4). The

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Tracking
 
 from coprod.domain.ballot import Ballot
+from coprod.domain.commissioning import ServiceNeed
 from coprod.domain.commitment import Commitment, Contribution
 from coprod.domain.decision import Decision
 from coprod.domain.organisation import Organisation, Person
@@ -18,6 +19,7 @@ from coprod.domain.process import Process
 from coprod.domain.project import Project
 from coprod.domain.proposal import Proposal
 from coprod.domain.release import Release
+from coprod.domain.tender import Tender
 from projections.kernel.handlers import Handlers
 from projections.kernel.rowmodel import RowModel, RowWriter
 from projections.organisations.tables import DICTIONARY, SUFFIXES, create_statements
@@ -41,6 +43,8 @@ handlers: Handlers[RowWriter] = Handlers(
         CensusShares,
         VolunteerRates,
         Release,
+        ServiceNeed,
+        Tender,
     ),
 )
 

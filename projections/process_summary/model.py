@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Mapper, Notification, Tracking
 
 from coprod.domain.ballot import Ballot, ballot_counts
+from coprod.domain.commissioning import ServiceNeed
 from coprod.domain.commitment import Commitment, Contribution
 from coprod.domain.decision import Decision
 from coprod.domain.organisation import Organisation, Person
@@ -27,6 +28,7 @@ from coprod.domain.process import Process
 from coprod.domain.project import Project
 from coprod.domain.proposal import Proposal
 from coprod.domain.release import Release
+from coprod.domain.tender import Tender
 from coprod.domain.voting import VoteMethod
 from projections.ballot_runs import RUN_COLUMNS, BallotRuns
 from projections.kernel.batching import RowBuffer, SubjectIndex
@@ -89,6 +91,8 @@ handlers: Handlers[_Batch] = Handlers(
         CensusShares,
         VolunteerRates,
         Release,
+        ServiceNeed,
+        Tender,
     ),
 )
 

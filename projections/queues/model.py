@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Tracking
 
 from coprod.domain.ballot import Ballot
+from coprod.domain.commissioning import ServiceNeed
 from coprod.domain.commitment import Commitment, Contribution
 from coprod.domain.decision import Decision, status_after_decision
 from coprod.domain.organisation import Organisation, Person
@@ -25,6 +26,7 @@ from coprod.domain.process import Process
 from coprod.domain.project import Project
 from coprod.domain.proposal import IDEA, MERGED, WITHDRAWN, Proposal
 from coprod.domain.release import Release
+from coprod.domain.tender import Tender
 from projections.kernel.handlers import Handlers, events_of
 from projections.kernel.rowmodel import RowModel, RowWriter
 from projections.queues.tables import DICTIONARY, SUFFIXES, create_statements
@@ -64,6 +66,8 @@ handlers: Handlers[_Batch] = Handlers(
         CensusShares,
         VolunteerRates,
         Release,
+        ServiceNeed,
+        Tender,
     ),
 )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from coprod.domain.ballot import Ballot
+from coprod.domain.commissioning import ServiceNeed
 from coprod.domain.organisation import Organisation, Person
 from coprod.domain.pabulib_source import PabulibSource
 from coprod.domain.paper_ballot import PaperBallot
@@ -19,6 +20,7 @@ from coprod.domain.parameters import CensusShares, VolunteerRates
 from coprod.domain.process import Process
 from coprod.domain.proposal import Proposal
 from coprod.domain.release import Release
+from coprod.domain.tender import Tender
 from projections.kernel.handlers import Handlers
 
 if TYPE_CHECKING:
@@ -46,5 +48,7 @@ handlers: Handlers[TimelineBatch] = Handlers(
         CensusShares,
         VolunteerRates,
         Release,
+        ServiceNeed,
+        Tender,
     ),
 )

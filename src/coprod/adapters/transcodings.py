@@ -34,12 +34,14 @@ STORED_MODULES = (
     "coprod.domain.parameters",
     "coprod.adapters.privacy",
     "coprod.domain.pabulib_source",
+    "coprod.domain.commissioning_terms",
 )
 
 #: Every module that pins its aggregates' stored topics (``keep_stored_topics``): importing
 #: it registers them, so a reader resolves any stored topic whatever it imported first.
 TOPIC_MODULES = (
     "coprod.domain.ballot",
+    "coprod.domain.commissioning",
     "coprod.domain.commitment",
     "coprod.domain.decision",
     "coprod.domain.organisation",
@@ -50,6 +52,7 @@ TOPIC_MODULES = (
     "coprod.domain.project",
     "coprod.domain.proposal",
     "coprod.domain.release",
+    "coprod.domain.tender",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coprod.application.base import SYSTEM_ACTOR, CoprodBase, Receipt
+from coprod.application.commissioning import CommissioningCommands
 from coprod.application.contributions import ContributionCommands
 from coprod.application.decisions import DecisionCommands
 from coprod.application.imports import ImportCommands
@@ -34,6 +35,7 @@ class Coprod(
     ReleaseCommands,
     ImportCommands,
     ParameterImportCommands,
+    CommissioningCommands,
 ):
     """Every write-side use case of coprod; construct one per process and share it."""
 
