@@ -14,6 +14,7 @@ from coprod.adapters.config import StoreSettings
 from coprod.application.base import CoprodBase
 from projections.addresses import AddressesModel
 from projections.catalogue import CatalogueModel
+from projections.commissioning import CommissioningModel
 from projections.commitments import CommitmentsModel
 from projections.decisions import DecisionsModel
 from projections.impact.model import ImpactModel
@@ -46,6 +47,7 @@ READ_MODELS: dict[str, Callable[[], ReadModel]] = {
     "decisions": DecisionsModel,
     "addresses": AddressesModel,
     "organisations": OrganisationsModel,
+    "commissioning": CommissioningModel,
 }
 
 

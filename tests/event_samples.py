@@ -36,6 +36,8 @@ def _value_for(tp: Any, field: str) -> Any:
             return PSEUDONYM
         if field in ("currency",):
             return "DKK"
+        if field == "code" or field.endswith("_code"):
+            return "sample-code"  # codes are slugs (lowercase, digits, inner hyphens)
         return f"sample {field} ÆØÅ"
     if tp is bool:
         return True

@@ -35,6 +35,7 @@ from api.cli.privacy import privacy_app, secrets_app
 from api.cli.projections import project_app
 from api.cli.report import report_app
 from api.cli.serve import keys_app, publish_demo_release, serve
+from api.cli.tenders import tenders_app
 from api.cli.timeline import timeline
 from api.cli.verify import verify
 from api.demo import seed_demo, voting_process_id
@@ -52,6 +53,7 @@ cli = typer.Typer(
 cli.add_typer(import_app, name="import", help="Import data from open standards.")
 cli.add_typer(keys_app, name="keys", help="Create, revoke and list API keys.")
 cli.add_typer(codes_app, name="codes", help="One-time voting codes and the letters to post.")
+cli.add_typer(tenders_app, name="tenders", help="Co-commissioning: tenders and their outcome.")
 cli.command()(serve)
 cli.add_typer(
     project_app, name="project", help="Keep the read models up to date (the projection worker)."

@@ -22,6 +22,7 @@ from typing import Any
 
 from api.demo.clock import SimulatedClock, simulated_time
 from api.demo.codelivery import CoDeliverySteps
+from api.demo.commissioning import CommissioningSteps
 from api.demo.cycle import CycleSteps
 from api.demo.data import DemoSummary, demo_process_id
 from api.demo.delivery import DeliverySteps
@@ -61,7 +62,9 @@ def _last_recorded(app: Coprod) -> datetime | None:
     return recorded
 
 
-class _Seeder(ParameterSteps, CycleSteps, DeliverySteps, CoDeliverySteps, VotingSteps):
+class _Seeder(
+    ParameterSteps, CycleSteps, DeliverySteps, CoDeliverySteps, CommissioningSteps, VotingSteps
+):
     """The steps of the cycle, in order; each step uses only application commands."""
 
     def run(self) -> None:
@@ -74,6 +77,7 @@ class _Seeder(ParameterSteps, CycleSteps, DeliverySteps, CoDeliverySteps, Voting
         self.decide()
         self.deliver()
         self.co_deliver()
+        self.co_commission()
         self.voting_process()
         self.say("recording delivery and the second vote in date order")
         self.run_agenda()

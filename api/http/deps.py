@@ -198,6 +198,18 @@ async def writer_caller(app: CoprodApp, principal: Annotated[Principal, Depends(
     return Caller(app, principal)
 
 
+@security
+async def signed_in_caller(
+    app: CoprodApp, principal: Annotated[Principal, Depends(current_principal)]
+) -> Caller:
+    """Any key that may write, whatever its organisation's kind (a resident on a tender's
+    panel acts as themself); evaluators and the public only read. The use case's policy
+    decides the rest."""
+    if principal.role in (Role.EVALUATOR, Role.PUBLIC):
+        raise Forbidden(f"the {principal.role.value} role is read-only")
+    return Caller(app, principal)
+
+
 PublicReader = Annotated[Principal | None, Depends(public_allowed)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 EvaluatorReader = Annotated[Principal, Depends(evaluator)]
@@ -207,6 +219,8 @@ Officer = Annotated[Principal, Depends(council_officer)]
 OfficerCall = Annotated[Caller, Depends(officer_caller)]
 #: The application and an officer or community member.
 WriterCall = Annotated[Caller, Depends(writer_caller)]
+#: The application and any signed-in caller (the policy judges the act).
+SignedInCall = Annotated[Caller, Depends(signed_in_caller)]
 
 
 async def if_match(

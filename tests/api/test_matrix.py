@@ -27,6 +27,7 @@ from api.http.errors import PROBLEM_JSON
 from coprod.application import SYSTEM_ACTOR
 from coprod.application.commands.ballots import EnterPaperBallot
 from coprod.domain.voting import BallotChoices
+from tests.api import commissioning_scenario as cc
 from tests.api.scenario import (
     SIDES,
     TODAY,
@@ -182,6 +183,12 @@ EVENTS_CSV = frozenset(
     {"position", "timestamp", "aggregate_type", "event_type", "topic", "originator_id"}
     | {"originator_version", "actor_id", "actor_role", "actor_organisation_id", "payload"}
 )
+TENDER_LIST = frozenset({"items"})
+TENDER_DETAIL = frozenset(
+    {"tender_id", "process_id", "code", "title", "stage", "need", "lots", "criteria", "scale"}
+    | {"deadline", "estimated_value", "published_on", "opened", "bid_count", "panel"}
+    | {"panel_declared", "k", "bids", "awards", "contracts", "scores"}
+)
 CONTRIBUTION = frozenset(
     {"id", "version", "commitment_id", "organisation_id", "project_id", "hours"}
     | {"people_count", "phase", "level", "worked_on", "status"}
@@ -204,6 +211,10 @@ EVALUATORS_ONLY = Deny(403, "forbidden", "only an evaluator may read this")
 NO_RELEASE = Deny(404, "not-found", "has no published release yet")
 #: Marking a pledge met certifies its in-kind value: the council's officer does it.
 GROUPS_DO_NOT_CERTIFY = Deny(403, "forbidden", "a group cannot certify its own pledge")
+
+
+#: A bid names its bidder: only that organisation's members (or the council's officers) send it.
+NOT_THE_BIDDER = Deny(403, "forbidden", "a bid is submitted by a member of the bidding")
 
 
 def hidden(kind: str) -> Deny:
@@ -238,6 +249,12 @@ def council_command(status: int = 200) -> Cells:
         (READ_ONLY, READ_ONLY),
         (NO_KEY, NO_KEY),
     )
+
+
+def as_panel_member() -> Cells:
+    """Declaring and scoring: every writing caller sits on the panel and acts as themself."""
+    ok = Ok(200, COMMAND)
+    return cells((ok, ok), (ok, ok), (READ_ONLY, READ_ONLY), (NO_KEY, NO_KEY))
 
 
 def idea_command() -> Cells:
@@ -832,6 +849,31 @@ MATRIX: dict[str, Row] = {
             "csv": "currency,floor,central,upper,source,reference_year\nDKK,1,2,3,S,2025\n"
         },
     ),
+    # co-commissioning: the council runs the tender; bidders bid; panel members act as themselves
+    "commissioning_define_need": Row(process(), council_command(201), cc.need_body),
+    "commissioning_hold_session": Row(cc.need, council_command(), cc.session_body),
+    "commissioning_publish_tender": Row(cc.need, council_command(201), cc.tender_body),
+    "commissioning_list_tenders": Row(cc.closed_tender, public_read(TENDER_LIST), reads=True),
+    "commissioning_get_tender": Row(cc.awarded_tender, public_read(TENDER_DETAIL), reads=True),
+    "commissioning_appoint_member": Row(cc.open_tender, council_command(), cc.panel_body),
+    "commissioning_declare_conflicts": Row(
+        cc.closed_tender, as_panel_member(), lambda ids: {"conflicted_bidders": []}
+    ),
+    "commissioning_submit_bid": Row(
+        cc.open_tender,
+        cells(
+            (Ok(200, COMMAND), OTHER_COUNCIL),
+            (Ok(200, COMMAND), NOT_THE_BIDDER),
+            (READ_ONLY, READ_ONLY),
+            (NO_KEY, NO_KEY),
+        ),
+        cc.bid_body,
+    ),
+    "commissioning_open_bids": Row(cc.closed_tender, council_command()),
+    "commissioning_score_bid": Row(cc.opened_tender, as_panel_member(), cc.score_body),
+    "commissioning_moderate_score": Row(cc.opened_tender, council_command(), cc.moderation_body),
+    "commissioning_award_tender": Row(cc.scored_tender, council_command(), cc.award_body),
+    "commissioning_sign_contract": Row(cc.awarded_tender, council_command(201), cc.contract_body),
 }
 
 

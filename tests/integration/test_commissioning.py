@@ -38,7 +38,9 @@ from coprod.domain.tender_checks import (
     TenderTerms,
 )
 from coprod.domain.values import Actor, Money, Role
+from projections.commissioning import TenderView, tender_view
 from projections.registry import Projector
+from projections.store import Connection
 
 PEOPLE = (
     Participation(ParticipantGroup.RESIDENTS, 21),
@@ -106,6 +108,16 @@ def published(app: Coprod, officer: Actor, clock: Clock) -> UUID:
     return app.publish_tender(cmd.PublishTender(need_id=need, terms=terms), officer).aggregate_id
 
 
+def view(app: Coprod, tender_id: UUID, *, full: bool = False) -> TenderView:
+    with Projector(app) as projector:
+        projector.catch_up()
+        assert projector.quarantined() == []
+    with Connection(app.settings) as conn:
+        found = tender_view(conn, tender_id, full=full)
+    assert found is not None
+    return found
+
+
 def test_a_co_commissioned_service_from_need_to_delivery(
     store_app: Coprod, officer: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -132,6 +144,13 @@ def test_a_co_commissioned_service_from_need_to_delivery(
         )
     with pytest.raises(PhaseError, match="sealed"):
         app.open_bids(cmd.OpenBids(tender_id=tender_id), officer)
+    sealed = view(app, tender_id, full=True)
+    assert (sealed.stage, sealed.bids, sealed.bid_count) == ("open for bids", [], None)
+    assert sealed.panel == {"officer": 1, "resident": 1}
+    assert [(s[0], s[2]) for s in sealed.need.participation] == [
+        ("", {"residents": 21, "officers": 2}),
+        ("workshop-1", {"residents": 21, "officers": 2}),
+    ]
     clock.at += timedelta(days=30)
     app.open_bids(cmd.OpenBids(tender_id=tender_id), officer)
     bid_a = Tender.bid_id_for(tender_id, a.organisation_id, "main")
@@ -185,6 +204,20 @@ def test_a_co_commissioned_service_from_need_to_delivery(
     ]
     need = app.load(ServiceNeed, tender.need_id)
     assert need.sessions["workshop-1"].participants == PEOPLE
-    with Projector(app) as projector:
-        projector.catch_up()
-        assert projector.quarantined() == []
+    seen, public = view(app, tender_id, full=True), view(app, tender_id)
+    assert (seen.stage, seen.bid_count, seen.panel_declared) == ("contracted", 2, 2)
+    assert [(b.bidder, b.price) for b in seen.bids] == sorted(
+        [("club-a", Decimal(450_000)), ("club-b", Decimal(300_000))],
+        key=lambda b: str(Tender.bid_id_for(tender_id, Organisation.create_id(b[0]), "main").hex),
+    )
+    (award,) = seen.awards
+    assert award.followed_ranking
+    assert award.ranking == [(1, "club-a", Decimal(76)), (2, "club-b", Decimal(58))]
+    (contract,) = seen.contracts
+    assert (contract.project_id, contract.value) == (project.id, Decimal(450_000))
+    assert len(seen.scores) == 3
+    assert public.scores == []  # members' scores are not public
+    # counts of people below k = 5 are hidden in public: 2 officers, a panel of 1 + 1
+    assert public.need.participation[0][2] == {"residents": 21, "officers": None}
+    assert public.panel == {"officer": None, "resident": None}
+    assert public.k == 5

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from api.http.routes import (
     ballots,
     cases,
+    commissioning,
     commitments,
     contributions,
     decisions,
@@ -48,4 +49,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     exports.router,
     quarantine.router,
     imports.router,
+    commissioning.router,
 )

@@ -10,8 +10,10 @@ The project's ``proposal_id`` is the winning bid (the proposal the council funde
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
+
+import eventsourcing.domain as es_domain
 
 from coprod.application import commissioning_policy, policy
 from coprod.application.base import CoprodBase, Receipt
@@ -31,8 +33,10 @@ class CommissioningCommands(CoprodBase):
     """Need, co-design, tender, panel, bids, scores, award and contract."""
 
     def now(self) -> datetime:
-        """The moment a deadline is judged against (a method, so tests can move the clock)."""
-        return datetime.now(UTC)
+        """The moment a deadline is judged against: the clock the events are stamped with
+        (the library's), so a replayed or simulated history judges deadlines as it stamps."""
+        moment: datetime = es_domain.datetime_now_with_tzinfo()
+        return moment
 
     def define_service_need(self, command: cmd.DefineServiceNeed, actor: Actor) -> Receipt:
         """Record a need defined with residents, in a process of the officer's council."""
