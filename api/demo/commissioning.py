@@ -72,6 +72,10 @@ class CommissioningSteps(SeederBase):
                 (f"https://example.org/demo/tender/youth-club/bid-{index + 1}.pdf",),
             )
             self.plan(PUBLISHED - 5 - 7 * index, partial(self._bid, bid, member))
+        if self.clock.today() > self.day(NEED):
+            # Seeded into a store whose last event is later than the story's days: the
+            # clock cannot go back, so the bid deadline is still ahead; the tender stays open.
+            return
         self.plan(OPENED, self._open_and_score)
         self.plan(AWARDED, self._award)
         self.plan(SIGNED, self._contract)

@@ -41,6 +41,8 @@ TITLES: dict[str, str] = {
     "leverage ratio": N_("Leverage ratio"),
     "co-production intensity": N_("Co-production intensity"),
     "community reporting burden": N_("Community reporting burden"),
+    "co-design participation": N_("Co-design participation"),
+    "panel composition": N_("Evaluation panels"),
     "decision compliance": N_("Decisions with a full statement of reasons"),
 }
 #: Titles that carry a parameter, e.g. "need-weighted allocation (N = need_weight)".
@@ -117,6 +119,14 @@ COLUMNS: dict[str, str] = {
     "community_value": N_("Community value"),
     "council_spend": N_("Council spend"),
     "intensity": N_("Intensity"),
+    "co_commissioned_spend": N_("Co-commissioned spend"),
+    "co_commissioned_share": N_("Co-commissioned share"),
+    "need": N_("Service need"),
+    "round": N_("Round"),
+    "held_on": N_("Held on"),
+    "tender": N_("Tender"),
+    "role": N_("Role"),
+    "members": N_("Members"),
     "logs_timed": N_("Logs timed"),
     "median_seconds_to_log": N_("Median seconds to log"),
     "decisions": N_("Decisions"),
@@ -192,6 +202,7 @@ SHARES = frozenset(
         "gap",
         "leverage",
         "intensity",
+        "co_commissioned_share",
     }
 )
 MONEY = frozenset(
@@ -209,6 +220,7 @@ MONEY = frozenset(
         "match_funding",
         "community_value",
         "council_spend",
+        "co_commissioned_spend",
         "rate_per_hour",
     }
 )

@@ -75,7 +75,10 @@ DEFINITION_TEXTS: dict[str, str] = {
         "by a claw-back (a claw-back keeps the project among the winners); the same "
         "figure in every table, so the portfolio's approved total equals F."
     ),
-    "budget execution": N_("Spend recorded on funded projects / F."),
+    "budget execution": N_(
+        "Spend recorded on PB-funded projects / F; spend on co-commissioned contracts is "
+        "not PB-decided money and is left out."
+    ),
     "backlog within N months": N_(
         "Winners' projects, not cancelled or completed, decided at least N months "
         "before the report date, with no milestone started or met within N months of "
@@ -99,7 +102,20 @@ DEFINITION_TEXTS: dict[str, str] = {
     ),
     "in-kind value": N_("Fair value of in-kind commitments marked met."),
     "leverage ratio": N_("(volunteer value + in-kind value + match funding) / F."),
-    "co-production intensity": N_("Community value / (community value + council spend)."),
+    "co-production intensity": N_(
+        "Community value / (community value + council spend). Council spend includes "
+        "spend on co-commissioned contracts; co_commissioned_share = that spend / council "
+        "spend."
+    ),
+    "co-design participation": N_(
+        "People by group who defined each co-commissioned service need and who took part "
+        "in each of its co-design sessions; counts of people, protected against each "
+        "round's total."
+    ),
+    "panel composition": N_(
+        "Members of each tender's evaluation panel by role (resident, officer); counts of "
+        "people, protected against the panel's total."
+    ),
     "community reporting burden": N_("Median seconds a group spent per logged contribution."),
     "decision compliance": N_(
         "Share of decisions carrying the full decision record; share of adverse "

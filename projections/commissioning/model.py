@@ -28,7 +28,13 @@ from coprod.domain.project import Project
 from coprod.domain.proposal import Proposal
 from coprod.domain.release import Release
 from coprod.domain.tender import Tender
-from projections.commissioning.tables import DICTIONARY, SUFFIXES, create_statements
+from projections.commissioning.tables import (
+    DEFINITION,
+    DICTIONARY,
+    MODERATED,
+    SUFFIXES,
+    create_statements,
+)
 from projections.kernel.handlers import Handlers, events_of
 from projections.kernel.rowmodel import RowModel, RowWriter
 
@@ -96,7 +102,7 @@ def _need(e: ServiceNeed.ServiceNeedDefined, t: Tracking, b: RowWriter) -> None:
             e.defined_on.isoformat(),
         ),
     )
-    _participation(b, need, "", e, "[]")
+    _participation(b, need, DEFINITION, e, "[]")
 
 
 @handlers.on(ServiceNeed.CoDesignSessionHeld)
@@ -188,7 +194,7 @@ def _scored(e: Tender.BidScored, t: Tracking, b: RowWriter) -> None:
 
 @handlers.on(Tender.ScoreModerated)
 def _moderated(e: Tender.ScoreModerated, t: Tracking, b: RowWriter) -> None:
-    _score(b, e, "", e.reason)
+    _score(b, e, MODERATED, e.reason)
 
 
 @handlers.on(Tender.TenderAwarded)

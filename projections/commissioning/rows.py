@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from projections.commissioning.tables import DEFINITION, MODERATED
 from projections.commissioning.views import (
     AwardView,
     BidView,
@@ -98,8 +99,9 @@ def _need(conn: Connection, prefix: str, need: str, policy: DisclosurePolicy | N
         "FROM {p}_participation WHERE need_id = ? ORDER BY held_on, session_code",
         [need],
     ):
+        label = "" if code == DEFINITION else code
         entry = sessions.setdefault(
-            code, (code, date.fromisoformat(held_on), {}, json.loads(outputs))
+            code, (label, date.fromisoformat(held_on), {}, json.loads(outputs))
         )
         entry[2][group] = int(people)
     shown = [(c, d, _protected(groups, policy), out) for c, d, groups, out in sessions.values()]
@@ -214,4 +216,7 @@ def _scores(
         "ORDER BY bid_id, criterion_code, member_id",
         [tender],
     )
-    return [(UUID(hex=r[0]), r[1], UUID(hex=r[2]) if r[2] else None, Decimal(r[3])) for r in rows]
+    return [
+        (UUID(hex=r[0]), r[1], None if r[2] == MODERATED else UUID(hex=r[2]), Decimal(r[3]))
+        for r in rows
+    ]

@@ -17,6 +17,10 @@ SUFFIXES = (
 )
 
 _HEX = "(32 hex digits)"
+#: The round that defined a need, beside its sessions (never a session code: not a slug).
+DEFINITION = "(definition)"
+#: The member of a score the panel agreed in moderation (never an id).
+MODERATED = "(moderated)"
 
 DICTIONARY: dict[str, dict[str, str]] = {
     "needs": {
@@ -30,7 +34,7 @@ DICTIONARY: dict[str, dict[str, str]] = {
     },
     "participation": {
         "need_id": f"The need {_HEX}.",
-        "session_code": "The co-design session; empty: defining the need itself.",
+        "session_code": f"The co-design session, or {DEFINITION} for defining the need itself.",
         "held_on": "The date (YYYY-MM-DD).",
         "participant_group": "residents, service_users, community_groups, officers, providers, other.",
         "people": "How many people of that group took part (a count, never names).",
@@ -72,7 +76,7 @@ DICTIONARY: dict[str, dict[str, str]] = {
         "tender_id": f"The tender {_HEX}.",
         "bid_id": f"The bid {_HEX}.",
         "criterion_code": "The quality criterion.",
-        "member_id": f"The scoring member {_HEX}; empty for the moderated score.",
+        "member_id": f"The scoring member {_HEX}, or {MODERATED} for the agreed score.",
         "score": "The score on the tender's scale (decimal text).",
         "reason": "The note of a score, or the reason of a moderated one.",
     },

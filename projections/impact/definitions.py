@@ -66,7 +66,10 @@ DEFINITIONS: dict[str, str] = {
     ),
     "cost overrun": "(spend - approved) / approved, per project and for the portfolio. "
     + _APPROVED,
-    "budget execution": "Spend recorded on funded projects / F.",
+    "budget execution": (
+        "Spend recorded on PB-funded projects / F; spend on co-commissioned contracts is "
+        "not PB-decided money and is left out."
+    ),
     "backlog within N months": (
         "Winners' projects, not cancelled or completed, decided at least N months before the "
         "report date, with no milestone started or met within N months of the decision."
@@ -89,7 +92,20 @@ DEFINITIONS: dict[str, str] = {
     ),
     "in-kind value": "Fair value of in-kind commitments marked met.",
     "leverage ratio": "(volunteer value + in-kind value + match funding) / F.",
-    "co-production intensity": "Community value / (community value + council spend).",
+    "co-production intensity": (
+        "Community value / (community value + council spend). Council spend includes "
+        "spend on co-commissioned contracts; co_commissioned_share = that spend / council "
+        "spend."
+    ),
+    "co-design participation": (
+        "People by group who defined each co-commissioned service need and who took part "
+        "in each of its co-design sessions; counts of people, protected against each "
+        "round's total."
+    ),
+    "panel composition": (
+        "Members of each tender's evaluation panel by role (resident, officer); counts of "
+        "people, protected against the panel's total."
+    ),
     "community reporting burden": "Median seconds a group spent per logged contribution.",
     "decision compliance": (
         "Share of decisions carrying the full decision record; share of adverse decisions "

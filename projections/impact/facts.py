@@ -356,6 +356,45 @@ class CommitmentLapsed(Fact):
     kind: ClassVar[str] = "commitment_lapsed"
 
 
+# -- co-commissioning (subjects: the project, the need, the tender) ---------------------------
+
+
+@dataclass(frozen=True)
+class Commissioned(Fact):
+    """The project delivers a co-commissioned contract (not a PB decision): its tender."""
+
+    kind: ClassVar[str] = "commissioned"
+    tender: str
+    contract: str
+
+
+@dataclass(frozen=True)
+class CoDesign(Fact):
+    """People by group who defined a need (``session`` empty) or took part in a session."""
+
+    kind: ClassVar[str] = "co_design"
+    need: str
+    session: str
+    held_on: date
+    people: dict[str, int]
+
+
+@dataclass(frozen=True)
+class TenderFact(Fact):
+    """A tender published for a need of the process, by its title."""
+
+    kind: ClassVar[str] = "tender"
+    title: str
+
+
+@dataclass(frozen=True)
+class PanelMember(Fact):
+    """A member (by role only) appointed to the evaluation panel of a tender."""
+
+    kind: ClassVar[str] = "panel_member"
+    role: str
+
+
 _BY_KIND: dict[str, type[Fact]] = {
     cls.kind: cls
     for cls in (
@@ -383,6 +422,10 @@ _BY_KIND: dict[str, type[Fact]] = {
         CommitmentFact,
         CommitmentMet,
         CommitmentLapsed,
+        Commissioned,
+        CoDesign,
+        TenderFact,
+        PanelMember,
     )
 }
 _DECISIONS: dict[str, type[Fact]] = {

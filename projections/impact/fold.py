@@ -118,6 +118,17 @@ class Project:
     match: dict[str, Decimal] = field(default_factory=dict)
     completed_on: date | None = None
     cancelled: bool = False
+    #: Delivers a co-commissioned contract: not PB-decided money (F), counted apart.
+    commissioned: bool = False
+
+
+@dataclass
+class CoDesign:
+    """A co-commissioned need: who defined it and who took part in each co-design session."""
+
+    title: str
+    #: (session code, "" for the definition; date; people by group)
+    rounds: list[tuple[str, date, dict[str, int]]] = field(default_factory=list)
 
 
 @dataclass
@@ -130,6 +141,9 @@ class Fold:
     commitments: dict[str, tuple[str, Decimal | None, str]] = field(default_factory=dict)
     vote_end: date | None = None
     hearing_days: int = DEFAULT_MIN_HEARING_DAYS
+    needs: dict[str, CoDesign] = field(default_factory=dict)
+    #: tender -> (title, panel members by role)
+    panels: dict[str, tuple[str, dict[str, int]]] = field(default_factory=dict)
 
     @classmethod
     def of_rows(cls, rows: Iterable[tuple[Any, Any, str]]) -> Fold:
@@ -263,3 +277,18 @@ class Fold:
     def _commitment_lapsed(self, s: str, d: dict[str, Any]) -> None:
         project, in_kind, _ = self.commitments[s]
         self.commitments[s] = (project, in_kind, "lapsed")
+
+    # co-commissioning
+    def _commissioned(self, s: str, d: dict[str, Any]) -> None:
+        self.projects[s].commissioned = True
+
+    def _co_design(self, s: str, d: dict[str, Any]) -> None:
+        need = self.needs.setdefault(s, CoDesign(d["need"]))
+        need.rounds.append((d["session"], date.fromisoformat(d["held_on"]), dict(d["people"])))
+
+    def _tender(self, s: str, d: dict[str, Any]) -> None:
+        self.panels[s] = (d["title"], {})
+
+    def _panel_member(self, s: str, d: dict[str, Any]) -> None:
+        panel = self.panels[s][1]
+        panel[d["role"]] = panel.get(d["role"], 0) + 1

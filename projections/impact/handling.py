@@ -34,10 +34,13 @@ from coprod.domain.values import Role
 from projections.impact import facts
 from projections.impact.batch import Batch
 from projections.impact.tables import MICRO, STATE
-from projections.kernel.handlers import Handlers
+from projections.kernel.handlers import Handlers, events_of
 from projections.stored_ballot import StoredBallot, to_us
 
 __all__ = ["handlers"]
+
+#: The tender's events the report counts: the panel's composition, the contract's project.
+_TENDER_FACTS = (Tender.TenderPublished, Tender.PanelMemberAppointed, Tender.ContractSigned)
 
 #: The events the impact model takes; every other event of the domain is named here.
 handlers: Handlers[Batch] = Handlers(
@@ -51,6 +54,7 @@ handlers: Handlers[Batch] = Handlers(
         Proposal.Absorbed,
         Proposal.DecisionApplied,
         Proposal.IdeaAmended,
+        *(e for e in events_of(Tender) if e not in _TENDER_FACTS),
     ),
     # Aggregates the impact figures take nothing from: their new events need no edit here.
     ignores_all_of=(
@@ -60,8 +64,6 @@ handlers: Handlers[Batch] = Handlers(
         PabulibSource,
         PaperBallot,
         Release,
-        ServiceNeed,
-        Tender,
     ),
 )
 
@@ -430,3 +432,40 @@ def _rates(e: VolunteerRates.VolunteerRatesLoaded, t: Tracking, b: Batch) -> Non
     row += (str(e.floor.amount), str(e.central.amount), str(e.upper.amount))
     row += (e.source, e.reference_year)
     b.rates.append(row)
+
+
+# -- co-commissioning ------------------------------------------------------------------------
+
+
+@handlers.on(ServiceNeed.ServiceNeedDefined)
+def _need(e: ServiceNeed.ServiceNeedDefined, t: Tracking, b: Batch) -> None:
+    b.subject(e.originator_id.hex, e.process_id.hex, "need")
+    people = {p.group.value: p.count for p in e.participants}
+    fact = facts.CoDesign(e.title, "", e.defined_on, people)
+    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
+
+
+@handlers.on(ServiceNeed.CoDesignSessionHeld)
+def _session(e: ServiceNeed.CoDesignSessionHeld, t: Tracking, b: Batch) -> None:
+    people = {p.group.value: p.count for p in e.participants}
+    fact = facts.CoDesign("", e.session_code, e.held_on, people)
+    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
+
+
+@handlers.on(Tender.TenderPublished)
+def _tender(e: Tender.TenderPublished, t: Tracking, b: Batch) -> None:
+    b.subject(e.originator_id.hex, e.process_id.hex, "tender")
+    b.fact(e.originator_id.hex, t, to_us(e.timestamp), facts.TenderFact(e.title))
+
+
+@handlers.on(Tender.PanelMemberAppointed)
+def _panel_member(e: Tender.PanelMemberAppointed, t: Tracking, b: Batch) -> None:
+    fact = facts.PanelMember(e.role.value)
+    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
+
+
+@handlers.on(Tender.ContractSigned)
+def _contract(e: Tender.ContractSigned, t: Tracking, b: Batch) -> None:
+    project = Project.create_id(e.bid_id).hex  # funded in the same transaction, just before
+    fact = facts.Commissioned(e.originator_id.hex, e.contract_id.hex)
+    b.fact(project, t, to_us(e.timestamp), fact)

@@ -54,8 +54,9 @@ class ImpactModel(ReadModel):
 
     name = "impact"
     #: Version 3 reads the phase schedule (the vote's end date, for vote-to-delivery) and
-    #: marks in-kind value verified (an officer marked the commitment met).
-    version = 3
+    #: marks in-kind value verified (an officer marked the commitment met). Version 4 takes
+    #: co-commissioning: needs, co-design sessions, panels and contracted projects.
+    version = 4
     table_suffixes = TABLE_SUFFIXES
     #: The events the model takes (:mod:`projections.impact.handling`), topics derived.
     handlers: ClassVar[Handlers[Batch]] = handlers

@@ -27,6 +27,8 @@ def _project_row(
 @handlers.on(Project.ProjectFunded)
 def _funded(e: Project.ProjectFunded, t: Tracking, b: TimelineBatch) -> None:
     project, chain = e.originator_id.hex, e.proposal_id.hex
+    if b.subject_of(chain) is None:  # a co-commissioned project: its chain is the winning bid
+        b.subject(chain, chain, "bid", e.process_id.hex, e.timestamp)
     b.subject(project, chain, "project", e.process_id.hex, e.timestamp)
     _project_row(
         e,

@@ -14,7 +14,7 @@ from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.application.commands import commissioning as cmd
 from coprod.application.commands.people import RegisterOrganisation
 from coprod.application.commands.processes import OpenProcess
-from coprod.application.commands.projects import ScheduleMilestone
+from coprod.application.commands.projects import RecordSpend, ScheduleMilestone
 from coprod.domain.commissioning import NeedDefinition, ServiceNeed, SessionRecord
 from coprod.domain.commissioning_terms import (
     Criterion,
@@ -39,6 +39,7 @@ from coprod.domain.tender_checks import (
 )
 from coprod.domain.values import Actor, Money, Role
 from projections.commissioning import TenderView, tender_view
+from projections.impact.report import impact_report
 from projections.registry import Projector
 from projections.store import Connection
 
@@ -196,6 +197,10 @@ def test_a_co_commissioned_service_from_need_to_delivery(
         ),
         officer,
     )
+    app.record_spend(
+        RecordSpend(project_id=project.id, amount=dkk(100_000), spent_on=decided, purpose="Year 1"),
+        officer,
+    )
     tender = app.load(Tender, tender_id)  # everything read back from the store
     # A: 70*8/10 + 30*(300/450) = 56 + 20 = 76; B: 70*4/10 + 30 = 58
     assert [(r.bid_id, r.total) for r in tender.awards["main"].ranking] == [
@@ -221,3 +226,22 @@ def test_a_co_commissioned_service_from_need_to_delivery(
     assert public.need.participation[0][2] == {"residents": 21, "officers": None}
     assert public.panel == {"officer": None, "resident": None}
     assert public.k == 5
+
+    report = impact_report(tender.process_id, settings=app.settings)
+    intensity = report.table("co-production intensity").as_dicts()[1]
+    assert (intensity["co_commissioned_spend"], intensity["co_commissioned_share"]) == (100_000, 1)
+    assert report.table("budget execution").as_dicts()[0]["spent"] == 0  # not PB money
+    rounds = report.table("co-design participation").as_dicts()
+    assert [(r["round"], r["group"]) for r in rounds[:3]] == [
+        ("definition", "officers"),
+        ("definition", "residents"),
+        ("definition", "all"),
+    ]
+    assert rounds[0]["people"] is None  # 2 officers, below k = 5
+    assert rounds[2]["people"] == 23
+    panel = report.table("panel composition").as_dicts()
+    assert [(r["role"], r["members"]) for r in panel] == [
+        ("officer", None),
+        ("resident", None),
+        ("all", None),  # a panel of 2: its total is below k too
+    ]

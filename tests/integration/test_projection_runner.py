@@ -564,6 +564,7 @@ def test_cli_rebuilds_named_or_all_models_and_refuses_an_unknown_one(sqlite_url:
         "decisions": 2,
         "addresses": 2,
         "organisations": 2,
+        "commissioning": 2,
     }
     unknown = runner.invoke(cli, ["project", "--rebuild", "tallies"], env=env)
     assert unknown.exit_code == 2  # one line on stderr (api/cli/errors.py), no traceback

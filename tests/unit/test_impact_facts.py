@@ -79,6 +79,13 @@ STORED = [
     (facts.CommitmentFact("p", Decimal("250.00")), '{"project": "p", "in_kind": "250.00"}'),
     (facts.CommitmentMet(True), '{"verified": true}'),
     (facts.CommitmentLapsed(), "{}"),
+    (facts.Commissioned("t", "c"), '{"tender": "t", "contract": "c"}'),
+    (
+        facts.CoDesign("Club", "", D, {"residents": 12}),
+        '{"need": "Club", "session": "", "held_on": "2026-03-01", "people": {"residents": 12}}',
+    ),
+    (facts.TenderFact("Running the club"), '{"title": "Running the club"}'),
+    (facts.PanelMember("resident"), '{"role": "resident"}'),
 ]
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from projections.impact.report import SECTIONS
 from projections.impact.report.allocation import Allocation
+from projections.impact.report.commissioning import CoCommissioning
 from projections.impact.report.community import Community
 from projections.impact.report.delivery import Delivery
 from projections.impact.report.participation import Participation
 
-ROOMS = (Participation, Allocation, Delivery, Community)
+ROOMS = (Participation, Allocation, Delivery, Community, CoCommissioning)
 
 
 def _room_of(section: object) -> type:
@@ -27,7 +28,7 @@ def _room_of(section: object) -> type:
 def test_every_section_is_listed_once() -> None:
     names = [section.__name__ for section in SECTIONS]
     assert len(names) == len(set(names))
-    assert len(names) == 18
+    assert len(names) == 20
 
 
 def test_every_room_builds_at_least_one_section_and_each_section_has_one_room() -> None:
@@ -38,10 +39,12 @@ def test_every_room_builds_at_least_one_section_and_each_section_has_one_room() 
 def test_the_sections_run_in_the_order_the_report_lists_them() -> None:
     names = [section.__name__ for section in SECTIONS]
     assert names[:3] == ["_turnout", "_funnel", "_representation"]
-    assert names[-5:] == [
+    assert names[-7:] == [
         "_community",
         "_in_kind",
         "_community_value",
         "_reporting_burden",
+        "_co_design",
+        "_panels",
         "_compliance",
     ]

@@ -53,6 +53,7 @@ class ReaderBase:
     fold: Fold
     f_total: Decimal
     spent: Decimal
+    commissioned_spent: Decimal
     voters: int
     # Set by one section for a later one (see build.SECTIONS for the order).
     volunteer_hours: Decimal

@@ -16,6 +16,7 @@ from projections.disclosure import (
 )
 from projections.impact.model import PROCESS_COLUMNS, ImpactModel
 from projections.impact.report.allocation import Allocation
+from projections.impact.report.commissioning import CoCommissioning
 from projections.impact.report.common import (
     DEFAULT_BACKLOG_MONTHS,
     ImpactReport,
@@ -26,7 +27,7 @@ from projections.impact.report.participation import Participation
 from projections.store import DB_ERRORS, Connection, read_generation
 
 
-class _Reader(Participation, Allocation, Delivery, Community):
+class _Reader(Participation, Allocation, Delivery, Community, CoCommissioning):
     """Reads one process's rows as of T and builds every table of the report."""
 
     def report(self) -> ImpactReport:
@@ -48,8 +49,14 @@ class _Reader(Participation, Allocation, Delivery, Community):
         self.policy = DisclosurePolicy(k=int(k))
         self.fold = self._fold()
         self.f_total = sum((d.funds for d in self.fold.decisions.values()), Decimal(0))
-        self.spent = sum(
-            (sum(p.spends.values(), Decimal(0)) for p in self.fold.projects.values()), Decimal(0)
+        projects = self.fold.projects.values()
+        self.spent = sum(  # PB-funded projects: the spend F is executed by
+            (sum(p.spends.values(), Decimal(0)) for p in projects if not p.commissioned),
+            Decimal(0),
+        )
+        self.commissioned_spent = sum(
+            (sum(p.spends.values(), Decimal(0)) for p in projects if p.commissioned),
+            Decimal(0),
         )
         self.demographics = self._demographics()
         self.voters = sum(self.demographics.values())
@@ -130,5 +137,7 @@ SECTIONS: tuple[Callable[[_Reader], None], ...] = (
     _Reader._in_kind,
     _Reader._community_value,
     _Reader._reporting_burden,
+    _Reader._co_design,
+    _Reader._panels,
     _Reader._compliance,
 )

@@ -133,42 +133,21 @@ class Community(ReaderBase):
         )
         value_rows: list[tuple[str | Cell, ...]] = []
         leverage_rows: list[tuple[str | Cell, ...]] = []
-        intensity_rows: list[tuple[str | Cell, ...]] = []
+        values: list[tuple[str, Decimal | None]] = []
         for i, bound in enumerate(("floor", "central", "upper")):
             rate = None if rates is None else rates[i]
             value = None if rate is None else hours * rate
+            values.append((bound, value))
             value_rows.append((bound, _value(hours), _value(rate), _value(value)))
-            if value is None:
-                leverage_rows.append(
-                    (
-                        bound,
-                        Cell(None),
-                        _value(in_kind_met),
-                        _value(match),
-                        _value(self.f_total),
-                        Cell(None),
-                    )
-                )
-                intensity_rows.append((bound, Cell(None), _value(self.spent), Cell(None)))
-                continue
-            leverage = ratio(value + in_kind_met + match, self.f_total)
+            total = None if value is None else value + in_kind_met + match
             leverage_rows.append(
                 (
                     bound,
-                    _value(value),
+                    Cell(None) if value is None else _value(value),
                     _value(in_kind_met),
                     _value(match),
                     _value(self.f_total),
-                    _value(leverage),
-                )
-            )
-            community = value + in_kind_met
-            intensity_rows.append(
-                (
-                    bound,
-                    _value(community),
-                    _value(self.spent),
-                    _value(ratio(community, community + self.spent)),
+                    Cell(None) if total is None else _value(ratio(total, self.f_total)),
                 )
             )
         self._table("volunteer value", ("bound", "hours", "rate_per_hour", "value"), value_rows)
@@ -177,10 +156,34 @@ class Community(ReaderBase):
             ("bound", "volunteer_value", "in_kind", "match_funding", "F", "leverage"),
             leverage_rows,
         )
+        self._intensity(values)
+
+    def _intensity(self, values: list[tuple[str, Decimal | None]]) -> None:
+        """Community value / (community value + council spend, co-commissioned included)."""
+        council = self.spent + self.commissioned_spent
+        commissioned = (
+            _value(self.commissioned_spent),
+            _value(ratio(self.commissioned_spent, council)),
+        )
+        rows: list[tuple[str | Cell, ...]] = []
+        for bound, value in values:
+            if value is None:
+                rows.append((bound, Cell(None), _value(council), *commissioned, Cell(None)))
+                continue
+            community = value + self.in_kind_met
+            share = _value(ratio(community, community + council))
+            rows.append((bound, _value(community), _value(council), *commissioned, share))
         self._table(
             "co-production intensity",
-            ("bound", "community_value", "council_spend", "intensity"),
-            intensity_rows,
+            (
+                "bound",
+                "community_value",
+                "council_spend",
+                "co_commissioned_spend",
+                "co_commissioned_share",
+                "intensity",
+            ),
+            rows,
         )
 
     def _reporting_burden(self) -> None:

@@ -24,6 +24,7 @@ from coprod.domain.organisation import Organisation
 from coprod.domain.process import Process
 from coprod.domain.project import Project
 from coprod.domain.tender import Tender
+from coprod.domain.tender_checks import check_contract
 from coprod.domain.values import Actor
 
 __all__ = ["CommissioningCommands"]
@@ -114,19 +115,18 @@ class CommissioningCommands(CoprodBase):
         """Record the contract after the standstill, and start its delivery as a project."""
         terms = command.contract
         tender = self._tender_for_officer(actor, command.tender_id, command.expected_version)
-        tender.sign_contract(actor, terms)
-        award = tender.awards[terms.lot_code]
-        lot = tender.lots[terms.lot_code]
-        project = Project.fund(
+        award = tender.award_of(terms.lot_code)
+        check_contract(terms, tender.estimated_value.currency)  # named fields, before the project
+        project = Project.fund(  # first: its event is stamped, and read, before the contract's
             actor,
             tender.process_id,
             award.bid_id,
             award.award_id,
-            f"{tender.title}: {lot.title}"[:200],
+            f"{tender.title}: {tender.lots[terms.lot_code].title}"[:200],
             terms.value,
         )
-        receipt = self.commit(tender, project)
-        return Receipt(project.id, project.version, receipt.position)
+        tender.sign_contract(actor, terms)
+        return self.commit(project, tender)
 
     def _tender_for_officer(
         self, actor: Actor, tender_id: UUID, expected_version: int | None

@@ -43,6 +43,7 @@ from coprod.domain.tender_checks import (
     check_award,
     check_bid,
     check_contract,
+    check_score,
     check_tender,
 )
 from coprod.domain.tender_ranking import BidToRank, rank_bids
@@ -422,9 +423,7 @@ class Tender(CoprodAggregate):
     def sign_contract(self, actor: Actor, terms: ContractTerms) -> UUID:
         """Record the contract for an awarded lot, once its standstill period is over."""
         check_contract(terms, self.estimated_value.currency)
-        award = self.awards.get(terms.lot_code)
-        if award is None:
-            raise PhaseError(f"lot {terms.lot_code!r} of tender {self.code} is not awarded")
+        award = self.award_of(terms.lot_code)
         if terms.lot_code in self.contracts:
             raise AlreadyExists("contract", f"{self.code}/{terms.lot_code}")
         if terms.signed_on < award.standstill_ends:
@@ -462,6 +461,12 @@ class Tender(CoprodAggregate):
 
     # -- lookups -------------------------------------------------------------------------------
 
+    def award_of(self, lot_code: str) -> Award:
+        """The award of a lot, refused while the lot is not awarded."""
+        if lot_code not in self.awards:
+            raise PhaseError(f"lot {lot_code!r} of tender {self.code} is not awarded")
+        return self.awards[lot_code]
+
     def _lot(self, lot_code: str) -> Lot:
         if lot_code not in self.lots:
             raise InvalidInput("lot_code", f"tender {self.code} has no lot {lot_code!r}")
@@ -488,12 +493,7 @@ class Tender(CoprodAggregate):
             raise InvalidInput(
                 "criterion_code", f"{criterion_code!r} is not a quality criterion of this tender"
             )
-        if (
-            not isinstance(score, Decimal)
-            or not score.is_finite()
-            or not Decimal(0) <= score <= Decimal(self.scale)
-        ):
-            raise InvalidInput("score", f"must be a number from 0 to {self.scale}")
+        check_score(score, self.scale)
         return bid
 
 

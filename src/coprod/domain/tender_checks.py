@@ -38,6 +38,7 @@ __all__ = [
     "check_award",
     "check_bid",
     "check_contract",
+    "check_score",
     "check_tender",
 ]
 
@@ -174,6 +175,17 @@ def check_contract(terms: ContractTerms, currency: str) -> ContractTerms:
     if terms.ends_on < terms.starts_on:
         raise InvalidInput("ends_on", "is before starts_on")
     return terms
+
+
+def check_score(score: Decimal, scale: int) -> Decimal:
+    """A finite number on the tender's scale, 0 to `scale`."""
+    if (
+        not isinstance(score, Decimal)
+        or not score.is_finite()
+        or not Decimal(0) <= score <= Decimal(scale)
+    ):
+        raise InvalidInput("score", f"must be a number from 0 to {scale}")
+    return score
 
 
 def _unique(field: str, codes: list[str]) -> None:
