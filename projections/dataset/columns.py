@@ -7,44 +7,16 @@ written the same way (a UUID in its usual 36-character form) in every table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
-
 from coprod.domain.ballot import AgeBand, BallotChannel, Sex
 from coprod.domain.commitment import CoproductionLevel, CoproductionPhase
 from coprod.domain.decision import DecisionOutcome
 from coprod.domain.phases import Phase
 from coprod.domain.process import ProcessKind
 from coprod.domain.project_state import MilestoneStatus, ProjectStatus
+from projections.dataset.commissioning import COMMISSIONING_TABLES
+from projections.dataset.schema import ID, Column, Table, codes
 
 __all__ = ["ID", "TABLES", "Column", "Table", "codes"]
-
-#: How every id is written: a UUID, lower case, with hyphens.
-ID = "UUID (36 characters, lower case, with hyphens), the same form in every table"
-
-
-def codes(enum: type[Enum]) -> str:
-    """The values a coded column takes, from the domain's own list."""
-    return " | ".join(str(member.value) for member in enum)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: its pandas dtype, what it means, and its unit or its codes."""
-
-    name: str
-    dtype: str
-    meaning: str
-    unit: str = ""
-
-
-@dataclass(frozen=True)
-class Table:
-    """One tidy table: one row per `row` (what a row is), its columns in order."""
-
-    name: str
-    row: str
-    columns: tuple[Column, ...]
 
 
 def _id(name: str, what: str) -> Column:
@@ -176,8 +148,14 @@ TABLES: tuple[Table, ...] = (
         (
             _id("project_id", "The project."),
             _id("process_id", "Its process."),
-            _id("proposal_id", "The proposal it came from."),
-            _id("decision_id", "The decision that funded it."),
+            _id(
+                "proposal_id",
+                "The proposal it came from (co-commissioned: the winning bid, in `bids`).",
+            ),
+            _id(
+                "decision_id",
+                "The decision that funded it (co-commissioned: the award, in `awards`).",
+            ),
             Column("title", "string", "Its title."),
             _money("approved", "The amount approved."),
             _CURRENCY,
@@ -250,4 +228,5 @@ TABLES: tuple[Table, ...] = (
             Column("status", "string", "Its verification.", "logged | verified | disputed"),
         ),
     ),
+    *COMMISSIONING_TABLES,
 )

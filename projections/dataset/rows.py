@@ -17,6 +17,7 @@ from coprod.domain.process import Process
 from coprod.domain.project import Project
 from coprod.domain.proposal import Proposal
 from coprod.domain.values import Money
+from projections.dataset.commissioning import COMMISSIONING_ROWS
 from projections.stored_ballot import from_us, parse_stored_ballot
 
 __all__ = ["AGGREGATE_ROWS", "ballot_rows", "stored_ballot_rows"]
@@ -200,6 +201,7 @@ AGGREGATE_ROWS: dict[type, Any] = {
     Project: _project,
     Commitment: _commitment,
     Contribution: _contribution,
+    **COMMISSIONING_ROWS,
 }
 
 

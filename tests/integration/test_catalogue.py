@@ -62,7 +62,9 @@ def test_every_row_matches_its_aggregate(store_app: Coprod) -> None:
     assert {"merged", "funded_in_full", "rejected"} <= statuses
     # a co-commissioned project delivers a contract, not a proposal: it is no case
     funded = [
-        p for p in _ids(store_app, "ProjectFunded") if store_app.load(Project, p).proposal_id in rows
+        p
+        for p in _ids(store_app, "ProjectFunded")
+        if store_app.load(Project, p).proposal_id in rows
     ]
     assert projects.total == len(funded) > 0
     for project_id in funded:

@@ -43,6 +43,16 @@ KEYS = {
     "spend": ["spend_id"],
     "commitments": ["commitment_id"],
     "contributions": ["contribution_id"],
+    "service_needs": ["need_id"],
+    "co_design": ["need_id", "round", "participant_group"],
+    "tenders": ["tender_id"],
+    "tender_criteria": ["tender_id", "criterion_code"],
+    "panel_members": ["tender_id", "member"],
+    "bids": ["bid_id"],
+    "bid_scores": ["bid_id", "criterion_code", "member"],
+    "awards": ["award_id"],
+    "award_ranking": ["award_id", "place"],
+    "contracts": ["contract_id"],
 }
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "DATASET.md"
 
@@ -83,7 +93,15 @@ def test_every_table_matches_its_schema_and_the_log(dataset: tuple[Coprod, Path]
     assert len(tables["ballots"]) == sum(t.endswith("Ballot.BallotCast") for t in topics) > 0
     assert len(tables["projects"]) == sum(t.endswith("Project.ProjectFunded") for t in topics)
     assert set(tables["ballot_choices"]["ballot_id"]) <= set(tables["ballots"]["ballot_id"])
-    assert set(tables["projects"]["decision_id"]) <= set(tables["decisions"]["decision_id"])
+    # a project is funded by a decision, or (co-commissioned) by the award of a contract
+    funding = set(tables["decisions"]["decision_id"]) | set(tables["awards"]["award_id"])
+    assert set(tables["projects"]["decision_id"]) <= funding
+    assert set(tables["contracts"]["project_id"]) <= set(tables["projects"]["project_id"])
+    assert set(tables["bids"]["tender_id"]) <= set(tables["tenders"]["tender_id"])
+    scored = tables["bid_scores"]
+    assert len(scored) == 3 * 2 * 4 - 2  # the demo: a conflicted member skipped one bid
+    weights = tables["tender_criteria"].groupby("tender_id")["weight"].sum()
+    assert (weights == 100).all()
 
 
 def test_csv_and_parquet_say_the_same(dataset: tuple[Coprod, Path], tmp_path: Path) -> None:

@@ -244,7 +244,8 @@ def test_the_contract_waits_for_the_standstill() -> None:
         "main", dkk(800_000), date(2026, 5, 1), date(2027, 4, 30), date(2026, 4, 20)
     )
     contract_id = t.sign_contract(OFFICER, terms)
-    assert t.contracts == {"main": contract_id}
+    assert t.contracts["main"].contract_id == contract_id
+    assert t.contracts["main"].terms == terms
     with pytest.raises(AlreadyExists):
         t.sign_contract(OFFICER, terms)
 

@@ -53,10 +53,17 @@ class SessionRecord:
 class CoDesignSession:
     """A co-design session as the aggregate keeps it (read by the read models and tests)."""
 
-    def __init__(self, code: str, held_on: date, participants: tuple[Participation, ...]):
+    def __init__(
+        self,
+        code: str,
+        held_on: date,
+        participants: tuple[Participation, ...],
+        outputs: tuple[str, ...] = (),
+    ):
         self.code = code
         self.held_on = held_on
         self.participants = participants
+        self.outputs = outputs
 
 
 class ServiceNeed(CoprodAggregate):
@@ -155,7 +162,7 @@ class ServiceNeed(CoprodAggregate):
         participants: tuple[Participation, ...],
         outputs: tuple[str, ...],
     ) -> None:
-        self.sessions[session_code] = CoDesignSession(session_code, held_on, participants)
+        self.sessions[session_code] = CoDesignSession(session_code, held_on, participants, outputs)
 
 
 keep_stored_topics("coprod.commissioning", ServiceNeed)

@@ -1,16 +1,13 @@
 """A tender for a co-commissioned service: sealed bids, a mixed panel, a reasoned award.
 
-The life of a tender (DOMAIN.md §3, issue 15): published with lots, weighted criteria and a
-deadline → bids received, sealed until the deadline → a panel of residents and officers, each
-declaring conflicts of interest before seeing the bids → bids opened after the deadline →
-members score the quality criteria (never a bid whose bidder they are conflicted with) → the
-panel moderates → the award, a decision with the full record of DOMAIN.md §5, a standstill
-period and the computed ranking (an award departing from it gives reasons) → the contract,
-after the standstill; delivery is then a :class:`~coprod.domain.project.Project`.
-
-Panel members are person ids, pseudonymous: their names live only in the personal-data vault.
-Bids are recorded as they arrive; keeping them sealed until the deadline is the read side's
-duty (no query shows a bid before it), and the aggregate refuses to open them early.
+Its life (DOMAIN.md §3): published with lots, weighted criteria and a deadline → bids, sealed
+until the deadline → a panel of residents and officers, each declaring conflicts of interest
+before seeing the bids → bids opened → members score the quality criteria (never a bidder
+they are conflicted with) → moderation → the award, a decision with the record of DOMAIN.md
+§5, a standstill and the computed ranking (departing from it needs reasons) → the contract,
+after the standstill; delivery is a :class:`~coprod.domain.project.Project`. Panel members
+are pseudonymous person ids. Bids are recorded as they arrive; the read side keeps them
+sealed, and the aggregate refuses to open them early.
 """
 
 from __future__ import annotations
@@ -38,6 +35,7 @@ from coprod.domain.tender_checks import (
     Bid,
     BidTerms,
     ConflictOfInterest,
+    Contract,
     ContractTerms,
     TenderTerms,
     check_award,
@@ -168,7 +166,7 @@ class Tender(CoprodAggregate):
         self.scores: dict[tuple[UUID, str, UUID], Decimal] = {}
         self.moderated: dict[tuple[UUID, str], Decimal] = {}
         self.awards: dict[str, Award] = {}
-        self.contracts: dict[str, UUID] = {}
+        self.contracts: dict[str, Contract] = {}
 
     @classmethod
     def publish(
@@ -418,7 +416,8 @@ class Tender(CoprodAggregate):
         departure_reason: str | None,
     ) -> None:
         ends = decided_on + timedelta(days=standstill_days)
-        self.awards[lot_code] = Award(award_id, bid_id, ranking, ends)
+        terms = AwardTerms(lot_code, bid_id, record, decided_on, standstill_days, departure_reason)
+        self.awards[lot_code] = Award(award_id, bid_id, ranking, ends, terms)
 
     def sign_contract(self, actor: Actor, terms: ContractTerms) -> UUID:
         """Record the contract for an awarded lot, once its standstill period is over."""
@@ -457,7 +456,8 @@ class Tender(CoprodAggregate):
         ends_on: date,
         signed_on: date,
     ) -> None:
-        self.contracts[lot_code] = contract_id
+        terms = ContractTerms(lot_code, value, starts_on, ends_on, signed_on)
+        self.contracts[lot_code] = Contract(contract_id, bid_id, terms)
 
     # -- lookups -------------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ __all__ = [
     "Bid",
     "BidTerms",
     "ConflictOfInterest",
+    "Contract",
     "ContractTerms",
     "TenderTerms",
     "check_award",
@@ -113,12 +114,22 @@ class Bid:
 
 @dataclass(frozen=True)
 class Award:
-    """An awarded lot: the winning bid, the ranking, when the standstill ends."""
+    """An awarded lot: the winning bid, the ranking, when the standstill ends, the record."""
 
     award_id: UUID
     bid_id: UUID
     ranking: tuple[RankedBid, ...]
     standstill_ends: date
+    terms: AwardTerms
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A signed contract: its id and terms (the project that delivers it derives from its bid)."""
+
+    contract_id: UUID
+    bid_id: UUID
+    terms: ContractTerms
 
 
 def check_tender(terms: TenderTerms, now: datetime) -> TenderTerms:
