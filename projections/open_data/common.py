@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from coprod.domain.organisation import Organisation
-from coprod.domain.project import Project
+from coprod.domain.project import MilestoneStatus, Project
 
 __all__ = [
     "DEFAULT_GRANT_PREFIX",
@@ -18,6 +18,7 @@ __all__ = [
     "date_time",
     "grant_prefix",
     "last_modified",
+    "ocds_milestone",
     "ocid_prefix",
     "org_id",
     "page_url",
@@ -72,3 +73,24 @@ def page_url(base_url: str | None, project_id: UUID) -> str | None:
 def drop_empty(data: dict[str, Any]) -> dict[str, Any]:
     """The object without its empty members (the standards prefer absent to empty)."""
     return {k: v for k, v in data.items() if v not in (None, "", [], {})}
+
+
+_MILESTONE_STATUS = {
+    MilestoneStatus.SCHEDULED: "scheduled",
+    MilestoneStatus.MET: "met",
+    MilestoneStatus.CANCELLED: "notMet",
+}
+
+
+def ocds_milestone(milestone: Any) -> dict[str, Any]:
+    """A project milestone as an OCDS milestone (planning, or a contract's implementation)."""
+    return drop_empty(
+        {
+            "id": milestone.code,
+            "title": milestone.title,
+            "type": "delivery",
+            "dueDate": date_time(milestone.due_on),
+            "dateMet": date_time(milestone.met_on) if milestone.met_on else None,
+            "status": _MILESTONE_STATUS.get(milestone.status, "scheduled"),
+        }
+    )

@@ -32,7 +32,7 @@ def three_sixty_giving(
 ) -> dict[str, Any]:
     """A 360Giving data package: one grant per funded project, as of the snapshot."""
     prefix = prefix or grant_prefix()
-    return {"grants": [_grant(snapshot, p, prefix, base_url) for p in snapshot.projects]}
+    return {"grants": [_grant(snapshot, p, prefix, base_url) for p in snapshot.pb_projects]}
 
 
 def _grant(

@@ -1,36 +1,33 @@
-"""OCDS 1.1 release packages of a process's funded projects (DOMAIN.md §7).
+"""OCDS 1.1 release packages of a process's funded projects and tenders (DOMAIN.md §7).
 
 Where the standard fits a participatory budget: each funded project is one contracting
 process (``ocid`` = the publisher's prefix and the project's id) at the planning stage: the
 council as buyer, the approved amount as the budget with the decision's considerations as
 its rationale, and the project's milestones; the community groups committed to it are
 interested parties. A PB project has no tender or contract of its own, so neither is made
-up. Nothing personal: organisations only, never people.
+up. A co-commissioned service is a full contracting process (:mod:`.tenders`). Nothing
+personal: organisations only, never people.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from coprod.domain.project import MilestoneStatus, Project
+from coprod.domain.project import Project
 from projections.open_data.common import (
     amount,
     date_time,
     drop_empty,
     last_modified,
+    ocds_milestone,
     ocid_prefix,
     org_id,
     page_url,
 )
 from projections.open_data.snapshot import ProcessSnapshot
+from projections.open_data.tenders import tender_release
 
 __all__ = ["ocds_release_package"]
-
-_MILESTONE_STATUS = {
-    MilestoneStatus.SCHEDULED: "scheduled",
-    MilestoneStatus.MET: "met",
-    MilestoneStatus.CANCELLED: "notMet",
-}
 
 
 def ocds_release_package(
@@ -38,7 +35,8 @@ def ocds_release_package(
 ) -> dict[str, Any]:
     """One release package with a release per funded project, as of the snapshot."""
     prefix = prefix or ocid_prefix()
-    releases = [_release(snapshot, project, prefix, base_url) for project in snapshot.projects]
+    releases = [_release(snapshot, p, prefix, base_url) for p in snapshot.pb_projects]
+    releases += [tender_release(snapshot, t, prefix) for t in snapshot.tenders]
     dates = [r["date"] for r in releases] or [date_time(snapshot.process.modified_on)]
     council = snapshot.council
     return {
@@ -118,20 +116,7 @@ def _planning(snapshot: ProcessSnapshot, project: Project, base_url: str | None)
                     "uri": url,
                 }
             ),
-            "milestones": [_milestone(m) for m in project.milestones.values()],
+            "milestones": [ocds_milestone(m) for m in project.milestones.values()],
             "documents": documents,
-        }
-    )
-
-
-def _milestone(milestone: Any) -> dict[str, Any]:
-    return drop_empty(
-        {
-            "id": milestone.code,
-            "title": milestone.title,
-            "type": "delivery",
-            "dueDate": date_time(milestone.due_on),
-            "dateMet": date_time(milestone.met_on) if milestone.met_on else None,
-            "status": _MILESTONE_STATUS.get(milestone.status, "scheduled"),
         }
     )

@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from coprod.application import Coprod
+from coprod.domain.commissioning import ServiceNeed
 from coprod.domain.commitment import Commitment
 from coprod.domain.decision import Decision
 from coprod.domain.errors import NotFound
@@ -23,11 +24,12 @@ from coprod.domain.process import Process
 from coprod.domain.project import Project
 from coprod.domain.proposal import Proposal
 from coprod.domain.release import latest_at
+from coprod.domain.tender import Tender
 from projections.kernel.handlers import events_of
 
 __all__ = ["ProcessSnapshot", "export_position"]
 
-_READ = (Process, Project, Proposal, Decision, Organisation, Commitment)
+_READ = (Process, Project, Proposal, Decision, Organisation, Commitment, ServiceNeed, Tender)
 _TOPICS = tuple(sorted(get_topic(e) for cls in _READ for e in events_of(cls)))
 _PAGE = 2_000
 
@@ -59,6 +61,14 @@ class ProcessSnapshot:
     decisions: dict[UUID, Decision]
     #: project id -> the community groups committed to it
     groups: dict[UUID, list[UUID]] = field(default_factory=dict)
+    #: the process's tenders (co-commissioning) and the needs they commission
+    tenders: list[Tender] = field(default_factory=list)
+    needs: dict[UUID, ServiceNeed] = field(default_factory=dict)
+
+    @property
+    def pb_projects(self) -> list[Project]:
+        """The projects funded by a PB decision (not by a co-commissioned contract)."""
+        return [p for p in self.projects if p.proposal_id in self.proposals]
 
     @classmethod
     def read(cls, app: Coprod, process_id: UUID, position: int) -> ProcessSnapshot:
@@ -84,6 +94,11 @@ class ProcessSnapshot:
             proposals=_of(found, Proposal),
             decisions=_of(found, Decision),
             groups={k: sorted(set(v), key=str) for k, v in groups.items()},
+            tenders=sorted(
+                (a for a in found.values() if isinstance(a, Tender) and a.process_id == process_id),
+                key=lambda t: (t.deadline, t.code),
+            ),
+            needs=_of(found, ServiceNeed),
         )
 
     @property

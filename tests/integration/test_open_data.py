@@ -60,12 +60,27 @@ def test_ocds_and_360giving_pass_their_validators(demo: Coprod) -> None:
     grants = three_sixty_giving(snapshot, base_url="https://pb.example.dk")
     assert ocds_errors(ocds) == []
     assert grants_errors(grants) == []
-    assert len(ocds["releases"]) == len(grants["grants"]) == len(snapshot.projects)
-    by_project = {r["planning"]["budget"]["projectID"]: r for r in ocds["releases"]}
-    for project in snapshot.projects:
+    pb = snapshot.pb_projects
+    assert len(pb) == len(snapshot.projects) - 1  # the co-commissioned club is no PB grant
+    assert len(grants["grants"]) == len(pb)
+    assert len(ocds["releases"]) == len(pb) + len(snapshot.tenders) == len(pb) + 1
+    planned = [r for r in ocds["releases"] if "planning" in r["tag"]]
+    by_project = {r["planning"]["budget"]["projectID"]: r for r in planned}
+    for project in pb:
         budget = by_project[str(project.id)]["planning"]["budget"]["amount"]
         assert budget["amount"] == float(project.approved.amount)
         assert budget["currency"] == project.approved.currency
+    (tender,) = [r for r in ocds["releases"] if "tender" in r["tag"]]
+    assert tender["tag"] == ["tender", "award", "contract"]
+    assert tender["tender"]["numberOfTenderers"] == 3
+    assert tender["tender"]["awardCriteria"] == "ratedCriteria"
+    (award,) = tender["awards"]
+    (contract,) = tender["contracts"]
+    assert contract["awardID"] == award["id"]
+    assert contract["value"] == award["value"]  # the winning bid's price
+    implementation = contract["implementation"]
+    assert [m["status"] for m in implementation["milestones"]] == ["met", "scheduled"]
+    assert implementation["transactions"][0]["payee"] == award["suppliers"][0]
     text = json.dumps([ocds, grants])
     assert not {t for t in _person_traces(demo) if t in text}
 
