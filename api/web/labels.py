@@ -112,6 +112,19 @@ LABELS: dict[str, str] = {
     "disputed": N_("Disputed"),
     "lapsed": N_("Lapsed"),
     "logged": N_("Waiting for verification"),
+    # co-commissioning: a tender's stage, who took part, the panel's roles
+    "tender_open_for_bids": N_("Open for bids"),
+    "tender_evaluation": N_("Bids being evaluated"),
+    "tender_awarded": N_("Awarded"),
+    "tender_contracted": N_("Contracted"),
+    "group_residents": N_("Residents"),
+    "group_service_users": N_("Service users"),
+    "group_community_groups": N_("Community groups"),
+    "group_officers": N_("Council officers"),
+    "group_providers": N_("Providers"),
+    "group_other": N_("Others"),
+    "panel_resident": N_("Residents"),
+    "panel_officer": N_("Council officers"),
 }
 
 

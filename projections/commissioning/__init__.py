@@ -7,7 +7,14 @@ tenders with one read.
 """
 
 from projections.commissioning.model import CommissioningModel
-from projections.commissioning.queries import tender_view, tenders_of
+from projections.commissioning.queries import tender_of_project, tender_view, tenders_of
 from projections.commissioning.views import TenderSummary, TenderView
 
-__all__ = ["CommissioningModel", "TenderSummary", "TenderView", "tender_view", "tenders_of"]
+__all__ = [
+    "CommissioningModel",
+    "TenderSummary",
+    "TenderView",
+    "tender_of_project",
+    "tender_view",
+    "tenders_of",
+]

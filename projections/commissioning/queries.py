@@ -18,7 +18,7 @@ from projections.kernel.positions import ActiveGeneration
 from projections.kernel.reading import read_active
 from projections.store import Connection
 
-__all__ = ["tender_view", "tenders_of"]
+__all__ = ["tender_of_project", "tender_view", "tenders_of"]
 
 
 def tenders_of(conn: Connection, process_id: UUID) -> list[TenderSummary]:
@@ -54,5 +54,18 @@ def tender_view(conn: Connection, tender_id: UUID, *, full: bool = False) -> Ten
 
     def read(active: ActiveGeneration) -> TenderView | None:
         return read_tender(conn, active.prefix, tender_id.hex, full=full)
+
+    return read_active(conn, CommissioningModel, read)
+
+
+def tender_of_project(conn: Connection, project_id: UUID) -> UUID | None:
+    """The tender whose contract a project delivers (None: a PB project, or not yet read)."""
+
+    def read(active: ActiveGeneration) -> UUID | None:
+        rows = conn.execute(
+            f"SELECT tender_id FROM {active.prefix}_contracts WHERE project_id = ?",
+            [project_id.hex],
+        )
+        return UUID(hex=rows[0][0]) if rows else None
 
     return read_active(conn, CommissioningModel, read)

@@ -133,3 +133,28 @@ def test_the_cli_lists_and_shows_the_tender(site: tuple[TestClient, str]) -> Non
     unknown = runner.invoke(cli, ["tenders", "show", "not-an-id"], env=env)
     assert unknown.exit_code == 2
     assert "not an id" in unknown.output
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_the_public_tender_page_tells_the_story_in_both_languages(
+    site: tuple[TestClient, str], lang: str
+) -> None:
+    client, _ = site
+    process = client.get(f"/processes/{PID}?lang={lang}")
+    assert process.status_code == 200
+    tender_id = _tender(client)["tender_id"]
+    assert f'href="/tenders/{tender_id}"' in process.text
+    page = client.get(f"/tenders/{tender_id}?lang={lang}")
+    assert page.status_code == 200
+    text = page.text
+    ranking_words = {"en": "Ranking by the published weights", "da": "Rangorden efter"}
+    assert ranking_words[lang] in text
+    assert {"en": "fewer than 5", "da": "færre end 5"}[lang] in text  # 2-3 officers hidden
+    tender = client.get(f"/api/v1/tenders/{tender_id}").json()
+    for bid in tender["bids"]:
+        assert bid["bidder"].replace("'", "&#39;") in text
+    (contract,) = tender["contracts"]
+    project = client.get(f"/projects/{contract['project_id']}?lang={lang}")
+    assert project.status_code == 200  # a co-commissioned project has its page too
+    assert f'href="/tenders/{tender_id}"' in project.text
+    assert client.get(f"/tenders/{PID}").status_code == 404

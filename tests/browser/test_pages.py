@@ -38,6 +38,9 @@ def public_pages(page: Page, base: str) -> list[str]:
     project = _first_link(page, PROJECT_LINK)
     page.goto(f"{base}{process}/projects?show=all&status=rejected")
     rejected = _first_link(page, "a[href^='/proposals/']")
+    tender = _tender_page(page, base)
+    page.goto(f"{base}{tender}")
+    commissioned = _first_link(page, "main a[href^='/projects/']")
     return [
         "/",
         process,
@@ -46,8 +49,22 @@ def public_pages(page: Page, base: str) -> list[str]:
         project,
         rejected,
         f"{process}/impact",
+        tender,
+        commissioned,
         NOT_FOUND,
     ]
+
+
+def _tender_page(page: Page, base: str) -> str:
+    """The demo's co-commissioned service, from the process page that lists it."""
+    page.goto(f"{base}/?lang=en")
+    processes = [a.get_attribute("href") for a in page.locator(PROCESS_LINK).all()]
+    for process in processes:
+        page.goto(f"{base}{process}")
+        links = page.locator("main a[href^='/tenders/']")
+        if links.count():
+            return str(links.first.get_attribute("href"))
+    raise AssertionError("no process page links to a tender")
 
 
 @pytest.mark.parametrize("lang", ["en", "da"])

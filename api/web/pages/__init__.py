@@ -23,6 +23,7 @@ from api.web.pages import (
     process,
     projects,
     signin,
+    tenders,
     vote,
 )
 
@@ -48,5 +49,6 @@ for _module in (
     keys,
     members,
     paper_ballots,
+    tenders,
 ):
     router.include_router(_module.router)

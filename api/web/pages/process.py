@@ -31,6 +31,7 @@ from coprod.application import Coprod
 from coprod.application.outcomes import CountedOutcome
 from coprod.domain.errors import CoprodError, NotFound
 from coprod.domain.process import Process
+from projections.commissioning import tenders_of
 from projections.queries import process_summary
 
 router = APIRouter()
@@ -163,6 +164,7 @@ def process_page(
         process = app.get_process(process_id)
         with reads.connection() as conn:
             summary = process_summary(process_id, None, conn=conn)
+            tenders = tenders_of(conn, process_id)
     except NotFound:
         return page_not_found(request)
     turnout = Decimal(summary.ballots_cast) / summary.eligible if summary.eligible else None
@@ -174,6 +176,7 @@ def process_page(
         "next": next_date(process, date.today()),
         "take_part": lang.gettext(TAKE_PART[process.phase.value]),
         "outcome": _outcome_section(request, app, process, lang),
+        "tenders": tenders,
         "label": label,
     }
     return render(request, "process.html", context)

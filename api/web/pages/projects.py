@@ -29,6 +29,7 @@ from coprod.application import Coprod
 from coprod.domain.decision import Decision
 from coprod.domain.errors import NotFound
 from coprod.domain.proposal import Proposal
+from projections.commissioning import tender_of_project
 from projections.queries import CaseFilter, case_facets, case_page
 from projections.timeline import project_timeline
 
@@ -108,9 +109,10 @@ def project_page(
     try:
         project = app.get_project(project_id)
         process = app.get_process(project.process_id)
-        decision = app.get_decision(project.decision_id)
         with reads.connection() as conn:
             timeline = project_timeline(project_id, None, conn=conn)
+            tender = tender_of_project(conn, project_id)  # a co-commissioned service's
+        decision = None if tender is not None else app.get_decision(project.decision_id)
     except NotFound:
         return page_not_found(request)
     release = latest_release(app, project.process_id)
@@ -119,6 +121,7 @@ def project_page(
         "project": project,
         "process": process,
         "decision": decision,
+        "tender": tender,
         "facts": _relied_on(app, decision),
         "entries": entries,
         "delays": delay_reasons(entries),
