@@ -34,6 +34,7 @@ from coprod.application import SYSTEM_ACTOR
 from coprod.application.commands.people import RegisterOrganisation
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.values import Role
+from tests.api import commissioning_scenario as cc
 from tests.api.scenario import Scenario, registrar
 from tests.browser.conftest import assert_accessible
 from tests.web.signin import sign_in_page
@@ -81,6 +82,8 @@ class World:
     s: Scenario
     contribution: dict[str, str]
     decide: dict[str, str]
+    #: co-commissioned tenders at three steps: "closed", "scored", "awarded"
+    tenders: dict[str, dict[str, str]]
 
 
 def _serve(app: FastAPI) -> Iterator[str]:
@@ -142,7 +145,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         contribution = s.contribution("own")
         decide = s.proposal("own", "decision")
         decide["fact"] = s.fact("own", decide["proposal"])
-        yield World(base, s, contribution, decide)
+        tenders = {
+            "closed": cc.closed_tender(s, "own"),
+            "scored": cc.scored_tender(s, "own"),
+            "awarded": cc.awarded_tender(s, "own"),
+        }
+        yield World(base, s, contribution, decide, tenders)
 
 
 @pytest.fixture
@@ -225,6 +233,8 @@ def test_every_console_page_passes_axe_with_its_error_states(
         f"/console/processes/{world.contribution['process']}",
         f"/console/projects/{project}",
         f"/console/proposals/{world.decide['proposal']}/decision",
+        *(f"/console/tenders/{t['tender_id']}" for t in world.tenders.values()),
+        f"/tenders/{world.tenders['awarded']['tender_id']}",
     ]
     for path in pages:
         page.goto(f"{base}{path}?lang={lang}")
@@ -239,6 +249,15 @@ def test_every_console_page_passes_axe_with_its_error_states(
     page.fill("#decided_on", "")
     page.locator("form.decision-form button").click()
     assert page.locator("#decided_on-error").count() == 1
+    assert_accessible(page)
+    # a tender's award without its record, a contract without its dates
+    page.goto(f"{base}/console/tenders/{world.tenders['scored']['tender_id']}?lang={lang}")
+    page.locator("form[action$='/award'] button").click()
+    assert page.locator("#legal_basis-error").count() == 1
+    assert_accessible(page)
+    page.goto(f"{base}/console/tenders/{world.tenders['awarded']['tender_id']}?lang={lang}")
+    page.locator("form[action$='/contract'] button").click()
+    assert page.locator("#signed_on-error").count() == 1
     assert_accessible(page)
 
 

@@ -145,6 +145,11 @@ class DecisionForm:
             return None
         return outcome, amount, decided_on, record
 
+    def record(self) -> DecisionRecord | None:
+        """The record as typed (None: nothing typed), its errors placed; for every form that
+        asks for a decision record, such as a tender's award."""
+        return self._record()
+
     def _amount(self, currency: str) -> Money | None:
         if not self.amount:
             return None

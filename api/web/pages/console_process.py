@@ -37,6 +37,7 @@ from coprod.application.commands.processes import AdvancePhase
 from coprod.domain.errors import InvalidInput, NotAllowed, PhaseError, RuleViolation
 from coprod.domain.phases import Phase
 from coprod.domain.process import Process
+from projections.commissioning import tenders_of
 from projections.releases import publish_next
 
 __all__ = ["router"]
@@ -73,11 +74,14 @@ class Forms:
 
 def _page(request: Request, app: Coprod, process: Process, forms: Forms) -> HTMLResponse:
     later = [p.value for p in Phase if p.order > process.phase.order]
+    with request.app.state.reads.connection() as conn:  # the pages' read store (api.reads)
+        tenders = tenders_of(conn, process.id)
     context = {
         "process": process,
         "later": later,
         "forms": forms,
         "releases": app.releases(process.id),
+        "tenders": tenders,
         "done": DONE.get(request.query_params.get("done", "")),
         "label": label,
     }

@@ -1,0 +1,137 @@
+"""The officers' console runs a co-commissioned tender: open the bids after the deadline,
+award a lot with the full record (refused next to its field without one, nothing written),
+sign the contract after the standstill (refused before it); another council is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.web.csrf import CSRF_FIELD
+from coprod.domain.tender import Tender
+from coprod.domain.values import Role
+from tests.api import commissioning_scenario as cc
+from tests.api.scenario import TODAY, Scenario, running_scenario
+from tests.web.signin import csrf_of, sign_in
+
+DA = {"Accept-Language": "da"}
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def s(tmp_path: Path) -> Iterator[Scenario]:
+    with running_scenario(tmp_path) as running:
+        yield running
+
+
+def _officer(s: Scenario, side: str = "own") -> TestClient:
+    sign_in(s.client, Role.COUNCIL_OFFICER, s.councils[side])  # type: ignore[index]
+    return s.client
+
+
+def _page(client: TestClient, tender: str, headers: dict[str, str] = EN) -> str:
+    coprod = client.app.state.coprod  # type: ignore[attr-defined]
+    client.app.state.reads.wait_for(coprod.recorder.max_notification_id())  # type: ignore[attr-defined]
+    page = client.get(f"/console/tenders/{tender}", headers=headers)
+    assert page.status_code == 200, page.text
+    return page.text
+
+
+def _log(s: Scenario) -> int:
+    return s.coprod.recorder.max_notification_id() or 0
+
+
+def test_an_officer_opens_the_bids_after_the_deadline(s: Scenario) -> None:
+    ids = cc.closed_tender(s, "own")
+    client = _officer(s)
+    html = _page(client, ids["tender_id"])
+    assert "Open the bids" in html
+    done = client.post(
+        f"/console/tenders/{ids['tender_id']}/open",
+        data={CSRF_FIELD: csrf_of(html)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert s.coprod.load(Tender, UUID(ids["tender_id"])).opened
+    assert "Bids and scores" in _page(client, ids["tender_id"])
+
+
+def _award(ids: dict[str, str], token: str, **fields: str) -> dict[str, str]:
+    return {CSRF_FIELD: token, "lot_code": "main", "bid_id": ids["bid"], **fields}
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [(EN, "must state its legal basis"), (DA, "skal angive sin hjemmel")],
+)
+def test_an_award_without_its_record_is_refused_next_to_the_field(
+    s: Scenario, headers: dict[str, str], message: str
+) -> None:
+    ids = cc.scored_tender(s, "own")
+    client = _officer(s)
+    html = _page(client, ids["tender_id"], headers)
+    before = _log(s)
+    refused = client.post(
+        f"/console/tenders/{ids['tender_id']}/award",
+        data=_award(ids, csrf_of(html), decided_on=str(TODAY), standstill_days="10"),
+        headers=headers,
+    )
+    assert refused.status_code == 400
+    assert message in refused.text
+    assert 'aria-describedby="legal_basis-error"' in refused.text
+    assert _log(s) == before
+    record = {
+        "decided_on": str(TODAY),
+        "standstill_days": "10",
+        "legal_basis": "Udbudsloven § 162",
+        "main_considerations": "The only bid, scored 7 of 10.",
+        "facts": ids["bid"],
+        "complaints_body": "Klagenævnet for Udbud",
+        "complaints_procedure": "In writing.",
+        "complaints_days": "45",
+    }
+    done = client.post(
+        f"/console/tenders/{ids['tender_id']}/award",
+        data=_award(ids, csrf_of(refused.text), **record),
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    assert "main" in s.coprod.load(Tender, UUID(ids["tender_id"])).awards
+
+
+def test_the_contract_waits_for_the_standstill(s: Scenario) -> None:
+    ids = cc.awarded_tender(s, "own")  # decided ten days ago, ten days' standstill
+    client = _officer(s)
+    html = _page(client, ids["tender_id"])
+    terms = {
+        "lot_code": "main",
+        "value": "900",
+        "starts_on": str(TODAY),
+        "ends_on": str(TODAY + timedelta(days=365)),
+    }
+    early = client.post(
+        f"/console/tenders/{ids['tender_id']}/contract",
+        data={CSRF_FIELD: csrf_of(html), **terms, "signed_on": str(TODAY - timedelta(days=1))},
+    )
+    assert early.status_code == 400
+    assert "standstill period has not ended yet" in early.text
+    done = client.post(
+        f"/console/tenders/{ids['tender_id']}/contract",
+        data={CSRF_FIELD: csrf_of(early.text), **terms, "signed_on": str(TODAY)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    assert "main" in s.coprod.load(Tender, UUID(ids["tender_id"])).contracts
+
+
+def test_another_councils_officer_is_refused(s: Scenario) -> None:
+    ids = cc.closed_tender(s, "other")
+    client = _officer(s)
+    assert client.get(f"/console/tenders/{ids['tender_id']}").status_code == 403
+    process = client.get(f"/console/processes/{cc.need(s, 'own')['process_id']}")
+    assert process.status_code == 200
