@@ -7,13 +7,19 @@ tenders with one read.
 """
 
 from projections.commissioning.model import CommissioningModel
-from projections.commissioning.queries import tender_of_project, tender_view, tenders_of
+from projections.commissioning.queries import (
+    panels_of,
+    tender_of_project,
+    tender_view,
+    tenders_of,
+)
 from projections.commissioning.views import TenderSummary, TenderView
 
 __all__ = [
     "CommissioningModel",
     "TenderSummary",
     "TenderView",
+    "panels_of",
     "tender_of_project",
     "tender_view",
     "tenders_of",

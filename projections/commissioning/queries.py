@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from projections.commissioning.model import CommissioningModel
@@ -18,7 +19,7 @@ from projections.kernel.positions import ActiveGeneration
 from projections.kernel.reading import read_active
 from projections.store import Connection
 
-__all__ = ["tender_of_project", "tender_view", "tenders_of"]
+__all__ = ["panels_of", "tender_of_project", "tender_view", "tenders_of"]
 
 
 def tenders_of(conn: Connection, process_id: UUID) -> list[TenderSummary]:
@@ -34,17 +35,7 @@ def tenders_of(conn: Connection, process_id: UUID) -> list[TenderSummary]:
             "WHERE t.process_id = ? ORDER BY t.deadline DESC, t.code",
             [process_id.hex],
         )
-        return [
-            TenderSummary(
-                UUID(hex=r[0]),
-                r[1],
-                r[2],
-                r[3],
-                datetime.fromisoformat(r[4]),
-                stage_of(bool(r[5]), r[7], r[8], len(json.loads(r[6]))),
-            )
-            for r in rows
-        ]
+        return [_summary(r) for r in rows]
 
     return read_active(conn, CommissioningModel, read)
 
@@ -69,3 +60,27 @@ def tender_of_project(conn: Connection, project_id: UUID) -> UUID | None:
         return UUID(hex=rows[0][0]) if rows else None
 
     return read_active(conn, CommissioningModel, read)
+
+
+def panels_of(conn: Connection, member_id: UUID) -> list[TenderSummary]:
+    """The tenders on whose evaluation panel this person sits, newest deadline first."""
+
+    def read(active: ActiveGeneration) -> list[TenderSummary]:
+        p = active.prefix
+        rows = conn.execute(
+            "SELECT t.tender_id, t.code, t.title, n.title, t.deadline, t.opened, t.lots, "
+            f"(SELECT COUNT(*) FROM {p}_awards a WHERE a.tender_id = t.tender_id), "
+            f"(SELECT COUNT(*) FROM {p}_contracts c WHERE c.tender_id = t.tender_id) "
+            f"FROM {p}_panel m JOIN {p}_tenders t ON t.tender_id = m.tender_id "
+            f"JOIN {p}_needs n ON n.need_id = t.need_id "
+            "WHERE m.member_id = ? ORDER BY t.deadline DESC, t.code",
+            [member_id.hex],
+        )
+        return [_summary(r) for r in rows]
+
+    return read_active(conn, CommissioningModel, read)
+
+
+def _summary(r: Any) -> TenderSummary:
+    stage = stage_of(bool(r[5]), int(r[7]), int(r[8]), len(json.loads(r[6])))
+    return TenderSummary(UUID(hex=r[0]), r[1], r[2], r[3], datetime.fromisoformat(r[4]), stage)

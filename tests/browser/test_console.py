@@ -31,7 +31,9 @@ from api.http.app import create_app
 from api.keys import KeyStore
 from coprod.adapters.config import parse_database_url
 from coprod.application import SYSTEM_ACTOR
+from coprod.application.commands import commissioning as cmd
 from coprod.application.commands.people import RegisterOrganisation
+from coprod.domain.commissioning_terms import PanelRole
 from coprod.domain.organisation import OrganisationKind
 from coprod.domain.values import Role
 from tests.api import commissioning_scenario as cc
@@ -273,3 +275,34 @@ def test_another_council_s_officer_gets_a_page_that_passes_axe(
     assert_accessible(page)
     assert uuid.UUID(world.contribution["project"])  # the own council's: never listed
     assert world.contribution["project"] not in page.content()
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_panel_member_s_pages_pass_axe(context: BrowserContext, world: World, lang: str) -> None:
+    """A resident on a panel: the list, the declaration, the scores and a refused score."""
+    s = world.s
+    ids = cc.closed_tender(s, "own")
+    tender = uuid.UUID(ids["tender_id"])
+    resident = uuid.UUID(s.person("own"))
+    officer = registrar(s.councils["own"])
+    s.coprod.appoint_panel_member(
+        cmd.AppointPanelMember(tender_id=tender, member_id=resident, role=PanelRole.RESIDENT),
+        officer,
+    )
+    s.coprod.open_bids(cmd.OpenBids(tender_id=tender), officer)
+    page = context.new_page()
+    page.set_viewport_size(DESKTOP)
+    sign_in_page(page, world.base, s.api, Role.RESIDENT, s.councils["own"], resident)
+    s.api.state.reads.wait_for(s.coprod.recorder.max_notification_id())
+    page.goto(f"{world.base}/my/panels?lang={lang}")
+    assert_accessible(page)
+    page.goto(f"{world.base}/my/panels/{tender}?lang={lang}")
+    assert_accessible(page)
+    page.locator("form[action$='/declare'] button").click()
+    page.wait_for_url(f"{world.base}/my/panels/{tender}")
+    page.goto(f"{world.base}/my/panels/{tender}?lang={lang}")
+    assert_accessible(page)
+    page.locator("input[name^='score-']").first.fill("99")
+    page.locator("form[action$='/scores'] button").click()
+    assert page.locator("p.error[id$='-error']").count() == 1
+    assert_accessible(page)
