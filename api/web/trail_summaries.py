@@ -94,6 +94,15 @@ SUMMARY_TEXTS: dict[str, str] = {
     "work_logged_public": N_(
         "work logged: %(hours)s hours on %(worked_on)s (%(phase)s, %(level)s)"
     ),
+    "tender_awarded": N_(
+        "awarded by the tender %(tender)s on %(decided_on)s, ranked first by its published weights; standstill until %(standstill_ends)s"
+    ),
+    "tender_awarded_departing": N_(
+        "awarded by the tender %(tender)s on %(decided_on)s, departing from the ranking of its published weights; standstill until %(standstill_ends)s"
+    ),
+    "contract_signed": N_(
+        "contract signed %(signed_on)s: %(value)s, delivery from %(starts_on)s to %(ends_on)s"
+    ),
     "work_verified": N_("logged work verified"),
     "work_disputed": N_("logged work disputed"),
 }

@@ -1,7 +1,7 @@
 """Which events the timeline takes: declared once, beside the handlers that take them.
 
 The handlers register themselves with ``@handlers.on(...)`` in :mod:`.on_cases` and
-:mod:`.on_delivery`; the topics the runner decodes are derived from them. What the timeline
+:mod:`.on_delivery` and :mod:`.on_commissioning`; the topics the runner decodes are derived from them. What the timeline
 leaves out is named here: the process's set-up (the story of an idea starts at its
 submission), the decision's echo on the proposal, and whole aggregates with nothing to tell
 about one idea (ballots are counted by the process summary, never listed).
@@ -38,6 +38,13 @@ handlers: Handlers[TimelineBatch] = Handlers(
         Process.DisclosureThresholdSet,
         Process.MinimumHearingPeriodSet,
         Proposal.DecisionApplied,
+        # a tender's steps before its award are told on the tender's own page
+        Tender.PanelMemberAppointed,
+        Tender.ConflictsDeclared,
+        Tender.BidSubmitted,
+        Tender.BidsOpened,
+        Tender.BidScored,
+        Tender.ScoreModerated,
     ),
     ignores_all_of=(
         Ballot,
@@ -49,6 +56,5 @@ handlers: Handlers[TimelineBatch] = Handlers(
         VolunteerRates,
         Release,
         ServiceNeed,
-        Tender,
     ),
 )

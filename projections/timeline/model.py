@@ -10,13 +10,13 @@ from projections.kernel.batching import SubjectIndex
 from projections.kernel.handlers import Handlers
 from projections.kernel.readmodel import Item, ReadModel
 from projections.store import Connection
-from projections.timeline import on_cases, on_delivery
+from projections.timeline import on_cases, on_commissioning, on_delivery
 from projections.timeline.batch import TimelineBatch
 from projections.timeline.events import handlers
 from projections.timeline.tables import DICTIONARY, SUBJECT_COLUMNS, create_statements
 
 #: The handler modules register with ``handlers`` when imported (named so the import stays).
-HANDLER_MODULES = (on_cases, on_delivery)
+HANDLER_MODULES = (on_cases, on_delivery, on_commissioning)
 
 
 class TimelineModel(ReadModel):

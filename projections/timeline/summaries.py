@@ -78,6 +78,12 @@ TEMPLATES: dict[str, str] = {
     "work_logged": "work logged: %(hours)s hours by %(people)s people on %(worked_on)s "
     "(%(phase)s, %(level)s)",
     "work_logged_public": "work logged: %(hours)s hours on %(worked_on)s (%(phase)s, %(level)s)",
+    "tender_awarded": "awarded by the tender %(tender)s on %(decided_on)s, ranked first by "
+    "its published weights; standstill until %(standstill_ends)s",
+    "tender_awarded_departing": "awarded by the tender %(tender)s on %(decided_on)s, "
+    "departing from the ranking of its published weights; standstill until %(standstill_ends)s",
+    "contract_signed": "contract signed %(signed_on)s: %(value)s, delivery from %(starts_on)s "
+    "to %(ends_on)s",
     "work_verified": "logged work verified",
     "work_disputed": "logged work disputed",
 }
@@ -99,6 +105,10 @@ KINDS: dict[str, str] = {
             "completed_on",
             "reported_on",
             "worked_on",
+            "standstill_ends",
+            "signed_on",
+            "starts_on",
+            "ends_on",
         ),
         "date",
     ),

@@ -33,6 +33,7 @@ SUBJECT_KINDS = {
     "Project": "project",
     "Commitment": "commitment",
     "Contribution": "contribution",
+    "Tender": "tender",
 }
 
 

@@ -42,6 +42,7 @@ from projections.commissioning import TenderView, tender_view
 from projections.impact.report import impact_report
 from projections.registry import Projector
 from projections.store import Connection
+from projections.timeline import project_timeline
 
 PEOPLE = (
     Participation(ParticipantGroup.RESIDENTS, 21),
@@ -245,3 +246,14 @@ def test_a_co_commissioned_service_from_need_to_delivery(
         ("resident", None),
         ("all", None),  # a panel of 2: its total is below k too
     ]
+
+    trail = project_timeline(project.id, None, settings=app.settings)
+    lines = [(entry.event, entry.summary) for entry in trail.entries]
+    assert [event for event, _ in lines[:3]] == [
+        "Tender.TenderAwarded",
+        "Project.ProjectFunded",
+        "Tender.ContractSigned",
+    ]
+    assert "awarded by the tender Running the club" in lines[0][1]
+    assert "ranked first" in lines[0][1]
+    assert "contract signed" in lines[2][1]
