@@ -237,6 +237,7 @@ def test_every_console_page_passes_axe_with_its_error_states(
         f"/console/proposals/{world.decide['proposal']}/decision",
         *(f"/console/tenders/{t['tender_id']}" for t in world.tenders.values()),
         f"/tenders/{world.tenders['awarded']['tender_id']}",
+        f"/console/processes/{world.contribution['process']}/services/new",
     ]
     for path in pages:
         page.goto(f"{base}{path}?lang={lang}")
@@ -260,6 +261,15 @@ def test_every_console_page_passes_axe_with_its_error_states(
     page.goto(f"{base}/console/tenders/{world.tenders['awarded']['tender_id']}?lang={lang}")
     page.locator("form[action$='/contract'] button").click()
     assert page.locator("#signed_on-error").count() == 1
+    assert_accessible(page)
+    # a new service without its people and weights; a panel member's sign-in link
+    page.goto(f"{base}/console/processes/{world.contribution['process']}/services/new?lang={lang}")
+    page.locator("form[action$='/services'] button").click()
+    assert page.locator("#people-error").count() == 1
+    assert_accessible(page)
+    page.goto(f"{base}/console/tenders/{world.tenders['closed']['tender_id']}?lang={lang}")
+    page.locator("form[action$='/panel'] button").click()
+    assert page.locator("#member-link").count() == 1
     assert_accessible(page)
 
 

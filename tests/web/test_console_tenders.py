@@ -4,6 +4,7 @@ sign the contract after the standstill (refused before it); another council is r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -135,3 +136,84 @@ def test_another_councils_officer_is_refused(s: Scenario) -> None:
     assert client.get(f"/console/tenders/{ids['tender_id']}").status_code == 403
     process = client.get(f"/console/processes/{cc.need(s, 'own')['process_id']}")
     assert process.status_code == 200
+
+
+def _service(token: str, **changes: str) -> dict[str, str]:
+    form = {
+        CSRF_FIELD: token,
+        "need_code": "repair-cafe",
+        "need_title": "A repair café",
+        "need_description": "Monthly, with volunteers.",
+        "defined_on": str(TODAY),
+        "people_residents": "18",
+        "people_officers": "2",
+        "tender_code": "repair-2027",
+        "tender_title": "Running the repair café",
+        "lot_title": "The café",
+        "deadline": str(TODAY + timedelta(days=30)),
+        "estimated_value": "120000",
+        "scale": "10",
+        "criterion_1": "Plan made with residents",
+        "weight_1": "70",
+        "price_weight": "30",
+    }
+    return form | changes
+
+
+@pytest.mark.parametrize(("headers", "message"), [(EN, "add up to 100"), (DA, "giver vægtene 100")])
+def test_an_officer_starts_a_co_commissioned_service(
+    s: Scenario, headers: dict[str, str], message: str
+) -> None:
+    process = cc.need(s, "own")["process_id"]
+    client = _officer(s)
+    page = client.get(f"/console/processes/{process}", headers=headers)
+    assert f'href="/console/processes/{process}/services/new"' in page.text
+    form = client.get(f"/console/processes/{process}/services/new", headers=headers)
+    assert form.status_code == 200
+    before = _log(s)
+    refused = client.post(
+        f"/console/processes/{process}/services",
+        data=_service(csrf_of(form.text), weight_1="60"),
+        headers=headers,
+    )
+    assert refused.status_code == 400
+    assert message in refused.text
+    no_residents = client.post(
+        f"/console/processes/{process}/services",
+        data=_service(csrf_of(form.text), people_residents=""),
+        headers=headers,
+    )
+    assert no_residents.status_code == 400
+    assert 'aria-describedby="people-error"' in no_residents.text
+    assert _log(s) == before  # nothing written
+    done = client.post(
+        f"/console/processes/{process}/services",
+        data=_service(csrf_of(form.text)),
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    assert done.headers["location"].startswith("/console/tenders/")
+
+
+def test_an_officer_adds_a_resident_who_signs_in_to_the_panel(s: Scenario) -> None:
+    ids = cc.open_tender(s, "own")
+    client = _officer(s)
+    html = _page(client, ids["tender_id"])
+    made = client.post(
+        f"/console/tenders/{ids['tender_id']}/panel",
+        data={CSRF_FIELD: csrf_of(html), "role": "resident", "name": "Karen"},
+    )
+    assert made.status_code == 200, made.text
+    link = re.search(r'value="(http[^"]+/invite/[^"]+)"', made.text)
+    assert link is not None
+    tender = s.coprod.load(Tender, UUID(ids["tender_id"]))
+    (resident,) = [m for m, role in tender.panel.items() if role.value == "resident"]
+    rows = s.coprod.recorder.select_notifications(1, 100_000)
+    assert not any(b"Karen" in n.state for n in rows)  # the name is in the personal-data store
+    client.cookies.clear()
+    path = "/" + link.group(1).split("/", 3)[3]
+    signin = client.get(path)
+    client.post(path, data={CSRF_FIELD: csrf_of(signin.text)})
+    panels = client.get("/my/panels")
+    assert f'href="/my/panels/{ids["tender_id"]}"' in panels.text
+    assert resident in tender.panel

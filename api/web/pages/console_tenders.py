@@ -51,11 +51,36 @@ def _rankings(app: Coprod, tender_id: UUID) -> dict[str, Any]:
     return found
 
 
+def panel_page(
+    request: Request,
+    app: Coprod,
+    view: Any,
+    errors: dict[str, str],
+    invited: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    """The tender's console page after the panel form: its error, or the new member's link."""
+    award = AwardForm()
+    award.errors.update(errors)
+    return _page(request, app, view, (award, ContractForm()), invited)
+
+
+def tender_for_officer(request: Request, reads: Any, principal: Principal, tender_id: UUID) -> Any:
+    """The tender's full view for an officer of its council, or the page saying why not."""
+    found = _view(reads, principal, tender_id)
+    refused = _refusal(request, found)
+    return found if refused is None else refused
+
+
 def _page(
-    request: Request, app: Coprod, view: Any, forms: tuple[AwardForm, ContractForm]
+    request: Request,
+    app: Coprod,
+    view: Any,
+    forms: tuple[AwardForm, ContractForm],
+    invited: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     award, contract = forms
     context = {
+        "invited": invited,
         "tender": view,
         "rankings": _rankings(app, view.id),
         "bidders": {b.id: b.bidder for b in view.bids},
