@@ -139,3 +139,14 @@ def check_about(text: str, figures: dict[str, Any], lang: str) -> None:
 def _rows(data: bytes, delimiter: str) -> list[list[str]]:
     text = data.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def hidden_in(figures: dict[str, Any]) -> int:
+    """How many cells the API's tables hide (disclosure control): the pack must hide them too."""
+    return sum(
+        1
+        for table in figures["tables"]
+        for row in table["rows"]
+        for column in table["columns"]
+        if row.get(f"{column}_suppressed")
+    )
