@@ -238,6 +238,7 @@ def test_every_console_page_passes_axe_with_its_error_states(
         *(f"/console/tenders/{t['tender_id']}" for t in world.tenders.values()),
         f"/tenders/{world.tenders['awarded']['tender_id']}",
         f"/console/processes/{world.contribution['process']}/services/new",
+        f"/tenders/{world.tenders['closed']['tender_id']}/bid",
     ]
     for path in pages:
         page.goto(f"{base}{path}?lang={lang}")
@@ -266,6 +267,14 @@ def test_every_console_page_passes_axe_with_its_error_states(
     page.goto(f"{base}/console/processes/{world.contribution['process']}/services/new?lang={lang}")
     page.locator("form[action$='/services'] button").click()
     assert page.locator("#people-error").count() == 1
+    assert_accessible(page)
+    page.goto(f"{base}/console/tenders/{world.tenders['closed']['tender_id']}?lang={lang}")
+    page.locator("form[action$='/sessions'] button").click()
+    assert page.locator("#session_people-error").count() == 1
+    assert_accessible(page)
+    page.goto(f"{base}/tenders/{world.tenders['closed']['tender_id']}/bid?lang={lang}")
+    page.locator("form[action$='/bid'] button").click()
+    assert page.locator("#price-error").count() == 1
     assert_accessible(page)
     page.goto(f"{base}/console/tenders/{world.tenders['closed']['tender_id']}?lang={lang}")
     page.locator("form[action$='/panel'] button").click()

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.web.csrf import CSRF_FIELD
+from coprod.domain.commissioning import ServiceNeed
 from coprod.domain.tender import Tender
 from coprod.domain.values import Role
 from tests.api import commissioning_scenario as cc
@@ -217,3 +218,52 @@ def test_an_officer_adds_a_resident_who_signs_in_to_the_panel(s: Scenario) -> No
     panels = client.get("/my/panels")
     assert f'href="/my/panels/{ids["tender_id"]}"' in panels.text
     assert resident in tender.panel
+
+
+def test_an_officer_records_a_co_design_session(s: Scenario) -> None:
+    ids = cc.open_tender(s, "own")
+    client = _officer(s)
+    html = _page(client, ids["tender_id"])
+    before = _log(s)
+    session = {"session_code": "workshop-1", "session_on": str(TODAY), "outputs": "Open Fridays"}
+    refused = client.post(
+        f"/console/tenders/{ids['tender_id']}/sessions",
+        data={CSRF_FIELD: csrf_of(html), **session},
+    )
+    assert refused.status_code == 400
+    assert 'aria-describedby="session_people-error"' in refused.text
+    assert 'value="workshop-1"' in refused.text  # what was typed stays
+    assert _log(s) == before
+    done = client.post(
+        f"/console/tenders/{ids['tender_id']}/sessions",
+        data={CSRF_FIELD: csrf_of(refused.text), **session, "session_people_residents": "9"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    need = s.coprod.load(ServiceNeed, UUID(ids["need_id"]))
+    assert need.sessions["workshop-1"].outputs == ("Open Fridays",)
+
+
+def test_a_group_member_bids_until_the_deadline(s: Scenario) -> None:
+    ids = cc.open_tender(s, "own")
+    sign_in(s.client, Role.COMMUNITY_MEMBER, s.groups["own"])
+    client = s.client
+    public = client.get(f"/tenders/{ids['tender_id']}")
+    assert f'href="/tenders/{ids["tender_id"]}/bid"' in public.text
+    form = client.get(f"/tenders/{ids['tender_id']}/bid")
+    refused = client.post(
+        f"/tenders/{ids['tender_id']}/bid",
+        data={CSRF_FIELD: csrf_of(form.text), "price": "-5", "documents": ""},
+    )
+    assert refused.status_code == 400
+    assert 'aria-describedby="price-error"' in refused.text
+    done = client.post(
+        f"/tenders/{ids['tender_id']}/bid",
+        data={CSRF_FIELD: csrf_of(form.text), "price": "38000", "documents": "https://x.org/a.pdf"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    tender = s.coprod.load(Tender, UUID(ids["tender_id"]))
+    (bid,) = tender.bids.values()
+    assert (bid.bidder_id, bid.price.amount) == (s.groups["own"], 38000)
+    assert "38" in client.get(done.headers["location"]).text

@@ -6,6 +6,7 @@ Every page links to its machine-readable twin, the API answer with the same data
 from fastapi import APIRouter
 
 from api.web.pages import (
+    bids,
     console,
     console_decision,
     console_delivery,
@@ -13,6 +14,7 @@ from api.web.pages import (
     console_panel,
     console_process,
     console_services,
+    console_sessions,
     console_tenders,
     home,
     ideas,
@@ -50,6 +52,8 @@ for _module in (
     console_tenders,
     console_panel,
     console_services,
+    console_sessions,
+    bids,
     vote,
     my,
     my_panels,

@@ -10,6 +10,7 @@ next to its field in the officer's language and nothing is written.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.keys import Principal
 from api.web.console.common import officer_refusal, refused_page, wait_then_redirect
+from api.web.console.service_form import GROUP_FIELDS
 from api.web.console.tender_forms import MESSAGES, AwardForm, ContractForm
 from api.web.csrf import CsrfChecked
 from api.web.deps import App, ReadModels
@@ -57,11 +59,13 @@ def panel_page(
     view: Any,
     errors: dict[str, str],
     invited: dict[str, Any] | None = None,
+    session: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """The tender's console page after the panel form: its error, or the new member's link."""
+    """The tender's console page after the panel or session form: its errors (and what was
+    typed in the session form), or the new member's link."""
     award = AwardForm()
     award.errors.update(errors)
-    return _page(request, app, view, (award, ContractForm()), invited)
+    return _page(request, app, view, (award, ContractForm()), invited, session)
 
 
 def tender_for_officer(request: Request, reads: Any, principal: Principal, tender_id: UUID) -> Any:
@@ -77,10 +81,13 @@ def _page(
     view: Any,
     forms: tuple[AwardForm, ContractForm],
     invited: dict[str, Any] | None = None,
+    session: dict[str, str] | None = None,
 ) -> HTMLResponse:
     award, contract = forms
     context = {
         "invited": invited,
+        "session": session or {"session_on": date.today().isoformat()},
+        "groups": [(f"session_{name}", "group_" + group.value) for name, group in GROUP_FIELDS],
         "tender": view,
         "rankings": _rankings(app, view.id),
         "bidders": {b.id: b.bidder for b in view.bids},
