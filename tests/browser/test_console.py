@@ -259,6 +259,9 @@ def test_every_console_page_passes_axe_with_its_error_states(
     page.locator("form[action$='/award'] button").click()
     assert page.locator("#legal_basis-error").count() == 1
     assert_accessible(page)
+    page.locator("form[action$='/moderation'] button").click()
+    assert page.locator("#moderation_reason-error").count() == 1
+    assert_accessible(page)
     page.goto(f"{base}/console/tenders/{world.tenders['awarded']['tender_id']}?lang={lang}")
     page.locator("form[action$='/contract'] button").click()
     assert page.locator("#signed_on-error").count() == 1

@@ -267,3 +267,32 @@ def test_a_group_member_bids_until_the_deadline(s: Scenario) -> None:
     (bid,) = tender.bids.values()
     assert (bid.bidder_id, bid.price.amount) == (s.groups["own"], 38000)
     assert "38" in client.get(done.headers["location"]).text
+
+
+def test_an_officer_records_a_moderated_score(s: Scenario) -> None:
+    ids = cc.scored_tender(s, "own")
+    client = _officer(s)
+    html = _page(client, ids["tender_id"])
+    target = f"{ids['bid']}/quality"
+    assert f'value="{target}"' in html
+    before = _log(s)
+    refused = client.post(
+        f"/console/tenders/{ids['tender_id']}/moderation",
+        data={CSRF_FIELD: csrf_of(html), "moderation_target": target, "moderation_score": "12"},
+    )
+    assert refused.status_code == 400
+    assert 'aria-describedby="moderation_reason-error"' in refused.text
+    assert _log(s) == before
+    done = client.post(
+        f"/console/tenders/{ids['tender_id']}/moderation",
+        data={
+            CSRF_FIELD: csrf_of(html),
+            "moderation_target": target,
+            "moderation_score": "9",
+            "moderation_reason": "Agreed after discussion",
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    moderated = s.coprod.load(Tender, UUID(ids["tender_id"])).moderated
+    assert moderated == {(UUID(ids["bid"]), "quality"): 9}
