@@ -7,19 +7,18 @@ refusal is shown next to its field and nothing is written.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
+from fastapi.responses import Response
 
 from api.keys import Principal
-from api.web.console.common import officer_refusal, refused_page, wait_then_redirect
 from api.web.csrf import CsrfChecked
 from api.web.deps import App, ReadModels
 from api.web.i18n import N_
-from api.web.pages.console_tenders import panel_page, tender_for_officer
+from api.web.pages.console_tenders import run_tender_form
 from api.web.session import SignedIn
 from coprod.application import Coprod
 from coprod.application.commands import commissioning as cmd
@@ -46,17 +45,8 @@ async def moderate(
     _: CsrfChecked,
 ) -> Response:
     """Record the agreed score, or re-show the page with the refusal next to its field."""
-    if officer_refusal(principal) is not None:
-        return refused_page(request)
-    view = tender_for_officer(request, reads, principal, tender_id)
-    if isinstance(view, HTMLResponse):
-        return view
-    data = await request.form()
-    typed = {k: str(v).strip() for k, v in data.items() if isinstance(v, str)}
-    done = await run_in_threadpool(_moderate, app, principal, view, typed)
-    if isinstance(done, dict):
-        return panel_page(request, app, view, done)
-    return await wait_then_redirect(reads, done, f"/console/tenders/{tender_id}")
+    act = partial(_moderate, app, principal)
+    return await run_tender_form(request, principal, (app, reads), tender_id, act)
 
 
 def _moderate(

@@ -7,20 +7,19 @@ refusal is shown next to its field and nothing is written.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
+from fastapi.responses import Response
 
 from api.keys import Principal
-from api.web.console.common import officer_refusal, refused_page, wait_then_redirect
 from api.web.console.service_form import GROUP_FIELDS, MESSAGES
 from api.web.csrf import CsrfChecked
 from api.web.deps import App, ReadModels
 from api.web.i18n import N_
-from api.web.pages.console_tenders import panel_page, tender_for_officer
+from api.web.pages.console_tenders import run_tender_form
 from api.web.session import SignedIn
 from coprod.application import Coprod
 from coprod.application.commands import commissioning as cmd
@@ -52,17 +51,8 @@ async def record_session(
     _: CsrfChecked,
 ) -> Response:
     """Record the session, or re-show the page with the refusal next to its field."""
-    if officer_refusal(principal) is not None:
-        return refused_page(request)
-    view = tender_for_officer(request, reads, principal, tender_id)
-    if isinstance(view, HTMLResponse):
-        return view
-    data = await request.form()
-    typed = {k: str(v).strip() for k, v in data.items() if isinstance(v, str)}
-    done = await run_in_threadpool(_record, app, principal, view, typed)
-    if isinstance(done, dict):
-        return panel_page(request, app, view, done, session=typed)
-    return await wait_then_redirect(reads, done, f"/console/tenders/{tender_id}")
+    act = partial(_record, app, principal)
+    return await run_tender_form(request, principal, (app, reads), tender_id, act)
 
 
 def _record(

@@ -10,6 +10,7 @@ next to its field in the officer's language and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -66,6 +67,30 @@ def panel_page(
     award = AwardForm()
     award.errors.update(errors)
     return _page(request, app, view, (award, ContractForm()), invited, session)
+
+
+async def run_tender_form(
+    request: Request,
+    principal: Principal,
+    stores: tuple[Coprod, Any],
+    tender_id: UUID,
+    act: Callable[[Any, dict[str, str]], int | dict[str, str]],
+) -> Response:
+    """A console form on a tender: the officer check, the form's text, `act` (the log
+    position, or errors by field), then the page again with the errors (and what was typed)
+    or a redirect once the read models show the write."""
+    app, reads = stores
+    if officer_refusal(principal) is not None:
+        return refused_page(request)
+    view = tender_for_officer(request, reads, principal, tender_id)
+    if isinstance(view, HTMLResponse):
+        return view
+    data = await request.form()
+    typed = {k: str(v).strip() for k, v in data.items() if isinstance(v, str)}
+    done = await run_in_threadpool(act, view, typed)
+    if isinstance(done, dict):
+        return panel_page(request, app, view, done, session=typed)
+    return await wait_then_redirect(reads, done, f"/console/tenders/{tender_id}")
 
 
 def tender_for_officer(request: Request, reads: Any, principal: Principal, tender_id: UUID) -> Any:
