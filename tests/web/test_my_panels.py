@@ -51,7 +51,7 @@ def test_a_resident_declares_then_scores(s: Scenario, lang: str, refusal: str) -
     page = client.get(f"/my/panels/{tender_id}", headers=headers)
     assert page.status_code == 200
     assert 'name="conflicted"' in page.text
-    assert "900" not in page.text  # no price before the declaration
+    assert 'name="score-' not in page.text  # no bid to score, nor its price, before it
     declared = client.post(
         f"/my/panels/{tender_id}/declare",
         data={CSRF_FIELD: csrf_of(page.text)},
