@@ -266,7 +266,8 @@ def test_a_group_member_bids_until_the_deadline(s: Scenario) -> None:
     tender = s.coprod.load(Tender, UUID(ids["tender_id"]))
     (bid,) = tender.bids.values()
     assert (bid.bidder_id, bid.price.amount) == (s.groups["own"], 38000)
-    assert "38" in client.get(done.headers["location"]).text
+    shown = client.get(done.headers["location"], headers=EN).text
+    assert "Your bid now: DKK\u00a038,000.00." in shown
 
 
 def test_an_officer_records_a_moderated_score(s: Scenario) -> None:
