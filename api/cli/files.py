@@ -12,11 +12,15 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Annotated, TextIO
+from uuid import UUID
+
+import typer
 
 from coprod.domain.errors import InvalidInput
+from projections.valid_time import parse_valid_at
 
 
 def check_output(path: Path, field: str = "output") -> Path:
@@ -48,6 +52,29 @@ def replaced_atomically(path: Path, field: str = "output") -> Iterator[TextIO]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+#: ``--valid-at``, shared by every command that prints figures.
+ValidAtOption = Annotated[
+    str | None,
+    typer.Option(
+        help="What was true at this business date (2024-05-31: that whole day; or an ISO "
+        "time with its UTC offset), as known at --as-of (default: now)."
+    ),
+]
+
+
+def valid_at_moment(text: str | None) -> date | datetime | None:
+    """A ``--valid-at`` value (None: no business date, whatever is true now)."""
+    return None if text is None else parse_valid_at(text)
+
+
+def process_id_of(text: str) -> UUID:
+    """A PROCESS argument: a UUID, or a refusal naming what was typed."""
+    try:
+        return UUID(text)
+    except ValueError:
+        raise InvalidInput("process", f"{text!r} is not a process id (a UUID)") from None
 
 
 def as_of_moment(text: str | None, field: str = "as_of") -> datetime | None:

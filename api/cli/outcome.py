@@ -31,6 +31,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import fail
+from api.cli.files import process_id_of
 from coprod.adapters.config import settings_from_env
 from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.application.commands.outcomes import RecordOutcome
@@ -92,10 +93,10 @@ def outcome(
         options = rule_options(rule_option or [])
         with Coprod(settings_from_env()) as app:
             if record:
-                counted, note = _record(app, _process_id(process), rule.value, threshold, options)
+                counted, note = _record(app, process_id_of(process), rule.value, threshold, options)
             else:
                 counted, note = (
-                    app.compute_outcome(_process_id(process), rule.value, threshold, options),
+                    app.compute_outcome(process_id_of(process), rule.value, threshold, options),
                     None,
                 )
     except CoprodError as e:
@@ -121,13 +122,6 @@ def _print(counted: CountedOutcome, rule: str, output_format: OutcomeFormat) -> 
         _print_table(counted)
         for line in _findings(counted):
             Console(soft_wrap=True).print(line)
-
-
-def _process_id(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise InvalidInput("process", f"{text!r} is not a process id (UUID)") from None
 
 
 _OPTION_KEYS = ("reserve-percent", "exclusive", "exclusive-file", "tie-break", "seed")

@@ -19,19 +19,19 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
-from uuid import UUID
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import fail
-from api.cli.files import as_of_moment
+from api.cli.files import ValidAtOption, as_of_moment, process_id_of, valid_at_moment
+from api.cli.summary import summary
 from api.web.pack import build_pack, find_release
 from api.web.pack.folder import write_pack
 from coprod.adapters.config import settings_from_env
 from coprod.application import SYSTEM_ACTOR, Coprod
-from coprod.domain.errors import CoprodError, InvalidInput
+from coprod.domain.errors import CoprodError
 from coprod.domain.release import NOTE_MAX
 from projections.disclosure import Cell
 from projections.impact.report import DEFAULT_BACKLOG_MONTHS, ImpactReport, impact_report
@@ -41,6 +41,9 @@ from projections.store import Connection
 report_app = typer.Typer(help="Published reports from the read models.", add_completion=False)
 console = Console()
 errors = Console(stderr=True)
+
+
+report_app.command("summary")(summary)
 
 
 @report_app.callback()
@@ -61,6 +64,7 @@ def impact(
         str | None,
         typer.Option(help="Report as it stood at this time (ISO 8601 with a UTC offset)."),
     ] = None,
+    valid_at: ValidAtOption = None,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", help="table, json or csv (one long table).")
     ] = ReportFormat.TABLE,
@@ -71,8 +75,9 @@ def impact(
     """Every impact measure of a process with its inputs, disclosure-controlled."""
     try:
         report = impact_report(
-            _uuid(process),
+            process_id_of(process),
             as_of_moment(as_of),
+            valid_at=valid_at_moment(valid_at),
             settings=settings_from_env(),
             backlog_months=backlog_months,
         )
@@ -102,7 +107,7 @@ def publish(
     """
     settings = settings_from_env()
     try:
-        process_id = _uuid(process)
+        process_id = process_id_of(process)
         with Coprod(settings) as app:
             app.get_process(process_id)
             conn = Connection(settings)
@@ -162,7 +167,7 @@ def pack(
     not at all; a folder that is not empty is refused unless --force. Progress on stderr.
     """
     try:
-        process_id = _uuid(process)
+        process_id = process_id_of(process)
         with Coprod(settings_from_env()) as app:
             chosen = find_release(app, process_id, release)
         timings = write_pack(
@@ -175,13 +180,6 @@ def pack(
     except CoprodError as e:
         fail(e)
     errors.print(f"[dim]done in {timings.total:.1f} s[/dim]")
-
-
-def _uuid(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise InvalidInput("process", f"{text!r} is not a process id (a UUID)") from None
 
 
 def _text(value: object) -> str:
@@ -197,6 +195,8 @@ def _text(value: object) -> str:
 def _print(report: ImpactReport) -> None:
     when = "now" if report.as_of is None else report.as_of.isoformat()
     console.print(f"[bold]Impact report: {report.name}[/bold] ({report.process_id}), as of {when}")
+    if report.valid_at is not None:
+        console.print(f"What was true at {report.valid_at.isoformat()}, as known then.")
     console.print(f"Amounts in {report.currency}. Disclosure: k = {report.k}; {report.method}")
     for parameter in report.parameters:
         console.print(

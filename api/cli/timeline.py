@@ -1,4 +1,4 @@
-"""``coprod timeline PROJECT [--as-of T] [--format table|json]``: the audit trail of one item.
+"""``coprod timeline PROJECT [--as-of T] [--valid-at D] [--format table|json]``: the audit trail of one item.
 
 Wired into the main CLI by api/cli/main.py (``cli.command("timeline")(timeline)``). PROJECT may be
 a project id or the id of its idea/proposal or decision: all give the same story. The command
@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import fail
-from api.cli.files import as_of_moment
+from api.cli.files import ValidAtOption, as_of_moment, valid_at_moment
 from coprod.adapters.config import settings_from_env
 from coprod.application import Coprod
 from coprod.domain.errors import CoprodError, InvalidInput, NotFound
@@ -52,6 +52,7 @@ def timeline(
         str | None,
         typer.Option(help="The timeline as it stood at this time (ISO 8601 with a UTC offset)."),
     ] = None,
+    valid_at: ValidAtOption = None,
     output_format: Annotated[
         TimelineFormat, typer.Option("--format", help="table, or json (every field).")
     ] = TimelineFormat.TABLE,
@@ -62,7 +63,12 @@ def timeline(
     """The story of one project from idea to outcomes: who did what, when, why, what changed."""
     try:
         moment = as_of_moment(as_of)
-        result = project_timeline(_uuid(project), moment, settings=settings_from_env())
+        result = project_timeline(
+            _uuid(project),
+            moment,
+            valid_at=valid_at_moment(valid_at),
+            settings=settings_from_env(),
+        )
         community = _community(result, moment)
     except CoprodError as e:
         fail(e)

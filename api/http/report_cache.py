@@ -33,7 +33,7 @@ __all__ = ["REPORT_CACHE_SIZE", "ReportCache", "impact_position"]
 #: How many rendered reports are kept; the least recently used goes first.
 REPORT_CACHE_SIZE = 64
 
-Key = tuple[UUID, str | None, date | None, int, int]
+Key = tuple[UUID, str | None, date | None, int, int, str | None]
 
 
 def impact_position(conn: Connection) -> tuple[int, int] | None:
@@ -52,13 +52,19 @@ class ReportCache:
 
     @staticmethod
     def key(
-        process_id: UUID, as_of: datetime | None, position: tuple[int, int], today: date | None
+        process_id: UUID,
+        as_of: datetime | None,
+        position: tuple[int, int],
+        today: date | None,
+        valid_at: date | datetime | None = None,
     ) -> Key:
-        """The inputs of one report; ``today`` matters only without ``as_of``."""
+        """The inputs of one report; ``today`` matters only without ``as_of`` (a report at a
+        business date still counts overdue milestones from the earlier of the two)."""
         day = (today or datetime.now(UTC).date()) if as_of is None else None
         generation, applied = position
         moment = None if as_of is None else as_of.isoformat()  # the report echoes it as given
-        return (process_id, moment, day, generation, applied)
+        valid = None if valid_at is None else valid_at.isoformat()
+        return (process_id, moment, day, generation, applied, valid)
 
     def get_or_render(self, key: Key, render: Callable[[], bytes]) -> bytes:
         """The cached rendering, or `render()` once and remember it (refusals are not kept)."""

@@ -30,6 +30,8 @@ EVENT_HEADINGS: dict[str, str] = {
     "Proposal.HearingExempted": N_("Exempted from party hearing"),
     "Process.BallotOpened": N_("Ballot opened"),
     "Process.BallotClosed": N_("Ballot closed"),
+    "PabulibSource.FileImportStarted": N_("Past cycle imported from a Pabulib file"),
+    "PabulibSource.FileImportCompleted": N_("Import of the Pabulib file completed"),
     "Outcome.Computed": N_("Votes counted"),
     "Decision.DecisionMade": N_("Council decision"),
     "Decision.DecisionCorrected": N_("Decision corrected"),

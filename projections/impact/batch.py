@@ -8,6 +8,7 @@ spare a query per event and fall back to the tables after a restart.
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -21,11 +22,14 @@ from projections.impact.tables import (
     FACT_COLUMNS,
     PROCESS_COLUMNS,
     RATE_COLUMNS,
+    STATE,
     STATUS_COLUMNS,
     SUBJECT_COLUMNS,
 )
 from projections.kernel.batching import SubjectIndex
 from projections.store import Connection
+from projections.stored_ballot import to_us
+from projections.valid_time import backdate, business_date, valid_since
 
 
 class Caches:
@@ -74,7 +78,23 @@ class Batch:
         return row
 
     def process_row(self, pid: str, t: Tracking, ts_us: int, row: list[Any]) -> None:
+        """A new version of the process's row, valid from its recording time (or backdated)."""
+        row[STATE["valid_us"]] = valid_since(ts_us, None, row[STATE["backdate_begin"]])
         self.process_rows.append((pid, t.notification_id, ts_us, *row))
+
+    def valid(self, pid: str, ts_us: int, dated: date | None) -> int:
+        """When a fact of process `pid` recorded at `ts_us` (dated or not) became true."""
+        row = self.process(pid)
+        return valid_since(ts_us, dated, None if row is None else row[STATE["backdate_begin"]])
+
+    def backdate(self, pid: str, valid_us: int) -> None:
+        """A past cycle's import began (see :func:`projections.valid_time.backdate`)."""
+        p = self.prefix
+        buffered = [
+            (f"{p}_facts", self.facts, FACT_COLUMNS),
+            (f"{p}_process", self.process_rows, PROCESS_COLUMNS),
+        ]
+        backdate(self.conn, buffered, pid, valid_us)
 
     def subject(self, subject_id: str, process_id: str, kind: str) -> None:
         self.caches.subjects.add(self.subjects, subject_id, process_id, kind)
@@ -85,12 +105,20 @@ class Batch:
             return None  # an aggregate this model never saw created: nothing to count
         return str(found[0])
 
-    def fact(self, subject_id: str, t: Tracking, ts_us: int, fact: Fact) -> None:
-        """Store a typed fact about a subject of a known process (as its stored JSON)."""
+    def fact(self, subject_id: str, t: Tracking, e: Any, fact: Fact) -> None:
+        """Store a typed fact about a subject of a known process (as its stored JSON), valid
+        from the event's business date or recording time (:mod:`projections.valid_time`)."""
         pid = self.process_of(subject_id)
         if pid is not None:
-            data = json.dumps(fact.encode())
-            self.facts.append((t.notification_id, pid, subject_id, fact.kind, ts_us, data))
+            self.process_fact(pid, subject_id, t, e, fact)
+
+    def process_fact(self, pid: str, subject_id: str, t: Tracking, e: Any, fact: Fact) -> None:
+        """Store a fact of process `pid` (the subject may be the process itself)."""
+        ts_us = to_us(e.timestamp)
+        valid_us = self.valid(pid, ts_us, business_date(e))
+        data = json.dumps(fact.encode())
+        row = (t.notification_id, pid, subject_id, fact.kind, ts_us, data, valid_us)
+        self.facts.append(row)
 
     def write(self) -> None:
         p, conn = self.prefix, self.conn

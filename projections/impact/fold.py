@@ -292,3 +292,15 @@ class Fold:
     def _panel_member(self, s: str, d: dict[str, Any]) -> None:
         panel = self.panels[s][1]
         panel[d["role"]] = panel.get(d["role"], 0) + 1
+
+
+#: The facts that bring their subject into existence (the process's own facts included).
+_CREATING = frozenset({"schedule", "hearing_period", "idea", "funded", "commitment"})
+_CREATING_TOO = frozenset({"co_design", "tender"})
+
+
+def creates(kind: str, data: dict[str, Any]) -> bool:
+    """Whether a fact row brings its subject into existence (a decision: when made)."""
+    if kind == "decision":
+        return data.get("act") == "made"
+    return kind in _CREATING or kind in _CREATING_TOO

@@ -21,7 +21,6 @@ from coprod.domain.commitment import Commitment, Contribution
 from coprod.domain.decision import Decision, missing_elements
 from coprod.domain.organisation import Organisation, Person
 from coprod.domain.outcome import Outcome
-from coprod.domain.pabulib_source import PabulibSource
 from coprod.domain.paper_ballot import PaperBallot
 from coprod.domain.parameters import CensusShares, VolunteerRates
 from coprod.domain.phases import Phase
@@ -36,8 +35,9 @@ from projections.impact.batch import Batch
 from projections.impact.tables import MICRO, STATE
 from projections.kernel.handlers import Handlers, events_of
 from projections.stored_ballot import StoredBallot, to_us
+from projections.valid_time import valid_since
 
-__all__ = ["handlers"]
+__all__ = ["change_process", "handlers"]
 
 #: The tender's events the report counts: the panel's composition, the contract's project.
 _TENDER_FACTS = (Tender.TenderPublished, Tender.PanelMemberAppointed, Tender.ContractSigned)
@@ -61,7 +61,6 @@ handlers: Handlers[Batch] = Handlers(
         Organisation,
         Person,
         Outcome,
-        PabulibSource,
         PaperBallot,
         Release,
     ),
@@ -86,7 +85,7 @@ def _fact(*event_types: type) -> Callable[[Callable[[Any], facts.Fact]], Any]:
 
     def register(data: Callable[[Any], facts.Fact]) -> Any:
         def handle(e: Any, t: Tracking, b: Batch) -> None:
-            b.fact(e.originator_id.hex, t, to_us(e.timestamp), data(e))
+            b.fact(e.originator_id.hex, t, e, data(e))
 
         handlers.on(*event_types)(handle)
         return data
@@ -100,13 +99,17 @@ def _fact(*event_types: type) -> Callable[[Callable[[Any], facts.Fact]], Any]:
 @handlers.on(Process.Opened)
 def _opened(e: Process.Opened, t: Tracking, b: Batch) -> None:
     row: list[Any] = [e.council_id.hex, e.name, e.currency, None, None, None]
-    row += [DEFAULT_DISCLOSURE_K, "[]", "not_opened", None]
+    row += [DEFAULT_DISCLOSURE_K, "[]", "not_opened", None, None, None, None, None]
     b.caches.process[e.originator_id.hex] = row
     b.process_row(e.originator_id.hex, t, to_us(e.timestamp), row)
 
 
 def _change(e: Any, t: Tracking, b: Batch, **values: Any) -> None:
-    pid = e.originator_id.hex
+    change_process(e.originator_id.hex, e, t, b, **values)
+
+
+def change_process(pid: str, e: Any, t: Tracking, b: Batch, **values: Any) -> None:
+    """A new version of process `pid`'s row, with `values` changed."""
     row = b.process(pid)
     if row is None:
         return
@@ -138,7 +141,13 @@ def _ballot_opened(e: Process.BallotOpened, t: Tracking, b: Batch) -> None:
 
 @handlers.on(Process.BallotClosed)
 def _ballot_closed(e: Process.BallotClosed, t: Tracking, b: Batch) -> None:
-    _change(e, t, b, ballot_state="closed", closed_us=to_us(e.timestamp))
+    row = b.process(e.originator_id.hex)
+    ts_us = to_us(e.timestamp)
+    end = None if row is None else row[STATE["backdate_end"]]
+    # An imported cycle's clock moves on to date_end: what follows the close is valid then.
+    clock = {} if end is None else {"backdate_begin": end}
+    business = valid_since(ts_us, None, end)
+    _change(e, t, b, ballot_state="closed", closed_us=ts_us, closed_valid_us=business, **clock)
 
 
 @handlers.on(Process.DisclosureThresholdSet)
@@ -149,8 +158,7 @@ def _threshold(e: Process.DisclosureThresholdSet, t: Tracking, b: Batch) -> None
 def _process_fact(e: Any, t: Tracking, b: Batch, fact: facts.Fact) -> None:
     pid = e.originator_id.hex
     if b.process(pid) is not None:
-        row = (t.notification_id, pid, pid, fact.kind, to_us(e.timestamp))
-        b.facts.append((*row, json.dumps(fact.encode())))
+        b.process_fact(pid, pid, t, e, fact)
 
 
 @handlers.on(Process.PhasesScheduled)
@@ -173,7 +181,7 @@ def _hearing_period(e: Process.MinimumHearingPeriodSet, t: Tracking, b: Batch) -
 def _idea(e: Proposal.IdeaSubmitted, t: Tracking, b: Batch) -> None:
     b.subject(e.originator_id.hex, e.process_id.hex, "proposal")
     fact = facts.IdeaFact(e.actor.id.hex, e.area_code, e.category)
-    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
+    b.fact(e.originator_id.hex, t, e, fact)
 
 
 @_fact(Proposal.MergedInto)
@@ -249,7 +257,7 @@ def _decision_act(e: Any) -> dict[str, Any]:
 def _decided(e: Decision.DecisionMade, t: Tracking, b: Batch) -> None:
     b.subject(e.originator_id.hex, e.process_id.hex, "decision")
     fact = facts.DecisionMade("made", **_decision_act(e), proposal=e.proposal_id.hex)
-    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
+    b.fact(e.originator_id.hex, t, e, fact)
 
 
 @_fact(Decision.DecisionCorrected)
@@ -275,7 +283,7 @@ def _funded(e: Project.ProjectFunded, t: Tracking, b: Batch) -> None:
     b.subject(e.originator_id.hex, e.process_id.hex, "project")
     ids = (e.proposal_id.hex, e.decision_id.hex)
     fact = facts.Funded(*ids, _amount(e.approved), e.title)
-    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
+    b.fact(e.originator_id.hex, t, e, fact)
 
 
 @_fact(Project.MilestoneScheduled)
@@ -346,7 +354,7 @@ def _commitment(e: Commitment.CommitmentMade, t: Tracking, b: Batch) -> None:
     ):
         in_kind = None  # only value in the process's currency counts (never summed across)
     fact = facts.CommitmentFact(e.project_id.hex, in_kind)
-    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
+    b.fact(e.originator_id.hex, t, e, fact)
 
 
 @_fact(Commitment.CommitmentMet)
@@ -369,8 +377,10 @@ def _logged(e: Contribution.ContributionLogged, t: Tracking, b: Batch) -> None:
     cid = e.originator_id.hex
     b.subject(cid, pid, "contribution")
     hours = int((e.hours * MICRO).to_integral_value())
-    row: tuple[Any, ...] = (cid, pid, t.notification_id, to_us(e.timestamp), e.project_id.hex)
+    ts_us = to_us(e.timestamp)
+    row: tuple[Any, ...] = (cid, pid, t.notification_id, ts_us, e.project_id.hex)
     row += (e.phase.value, e.level.value, hours, e.people_count, e.seconds_to_log)
+    row += (b.valid(pid, ts_us, e.worked_on),)
     b.contributions.append(row)
 
 
@@ -442,30 +452,30 @@ def _need(e: ServiceNeed.ServiceNeedDefined, t: Tracking, b: Batch) -> None:
     b.subject(e.originator_id.hex, e.process_id.hex, "need")
     people = {p.group.value: p.count for p in e.participants}
     fact = facts.CoDesign(e.title, "", e.defined_on, people)
-    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
+    b.fact(e.originator_id.hex, t, e, fact)
 
 
 @handlers.on(ServiceNeed.CoDesignSessionHeld)
 def _session(e: ServiceNeed.CoDesignSessionHeld, t: Tracking, b: Batch) -> None:
     people = {p.group.value: p.count for p in e.participants}
     fact = facts.CoDesign("", e.session_code, e.held_on, people)
-    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
+    b.fact(e.originator_id.hex, t, e, fact)
 
 
 @handlers.on(Tender.TenderPublished)
 def _tender(e: Tender.TenderPublished, t: Tracking, b: Batch) -> None:
     b.subject(e.originator_id.hex, e.process_id.hex, "tender")
-    b.fact(e.originator_id.hex, t, to_us(e.timestamp), facts.TenderFact(e.title))
+    b.fact(e.originator_id.hex, t, e, facts.TenderFact(e.title))
 
 
 @handlers.on(Tender.PanelMemberAppointed)
 def _panel_member(e: Tender.PanelMemberAppointed, t: Tracking, b: Batch) -> None:
     fact = facts.PanelMember(e.role.value)
-    b.fact(e.originator_id.hex, t, to_us(e.timestamp), fact)
+    b.fact(e.originator_id.hex, t, e, fact)
 
 
 @handlers.on(Tender.ContractSigned)
 def _contract(e: Tender.ContractSigned, t: Tracking, b: Batch) -> None:
     project = Project.create_id(e.bid_id).hex  # funded in the same transaction, just before
     fact = facts.Commissioned(e.originator_id.hex, e.contract_id.hex)
-    b.fact(project, t, to_us(e.timestamp), fact)
+    b.fact(project, t, e, fact)

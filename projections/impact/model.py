@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 
 from eventsourcing.persistence import Mapper, Notification
 
+from projections.impact import on_import  # noqa: F401  (registers its handlers)
 from projections.impact.batch import Batch, Caches
 from projections.impact.handling import handlers
 from projections.impact.tables import (
@@ -55,8 +56,9 @@ class ImpactModel(ReadModel):
     name = "impact"
     #: Version 3 reads the phase schedule (the vote's end date, for vote-to-delivery) and
     #: marks in-kind value verified (an officer marked the commitment met). Version 4 takes
-    #: co-commissioning: needs, co-design sessions, panels and contracted projects.
-    version = 4
+    #: co-commissioning: needs, co-design sessions, panels and contracted projects. Version 5
+    #: stamps every row with its business time too (``valid_us``), for valid-at reads.
+    version = 5
     table_suffixes = TABLE_SUFFIXES
     #: The events the model takes (:mod:`projections.impact.handling`), topics derived.
     handlers: ClassVar[Handlers[Batch]] = handlers

@@ -26,8 +26,20 @@ PROCESS_COLUMNS = (
     "areas",
     "ballot_state",
     "closed_us",
+    "backdate_begin",
+    "backdate_end",
+    "closed_valid_us",
+    "valid_us",
 )
-FACT_COLUMNS = ("notification_id", "process_id", "subject_id", "kind", "ts_us", "data")
+FACT_COLUMNS = (
+    "notification_id",
+    "process_id",
+    "subject_id",
+    "kind",
+    "ts_us",
+    "data",
+    "valid_us",
+)
 #: The key of a ballot run: the process and the demographic cell.
 BALLOT_CELL = ("process_id", "area_code", "age_band", "sex")
 CONTRIBUTION_COLUMNS = (
@@ -41,6 +53,7 @@ CONTRIBUTION_COLUMNS = (
     "hours_micro",
     "people",
     "seconds_to_log",
+    "valid_us",
 )
 STATUS_COLUMNS = ("notification_id", "process_id", "contribution_id", "ts_us", "status")
 CENSUS_COLUMNS = (
@@ -95,6 +108,15 @@ DICTIONARY: dict[str, dict[str, str]] = {
         "areas": "JSON [[code, name, population, need_weight], ...], Process.AreasDefined",
         "ballot_state": "not_opened | open | closed",
         "closed_us": "time the ballot closed (microseconds since 1970 UTC), or null",
+        "backdate_begin": "while a past cycle is imported: the business time (end of the "
+        "file's date_begin, microseconds since 1970 UTC) its undated facts are valid from; "
+        "else null",
+        "backdate_end": "while a past cycle is imported: the end of the file's date_end, the "
+        "business time of the ballot's close; else null",
+        "closed_valid_us": "business time of the ballot's close (its recording time, or the "
+        "imported cycle's date_end); counted ballots are valid from it at the latest",
+        "valid_us": "business time this version of the row is valid from (see projections/"
+        "valid_time.py); valid at D = last row with valid_us <= D",
     },
     "ballot_runs": {
         "process_id": "process id (uuid hex)",
@@ -114,6 +136,8 @@ DICTIONARY: dict[str, dict[str, str]] = {
         "commitment, commitment_met, commitment_lapsed",
         "ts_us": "time of the event (microseconds since 1970 UTC)",
         "data": "the fact's fields as JSON (amounts as decimal text, dates as ISO text)",
+        "valid_us": "business time the fact is valid from: the end of its own date "
+        "(decided_on, met_on, spent_on...) or its recording time, whichever is earlier",
     },
     "contributions": {
         "contribution_id": "contribution id (uuid hex)",
@@ -126,6 +150,8 @@ DICTIONARY: dict[str, dict[str, str]] = {
         "hours_micro": "hours logged, in millionths of an hour (exact integer)",
         "people": "people count of the log (an aggregate, never a roster)",
         "seconds_to_log": "seconds the group spent logging it, or null",
+        "valid_us": "business time: the end of the day worked (worked_on), or the time "
+        "logged if earlier",
     },
     "contribution_status": {
         "notification_id": "log position of ContributionVerified / ContributionDisputed",
@@ -171,17 +197,19 @@ def create_statements(prefix: str) -> list[str]:
         "notification_id BIGINT NOT NULL, ts_us BIGINT NOT NULL, council_id TEXT NOT NULL, "
         "name TEXT NOT NULL, currency TEXT NOT NULL, pot TEXT, budget_base TEXT, "
         "eligible BIGINT, k INTEGER NOT NULL, areas TEXT NOT NULL, "
-        "ballot_state TEXT NOT NULL, closed_us BIGINT, "
+        "ballot_state TEXT NOT NULL, closed_us BIGINT, backdate_begin BIGINT, "
+        "backdate_end BIGINT, closed_valid_us BIGINT, valid_us BIGINT NOT NULL, "
         "PRIMARY KEY (process_id, notification_id))",
         *run_table_ddl(f"{p}_ballot_runs", BALLOT_CELL),
         f"CREATE TABLE IF NOT EXISTS {p}_facts (notification_id BIGINT PRIMARY KEY, "
         "process_id TEXT NOT NULL, subject_id TEXT NOT NULL, kind TEXT NOT NULL, "
-        "ts_us BIGINT NOT NULL, data TEXT NOT NULL)",
+        "ts_us BIGINT NOT NULL, data TEXT NOT NULL, valid_us BIGINT NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS {p}_facts_asof ON {p}_facts (process_id, ts_us)",
         f"CREATE TABLE IF NOT EXISTS {p}_contributions (contribution_id TEXT PRIMARY KEY, "
         "process_id TEXT NOT NULL, notification_id BIGINT NOT NULL, ts_us BIGINT NOT NULL, "
         "project_id TEXT NOT NULL, phase TEXT NOT NULL, level TEXT NOT NULL, "
-        "hours_micro BIGINT NOT NULL, people BIGINT NOT NULL, seconds_to_log BIGINT)",
+        "hours_micro BIGINT NOT NULL, people BIGINT NOT NULL, seconds_to_log BIGINT, "
+        "valid_us BIGINT NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS {p}_contributions_asof "
         f"ON {p}_contributions (process_id, ts_us)",
         f"CREATE TABLE IF NOT EXISTS {p}_contribution_status "

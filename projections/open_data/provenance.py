@@ -69,6 +69,8 @@ def _add(document: ProvDocument, entry: TimelineEntry, latest: dict[str, str]) -
             "prov:type": f"coprod:{entry.event}",
             "prov:label": public["summary"],
             "coprod:stage": entry.stage,
+            # When what the activity did became true (its own date), beside when recorded.
+            **({} if entry.valid_from is None else {"coprod:validFrom": entry.valid_from}),
         },
     )
     subject = f"coprod:{entry.subject_kind}-{entry.subject_id}"

@@ -43,6 +43,13 @@ from projections.process_summary.tables import (
 )
 from projections.store import Connection
 from projections.stored_ballot import BALLOT_CAST, StoredBallot, stored_ballot, to_us
+from projections.valid_time import (
+    backdate,
+    business_date,
+    end_of_day_us,
+    pabulib_dates,
+    valid_since,
+)
 
 __all__ = ["ProcessSummaryModel", "handlers"]
 
@@ -53,6 +60,9 @@ _TALLY_UPSERT = (
 )
 _VOTE_METHOD = column("vote_method")
 _BALLOT_STATE = column("ballot_state")
+_BACKDATE_BEGIN = column("backdate_begin")
+_BACKDATE_END = column("backdate_end")
+_VALID = column("valid_us")
 
 #: The events the summary takes; the rest of the log it deliberately passes over.
 handlers: Handlers[_Batch] = Handlers(
@@ -86,7 +96,6 @@ handlers: Handlers[_Batch] = Handlers(
         Organisation,
         Person,
         Outcome,
-        PabulibSource,
         PaperBallot,
         CensusShares,
         VolunteerRates,
@@ -127,16 +136,33 @@ class _Batch:
         return row
 
     def process_row(self, pid: str, t: Tracking, moment: datetime, row: list[Any]) -> None:
-        self.process_rows.add(pid, t.notification_id, to_us(moment), *row)
+        ts_us = to_us(moment)
+        row[_VALID] = valid_since(ts_us, None, row[_BACKDATE_BEGIN])
+        self.process_rows.add(pid, t.notification_id, ts_us, *row)
+
+    def backdate(self, pid: str, valid_us: int) -> None:
+        """A past cycle's import began (see :func:`projections.valid_time.backdate`)."""
+        p, rows, facts = self.prefix, self.process_rows, self.facts
+        buffered = [
+            (f"{p}_process", rows.rows, rows.columns),
+            (f"{p}_facts", facts.rows, facts.columns),
+        ]
+        backdate(self.conn, buffered, pid, valid_us)
 
     def subject(self, subject_id: str, process_id: str, kind: str) -> None:
         self.model.subjects.add(self.subjects, subject_id, process_id, kind)
 
-    def fact(self, subject_id: str, t: Tracking, moment: datetime, kind: str, state: str) -> None:
+    def fact(self, subject_id: str, t: Tracking, e: Any, kind: str, state: str) -> None:
+        """A counted fact about `subject_id`, valid from its business date (if the event
+        states one) or recording time (:mod:`projections.valid_time`)."""
         found = self.model.subjects.lookup(self.conn, self.prefix, subject_id)
         if found is None:
             return  # an aggregate the summary never saw created: nothing to count
-        self.facts.add(t.notification_id, str(found[0]), subject_id, kind, state, to_us(moment))
+        pid, ts_us = str(found[0]), to_us(e.timestamp)
+        process = self.process(pid)
+        backdated = None if process is None else process[_BACKDATE_BEGIN]
+        valid_us = valid_since(ts_us, business_date(e), backdated)
+        self.facts.add(t.notification_id, pid, subject_id, kind, state, ts_us, valid_us)
 
     def tally(self, pid: str, proposal: str, measure: str, position: int) -> None:
         """Show the proposal's measure (at 0) from the ballot's opening on."""
@@ -162,13 +188,17 @@ class _Batch:
 @handlers.on(Process.Opened)
 def _opened(e: Process.Opened, t: Tracking, b: _Batch) -> None:
     row: list[Any] = [e.name, e.kind.value, Phase.IDEAS.value, e.currency, None, None]
-    row += [None, None, "not_opened", 0]
+    row += [None, None, "not_opened", 0, None, None, None]
     b.model.processes[e.originator_id.hex] = row
     b.process_row(e.originator_id.hex, t, e.timestamp, row)
 
 
 def _change(e: Any, t: Tracking, b: _Batch, **values: Any) -> None:
-    pid = e.originator_id.hex
+    _change_process(e.originator_id.hex, e, t, b, **values)
+
+
+def _change_process(pid: str, e: Any, t: Tracking, b: _Batch, **values: Any) -> None:
+    """A new version of process `pid`'s row, with `values` changed."""
     row = b.process(pid)
     if row is None:
         return
@@ -211,7 +241,31 @@ def _ballot_opened(e: Process.BallotOpened, t: Tracking, b: _Batch) -> None:
 
 @handlers.on(Process.BallotClosed)
 def _ballot_closed(e: Process.BallotClosed, t: Tracking, b: _Batch) -> None:
-    _change(e, t, b, ballot_state="closed")
+    row = b.process(e.originator_id.hex)
+    end = None if row is None else row[_BACKDATE_END]
+    # An imported cycle's clock moves on to date_end: the close, and what follows, is valid then.
+    clock = {} if end is None else {"backdate_begin": end}
+    _change(e, t, b, ballot_state="closed", **clock)
+
+
+@handlers.on(PabulibSource.FileImportStarted)
+def _import_started(e: PabulibSource.FileImportStarted, t: Tracking, b: _Batch) -> None:
+    """A past cycle is being imported: its undated facts take the file's ballot dates."""
+    pid = e.process_id.hex
+    b.subject(e.originator_id.hex, pid, "source")
+    dates = pabulib_dates(e.identity)
+    if dates is not None:
+        begin, end = (end_of_day_us(d) for d in dates)
+        _change_process(pid, e, t, b, backdate_begin=begin, backdate_end=end)
+        b.backdate(pid, begin)
+
+
+@handlers.on(PabulibSource.FileImportCompleted)
+def _import_completed(e: PabulibSource.FileImportCompleted, t: Tracking, b: _Batch) -> None:
+    """The past cycle is in: what is recorded from now on is valid when it is recorded."""
+    found = b.model.subjects.lookup(b.conn, b.prefix, e.originator_id.hex)
+    if found is not None:
+        _change_process(str(found[0]), e, t, b, backdate_begin=None, backdate_end=None)
 
 
 def _measures(method: str | None) -> tuple[str, ...]:
@@ -229,7 +283,7 @@ def _fact(kind: str, state: str, *event_types: type) -> None:
     """Handle `event_types` as one counted fact of `kind` in `state` about the aggregate."""
 
     def handle(e: Any, t: Tracking, b: _Batch) -> None:
-        b.fact(e.originator_id.hex, t, e.timestamp, kind, state)
+        b.fact(e.originator_id.hex, t, e, kind, state)
 
     handlers.on(*event_types)(handle)
 
@@ -248,30 +302,30 @@ _fact("project", "cancelled", Project.ProjectCancelled)
 @handlers.on(Proposal.IdeaSubmitted)
 def _idea(e: Proposal.IdeaSubmitted, t: Tracking, b: _Batch) -> None:
     b.subject(e.originator_id.hex, e.process_id.hex, "proposal")
-    b.fact(e.originator_id.hex, t, e.timestamp, "idea", "submitted")
+    b.fact(e.originator_id.hex, t, e, "idea", "submitted")
 
 
 @handlers.on(Proposal.FeasibilityAssessed)
 def _assessed(e: Proposal.FeasibilityAssessed, t: Tracking, b: _Batch) -> None:
     state = "feasible" if e.feasible else "unfeasible"
-    b.fact(e.originator_id.hex, t, e.timestamp, "assessment", state)
+    b.fact(e.originator_id.hex, t, e, "assessment", state)
 
 
 @handlers.on(Decision.DecisionMade)
 def _decided(e: Decision.DecisionMade, t: Tracking, b: _Batch) -> None:
     b.subject(e.originator_id.hex, e.process_id.hex, "decision")
-    b.fact(e.originator_id.hex, t, e.timestamp, "decision", e.outcome.value)
+    b.fact(e.originator_id.hex, t, e, "decision", e.outcome.value)
 
 
 @handlers.on(Decision.DecisionCorrected)
 def _corrected(e: Decision.DecisionCorrected, t: Tracking, b: _Batch) -> None:
-    b.fact(e.originator_id.hex, t, e.timestamp, "decision", e.outcome.value)
+    b.fact(e.originator_id.hex, t, e, "decision", e.outcome.value)
 
 
 @handlers.on(Project.ProjectFunded)
 def _funded(e: Project.ProjectFunded, t: Tracking, b: _Batch) -> None:
     b.subject(e.originator_id.hex, e.process_id.hex, "project")
-    b.fact(e.originator_id.hex, t, e.timestamp, "project", "funded")
+    b.fact(e.originator_id.hex, t, e, "project", "funded")
 
 
 # -- ballots ---------------------------------------------------------------------------------------
@@ -303,7 +357,8 @@ class ProcessSummaryModel(ReadModel):
     """Per process: state, budget, counts per stage, ballots and (hidden) tallies."""
 
     name = "process_summary"
-    version = 2
+    #: Version 3 stamps rows with their business time (``valid_us``) for valid-at reads.
+    version = 3
     table_suffixes = ("process", "facts", "ballot_runs", "tallies", "subjects")
     dictionary: ClassVar[dict[str, dict[str, str]]] = DICTIONARY
     handlers: ClassVar[Handlers[_Batch]] = handlers

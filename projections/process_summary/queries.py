@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from coprod.adapters.config import StoreSettings, settings_from_env
-from coprod.domain.errors import InvalidInput, NotFound, NotYetRecorded
+from coprod.domain.errors import InvalidInput
 from coprod.domain.phases import Phase
 from coprod.domain.process import ProcessKind
 from coprod.domain.values import Money
@@ -25,7 +25,8 @@ from projections.kernel.reading import read_active
 from projections.process_summary.model import ProcessSummaryModel
 from projections.process_summary.tables import FOREVER, PROCESS_COLUMNS
 from projections.store import Connection
-from projections.stored_ballot import from_us, to_us
+from projections.stored_ballot import to_us
+from projections.valid_time import Moments, not_found_at, process_row_at, valid_until
 
 __all__ = ["ProcessSummary", "ProposalTally", "process_summary"]
 
@@ -74,16 +75,20 @@ class ProcessSummary:
     projects_cancelled: int
     #: None while the ballot is not closed: no live results leak during the vote.
     tallies: tuple[ProposalTally, ...] | None
+    #: The business date the summary describes (None: what is true now, as recorded).
+    valid_at: date | datetime | None = None
 
 
 def process_summary(
     process_id: UUID,
     as_of: datetime | None = None,
     *,
+    valid_at: date | datetime | None = None,
     settings: StoreSettings | None = None,
     conn: Connection | None = None,
 ) -> ProcessSummary:
-    """The summary of one process now, or exactly as the read model had it at `as_of`.
+    """The summary of one process now, or exactly as the read model had it at `as_of`; with
+    `valid_at`, what was true at that business date (:mod:`projections.valid_time`).
 
     `as_of` must be timezone-aware (events are timestamped in UTC); a naive time would be
     ambiguous. Raises NotFound for a process the read model has not seen, NotYetRecorded
@@ -91,11 +96,12 @@ def process_summary(
     """
     if as_of is not None and as_of.tzinfo is None:
         raise InvalidInput("as_of", "must be timezone-aware (e.g. 2026-05-01T12:00:00+00:00)")
+    valid_until(valid_at)  # refuses a naive time before any reading
     own = conn is None
     connection = conn or Connection(settings or settings_from_env())
 
     def read(active: ActiveGeneration) -> ProcessSummary:
-        return _read(connection, active.prefix, process_id, as_of)
+        return _read(connection, active.prefix, process_id, (as_of, valid_at))
 
     try:
         # No catalogue look-up first (a hot path): a store never projected has no registry
@@ -106,31 +112,33 @@ def process_summary(
             connection.close()
 
 
-def _read(conn: Connection, p: str, process_id: UUID, as_of: datetime | None) -> ProcessSummary:
+def _read(conn: Connection, p: str, process_id: UUID, when: Moments) -> ProcessSummary:
+    as_of, valid_at = when
     pid = process_id.hex
     until = FOREVER if as_of is None else to_us(as_of)
-    rows = conn.execute(
-        f"SELECT {', '.join(PROCESS_COLUMNS[3:])} FROM {p}_process "
-        "WHERE process_id = ? AND ts_us <= ? ORDER BY notification_id DESC LIMIT 1",
-        (pid, until),
-    )
-    if not rows:
-        raise _not_found(conn, p, process_id, as_of)
-    name, kind, phase, currency, pot, base, eligible, method, state, options = rows[0]
+    valid = valid_until(valid_at)
+    row = process_row_at(conn, p, PROCESS_COLUMNS[3:], pid, until, valid)
+    if row is None:
+        raise not_found_at(conn, p, process_id, as_of, valid_at)
+    name, kind, phase, currency, pot, base, eligible, method, state, options = row[:10]
     counts: Counter[tuple[str, str]] = Counter()
     for fact_kind, fact_state, n in conn.execute(
         "SELECT kind, state, COUNT(*) FROM (SELECT kind, state, ROW_NUMBER() OVER "
         "(PARTITION BY subject_id, kind ORDER BY notification_id DESC) AS rn "
-        f"FROM {p}_facts WHERE process_id = ? AND ts_us <= ?) latest WHERE rn = 1 "
-        "GROUP BY kind, state",
-        (pid, until),
+        f"FROM {p}_facts WHERE process_id = ? AND ts_us <= ? AND valid_us <= ?) latest "
+        "WHERE rn = 1 GROUP BY kind, state",
+        (pid, until, valid),
     ):
         counts[(str(fact_kind), str(fact_state))] = int(n)
-    ballots = counts_as_of(conn, f"{p}_ballot_runs", (), pid, until)[()]
+    # A ballot is valid from its recording, or from the close's business time once closed
+    # then (an imported cycle's ballots carry no time of their own): see valid_time.
+    ballots_until = until if state == "closed" else min(until, valid)
+    ballots = counts_as_of(conn, f"{p}_ballot_runs", (), pid, ballots_until)[()]
     tallies = _tallies(conn, p, pid) if state == "closed" else None
     return ProcessSummary(
         process_id=process_id,
         as_of=as_of,
+        valid_at=valid_at,
         name=name,
         kind=ProcessKind(kind),
         phase=Phase(phase),
@@ -156,20 +164,6 @@ def _read(conn: Connection, p: str, process_id: UUID, as_of: datetime | None) ->
         projects_cancelled=counts[("project", "cancelled")],
         tallies=tallies,
     )
-
-
-def _not_found(conn: Connection, p: str, process_id: UUID, as_of: datetime | None) -> NotFound:
-    """No such process, or (with an as-of) not yet: then say when it was first recorded.
-
-    As the impact report and the timelines do, so a reader who asked too early learns
-    which time to ask for instead of doubting the id.
-    """
-    first = conn.execute(
-        f"SELECT MIN(ts_us) FROM {p}_process WHERE process_id = ?", (process_id.hex,)
-    )
-    if as_of is None or not first or first[0][0] is None:
-        return NotFound("process", process_id)
-    return NotYetRecorded("process", process_id, as_of, from_us(int(first[0][0])))
 
 
 def _tallies(conn: Connection, p: str, pid: str) -> tuple[ProposalTally, ...]:

@@ -25,8 +25,19 @@ PROCESS_COLUMNS = (
     "vote_method",
     "ballot_state",
     "ballot_options",
+    "backdate_begin",
+    "backdate_end",
+    "valid_us",
 )
-FACT_COLUMNS = ("notification_id", "process_id", "subject_id", "kind", "state", "ts_us")
+FACT_COLUMNS = (
+    "notification_id",
+    "process_id",
+    "subject_id",
+    "kind",
+    "state",
+    "ts_us",
+    "valid_us",
+)
 
 
 def column(name: str) -> int:
@@ -55,6 +66,13 @@ DICTIONARY: dict[str, dict[str, str]] = {
         "cumulative, ranked, scoring); empty until rules are set.",
         "ballot_state": "not_opened, open or closed.",
         "ballot_options": "Number of proposals on the ballot paper (0 before it opens).",
+        "backdate_begin": "While a past cycle is imported from Pabulib: the business time "
+        "(microseconds since 1970 UTC) its undated facts are valid from (the end of the "
+        "file's date_begin, then of its date_end once the ballot is closed); else empty.",
+        "backdate_end": "While a past cycle is imported: the end of the file's date_end, "
+        "when its ballot closed; else empty.",
+        "valid_us": "Business time this version of the row is valid from (microseconds since "
+        "1970 UTC): the process at business date D is the last row with valid_us <= D.",
     },
     "facts": {
         "notification_id": "Log position of the event that recorded the fact.",
@@ -66,6 +84,9 @@ DICTIONARY: dict[str, dict[str, str]] = {
         "developed, feasible, unfeasible, shortlisted, not_shortlisted, a decision "
         "outcome, reopened, revoked, funded, completed, cancelled).",
         "ts_us": "When the event was recorded: microseconds since 1970-01-01 UTC.",
+        "valid_us": "When the fact became true: the end of its own date (a decision's "
+        "decided_on) or its recording time, whichever is earlier (microseconds since 1970 "
+        "UTC); an imported past cycle's undated facts take the file's ballot dates.",
     },
     "ballot_runs": {
         "process_id": "The process voted in (32 hex digits); a run holds no voter and no choices.",
@@ -94,10 +115,11 @@ def create_statements(prefix: str, subjects: SubjectIndex) -> list[str]:
         "notification_id BIGINT NOT NULL, ts_us BIGINT NOT NULL, name TEXT NOT NULL, "
         "kind TEXT NOT NULL, phase TEXT NOT NULL, currency TEXT NOT NULL, pot TEXT, "
         "budget_base TEXT, eligible BIGINT, vote_method TEXT, ballot_state TEXT NOT NULL, "
-        "ballot_options INTEGER NOT NULL, PRIMARY KEY (process_id, notification_id))",
+        "ballot_options INTEGER NOT NULL, backdate_begin BIGINT, backdate_end BIGINT, "
+        "valid_us BIGINT NOT NULL, PRIMARY KEY (process_id, notification_id))",
         f"CREATE TABLE IF NOT EXISTS {prefix}_facts (notification_id BIGINT PRIMARY KEY, "
         "process_id TEXT NOT NULL, subject_id TEXT NOT NULL, kind TEXT NOT NULL, "
-        "state TEXT NOT NULL, ts_us BIGINT NOT NULL)",
+        "state TEXT NOT NULL, ts_us BIGINT NOT NULL, valid_us BIGINT NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS {prefix}_facts_by_process "
         f"ON {prefix}_facts (process_id, ts_us)",
         *run_table_ddl(f"{prefix}_ballot_runs", ("process_id",)),

@@ -14,6 +14,7 @@ from projections.stored_ballot import to_us
 from projections.timeline.summaries import Summary
 from projections.timeline.tables import ENTRY_COLUMNS, SUBJECT_KINDS
 from projections.timeline.values import Change, LinkRow, as_text
+from projections.valid_time import backdate, business_date, valid_since
 
 if TYPE_CHECKING:
     from projections.timeline.model import TimelineModel
@@ -152,8 +153,23 @@ class TimelineBatch:
                 corrects,
                 summary.code,
                 json.dumps(summary.values, ensure_ascii=False),
+                self.valid_of(process, e),
             )
         )
+
+    # business time (see projections.valid_time)
+
+    def valid_of(self, process: str, e: Any) -> int:
+        """When what event `e` tells became true: its own date, or when it was recorded (or
+        the date an imported past cycle's undated events take)."""
+        begin = self.get(process, "", "backdate_begin") if process else None
+        backdated = None if begin is None else int(begin)
+        return valid_since(to_us(e.timestamp), business_date(e), backdated)
+
+    def backdate(self, process: str, valid_us: int) -> None:
+        """A past cycle's import began (see :func:`projections.valid_time.backdate`)."""
+        buffered = [(f"{self.prefix}_entries", self.entries, ENTRY_COLUMNS)]
+        backdate(self.conn, buffered, process, valid_us)
 
     def write(self) -> None:
         p, conn = self.prefix, self.conn

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from coprod.domain.ballot import Ballot
 from coprod.domain.commissioning import ServiceNeed
 from coprod.domain.organisation import Organisation, Person
-from coprod.domain.pabulib_source import PabulibSource
 from coprod.domain.paper_ballot import PaperBallot
 from coprod.domain.parameters import CensusShares, VolunteerRates
 from coprod.domain.process import Process
@@ -50,7 +49,6 @@ handlers: Handlers[TimelineBatch] = Handlers(
         Ballot,
         Organisation,
         Person,
-        PabulibSource,
         PaperBallot,
         CensusShares,
         VolunteerRates,

@@ -10,20 +10,21 @@ from projections.kernel.batching import SubjectIndex
 from projections.kernel.handlers import Handlers
 from projections.kernel.readmodel import Item, ReadModel
 from projections.store import Connection
-from projections.timeline import on_cases, on_commissioning, on_delivery
+from projections.timeline import on_cases, on_commissioning, on_delivery, on_import
 from projections.timeline.batch import TimelineBatch
 from projections.timeline.events import handlers
 from projections.timeline.tables import DICTIONARY, SUBJECT_COLUMNS, create_statements
 
 #: The handler modules register with ``handlers`` when imported (named so the import stays).
-HANDLER_MODULES = (on_cases, on_delivery, on_commissioning)
+HANDLER_MODULES = (on_cases, on_delivery, on_commissioning, on_import)
 
 
 class TimelineModel(ReadModel):
     """Per idea chain: every event with its actor, reasons, links, corrections and field diffs."""
 
     name = "timeline"
-    version = 2
+    #: Version 3 stamps each row with its business time (``valid_us``) for valid-at reads.
+    version = 3
     table_suffixes = ("entries", "subjects", "merges", "state", "options")
     dictionary: ClassVar[dict[str, dict[str, str]]] = DICTIONARY
     handlers: ClassVar[Handlers[TimelineBatch]] = handlers

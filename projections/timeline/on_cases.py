@@ -44,6 +44,9 @@ def _ballot_opened(e: Process.BallotOpened, t: Tracking, b: TimelineBatch) -> No
 @handlers.on(Process.BallotClosed)
 def _ballot_closed(e: Process.BallotClosed, t: Tracking, b: TimelineBatch) -> None:
     pid = e.originator_id.hex
+    end = b.get(pid, "", "backdate_end")
+    if end is not None:  # an imported cycle's clock moves on to its date_end
+        b.set(pid, "", "backdate_begin", end)
     for proposal in b.ballot_options(pid):
         chain = b.chain(proposal)
         if chain is not None:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID
 
 from coprod.adapters.config import StoreSettings, settings_from_env
-from coprod.domain.errors import InvalidInput, NotFound, NotYetRecorded
+from coprod.domain.errors import InvalidInput, NotFound, NotYetRecorded, NotYetValid
 from projections.process_summary import ProposalTally, process_summary
 from projections.store import DB_ERRORS, Connection, read_generation
 from projections.stored_ballot import from_us, to_us
 from projections.timeline.model import TimelineModel
 from projections.timeline.summaries import Summary, summary
 from projections.timeline.tables import ENTRY_COLUMNS
+from projections.valid_time import Moments, valid_until
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: "As of now": later than any event timestamp.
@@ -87,6 +89,8 @@ class TimelineEntry:
     #: The summary as a code and plain values (see :mod:`projections.timeline.summaries`).
     summary_code: str = ""
     summary_values: dict[str, Any] = field(default_factory=dict)
+    #: When what the entry tells became true (its own date, or `at`): see valid_time.
+    valid_from: datetime | None = None
 
     def summary_parts(self, *, public: bool = False) -> tuple[str, dict[str, Any]]:
         """The summary's code and values as the view (public or not) shows the summary."""
@@ -115,6 +119,7 @@ class TimelineEntry:
             "links": [link.to_dict() for link in self.links],
             "corrects": self.corrects,
             "corrected_by": list(self.corrected_by),
+            "valid_from": None if self.valid_from is None else self.valid_from.isoformat(),
         }
         if public:
             for name in self.PERSONAL_FIELDS:
@@ -167,12 +172,15 @@ class Timeline:
     project_id: UUID | None
     entries: tuple[TimelineEntry, ...]
     tally: tuple[ProposalTally, ...] | None = field(default=None)
+    #: The business date the story is told at (None: everything true now, as recorded).
+    valid_at: date | datetime | None = field(default=None)
 
     def to_dict(self, *, public: bool = False) -> dict[str, Any]:
         """JSON-ready; `public` drops every personal-ish field (listed under personal_fields)."""
         return {
             "subject_id": str(self.subject_id),
             "as_of": None if self.as_of is None else self.as_of.isoformat(),
+            "valid_at": None if self.valid_at is None else self.valid_at.isoformat(),
             "process_id": str(self.process_id),
             "chain_ids": [str(c) for c in self.chain_ids],
             "decision_ids": [str(d) for d in self.decision_ids],
@@ -200,6 +208,7 @@ def project_timeline(
     subject_id: UUID,
     as_of: datetime | None = None,
     *,
+    valid_at: date | datetime | None = None,
     settings: StoreSettings | None = None,
     conn: Connection | None = None,
 ) -> Timeline:
@@ -207,10 +216,13 @@ def project_timeline(
 
     Every id of one chain gives the same timeline; a merged idea gives the timeline of the
     idea it was merged into (once the merge is in effect at `as_of`). `as_of` must be
-    timezone-aware. Raises NotFound for an id the read model had not seen by `as_of`.
+    timezone-aware. Raises NotFound for an id the read model had not seen by `as_of`. With
+    `valid_at`, only what was true at that business date (NotYetValid if nothing of the
+    story was yet): see :mod:`projections.valid_time`.
     """
     if as_of is not None and as_of.tzinfo is None:
         raise InvalidInput("as_of", "must be timezone-aware (e.g. 2026-05-01T12:00:00+00:00)")
+    valid_until(valid_at)  # refuses a naive time before any reading
     own = conn is None
     connection = conn or Connection(settings or settings_from_env())
     key = TimelineModel.key()
@@ -222,7 +234,7 @@ def project_timeline(
                     if generation is None:
                         raise NotFound("read model", f"{key} (run `coprod project --once`)")
                     prefix = TimelineModel.prefix(generation.active)
-                    timeline = _read(connection, prefix, subject_id, as_of)
+                    timeline = _read(connection, prefix, subject_id, (as_of, valid_at))
                 break
             except DB_ERRORS as e:
                 # A rebuild dropped the generation between our registry read and the query.
@@ -239,7 +251,9 @@ def project_timeline(
 def _with_tally(conn: Connection, timeline: Timeline) -> Timeline:
     """Add the chain's ballot result, which the process summary shows only after the close."""
     try:
-        summary = process_summary(timeline.process_id, timeline.as_of, conn=conn)
+        summary = process_summary(
+            timeline.process_id, timeline.as_of, valid_at=timeline.valid_at, conn=conn
+        )
     except NotFound:
         return timeline
     if summary.tallies is None:
@@ -248,20 +262,13 @@ def _with_tally(conn: Connection, timeline: Timeline) -> Timeline:
     tally = tuple(t for t in summary.tallies if t.proposal_id in ours)
     if not tally:
         return timeline
-    return Timeline(
-        subject_id=timeline.subject_id,
-        as_of=timeline.as_of,
-        process_id=timeline.process_id,
-        chain_ids=timeline.chain_ids,
-        decision_ids=timeline.decision_ids,
-        project_id=timeline.project_id,
-        entries=timeline.entries,
-        tally=tally,
-    )
+    return dataclasses.replace(timeline, tally=tally)
 
 
-def _read(conn: Connection, p: str, subject_id: UUID, as_of: datetime | None) -> Timeline:
+def _read(conn: Connection, p: str, subject_id: UUID, when: Moments) -> Timeline:
+    as_of, valid_at = when
     until = _FOREVER if as_of is None else to_us(as_of)
+    valid = valid_until(valid_at)
     found = conn.execute(
         f"SELECT chain_id, process_id FROM {p}_subjects WHERE subject_id = ? AND ts_us <= ?",
         (subject_id.hex, until),
@@ -276,6 +283,41 @@ def _read(conn: Connection, p: str, subject_id: UUID, as_of: datetime | None) ->
                 raise NotYetRecorded(kind, subject_id, as_of, from_us(int(later[0][0])))
         raise NotFound(kind, subject_id)
     chain, process = str(found[0][0]), str(found[0][1])
+    chains = _chains(conn, p, chain, until)
+    marks = ", ".join("?" for _ in chains)
+    subjects = conn.execute(
+        f"SELECT subject_id, kind FROM {p}_subjects WHERE chain_id IN ({marks}) AND ts_us <= ? "
+        "AND kind IN ('decision', 'project') ORDER BY ts_us, subject_id",
+        (*chains, until),
+    )
+    rows = conn.execute(
+        f"SELECT {', '.join(ENTRY_COLUMNS[1:])} FROM {p}_entries "
+        f"WHERE chain_id IN ({marks}) AND ts_us <= ? AND valid_us <= ? "
+        "ORDER BY ts_us, notification_id, subject_id",
+        (*chains, until, valid),
+    )
+    entries = _entries(rows)
+    if valid_at is not None:
+        if not entries:
+            raise _not_yet_valid(conn, p, chains, subject_id, valid_at)
+        told = {e.subject_id.hex for e in entries}  # what the story had reached by then
+        subjects = [(s, kind) for s, kind in subjects if str(s) in told]
+    projects = [UUID(hex=str(s)) for s, kind in subjects if kind == "project"]
+    return Timeline(
+        subject_id=subject_id,
+        as_of=as_of,
+        valid_at=valid_at,
+        process_id=UUID(hex=process),
+        chain_ids=tuple(UUID(hex=c) for c in chains),
+        decision_ids=tuple(UUID(hex=str(s)) for s, kind in subjects if kind == "decision"),
+        project_id=projects[0] if projects else None,
+        entries=entries,
+    )
+
+
+def _chains(conn: Connection, p: str, chain: str, until: int) -> list[str]:
+    """The idea that carries `chain`'s story on (merges followed forward), first, then every
+    idea merged into it, however deep, as of `until`."""
     seen = {chain}
     while True:  # follow merges forward to the idea that carries the story on
         target = conn.execute(
@@ -296,28 +338,21 @@ def _read(conn: Connection, p: str, subject_id: UUID, as_of: datetime | None) ->
         )
         frontier = [str(r[0]) for r in rows if str(r[0]) not in chains]
         chains.extend(frontier)
+    return chains
+
+
+def _not_yet_valid(
+    conn: Connection, p: str, chains: list[str], subject_id: UUID, valid_at: date | datetime
+) -> NotFound:
+    """Nothing of the story was true yet at `valid_at`: say from when its first row is."""
     marks = ", ".join("?" for _ in chains)
-    subjects = conn.execute(
-        f"SELECT subject_id, kind FROM {p}_subjects WHERE chain_id IN ({marks}) AND ts_us <= ? "
-        "AND kind IN ('decision', 'project') ORDER BY ts_us, subject_id",
-        (*chains, until),
+    first = conn.execute(
+        f"SELECT MIN(valid_us) FROM {p}_entries WHERE chain_id IN ({marks})", tuple(chains)
     )
-    rows = conn.execute(
-        f"SELECT {', '.join(ENTRY_COLUMNS[1:])} FROM {p}_entries "
-        f"WHERE chain_id IN ({marks}) AND ts_us <= ? ORDER BY ts_us, notification_id, subject_id",
-        (*chains, until),
-    )
-    entries = _entries(rows)
-    projects = [UUID(hex=str(s)) for s, kind in subjects if kind == "project"]
-    return Timeline(
-        subject_id=subject_id,
-        as_of=as_of,
-        process_id=UUID(hex=process),
-        chain_ids=tuple(UUID(hex=c) for c in chains),
-        decision_ids=tuple(UUID(hex=str(s)) for s, kind in subjects if kind == "decision"),
-        project_id=projects[0] if projects else None,
-        entries=entries,
-    )
+    kind = "project, idea or decision"
+    if not first or first[0][0] is None:
+        return NotFound(kind, subject_id)
+    return NotYetValid(kind, subject_id, valid_at, from_us(int(first[0][0])))
 
 
 def _entries(rows: list[tuple[Any, ...]]) -> tuple[TimelineEntry, ...]:
@@ -326,7 +361,7 @@ def _entries(rows: list[tuple[Any, ...]]) -> tuple[TimelineEntry, ...]:
     result: list[TimelineEntry] = []
     for row in rows:
         (nid, ts, _process, stage, event, kind, sid, item, summary, reason) = row[:10]
-        actor, role, org, changes, links, corrects, code, values = row[10:]
+        actor, role, org, changes, links, corrects, code, values, valid_us = row[10:19]
         link_list = [Link(r, k, _uuidas_text(t) or "") for r, k, t in json.loads(links)]
         if stage == "outcome_count":
             outcomes.append(Link("counted_by", "outcome", str(UUID(hex=sid))))
@@ -339,6 +374,7 @@ def _entries(rows: list[tuple[Any, ...]]) -> tuple[TimelineEntry, ...]:
             TimelineEntry(
                 position=int(nid),
                 at=_EPOCH + timedelta(microseconds=int(ts)),
+                valid_from=_EPOCH + timedelta(microseconds=int(valid_us)),
                 stage=str(stage),
                 event=str(event),
                 subject_kind=str(kind),

@@ -22,6 +22,7 @@ ENTRY_COLUMNS = (
     "corrects",
     "summary_code",
     "summary_values",
+    "valid_us",
 )
 SUBJECT_COLUMNS = ("subject_id", "chain_id", "kind", "process_id", "ts_us")
 #: What a row is about, by the aggregate that recorded the event (the row's subject_id).
@@ -75,6 +76,10 @@ DICTIONARY: dict[str, dict[str, str]] = {
         "summary_values": "JSON object of the summary's values: dates ISO, money as "
         "'amount currency', numbers as exact text, so a page can show the line in the "
         "reader's language.",
+        "valid_us": "When what the row tells became true (microseconds since 1970 UTC): the "
+        "end of the event's own date (decided_on, met_on, spent_on...) or its recording "
+        "time, whichever is earlier; an imported past cycle's rows take the file's ballot "
+        "dates. The timeline at business date D is every row with valid_us <= D.",
     },
     "subjects": {
         "subject_id": "An idea, decision, project, commitment or contribution (32 hex).",
@@ -112,7 +117,7 @@ def create_statements(prefix: str) -> list[str]:
         "subject_id TEXT NOT NULL, item TEXT, summary TEXT NOT NULL, reason TEXT, "
         "actor_id TEXT NOT NULL, actor_role TEXT NOT NULL, actor_organisation_id TEXT, "
         "changes TEXT NOT NULL, links TEXT NOT NULL, corrects BIGINT, "
-        "summary_code TEXT NOT NULL, summary_values TEXT NOT NULL, "
+        "summary_code TEXT NOT NULL, summary_values TEXT NOT NULL, valid_us BIGINT NOT NULL, "
         "PRIMARY KEY (chain_id, notification_id))",
         f"CREATE INDEX IF NOT EXISTS {prefix}_entries_by_time "
         f"ON {prefix}_entries (chain_id, ts_us)",

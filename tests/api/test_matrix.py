@@ -158,19 +158,26 @@ COMMITMENT = frozenset(
 PROCESS_PAGE = frozenset({"items", "total", "next_cursor", "next", "position"})
 CASE_PAGE = frozenset({"items", "total", "offset", "limit", "position"})
 SUMMARY = frozenset(
-    {"process_id", "as_of", "name", "kind", "phase", "currency", "pot", "budget_base"}
-    | {"eligible", "vote_method", "ballot_state", "ballot_options", "ideas_submitted"}
+    {"process_id", "as_of", "valid_at", "name", "kind", "phase", "currency", "pot"}
+    | {
+        "budget_base",
+        "eligible",
+        "vote_method",
+        "ballot_state",
+        "ballot_options",
+        "ideas_submitted",
+    }
     | {"ideas_merged", "ideas_withdrawn", "proposals", "assessed_feasible"}
     | {"assessed_unfeasible", "shortlisted", "not_shortlisted", "ballots_cast", "decisions"}
     | {"projects_funded", "projects_completed", "projects_cancelled", "tallies"}
 )
 TIMELINE = frozenset(
-    {"subject_id", "as_of", "process_id", "chain_ids", "decision_ids", "project_id"}
-    | {"personal_fields", "tally", "entries", "community"}
+    {"subject_id", "as_of", "valid_at", "process_id", "chain_ids", "decision_ids"}
+    | {"project_id", "personal_fields", "tally", "entries", "community"}
 )
 IMPACT = frozenset(
-    {"process_id", "name", "as_of", "currency", "k", "method", "parameters", "notes", "tables"}
-    | {"release"}
+    {"process_id", "name", "as_of", "valid_at", "currency", "k", "method", "parameters"}
+    | {"notes", "tables", "release"}
 )
 RELEASE_SUMMARY = frozenset(
     {"process_id", "number", "as_of", "position", "figures_sha256", "counted_sha256"}

@@ -65,7 +65,9 @@ def test_refusals_are_documented_as_problem_documents(client: TestClient) -> Non
     budget = statuses("/processes/{process_id}/budget", "post")
     assert budget == {"400", "401", "403", "404", "409", "412", "422", "503"}
     # A public query: a bad key, a missing object, a bad parameter, a store or wait timeout.
-    assert statuses("/processes/{process_id}/impact", "get") == {"401", "404", "422", "503"}
+    assert statuses("/processes/{process_id}/summary", "get") == {"401", "404", "422", "503"}
+    # ...and the impact report refuses the public a live report at a business date (403).
+    assert statuses("/processes/{process_id}/impact", "get") == {"401", "403", "404", "422", "503"}
     # The evaluator export refuses other roles; nothing there is a 409 or 412.
     assert statuses("/exports/events.csv", "get") == {"401", "403", "404", "422", "503"}
 

@@ -195,7 +195,7 @@ def test_live_tallies_of_an_open_vote_are_withheld(seeded: Seeded) -> None:
     assert runs[runs["process_id"] == seeded.voting.hex]["n"].sum() == 4
     with Connection(seeded.settings) as conn:  # the table does hold them, for the reader
         stored = conn.execute(
-            "SELECT COUNT(*) FROM process_summary_v2_g1_tallies WHERE process_id = ?",
+            "SELECT COUNT(*) FROM process_summary_v3_g1_tallies WHERE process_id = ?",
             (seeded.voting.hex,),
         )
     assert stored[0][0] > 0

@@ -131,6 +131,14 @@ def test_prov_of_a_trail_loads_back(demo: Coprod, store_url: str) -> None:
         str(r.identifier) for r in loaded.get_records() if r.get_type().localpart == "Activity"
     }
     assert activities == {f"coprod:event-{e.position}" for e in timeline.entries}
+    # Each activity says when what it did became true, beside when it was recorded.
+    dated = [
+        r
+        for r in loaded.get_records()
+        if r.get_type().localpart == "Activity"
+        and any(str(k) == "coprod:validFrom" for k, _ in r.attributes)
+    ]
+    assert len(dated) == len(activities)
     provn = document.get_provn()
     assert provn.startswith("document")
     assert f"coprod:event-{timeline.entries[-1].position}" in provn

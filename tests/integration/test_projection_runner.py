@@ -548,7 +548,7 @@ def test_cli_rebuilds_named_or_all_models_and_refuses_an_unknown_one(sqlite_url:
     assert runner.invoke(cli, ["project", "--once"], env=env).exit_code == 0
     named = runner.invoke(cli, ["project", "--rebuild", "timeline,impact"], env=env)
     assert named.exit_code == 0, named.output
-    assert "rebuilt timeline_v2 as generation 2" in named.output
+    assert "rebuilt timeline_v3 as generation 2" in named.output
     assert "for 2 read models" in named.output
     every = runner.invoke(cli, ["project", "--rebuild", "all"], env=env)
     assert every.exit_code == 0, every.output

@@ -110,7 +110,22 @@ def test_a_commitment_met_stored_before_version_3_is_not_verified() -> None:
 def _batch(subject: str, process: str, currency: str = "NOK") -> Batch:
     caches = Caches()
     caches.subjects.add(caches.subjects.buffer(), subject, process, "idea")
-    caches.process[process] = ["c", "n", currency, None, None, None, 5, "[]", "open", None]
+    caches.process[process] = [
+        "c",
+        "n",
+        currency,
+        None,
+        None,
+        None,
+        5,
+        "[]",
+        "open",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
     return Batch(None, "g", caches)  # type: ignore[arg-type]  # never queried: all cached
 
 

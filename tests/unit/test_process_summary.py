@@ -93,6 +93,6 @@ def test_time_key_is_exact_to_the_microsecond_in_any_zone() -> None:
 
 
 def test_table_names_carry_the_version_and_generation() -> None:
-    assert ProcessSummaryModel.key() == "process_summary_v2"
-    assert ProcessSummaryModel.tables(2)[0] == "process_summary_v2_g2_tracking"
-    assert "process_summary_v2_g2_tallies" in ProcessSummaryModel.tables(2)
+    assert ProcessSummaryModel.key() == "process_summary_v3"
+    assert ProcessSummaryModel.tables(2)[0] == "process_summary_v3_g2_tracking"
+    assert "process_summary_v3_g2_tallies" in ProcessSummaryModel.tables(2)

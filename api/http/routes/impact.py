@@ -11,20 +11,22 @@ process's council read the live report as of any time, to reproduce a published 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 from pydantic import Field, JsonValue
 
 from api.http.deps import CoprodApp, PublicReader, Reads
+from api.http.errors import PROBLEM_JSON
 from api.http.report_cache import ReportCache, impact_position
 from api.http.routes.common import View
 from api.http.routes.releases import ReleaseSummaryView, summary
-from api.http.routes.summaries import AsOf
+from api.http.routes.summaries import When
 from api.keys import Principal
 from coprod.application import Coprod, policy
-from coprod.domain.errors import NotFound
+from coprod.domain.errors import NotAllowed, NotFound
 from coprod.domain.release import latest_at
 from coprod.domain.values import Role
 from projections.impact.model import ImpactModel
@@ -63,6 +65,9 @@ class ImpactReportView(View):
     process_id: UUID
     name: str
     as_of: datetime | None
+    valid_at: date | datetime | None = Field(
+        default=None, description="The business date the figures describe (absent: now)"
+    )
     currency: str
     k: int = Field(description="The disclosure threshold of the process")
     method: str
@@ -74,18 +79,38 @@ class ImpactReportView(View):
     )
 
 
-@router.get("/processes/{process_id}/impact", response_model=ImpactReportView)
+#: The public asking for figures at a business date: computed live, so the council's only.
+VALID_AT_REFUSED: dict[int | str, dict[str, Any]] = {
+    403: {
+        "description": "valid_at without a key of the council's officers or evaluators",
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+}
+
+
+@router.get(
+    "/processes/{process_id}/impact",
+    response_model=ImpactReportView,
+    responses=VALID_AT_REFUSED,
+)
 def get_impact_report(
     process_id: UUID,
     who: PublicReader,
     reads: Reads,
     app: CoprodApp,
     request: Request,
-    as_of: AsOf = None,
+    when: When,
 ) -> Response:
     """Every impact measure of the process, disclosure-controlled: the public gets the latest
-    release at or before `as_of`; officers of its council and evaluators the live report."""
+    release at or before `as_of`; officers of its council and evaluators the live report,
+    also at a business date (`valid_at`)."""
+    as_of, valid_at = when
     if not _live_reader(app, who, process_id):
+        if valid_at is not None:
+            raise NotAllowed(
+                "figures at a business date (valid_at) are computed live, for the council's "
+                "officers and evaluators; the public reads published releases (as_of)"
+            )
         releases = app.releases(process_id)
         if not releases:
             app.get_process(process_id)  # an unknown process says so, not "no release"
@@ -102,10 +127,11 @@ def get_impact_report(
         def render() -> bytes:
             # Rendered in its own snapshot, at `position` or later: a cached report is never
             # older than the position it is filed under.
-            report = impact_report(process_id, as_of, conn=conn)
+            report = impact_report(process_id, as_of, valid_at=valid_at, conn=conn)
             return ImpactReportView.model_validate(report.to_dict()).model_dump_json().encode()
 
-        body = cache.get_or_render(ReportCache.key(process_id, as_of, position, None), render)
+        key = ReportCache.key(process_id, as_of, position, None, valid_at)
+        body = cache.get_or_render(key, render)
     return Response(body, media_type="application/json")
 
 

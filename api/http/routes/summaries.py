@@ -7,18 +7,20 @@ and (after the close) its tallies are published facts with no personal data.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
-from pydantic import Field
+from fastapi import APIRouter, Depends, Query
+from pydantic import BeforeValidator, Field
 
 from api.http.deps import PublicReader, Reads
 from api.http.routes.common import API_PREFIX, MoneyModel, View, money_out
+from coprod.domain.errors import InvalidInput
 from coprod.domain.phases import Phase
 from coprod.domain.process import ProcessKind
 from projections.queries import MAX_LIMIT, ProcessSummary, process_page, process_summary
+from projections.valid_time import Moments, parse_valid_at
 
 router = APIRouter(prefix="/processes", tags=["processes"])
 
@@ -29,6 +31,36 @@ AsOf = Annotated[
         "a time zone, e.g. 2026-05-01T12:00:00+00:00); absent means now."
     ),
 ]
+
+
+def _valid_at(value: object) -> object:
+    """A query's valid-at, read as a date or an aware time (never a midnight as a day)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_valid_at(value)
+    except InvalidInput as e:
+        raise ValueError(e.problem) from None
+
+
+ValidAt = Annotated[
+    date | datetime | None,
+    BeforeValidator(_valid_at),
+    Query(
+        description="What was true at this business date (a date, its whole day, or an ISO "
+        "time with its zone), as known at `as_of` (absent: now). Decisions, milestones, "
+        "spend and work count from their own dates; a past cycle imported from Pabulib from "
+        "its ballot dates."
+    ),
+]
+
+
+def _moments(as_of: AsOf = None, valid_at: ValidAt = None) -> Moments:
+    return as_of, valid_at
+
+
+#: Both times a figure can be asked at: recorded by `as_of`, true at `valid_at`.
+When = Annotated[Moments, Depends(_moments)]
 
 
 class ProcessListItemView(View):
@@ -70,6 +102,9 @@ class ProcessSummaryView(View):
 
     process_id: UUID
     as_of: datetime | None
+    valid_at: date | datetime | None = Field(
+        default=None, description="The business date the summary describes (absent: now)"
+    )
     name: str
     kind: ProcessKind
     phase: Phase
@@ -100,6 +135,7 @@ def _summary_view(s: ProcessSummary) -> ProcessSummaryView:
     return ProcessSummaryView(
         process_id=s.process_id,
         as_of=s.as_of,
+        valid_at=s.valid_at,
         name=s.name,
         kind=s.kind,
         phase=s.phase,
@@ -172,8 +208,10 @@ def list_processes(
 
 @router.get("/{process_id}/summary")
 def get_process_summary(
-    process_id: UUID, who: PublicReader, reads: Reads, as_of: AsOf = None
+    process_id: UUID, who: PublicReader, reads: Reads, when: When
 ) -> ProcessSummaryView:
-    """State, budget, counts per stage and, after the vote, tallies, now or as of a time (public)."""
+    """State, budget, counts per stage and, after the vote, tallies, now or as of a time, and
+    at a business date (public)."""
+    as_of, valid_at = when
     with reads.connection() as conn:
-        return _summary_view(process_summary(process_id, as_of, conn=conn))
+        return _summary_view(process_summary(process_id, as_of, valid_at=valid_at, conn=conn))

@@ -15,7 +15,7 @@ latest release (``community``), disclosure-controlled and checked against earlie
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -23,7 +23,7 @@ from pydantic import Field
 
 from api.http.deps import CoprodApp, PublicReader, Reads
 from api.http.routes.common import View
-from api.http.routes.summaries import AsOf, TallyView
+from api.http.routes.summaries import TallyView, When
 from api.keys import Principal
 from coprod.application import Coprod, policy
 from coprod.domain.errors import NotFound
@@ -66,6 +66,11 @@ class TimelineEntryView(View):
     links: list[LinkView]
     corrects: int | None = Field(description="Position of the entry this one corrects")
     corrected_by: list[int] = Field(description="Positions of the entries that correct this one")
+    valid_from: datetime | None = Field(
+        default=None,
+        description="When what the entry tells became true: its own date (a decision's, a "
+        "milestone's...) or `at`; an imported past cycle's entries carry the file's dates",
+    )
 
 
 class HeadCountView(View):
@@ -88,6 +93,9 @@ class CommunityView(View):
 class TimelineView(View):
     subject_id: UUID
     as_of: datetime | None
+    valid_at: date | datetime | None = Field(
+        default=None, description="The business date the story is told at (absent: now)"
+    )
     process_id: UUID
     chain_ids: list[UUID] = Field(description="The idea, then the ideas merged into it")
     decision_ids: list[UUID]
@@ -110,20 +118,20 @@ def _full_view(app: Coprod, who: Principal | None, timeline: Timeline) -> bool:
 
 @router.get("/projects/{project_id}/timeline", response_model_exclude_unset=True)
 def get_project_timeline(
-    project_id: UUID, who: PublicReader, app: CoprodApp, reads: Reads, as_of: AsOf = None
+    project_id: UUID, who: PublicReader, app: CoprodApp, reads: Reads, when: When
 ) -> TimelineView:
     """The project's story from idea to outcomes, with corrections beside what they correct."""
     with reads.connection() as conn:
-        timeline = project_timeline(project_id, as_of, conn=conn)
+        timeline = project_timeline(project_id, when[0], valid_at=when[1], conn=conn)
     if timeline.project_id != project_id:
         # The id is an idea, decision, commitment or contribution of some chain: not a project.
         raise NotFound("project", project_id)
-    return _view(app, who, timeline, as_of)
+    return _view(app, who, timeline, when[0])
 
 
 @router.get("/proposals/{proposal_id}/timeline", response_model_exclude_unset=True)
 def get_proposal_timeline(
-    proposal_id: UUID, who: PublicReader, app: CoprodApp, reads: Reads, as_of: AsOf = None
+    proposal_id: UUID, who: PublicReader, app: CoprodApp, reads: Reads, when: When
 ) -> TimelineView:
     """An idea's or proposal's story, whether it became a project or not (a rejection too).
 
@@ -131,22 +139,22 @@ def get_proposal_timeline(
     story of the idea that carries it on (its id is then among ``chain_ids``).
     """
     with reads.connection() as conn:
-        timeline = project_timeline(proposal_id, as_of, conn=conn)
+        timeline = project_timeline(proposal_id, when[0], valid_at=when[1], conn=conn)
     if proposal_id not in timeline.chain_ids:
         raise NotFound("proposal", proposal_id)
-    return _view(app, who, timeline, as_of)
+    return _view(app, who, timeline, when[0])
 
 
 @router.get("/decisions/{decision_id}/timeline", response_model_exclude_unset=True)
 def get_decision_timeline(
-    decision_id: UUID, who: PublicReader, app: CoprodApp, reads: Reads, as_of: AsOf = None
+    decision_id: UUID, who: PublicReader, app: CoprodApp, reads: Reads, when: When
 ) -> TimelineView:
     """The story of the proposal a decision is about, up to and after the decision."""
     with reads.connection() as conn:
-        timeline = project_timeline(decision_id, as_of, conn=conn)
+        timeline = project_timeline(decision_id, when[0], valid_at=when[1], conn=conn)
     if decision_id not in timeline.decision_ids:
         raise NotFound("decision", decision_id)
-    return _view(app, who, timeline, as_of)
+    return _view(app, who, timeline, when[0])
 
 
 def _view(

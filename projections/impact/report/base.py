@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from coprod.domain.errors import NotFound, NotYetRecorded
+from coprod.domain.errors import NotFound
 from coprod.domain.parameters import DEFAULT_RATES
 from projections.ballot_runs import counts_as_of
 from projections.disclosure import (
@@ -21,7 +21,7 @@ from projections.disclosure import (
     protect_nested,
 )
 from projections.impact.fold import Decision as FoldDecision
-from projections.impact.fold import Fold
+from projections.impact.fold import Fold, creates
 from projections.impact.fold import Idea as FoldIdea
 from projections.impact.fold import Project as FoldProject
 from projections.impact.model import BALLOT_CELL
@@ -34,6 +34,7 @@ from projections.impact.report.common import (
 )
 from projections.store import Connection
 from projections.stored_ballot import from_us, to_us
+from projections.valid_time import Moments, not_found_at, valid_until
 
 __all__ = ["Fold", "FoldDecision", "FoldIdea", "FoldProject", "ReaderBase"]
 
@@ -49,6 +50,7 @@ class ReaderBase:
     eligible: int | None
     areas: list[list[Any]]
     closed_us: int | None
+    closed_valid_us: int | None
     policy: DisclosurePolicy
     fold: Fold
     f_total: Decimal
@@ -62,15 +64,17 @@ class ReaderBase:
     census: dict[str, tuple[list[tuple[str, Decimal]], dict[str, str]]]
 
     def __init__(
-        self, conn: Connection, prefix: str, process_id: UUID, as_of: datetime | None, backlog: int
+        self, conn: Connection, prefix: str, process_id: UUID, when: Moments, backlog: int
     ) -> None:
         self.conn = conn
         self.p = prefix
         self.process_id = process_id
         self.pid = process_id.hex
-        self.as_of = as_of
-        self.until = _FOREVER if as_of is None else to_us(as_of)
-        self.today = (as_of or datetime.now(UTC)).astimezone(UTC).date()
+        self.as_of, self.valid_at = when
+        self.until = _FOREVER if self.as_of is None else to_us(self.as_of)
+        self.valid = valid_until(self.valid_at)
+        known = (self.as_of or datetime.now(UTC)).astimezone(UTC)
+        self.today = min(known, from_us(min(self.valid, to_us(known)))).date()
         self.backlog_months = backlog
         self.tables: list[ProtectedTable] = []
         self.parameters: list[ParameterUsed] = []
@@ -80,11 +84,8 @@ class ReaderBase:
         return self.conn.execute(sql, params)
 
     def _not_found(self) -> NotFound:
-        """No such process, or (with an as-of) not yet: then say when it was first recorded."""
-        first = self.q(f"SELECT MIN(ts_us) FROM {self.p}_process WHERE process_id = ?", self.pid)
-        if self.as_of is None or not first or first[0][0] is None:
-            return NotFound("process", self.process_id)
-        return NotYetRecorded("process", self.process_id, self.as_of, from_us(int(first[0][0])))
+        """No such process, or (with an as-of or valid-at) not yet: then say from when."""
+        return not_found_at(self.conn, self.p, self.process_id, self.as_of, self.valid_at)
 
     def _table(
         self,
@@ -114,21 +115,38 @@ class ReaderBase:
         return cells
 
     def _fold(self) -> Fold:
+        """The facts recorded by the as-of and true by the valid-at, in log order.
+
+        At a business date, a fact about something not yet in existence then (a milestone
+        met before its project was funded, as recorded) is left out with it.
+        """
         fold = Fold()
+        born: set[str] = set()
         for subject, kind, data in self.q(
             f"SELECT subject_id, kind, data FROM {self.p}_facts "
-            "WHERE process_id = ? AND ts_us <= ? ORDER BY notification_id",
+            "WHERE process_id = ? AND ts_us <= ? AND valid_us <= ? ORDER BY notification_id",
             self.pid,
             self.until,
+            self.valid,
         ):
-            fold.apply(str(subject), str(kind), json.loads(data))
+            fact = json.loads(data)
+            if creates(str(kind), fact):
+                born.add(str(subject))
+            elif str(subject) not in born and self.valid_at is not None:
+                continue
+            fold.apply(str(subject), str(kind), fact)
         return fold
 
     def _demographics(self) -> Counter[tuple[str | None, str | None, str | None]]:
+        """Counted ballots: recorded by the as-of and cast by the valid-at.
+
+        A ballot is valid from its recording or the close's business time, whichever is
+        earlier (see :mod:`projections.valid_time`): all counted ballots once the close is.
+        """
         counts: Counter[tuple[str | None, str | None, str | None]] = Counter()
-        cells = counts_as_of(
-            self.conn, f"{self.p}_ballot_runs", BALLOT_CELL[1:], self.pid, self.until
-        )
+        closed = self.closed_valid_us is not None and self.closed_valid_us <= self.valid
+        until = self.until if closed else min(self.until, self.valid)
+        cells = counts_as_of(self.conn, f"{self.p}_ballot_runs", BALLOT_CELL[1:], self.pid, until)
         for (area, age, sex), n in cells.items():
             counts[(area, age, sex)] = n
         return counts
@@ -220,5 +238,5 @@ class ReaderBase:
             "ORDER BY notification_id DESC) AS rn "
             f"FROM {self.p}_contribution_status WHERE process_id = ? AND ts_us <= ?) latest "
             "WHERE rn = 1) s ON s.contribution_id = c.contribution_id "
-            "WHERE c.process_id = ? AND c.ts_us <= ?"
+            f"WHERE c.process_id = ? AND c.ts_us <= ? AND c.valid_us <= {self.valid}"
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -25,21 +25,20 @@ from projections.impact.report.community import Community
 from projections.impact.report.delivery import Delivery
 from projections.impact.report.participation import Participation
 from projections.store import DB_ERRORS, Connection, read_generation
+from projections.valid_time import process_row_at, valid_until
 
 
 class _Reader(Participation, Allocation, Delivery, Community, CoCommissioning):
     """Reads one process's rows as of T and builds every table of the report."""
 
     def report(self) -> ImpactReport:
-        rows = self.q(
-            f"SELECT {', '.join(PROCESS_COLUMNS[3:])} FROM {self.p}_process "
-            "WHERE process_id = ? AND ts_us <= ? ORDER BY notification_id DESC LIMIT 1",
-            self.pid,
-            self.until,
-        )
-        if not rows:
+        columns = PROCESS_COLUMNS[3:]
+        row = process_row_at(self.conn, self.p, columns, self.pid, self.until, self.valid)
+        if row is None:
             raise self._not_found()
-        council, name, currency, pot, base, eligible, k, areas, _state, closed_us = rows[0]
+        council, name, currency, pot, base, eligible, k, areas, _state, closed_us = row[:10]
+        closed_valid = row[columns.index("closed_valid_us")]
+        self.closed_valid_us = None if closed_valid is None else int(closed_valid)
         self.council, self.currency = str(council), str(currency)
         self.pot = None if pot is None else Decimal(pot)
         self.base = None if base is None else Decimal(base)
@@ -67,6 +66,7 @@ class _Reader(Participation, Allocation, Delivery, Community, CoCommissioning):
             process_id=self.process_id,
             name=str(name),
             as_of=self.as_of,
+            valid_at=self.valid_at,
             currency=self.currency,
             k=self.policy.k,
             method=self.policy.method,
@@ -80,17 +80,22 @@ def impact_report(
     process_id: UUID,
     as_of: datetime | None = None,
     *,
+    valid_at: date | datetime | None = None,
     settings: StoreSettings | None = None,
     conn: Connection | None = None,
     backlog_months: int = DEFAULT_BACKLOG_MONTHS,
 ) -> ImpactReport:
-    """The impact report of one process now, or exactly as the read model had it at `as_of`.
+    """The impact report of one process now, or exactly as the read model had it at `as_of`;
+    with `valid_at`, of what was true at that business date (as known at `as_of`).
 
-    `as_of` must be timezone-aware. Raises NotFound for a process the read model has not
-    seen by then, or when the read model does not exist yet (run `coprod project --once`).
+    `as_of` must be timezone-aware; `valid_at` a date (its end, UTC) or an aware time.
+    Raises NotFound for a process the read model has not seen by then (or not yet in
+    existence at `valid_at`), or when the read model does not exist yet (run `coprod project
+    --once`).
     """
     if as_of is not None and as_of.tzinfo is None:
         raise InvalidInput("as_of", "must be timezone-aware (e.g. 2026-05-01T12:00:00+00:00)")
+    valid_until(valid_at)  # refuses a naive time before any reading
     if isinstance(backlog_months, bool) or not isinstance(backlog_months, int):
         raise InvalidInput("backlog_months", "must be a whole number of months")
     if backlog_months < 1:
@@ -106,7 +111,8 @@ def impact_report(
                     if generation is None:
                         raise NotFound("read model", f"{key} (run `coprod project --once`)")
                     prefix = ImpactModel.prefix(generation.active)
-                    return _Reader(connection, prefix, process_id, as_of, backlog_months).report()
+                    when = (as_of, valid_at)
+                    return _Reader(connection, prefix, process_id, when, backlog_months).report()
             except DB_ERRORS as e:
                 # A rebuild dropped the generation between our registry read and the query.
                 if attempt == 2 or not Connection.is_missing_table(e):

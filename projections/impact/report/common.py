@@ -102,6 +102,8 @@ class ImpactReport:
     tables: tuple[ProtectedTable, ...]
     parameters: tuple[ParameterUsed, ...]
     notes: tuple[str, ...] = NOTES
+    #: The business date the figures describe (None: whatever is true now, as recorded).
+    valid_at: date | datetime | None = None
     #: Each protected breakdown before suppression, by name: (parents, counts, lowest, cells,
     #: marks: the logs and hours a row publishes beside its count).
     #: Never published; releases check later releases against it (projections.releases).
@@ -124,6 +126,7 @@ class ImpactReport:
                 "process_id": str(self.process_id),
                 "name": self.name,
                 "as_of": None if self.as_of is None else self.as_of.isoformat(),
+                "valid_at": None if self.valid_at is None else self.valid_at.isoformat(),
                 "currency": self.currency,
                 "k": self.k,
                 "method": self.method,

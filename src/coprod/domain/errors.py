@@ -74,6 +74,25 @@ class NotYetRecorded(NotFound):
         )
 
 
+class NotYetValid(NotFound):
+    """The id is known, but nothing of it was true yet at the business date asked for.
+
+    The valid-at twin of :class:`NotYetRecorded`: it names the first business time, so a
+    reader who asked too early knows which date to ask for.
+    """
+
+    def __init__(self, kind: str, ident: object, valid_at: object, first: datetime) -> None:
+        self.kind = kind
+        self.ident = ident
+        self.first = first
+        shown = valid_at.isoformat() if hasattr(valid_at, "isoformat") else str(valid_at)
+        CoprodError.__init__(
+            self,
+            f"{kind} {ident} was not in existence yet at {shown}: "
+            f"its first fact is valid from {first.isoformat()}",
+        )
+
+
 class NotVisible(NotFound):
     """The object exists but is private to another organisation: it answers as if absent.
 

@@ -9,7 +9,9 @@ Voter ids, ages and free-text META (comment, acknowledgments) are never recorded
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -32,6 +34,25 @@ class PabulibProject:
     beneficiaries: tuple[str, ...]
     area: str | None
     selected: int | None
+
+
+_DAY = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def pabulib_date(text: str, *, end: bool) -> date | None:
+    """A Pabulib META date, ``dd.mm.yyyy`` or a bare year (its first or last day, by
+    `end`); None if it is neither. Here, with the identity that stores such dates as text,
+    so readers of an imported file's dates need not load the importer."""
+    day = _DAY.match(text)
+    try:
+        if day:
+            return date(int(day.group(3)), int(day.group(2)), int(day.group(1)))
+        if _YEAR.match(text):
+            return date(int(text), 12, 31) if end else date(int(text), 1, 1)
+    except ValueError:
+        return None
+    return None
 
 
 @stored_as("pabulib_identity")

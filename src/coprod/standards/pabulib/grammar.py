@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from coprod.domain.errors import InvalidInput
 from coprod.domain.inputs import COUNT_MAX, check_business_date
+from coprod.domain.pabulib_source import pabulib_date
 from coprod.domain.values import MONEY_LIMIT
 
 VOTE_TYPES = ("approval", "choose-1", "ordinal", "cumulative", "scoring")
@@ -62,8 +63,6 @@ CHANNELS = {"internet": "online", "online": "online", "paper": "paper", "in_pers
 _INT = re.compile(r"^-?\d+$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
-_DAY = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
-_YEAR = re.compile(r"^\d{4}$")
 SECTIONS = ("META", "PROJECTS", "VOTES")
 
 
@@ -136,15 +135,7 @@ class PbHeader:
 
 def parse_date(text: str, line: int | None, key: str, *, end: bool) -> date:
     """``dd.mm.yyyy`` or a bare year (its first or last day, by `end`)."""
-    day = _DAY.match(text)
-    parsed: date | None = None
-    try:
-        if day:
-            parsed = date(int(day.group(3)), int(day.group(2)), int(day.group(1)))
-        elif _YEAR.match(text):
-            parsed = date(int(text), 12, 31) if end else date(int(text), 1, 1)
-    except ValueError:
-        pass
+    parsed = pabulib_date(text, end=end)
     if parsed is None:
         raise PabulibFormatError(line, f"{key} {text!r} is not a date (dd.mm.yyyy or yyyy)")
     try:
