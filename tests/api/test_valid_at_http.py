@@ -12,10 +12,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 
+from projections.impact.model import ImpactModel
+from projections.impact.report import impact_report
 from projections.registry import Projector
+from projections.store import Connection, read_generation
+from projections.stored_ballot import from_us
 from tests.api.scenario import TODAY, Scenario, running_scenario
 
 
@@ -95,3 +100,27 @@ def test_the_timeline_at_a_business_date(scenario: Scenario) -> None:
     early = get(scenario, path, None, valid_at=yesterday)
     assert early.status_code == 404, early.text
     assert "not in existence yet" in early.json()["detail"]
+
+
+def test_with_nothing_backdated_valid_at_t_is_as_of_t(scenario: Scenario) -> None:
+    """A cycle recorded as it happens (every date the day it is recorded): what was true at T
+    is what was known at T, for every moment the impact facts were recorded at."""
+    ids = scenario.decision("own")
+    get(scenario, f"/processes/{ids['process']}/summary", None)  # read models caught up
+    pid = UUID(ids["process"])
+    settings = scenario.coprod.settings
+    with Connection(settings) as conn:
+        prefix = ImpactModel.prefix(read_generation(conn, ImpactModel.key()).active)  # type: ignore[union-attr]
+        stamps = [
+            int(r[0])
+            for r in conn.execute(
+                f"SELECT DISTINCT ts_us FROM {prefix}_facts WHERE process_id = ? ORDER BY 1",
+                (pid.hex,),
+            )
+        ]
+        assert len(stamps) >= 5
+        for us in stamps:
+            moment = from_us(us)
+            known = impact_report(pid, moment, conn=conn)
+            true = impact_report(pid, valid_at=moment, conn=conn)
+            assert true.tables == known.tables, moment
