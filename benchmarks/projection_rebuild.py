@@ -39,6 +39,7 @@ from eventsourcing.projection import ApplicationSubscription  # noqa: E402
 
 from api.demo import seed_demo  # noqa: E402
 from coprod.adapters.config import parse_database_url  # noqa: E402
+from coprod.adapters.masterkey import ENV_KEY, encode_entry, new_key  # noqa: E402
 from coprod.application import Coprod  # noqa: E402
 from coprod.application.base import SYSTEM_ACTOR  # noqa: E402
 from coprod.application.commands.processes import (  # noqa: E402
@@ -284,6 +285,8 @@ def main() -> None:
     parser.add_argument("--stock-sample", type=int, default=20_000)
     parser.add_argument("--stores", default="sqlite,postgres")
     args = parser.parse_args()
+    # PostgreSQL keeps personal data sealed under a master key: a throwaway one here.
+    os.environ.setdefault(ENV_KEY, encode_entry(1, new_key()))
     results = {}
     if "sqlite" in args.stores:
         with tempfile.TemporaryDirectory() as tmp:

@@ -39,6 +39,7 @@ from projections.stored_ballot import from_us, to_us
 __all__ = [
     "BUSINESS_DATE_FIELDS",
     "FOREVER",
+    "PROCESS_TIME_COLUMNS",
     "Moments",
     "backdate",
     "business_date",
@@ -53,6 +54,10 @@ __all__ = [
 
 #: When a figure describes: recorded by (as-of) and true at (valid-at); None for now.
 Moments = tuple[datetime | None, date | datetime | None]
+
+#: The columns a model's process row adds for business time: an imported cycle's clock (its
+#: undated facts' business time, then its close's) and the row's own business time.
+PROCESS_TIME_COLUMNS = ("backdate_begin", "backdate_end", "valid_us")
 
 #: Later than any stored time: "no valid-at given".
 FOREVER = 2**62

@@ -8,6 +8,7 @@ lets each be read (and changed) without wading through the other.
 from __future__ import annotations
 
 from projections.ballot_runs import RUN_DICTIONARY, run_table_ddl
+from projections.valid_time import PROCESS_TIME_COLUMNS
 
 #: Hours are stored as integer micro-hours: exact sums in SQL on both backends.
 MICRO = 1_000_000
@@ -26,10 +27,8 @@ PROCESS_COLUMNS = (
     "areas",
     "ballot_state",
     "closed_us",
-    "backdate_begin",
-    "backdate_end",
     "closed_valid_us",
-    "valid_us",
+    *PROCESS_TIME_COLUMNS,
 )
 FACT_COLUMNS = (
     "notification_id",

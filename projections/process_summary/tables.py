@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from projections.ballot_runs import RUN_DICTIONARY, run_table_ddl
 from projections.kernel.batching import SubjectIndex
+from projections.valid_time import PROCESS_TIME_COLUMNS
 
 #: "As of now": later than any event timestamp.
 FOREVER = 2**62
@@ -25,9 +26,7 @@ PROCESS_COLUMNS = (
     "vote_method",
     "ballot_state",
     "ballot_options",
-    "backdate_begin",
-    "backdate_end",
-    "valid_us",
+    *PROCESS_TIME_COLUMNS,
 )
 FACT_COLUMNS = (
     "notification_id",
