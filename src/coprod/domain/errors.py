@@ -29,7 +29,7 @@ hierarchy is the contract::
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 
 class CoprodError(Exception):
@@ -86,10 +86,12 @@ class NotYetValid(NotFound):
         self.ident = ident
         self.first = first
         shown = valid_at.isoformat() if hasattr(valid_at, "isoformat") else str(valid_at)
+        # A fact dated a day is valid from that day's end: said as the day it is dated.
+        since = first.date().isoformat() if first.time() == time.max else first.isoformat()
         CoprodError.__init__(
             self,
             f"{kind} {ident} was not in existence yet at {shown}: "
-            f"its first fact is valid from {first.isoformat()}",
+            f"its first fact is valid from {since}",
         )
 
 
