@@ -16,9 +16,11 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli.main import cli
+from api.http.app import create_app
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
 from coprod.domain.errors import NotYetValid
@@ -102,3 +104,17 @@ def test_the_cli_tells_the_story_at_a_business_date(story: Story) -> None:
     early = runner.invoke(cli, ["timeline", str(story.park), "--valid-at", "2020-01-01"])
     assert early.exit_code == 2
     assert "not in existence yet" in " ".join(early.output.split())
+
+
+def test_the_public_trail_says_when_an_imported_step_happened(story: Story) -> None:
+    """Recorded today, dated in 2023: the trail page shows both, in the reader's language."""
+    settings = parse_database_url(story.url)
+    with Coprod(settings) as app, Projector(app) as projector:
+        projector.catch_up()
+    with TestClient(create_app(settings)) as client:
+        english = client.get(f"/proposals/{story.park}", headers={"Accept-Language": "en"})
+        danish = client.get(f"/proposals/{story.park}", headers={"Accept-Language": "da"})
+    assert english.status_code == 200, english.text
+    assert "Dated 15 Jun 2023, recorded later" in english.text
+    assert "Dated 1 Jun 2023, recorded later" in english.text
+    assert "Dateret 15. juni 2023, registreret senere" in danish.text

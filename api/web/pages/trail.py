@@ -30,6 +30,7 @@ def trail_entries(timeline: Timeline) -> list[dict[str, Any]]:
     entries = timeline.to_dict(public=True)["entries"]
     for entry, row in zip(entries, timeline.entries, strict=True):
         entry["at"] = datetime.fromisoformat(entry["at"])
+        entry["valid_from"] = row.valid_from  # when it happened, if before it was recorded
         # The page shows the summary in the reader's language from these (api.web.trail_summaries).
         entry["summary_code"], entry["summary_values"] = row.summary_parts(public=True)
     return list(entries)
