@@ -14,6 +14,9 @@ The rules, the same for every read model that offers valid-at:
 * ...except while a past cycle is being imported (between a Pabulib file's
   ``FileImportStarted`` and ``FileImportCompleted``): then it is valid from the end of the
   file's ``date_begin``, and the ballot's close from the end of its ``date_end``;
+* in the impact figures, a subject (a project, an idea) exists at D once any fact of it is
+  valid by D, even if the fact that created it was recorded later without a date (a project
+  funded today whose spend, imported from CSV, is dated last year);
 * a process's settings (budget, areas, ballot state) at D are its last version valid by D;
   a process typed in after the fact (opened today, its decisions dated last year) has none
   then, so its first version is used as long as some fact of it is valid by D;

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from typer.testing import CliRunner
@@ -22,7 +22,9 @@ from typer.testing import CliRunner
 from api.cli.main import cli
 from coprod.adapters.config import parse_database_url
 from coprod.application import Coprod
+from coprod.application.commands.projects import RecordSpend
 from coprod.domain.errors import InvalidInput, NotYetRecorded, NotYetValid
+from coprod.domain.values import Money
 from coprod.standards.pabulib import import_file
 from projections.impact.report import ImpactReport, impact_report
 from projections.queries import process_summary
@@ -181,3 +183,29 @@ def test_the_cli_prints_figures_at_a_business_date(imported: Imported) -> None:
     assert bad.exit_code == 2
     assert "valid_at" in bad.output
     assert "Traceback" not in bad.output
+
+
+def test_spend_imported_with_its_date_counts_then_with_its_project(cycle: Cycle) -> None:
+    """A council entering a past cycle: the project is funded today (no date of its own),
+    its spend is imported dated 300 days ago. At that date the project existed, its spend
+    counts; a day before, neither did."""
+    spent_on = DECIDED + timedelta(days=100)
+    cycle.app.record_spend(
+        RecordSpend(
+            project_id=cycle.projects["B"],
+            amount=Money.of(700, "DKK"),
+            spent_on=spent_on,
+            purpose="site survey",
+            spend_id=uuid4(),
+        ),
+        cycle.officer,
+    )
+    project(cycle.url, cycle.app)
+    execution = "budget execution"
+    at = _impact(cycle.url, cycle.pid, valid_at=spent_on)
+    assert cells(at, execution)["process"]["spent"] == 700
+    assert cells(at, "cost overrun")["portfolio"]["spent"] == 700
+    before = _impact(cycle.url, cycle.pid, valid_at=spent_on - timedelta(days=1))
+    assert cells(before, execution)["process"]["spent"] == 0
+    now = _impact(cycle.url, cycle.pid)
+    assert cells(now, execution)["process"]["spent"] > 700

@@ -117,24 +117,31 @@ class ReaderBase:
     def _fold(self) -> Fold:
         """The facts recorded by the as-of and true by the valid-at, in log order.
 
-        At a business date, a fact about something not yet in existence then (a milestone
-        met before its project was funded, as recorded) is left out with it.
+        At a business date, a subject exists once any fact of it is true (a project funded
+        today whose spend, imported from CSV, is dated last year existed last year): its
+        creating fact is then folded too. A fact about a subject with nothing true yet (a
+        milestone met before anything else of its project) is left out with it.
         """
+        rows = [
+            (str(subject), str(kind), json.loads(data), int(valid))
+            for subject, kind, data, valid in self.q(
+                f"SELECT subject_id, kind, data, valid_us FROM {self.p}_facts "
+                "WHERE process_id = ? AND ts_us <= ? ORDER BY notification_id",
+                self.pid,
+                self.until,
+            )
+        ]
+        evident = {subject for subject, _, _, valid in rows if valid <= self.valid}
         fold = Fold()
         born: set[str] = set()
-        for subject, kind, data in self.q(
-            f"SELECT subject_id, kind, data FROM {self.p}_facts "
-            "WHERE process_id = ? AND ts_us <= ? AND valid_us <= ? ORDER BY notification_id",
-            self.pid,
-            self.until,
-            self.valid,
-        ):
-            fact = json.loads(data)
-            if creates(str(kind), fact):
-                born.add(str(subject))
-            elif str(subject) not in born and self.valid_at is not None:
+        for subject, kind, fact, valid in rows:
+            if creates(kind, fact):
+                if subject not in evident:
+                    continue
+                born.add(subject)
+            elif valid > self.valid or subject not in born:
                 continue
-            fold.apply(str(subject), str(kind), fact)
+            fold.apply(subject, kind, fact)
         return fold
 
     def _demographics(self) -> Counter[tuple[str | None, str | None, str | None]]:
