@@ -47,8 +47,8 @@ __all__ = [
     "backdate",
     "business_date",
     "end_of_day_us",
+    "import_period",
     "not_found_at",
-    "pabulib_dates",
     "parse_valid_at",
     "process_row_at",
     "valid_since",
@@ -141,8 +141,9 @@ def parse_valid_at(text: str) -> date | datetime:
     return moment
 
 
-def pabulib_dates(identity: PabulibIdentity) -> tuple[date, date] | None:
-    """An imported file's ballot period (``date_begin``, ``date_end``), None if unreadable.
+def import_period(identity: PabulibIdentity) -> tuple[int, int] | None:
+    """An imported file's business times: the ends of its ``date_begin`` and ``date_end``
+    (microseconds since 1970 UTC), or None if its dates cannot be read.
 
     The importer refuses files whose dates it cannot read, so None is for a file imported
     before it checked them: its facts keep their recording times.
@@ -151,7 +152,7 @@ def pabulib_dates(identity: PabulibIdentity) -> tuple[date, date] | None:
     end = pabulib_date(identity.date_end, end=True)
     if begin is None or end is None:
         return None
-    return begin, max(begin, end)
+    return end_of_day_us(begin), end_of_day_us(max(begin, end))
 
 
 def backdate(

@@ -12,7 +12,7 @@ from eventsourcing.persistence import Tracking
 from coprod.domain.pabulib_source import PabulibSource
 from projections.impact.batch import Batch
 from projections.impact.handling import change_process, handlers
-from projections.valid_time import end_of_day_us, pabulib_dates
+from projections.valid_time import import_period
 
 __all__: list[str] = []
 
@@ -22,10 +22,10 @@ def _import_started(e: PabulibSource.FileImportStarted, t: Tracking, b: Batch) -
     """A past cycle is being imported: its undated facts take the file's ballot dates."""
     pid = e.process_id.hex
     b.subject(e.originator_id.hex, pid, "source")
-    dates = pabulib_dates(e.identity)
-    if dates is None:
+    period = import_period(e.identity)
+    if period is None:
         return  # dates the importer could not read: the facts keep their recording times
-    begin, end = (end_of_day_us(d) for d in dates)
+    begin, end = period
     change_process(pid, e, t, b, backdate_begin=begin, backdate_end=end)
     b.backdate(pid, begin)
 

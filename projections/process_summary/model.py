@@ -46,8 +46,7 @@ from projections.stored_ballot import BALLOT_CAST, StoredBallot, stored_ballot, 
 from projections.valid_time import (
     backdate,
     business_date,
-    end_of_day_us,
-    pabulib_dates,
+    import_period,
     valid_since,
 )
 
@@ -253,9 +252,9 @@ def _import_started(e: PabulibSource.FileImportStarted, t: Tracking, b: _Batch) 
     """A past cycle is being imported: its undated facts take the file's ballot dates."""
     pid = e.process_id.hex
     b.subject(e.originator_id.hex, pid, "source")
-    dates = pabulib_dates(e.identity)
-    if dates is not None:
-        begin, end = (end_of_day_us(d) for d in dates)
+    period = import_period(e.identity)
+    if period is not None:
+        begin, end = period
         _change_process(pid, e, t, b, backdate_begin=begin, backdate_end=end)
         b.backdate(pid, begin)
 

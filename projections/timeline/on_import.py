@@ -11,7 +11,7 @@ from eventsourcing.persistence import Tracking
 from coprod.domain.pabulib_source import PabulibSource
 from projections.timeline.batch import TimelineBatch
 from projections.timeline.events import handlers
-from projections.valid_time import end_of_day_us, pabulib_dates
+from projections.valid_time import import_period
 
 __all__: list[str] = []
 
@@ -21,10 +21,10 @@ def _import_started(e: PabulibSource.FileImportStarted, t: Tracking, b: Timeline
     """A past cycle is being imported: its undated rows take the file's ballot dates."""
     pid = e.process_id.hex
     b.set(e.originator_id.hex, "", "process", pid)
-    dates = pabulib_dates(e.identity)
-    if dates is None:
+    period = import_period(e.identity)
+    if period is None:
         return  # dates the importer could not read: the rows keep their recording times
-    begin, end = (end_of_day_us(d) for d in dates)
+    begin, end = period
     b.set(pid, "", "backdate_begin", str(begin))
     b.set(pid, "", "backdate_end", str(end))
     b.backdate(pid, begin)
