@@ -170,23 +170,19 @@ class SessionStore:
 
     def sign_out_everywhere(self, actor_id: UUID) -> int:
         """End every live session of a person, on every device; returns how many ended."""
-        p = self.tables.p
         with self._cursor() as c:
-            c.execute(
-                f"SELECT COUNT(*) AS n FROM {self.table} "
-                f"WHERE actor_id = {p} AND revoked_at IS NULL",
-                (str(actor_id),),
-            )
-            count = int(c.fetchone()["n"])
-            self._revoke_where(c, "actor_id", str(actor_id))
-        return count
+            return self._revoke_where(c, "actor_id", str(actor_id))
 
-    def _revoke_where(self, cursor: Any, column: str, value: str) -> None:
+    def _revoke_where(self, cursor: Any, column: str, value: str) -> int:
+        """Revoke in one write statement, counted by RETURNING (no read first: on SQLite a
+        read snapshot cannot become a write once another connection has written)."""
         p = self.tables.p
         cursor.execute(
-            f"UPDATE {self.table} SET revoked_at = {p} WHERE {column} = {p} AND revoked_at IS NULL",
+            f"UPDATE {self.table} SET revoked_at = {p} WHERE {column} = {p} AND revoked_at IS NULL "
+            "RETURNING session_hash",
             (iso_utc(self.now()), value),
         )
+        return len(cursor.fetchall())
 
     def of_actor(self, actor_id: UUID) -> list[Session]:
         """A person's live sessions, oldest first (for the account page and the tests)."""

@@ -126,11 +126,12 @@ class IdempotencyStore:
         cutoff = (self.clock() if now is None else now) - self.retention_s
         old = f"FROM {self.table} WHERE reserved_at < {self.tables.p}"
         with self._cursor() as c:
-            # the library's SQLite cursor has no rowcount: count in the same transaction
-            c.execute(f"SELECT COUNT(*) AS n {old}", (cutoff,))
-            row = c.fetchone()
-            c.execute(f"DELETE {old}", (cutoff,))
-            return int(row["n"])
+            # One write statement: a read before the delete would hold a snapshot that SQLite
+            # cannot upgrade to a write if another connection wrote meanwhile ("database is
+            # locked" at once, without waiting). RETURNING counts, as the library's SQLite
+            # cursor has no rowcount.
+            c.execute(f"DELETE {old} RETURNING idem_key", (cutoff,))
+            return len(c.fetchall())
 
     def _purge_if_due(self, now: float) -> threading.Thread | None:
         """Start a purge beside the request when one is due (never in the request's way)."""
