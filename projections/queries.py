@@ -25,10 +25,12 @@ from projections.catalogue import CaseFilter, CasePage, CaseRow, case_facets, ca
 from projections.catalogue.queries import MAX_CASES, CaseFacets
 from projections.commitments import (
     CommitmentRow,
+    CommitmentTerms,
     ContributionPage,
     ContributionRow,
     LogRow,
     commitment_logs,
+    commitment_terms,
     group_commitments,
     group_contributions,
 )
@@ -58,6 +60,7 @@ __all__ = [
     "CasePage",
     "CaseRow",
     "CommitmentRow",
+    "CommitmentTerms",
     "ContributionPage",
     "ContributionRow",
     "DecisionPage",
@@ -73,6 +76,7 @@ __all__ = [
     "case_facets",
     "case_page",
     "commitment_logs",
+    "commitment_terms",
     "council_queues",
     "decision_page",
     "group_commitments",

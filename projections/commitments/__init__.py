@@ -8,21 +8,25 @@ aggregate of the group (see :mod:`projections.commitments.queries`).
 from projections.commitments.model import CommitmentsModel
 from projections.commitments.queries import (
     CommitmentRow,
+    CommitmentTerms,
     ContributionPage,
     ContributionRow,
     LogRow,
     commitment_logs,
+    commitment_terms,
     group_commitments,
     group_contributions,
 )
 
 __all__ = [
     "CommitmentRow",
+    "CommitmentTerms",
     "CommitmentsModel",
     "ContributionPage",
     "ContributionRow",
     "LogRow",
     "commitment_logs",
+    "commitment_terms",
     "group_commitments",
     "group_contributions",
 ]

@@ -21,10 +21,12 @@ from projections.store import Connection
 
 __all__ = [
     "CommitmentRow",
+    "CommitmentTerms",
     "ContributionPage",
     "ContributionRow",
     "LogRow",
     "commitment_logs",
+    "commitment_terms",
     "group_commitments",
     "group_contributions",
 ]
@@ -96,6 +98,40 @@ def group_commitments(
             params,
         )
         return _summed(rows)
+
+    return read_active(conn, CommitmentsModel, read)
+
+
+@dataclass(frozen=True)
+class CommitmentTerms:
+    """What a log against a commitment takes from it: phase, level and whether it is open."""
+
+    commitment_id: UUID
+    project_id: UUID
+    phase: str
+    level: str
+    status: str
+
+
+def commitment_terms(
+    conn: Connection, organisation_id: UUID, commitment_id: UUID
+) -> CommitmentTerms | None:
+    """The commitment's terms if it is the group's (None otherwise), without its logs.
+
+    Why not :func:`group_commitments`: a log POST needs no sums, and those read every log
+    of the commitment, so each POST would cost more as the group's history grows.
+    """
+
+    def read(active: ActiveGeneration) -> CommitmentTerms | None:
+        rows = conn.execute(
+            f"SELECT project_id, phase, level, status FROM {active.prefix}_commitments "
+            "WHERE organisation_id = ? AND commitment_id = ?",
+            [organisation_id.hex, commitment_id.hex],
+        )
+        if not rows:
+            return None
+        project, phase, level, status = rows[0]
+        return CommitmentTerms(commitment_id, UUID(hex=project), phase, level, status)
 
     return read_active(conn, CommitmentsModel, read)
 

@@ -12,7 +12,12 @@ from coprod.application import Coprod
 from coprod.domain.commitment import Commitment, Contribution
 from coprod.domain.decision import Decision
 from coprod.domain.organisation import Organisation
-from projections.queries import decision_page, group_commitments, group_contributions
+from projections.queries import (
+    commitment_terms,
+    decision_page,
+    group_commitments,
+    group_contributions,
+)
 from projections.registry import Projector
 from projections.store import Connection
 
@@ -45,6 +50,16 @@ def test_the_lists_agree_with_the_aggregates(store_app: Coprod) -> None:
             mine = [w for w in logs if w.commitment_id == r.commitment_id]
             assert r.logged_hours == sum((w.hours for w in mine), Decimal(0))
             assert r.logs == len(mine)
+            terms = commitment_terms(conn, group, r.commitment_id)
+            made = next(c for c in commitments if c.id == r.commitment_id)
+            assert terms is not None
+            assert (terms.project_id, terms.phase, terms.level) == (
+                made.project_id,
+                made.phase.value,
+                made.level.value,
+            )
+        stranger = Organisation.create_id(slug="nobody-group")
+        assert commitment_terms(conn, stranger, rows[0].commitment_id) is None
         verified = group_contributions(conn, group, status="verified", limit=500)
         assert verified.total == sum(1 for w in logs if w.status == "verified")
         every = group_contributions(conn, group, limit=500)

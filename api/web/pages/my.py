@@ -39,7 +39,13 @@ from coprod.application.commands.contributions import ConfirmMilestone, LogContr
 from coprod.domain.commitment import CoproductionLevel, CoproductionPhase
 from coprod.domain.errors import AlreadyExists, InvalidInput, NotAllowed, NotFound, RuleViolation
 from coprod.domain.values import Role
-from projections.queries import CommitmentRow, commitment_logs, group_commitments
+from projections.queries import (
+    CommitmentRow,
+    CommitmentTerms,
+    commitment_logs,
+    commitment_terms,
+    group_commitments,
+)
 
 __all__ = ["router"]
 
@@ -181,10 +187,9 @@ async def log_work(
         client_id=typed["client_id"],
         seconds_to_log=typed["seconds_to_log"],
     )
-    found = await run_in_threadpool(_commitment, reads, principal, commitment_id)
-    if not found:
+    outcome = await run_in_threadpool(_log, app, reads, principal, commitment_id, form)
+    if outcome is None:
         return render(request, "not_found.html", {}, status_code=404)
-    outcome = await run_in_threadpool(_record, app, principal, found[0], form)
     if isinstance(outcome, LogForm):
         seen = Seen(app, reads, principal)
         return await run_in_threadpool(_log_page, request, seen, commitment_id, outcome)
@@ -193,18 +198,23 @@ async def log_work(
     return RedirectResponse(path, status_code=303)
 
 
-def _commitment(
-    reads: ReadModels, principal: Principal, commitment_id: UUID
-) -> tuple[CommitmentRow, ...]:
-    """The commitment if it is the signed-in person's group's (none otherwise: 404)."""
+def _log(
+    app: App, reads: ReadModels, principal: Principal, commitment_id: UUID, form: LogForm
+) -> int | LogForm | None:
+    """The log recorded (see :func:`_record`); None if the commitment is not the group's.
+
+    One trip to the worker thread for the lookup and the write: the POST a phone sends
+    needs the commitment's terms only, not its sums (:func:`commitment_terms`).
+    """
     with reads.connection() as conn:
-        return group_commitments(conn, principal.organisation_id, commitment_id)
+        terms = commitment_terms(conn, principal.organisation_id, commitment_id)
+    return None if terms is None else _record(app, principal, terms, form)
 
 
 _FIELDS = ("hours", "people_count", "worked_on", "client_id", "seconds_to_log")
 
 
-def _record(app: App, principal: Principal, row: CommitmentRow, form: LogForm) -> int | LogForm:
+def _record(app: App, principal: Principal, row: CommitmentTerms, form: LogForm) -> int | LogForm:
     """The log position written (0 for a resend already recorded), or the form with errors."""
     command = _command(row, form)
     if form.errors or command is None:
@@ -220,7 +230,7 @@ def _record(app: App, principal: Principal, row: CommitmentRow, form: LogForm) -
     return form
 
 
-def _command(row: CommitmentRow, form: LogForm) -> LogContribution | None:
+def _command(row: CommitmentTerms, form: LogForm) -> LogContribution | None:
     """The use case's command, or None with the form's errors set (nothing is sent)."""
     hours = _decimal(form.hours)
     if hours is None or hours <= 0:
