@@ -1,12 +1,15 @@
 """The officers' console runs a co-commissioned tender: open the bids after the deadline,
 award a lot with the full record (refused next to its field without one, nothing written),
-sign the contract after the standstill (refused before it); another council is refused."""
+sign the contract after the standstill (refused before it); another council is refused. A
+tender of several lots: the officer names them in the service form, a group chooses the lot
+each bid is for."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from uuid import UUID
 
@@ -297,3 +300,90 @@ def test_an_officer_records_a_moderated_score(s: Scenario) -> None:
     assert done.status_code == 303, done.text
     moderated = s.coprod.load(Tender, UUID(ids["tender_id"])).moderated
     assert moderated == {(UUID(ids["bid"]), "quality"): 9}
+
+
+def _two_lots(token: str, **changes: str) -> dict[str, str]:
+    form = {
+        CSRF_FIELD: token,
+        "need_code": "green-spaces",
+        "need_title": "Green spaces cared for",
+        "need_description": "Parks and verges, with residents.",
+        "defined_on": str(TODAY),
+        "people_residents": "25",
+        "tender_code": "green-2027",
+        "tender_title": "Caring for green spaces",
+        "lot_title": "The north parks",
+        "lot_title_2": "The south verges",
+        "deadline": str(TODAY + timedelta(days=30)),
+        "estimated_value": "200000",
+        "scale": "10",
+        "criterion_1": "Residents involved",
+        "weight_1": "60",
+        "price_weight": "40",
+    }
+    return form | changes
+
+
+def _two_lot_tender(s: Scenario) -> UUID:
+    """An officer starts the service in the console; returns the tender's id."""
+    process = cc.need(s, "own")["process_id"]
+    sign_in(s.client, Role.COUNCIL_OFFICER, s.councils["own"])
+    form = s.client.get(f"/console/processes/{process}/services/new", headers=EN)
+    assert "A second lot, awarded on its own (optional)" in form.text
+    before = _log(s)
+    too_long = s.client.post(
+        f"/console/processes/{process}/services",
+        data=_two_lots(csrf_of(form.text), lot_title_2="x" * 201),
+        headers=DA,
+    )
+    assert too_long.status_code == 400
+    assert 'aria-describedby="lot_title_2-error"' in too_long.text
+    assert 'aria-describedby="lot_title-error"' not in too_long.text
+    assert _log(s) == before  # nothing written
+    done = s.client.post(
+        f"/console/processes/{process}/services",
+        data=_two_lots(csrf_of(form.text)),
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    return UUID(done.headers["location"].rsplit("/", 1)[-1])
+
+
+def test_an_officer_names_two_lots_and_a_group_bids_for_the_second(s: Scenario) -> None:
+    tender_id = _two_lot_tender(s)
+    tender = s.coprod.load(Tender, tender_id)
+    assert {code: lot.title for code, lot in tender.lots.items()} == {
+        "lot-1": "The north parks",
+        "lot-2": "The south verges",
+    }
+    s.client.cookies.clear()
+    sign_in(s.client, Role.COMMUNITY_MEMBER, s.groups["own"])
+    client: TestClient = s.client
+    path = f"/tenders/{tender_id}/bid"
+    form = client.get(path, headers=EN)
+    assert 'name="lot_code" value="lot-2"' in form.text
+    before = _log(s)
+    unchosen = client.post(
+        path, data={CSRF_FIELD: csrf_of(form.text), "price": "90000"}, headers=DA
+    )
+    assert unchosen.status_code == 400
+    assert "Vælg den delaftale, du byder på." in unchosen.text
+    assert 'aria-describedby="lot_code-error"' in unchosen.text
+    made_up = {CSRF_FIELD: csrf_of(form.text), "price": "90000", "lot_code": "lot-9"}
+    assert client.post(path, data=made_up).status_code == 400
+    assert _log(s) == before  # nothing written
+    chosen = {CSRF_FIELD: csrf_of(form.text), "price": "90000", "lot_code": "lot-2"}
+    done = client.post(path, data=chosen, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    (bid,) = s.coprod.load(Tender, tender_id).bids.values()
+    assert (bid.lot_code, bid.bidder_id, bid.price.amount) == ("lot-2", s.groups["own"], Decimal(90000))
+    shown = client.get(done.headers["location"], headers=EN).text
+    assert "Your bid for The south verges now: DKK\u00a090,000.00." in shown
+    assert "The north parks now" not in shown
+
+
+def test_a_tender_of_one_lot_asks_no_lot(s: Scenario) -> None:
+    ids = cc.open_tender(s, "own")
+    sign_in(s.client, Role.COMMUNITY_MEMBER, s.groups["own"])
+    form = s.client.get(f"/tenders/{ids['tender_id']}/bid", headers=EN)
+    assert 'name="lot_code"' not in form.text

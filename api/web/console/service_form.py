@@ -1,5 +1,5 @@
 """The form that starts a co-commissioned service: the need, defined with residents, and
-its tender, with one lot, up to three quality criteria and an optional price criterion.
+its tender, with up to three lots, up to three quality criteria and an optional price criterion.
 
 It parses what the officer typed into the domain's own values and asks the domain to check
 them all (the need's rules, the tender's weights, deadline and value) before anything is
@@ -28,12 +28,14 @@ from coprod.domain.errors import CoprodError, InvalidInput
 from coprod.domain.tender_checks import TenderTerms, check_tender
 from coprod.domain.values import Actor, Money
 
-__all__ = ["GROUP_FIELDS", "MESSAGES", "ServiceForm"]
+__all__ = ["GROUP_FIELDS", "LOT_FIELDS", "MESSAGES", "ServiceForm"]
 
+#: The lots' titles: the first is the tender's own title when left empty, the others optional.
+LOT_FIELDS = ("lot_title", "lot_title_2", "lot_title_3")
 #: The participant groups asked for, as (form field, group).
 GROUP_FIELDS = tuple((f"people_{g.value}", g) for g in ParticipantGroup)
 _TEXT = ("need_code", "need_title", "need_description", "defined_on", "tender_code")
-_TEXT2 = ("tender_title", "lot_title", "scale", "deadline", "estimated_value", "price_weight")
+_TEXT2 = ("tender_title", *LOT_FIELDS, "scale", "deadline", "estimated_value", "price_weight")
 _CRITERIA = tuple((f"criterion_{i}", f"weight_{i}") for i in (1, 2, 3))
 MESSAGES = {
     "code": N_("Use lowercase letters, digits and single hyphens, like youth-club."),
@@ -148,20 +150,43 @@ class ServiceForm:
         except ValueError:
             self.errors["deadline"] = MESSAGES["deadline"]
             return None
-        if criteria is None or value is None or "scale" in self.errors:
+        lots = self._lots()
+        if criteria is None or value is None or lots is None or "scale" in self.errors:
             return None
         deadline = datetime.combine(day, time(23, 59), UTC)
-        lot = (Lot("main", self.get("lot_title") or self.get("tender_title")),)
         money = Money(value, currency)
         return TenderTerms(
             self.get("tender_code"),
             self.get("tender_title"),
-            lot,
+            lots,
             criteria,
             int(self.get("scale")),
             deadline,
             money,
         )
+
+    def _lots(self) -> tuple[Lot, ...] | None:
+        """The lots typed, each checked apart so a refusal shows next to its own field.
+
+        A tender of one lot keeps the code ``main`` (as before lots could be added here);
+        several are ``lot-1``, ``lot-2``, ``lot-3``, in the order typed.
+        """
+        typed = [(name, self.get(name)) for name in LOT_FIELDS]
+        given = [(name, title) for name, title in typed[1:] if title]
+        first = typed[0][1] or self.get("tender_title")
+        if not given:
+            return self._checked_lots([("main", LOT_FIELDS[0], first)])
+        named = [(LOT_FIELDS[0], first), *given]
+        return self._checked_lots([(f"lot-{i}", n, t) for i, (n, t) in enumerate(named, 1)])
+
+    def _checked_lots(self, lots: list[tuple[str, str, str]]) -> tuple[Lot, ...] | None:
+        found = []
+        for code, name, title in lots:
+            try:
+                found.append(Lot(code, title))
+            except InvalidInput:
+                self.errors[name] = MESSAGES["text"]
+        return None if len(found) < len(lots) else tuple(found)
 
     def _criteria(self) -> tuple[Criterion, ...] | None:
         found = []
