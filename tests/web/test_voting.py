@@ -270,6 +270,8 @@ def test_a_closed_vote_says_so(tmp_path: Path) -> None:
 
 def test_the_process_page_links_to_the_vote_and_the_receipts(tmp_path: Path) -> None:
     for vote in _vote(tmp_path, VoteMethod.APPROVAL, worker=True):
+        # the worker applies the process (and its code) in the background: wait for it
+        vote.app.state.reads.wait_for(vote.coprod.recorder.max_notification_id())
         page = vote.client.get(f"/processes/{vote.process}", params={"lang": "da"})
         assert page.status_code == 200, page.text
         # readable addresses (the process's code is "green"), which lead to the same pages
