@@ -376,7 +376,11 @@ def test_an_officer_names_two_lots_and_a_group_bids_for_the_second(s: Scenario) 
     done = client.post(path, data=chosen, follow_redirects=False)
     assert done.status_code == 303, done.text
     (bid,) = s.coprod.load(Tender, tender_id).bids.values()
-    assert (bid.lot_code, bid.bidder_id, bid.price.amount) == ("lot-2", s.groups["own"], Decimal(90000))
+    assert (bid.lot_code, bid.bidder_id, bid.price.amount) == (
+        "lot-2",
+        s.groups["own"],
+        Decimal(90000),
+    )
     shown = client.get(done.headers["location"], headers=EN).text
     assert "Your bid for The south verges now: DKK\u00a090,000.00." in shown
     assert "The north parks now" not in shown
