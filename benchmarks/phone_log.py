@@ -32,6 +32,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -172,32 +173,45 @@ def run(app: Coprod, url: str, args: argparse.Namespace) -> None:
         )
 
 
+@dataclass
+class _Tally:
+    """Each POST's latency and outcome, gathered from the volunteers' threads."""
+
+    latencies: list[float] = field(default_factory=list)
+    outcome: dict[str, int] = field(default_factory=lambda: {"ok": 0, "failed": 0})
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    start: float = field(default_factory=time.perf_counter)
+
+    def send(self, send: Callable[[int], bool], n: int) -> None:
+        began = time.perf_counter()
+        ok = send(n)
+        took = (time.perf_counter() - began) * 1000
+        with self.lock:
+            self.latencies.append(took)
+            self.outcome["ok" if ok else "failed"] += 1
+
+    def run(self, threads: list[threading.Thread]) -> Result:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        seconds = time.perf_counter() - self.start
+        return Result(self.outcome["ok"], self.outcome["failed"], seconds, self.latencies)
+
+
 def bursts(make: Callable[[int], Callable[[int], bool]], volunteers: int, rounds: int) -> Result:
     """`rounds` times: every volunteer taps "Log" at the same instant (a barrier), once."""
     senders = [make(t) for t in range(volunteers)]
-    latencies: list[float] = []
-    outcome = {"ok": 0, "failed": 0}
-    lock = threading.Lock()
     barrier = threading.Barrier(volunteers)
-    start = time.perf_counter()
+    tally = _Tally()
 
     def run(send: Callable[[int], bool]) -> None:
         for n in range(rounds):
             barrier.wait()
-            began = time.perf_counter()
-            ok = send(n)
-            took = (time.perf_counter() - began) * 1000
-            with lock:
-                latencies.append(took)
-                outcome["ok" if ok else "failed"] += 1
+            tally.send(send, n)
             time.sleep(0.5)  # let the round finish before the next instant
 
-    threads = [threading.Thread(target=run, args=(s,)) for s in senders]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return Result(outcome["ok"], outcome["failed"], time.perf_counter() - start, latencies)
+    return tally.run([threading.Thread(target=run, args=(s,)) for s in senders])
 
 
 def paced(
@@ -209,32 +223,19 @@ def paced(
     this shows the latency at such loads (50 volunteers every second is 50 logs/s).
     """
     senders = [make(t) for t in range(volunteers)]
-    latencies: list[float] = []
-    outcome = {"ok": 0, "failed": 0}
-    lock = threading.Lock()
-    start = time.perf_counter()
-    stop = start + seconds
+    tally = _Tally()
+    stop = tally.start + seconds
 
     def run(thread: int, send: Callable[[int], bool]) -> None:
         pauses = random.Random(thread)
         time.sleep(pauses.uniform(0, pace))  # they did not all start at the same instant
         n = 0
         while time.perf_counter() < stop:
-            began = time.perf_counter()
-            ok = send(n)
-            took = (time.perf_counter() - began) * 1000
-            with lock:
-                latencies.append(took)
-                outcome["ok" if ok else "failed"] += 1
+            tally.send(send, n)
             n += 1
             time.sleep(min(pauses.expovariate(1 / pace), max(0.0, stop - time.perf_counter())))
 
-    threads = [threading.Thread(target=run, args=(i, s)) for i, s in enumerate(senders)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return Result(outcome["ok"], outcome["failed"], time.perf_counter() - start, latencies)
+    return tally.run([threading.Thread(target=run, args=(i, s)) for i, s in enumerate(senders)])
 
 
 def server_side(result: Result, server_ms: list[float]) -> Result:
