@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
+from api.cli.files import TableOrJson
 from coprod.adapters.config import settings_from_env
 from projections.export import export
 from projections.queries import ProcessList, list_processes
@@ -27,20 +27,15 @@ console = Console()
 errors = Console(stderr=True)
 
 
-class ListFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
 def processes(
     output_format: Annotated[
-        ListFormat, typer.Option("--format", help="json: a list of {id, name, phase}.")
-    ] = ListFormat.TABLE,
+        TableOrJson, typer.Option("--format", help="json: a list of {id, name, phase}.")
+    ] = TableOrJson.TABLE,
 ) -> None:
     """List every process with its phase, from the process summary read model."""
     settings = settings_from_env()
     listing = list_processes(settings)
-    if output_format is ListFormat.JSON:
+    if output_format is TableOrJson.JSON:
         data = [{"id": str(p.id), "name": p.name, "phase": p.phase} for p in listing.processes]
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     else:

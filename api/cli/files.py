@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TextIO
 from uuid import UUID
@@ -88,3 +89,10 @@ def as_of_moment(text: str | None, field: str = "as_of") -> datetime | None:
     if moment.tzinfo is None:
         raise InvalidInput(field, "give a UTC offset, e.g. 2026-05-01T12:00:00+00:00")
     return moment
+
+
+class TableOrJson(StrEnum):
+    """``--format`` of the commands that print a table for people or JSON for programs."""
+
+    TABLE = "table"
+    JSON = "json"

@@ -31,7 +31,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import fail
-from api.cli.files import process_id_of
+from api.cli.files import TableOrJson, process_id_of
 from coprod.adapters.config import settings_from_env
 from coprod.application import SYSTEM_ACTOR, Coprod
 from coprod.application.commands.outcomes import RecordOutcome
@@ -56,11 +56,6 @@ class OutcomeRule(StrEnum):
     DECLARED = "declared"
 
 
-class OutcomeFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
 def outcome(
     process: Annotated[str, typer.Argument(help="The process id (a UUID).")],
     rule: Annotated[
@@ -68,8 +63,8 @@ def outcome(
         typer.Option(help="The outcome rule; 'declared' uses the rule the process declared."),
     ] = OutcomeRule.DECLARED,
     output_format: Annotated[
-        OutcomeFormat, typer.Option("--format", help="json: {rule, winners, cost}.")
-    ] = OutcomeFormat.TABLE,
+        TableOrJson, typer.Option("--format", help="json: {rule, winners, cost}.")
+    ] = TableOrJson.TABLE,
     threshold: Annotated[
         int | None,
         typer.Option(help="Minimum score for greedy-threshold (default: the declared one)."),
@@ -106,9 +101,9 @@ def outcome(
         errors.print(note, soft_wrap=True)
 
 
-def _print(counted: CountedOutcome, rule: str, output_format: OutcomeFormat) -> None:
+def _print(counted: CountedOutcome, rule: str, output_format: TableOrJson) -> None:
     """The table (and findings) on stdout, or the JSON on stdout and the findings on stderr."""
-    if output_format is OutcomeFormat.JSON:
+    if output_format is TableOrJson.JSON:
         tally = counted.tally
         payload = {
             "rule": rule,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -19,17 +18,12 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import fail
-from api.cli.files import ValidAtOption, as_of_moment, process_id_of, valid_at_moment
+from api.cli.files import TableOrJson, ValidAtOption, as_of_moment, process_id_of, valid_at_moment
 from coprod.adapters.config import settings_from_env
 from coprod.domain.errors import CoprodError
 from projections.queries import ProcessSummary, process_summary
 
 console = Console()
-
-
-class SummaryFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 def summary(
@@ -40,8 +34,8 @@ def summary(
     ] = None,
     valid_at: ValidAtOption = None,
     output_format: Annotated[
-        SummaryFormat, typer.Option("--format", help="table, or json (every field).")
-    ] = SummaryFormat.TABLE,
+        TableOrJson, typer.Option("--format", help="table, or json (every field).")
+    ] = TableOrJson.TABLE,
 ) -> None:
     """A process's state and counts per stage; tallies once its ballot is closed."""
     try:
@@ -53,7 +47,7 @@ def summary(
         )
     except CoprodError as e:
         fail(e)
-    if output_format is SummaryFormat.JSON:
+    if output_format is TableOrJson.JSON:
         sys.stdout.write(json.dumps(_jsonable(found), indent=2, ensure_ascii=False) + "\n")
     else:
         _print(found)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
@@ -19,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli.files import TableOrJson
 from api.http.routes.commissioning_views import detail_of
 from coprod.adapters.config import settings_from_env
 from coprod.domain.errors import InvalidInput, NotFound
@@ -28,11 +28,6 @@ from projections.store import Connection
 __all__ = ["tenders_app"]
 
 tenders_app = typer.Typer(no_args_is_help=True)
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 def _uuid(field: str, text: str) -> UUID:
@@ -58,8 +53,8 @@ def list_tenders(process: Annotated[str, typer.Argument(help="The process id.")]
 @tenders_app.command("show")
 def show_tender(
     tender: Annotated[str, typer.Argument(help="The tender id.")],
-    output_format: Annotated[Format, typer.Option("--format", help="table or json.")] = (
-        Format.TABLE
+    output_format: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] = (
+        TableOrJson.TABLE
     ),
     full: Annotated[
         bool, typer.Option("--full", help="Also the members' scores and uncensored counts.")
@@ -71,7 +66,7 @@ def show_tender(
         view = tender_view(conn, tender_id, full=full)
     if view is None:
         raise NotFound("tender", tender_id)
-    if output_format is Format.JSON:
+    if output_format is TableOrJson.JSON:
         document = detail_of(view).model_dump(mode="json")
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
@@ -23,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import fail
-from api.cli.files import ValidAtOption, as_of_moment, valid_at_moment
+from api.cli.files import TableOrJson, ValidAtOption, as_of_moment, valid_at_moment
 from coprod.adapters.config import settings_from_env
 from coprod.application import Coprod
 from coprod.domain.errors import CoprodError, InvalidInput, NotFound
@@ -39,11 +38,6 @@ from projections.timeline import (
 errors = Console(stderr=True)
 
 
-class TimelineFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
 def timeline(
     project: Annotated[
         str, typer.Argument(help="A project id, or the id of its idea/proposal or decision.")
@@ -54,8 +48,8 @@ def timeline(
     ] = None,
     valid_at: ValidAtOption = None,
     output_format: Annotated[
-        TimelineFormat, typer.Option("--format", help="table, or json (every field).")
-    ] = TimelineFormat.TABLE,
+        TableOrJson, typer.Option("--format", help="table, or json (every field).")
+    ] = TableOrJson.TABLE,
     public: Annotated[
         bool, typer.Option("--public", help="What the public sees (no ids, no per-log counts).")
     ] = False,
@@ -72,7 +66,7 @@ def timeline(
         community = _community(result, moment)
     except CoprodError as e:
         fail(e)
-    if output_format is TimelineFormat.JSON:
+    if output_format is TableOrJson.JSON:
         document = {**result.to_dict(public=public), "community": community}
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
